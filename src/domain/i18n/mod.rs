@@ -1,0 +1,198 @@
+//! UI text: one typed table per language.
+//!
+//! [`Texts`] has one field per piece of UI text, so a text missing in one language is a
+//! compile error; the tests below also catch empty texts and untranslated copies. Guidance,
+//! legal facts and municipality content are *not* here: they live in data files with their
+//! sources.
+
+use serde::{Deserialize, Serialize};
+
+mod da;
+mod en;
+
+/// The languages the app speaks. Danish first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Da,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Da, Lang::En];
+
+    /// BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Da => "da",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, for the one-button switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Da => Lang::En,
+            Lang::En => Lang::Da,
+        }
+    }
+
+    /// The language's name in itself, as shown on the switch.
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::Da => "Dansk",
+            Lang::En => "English",
+        }
+    }
+}
+
+/// Every piece of UI chrome text. Field names are the keys.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct Texts {
+    pub app_name: &'static str,
+    pub app_tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_label: &'static str,
+    pub lang_switch_label: &'static str,
+    pub hide_screen: &'static str,
+    pub hidden_screen_label: &'static str,
+    pub show_screen_again: &'static str,
+    pub municipality_none: &'static str,
+
+    pub page_start: &'static str,
+    pub page_new_concern: &'static str,
+    pub page_guide: &'static str,
+    pub page_staircase: &'static str,
+    pub page_organisation: &'static str,
+    pub page_concerns: &'static str,
+    pub page_training: &'static str,
+    pub page_settings: &'static str,
+
+    pub nav_start: &'static str,
+    pub nav_guide: &'static str,
+    pub nav_staircase: &'static str,
+    pub nav_organisation: &'static str,
+    pub nav_concerns: &'static str,
+    pub nav_training: &'static str,
+    pub nav_settings: &'static str,
+
+    pub choose_municipality_title: &'static str,
+    pub choose_municipality_intro: &'static str,
+    pub choose_municipality_later: &'static str,
+    pub import_profile_later: &'static str,
+
+    pub start_title: &'static str,
+    pub start_intro: &'static str,
+    pub action_concern_title: &'static str,
+    pub action_concern_body: &'static str,
+    pub action_guide_title: &'static str,
+    pub action_guide_body: &'static str,
+    pub start_more_title: &'static str,
+
+    pub coming_soon_badge: &'static str,
+    pub coming_soon_body: &'static str,
+    pub back_to_start: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+
+    pub settings_language: &'static str,
+    pub settings_language_hint: &'static str,
+    pub settings_municipality: &'static str,
+    pub settings_municipality_hint: &'static str,
+    pub settings_saved: &'static str,
+    pub settings_more_later: &'static str,
+
+    pub notice_setting_quarantined: &'static str,
+    pub notice_storage_unavailable: &'static str,
+    pub notice_storage_write_failed: &'static str,
+    pub notice_dismiss: &'static str,
+
+    pub footer_local_only: &'static str,
+}
+
+/// The text table for `lang`.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Da => &da::DA,
+        Lang::En => &en::EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Map, Value};
+
+    fn table(lang: Lang) -> Map<String, Value> {
+        match serde_json::to_value(texts(lang)).unwrap() {
+            Value::Object(map) => map,
+            other => panic!("texts serialise to an object, got {other}"),
+        }
+    }
+
+    /// Keys whose Danish and English text are rightly the same word.
+    const SAME_IN_BOTH: &[&str] = &["app_name", "page_organisation", "nav_organisation"];
+
+    #[test]
+    fn every_key_exists_in_every_language() {
+        let da = table(Lang::Da);
+        for lang in Lang::ALL {
+            let t = table(lang);
+            let missing: Vec<_> = da.keys().filter(|k| !t.contains_key(*k)).collect();
+            let extra: Vec<_> = t.keys().filter(|k| !da.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+            assert!(extra.is_empty(), "{lang:?} has extra {extra:?}");
+        }
+        assert!(da.len() > 40, "the table has all the shell's texts");
+    }
+
+    #[test]
+    fn no_text_is_empty() {
+        for lang in Lang::ALL {
+            for (key, value) in table(lang) {
+                let text = value.as_str().unwrap();
+                assert!(!text.trim().is_empty(), "{lang:?}.{key} is empty");
+            }
+        }
+    }
+
+    #[test]
+    fn english_is_translated_not_copied() {
+        let (da, en) = (table(Lang::Da), table(Lang::En));
+        for (key, da_text) in &da {
+            if SAME_IN_BOTH.contains(&key.as_str()) {
+                continue;
+            }
+            assert_ne!(Some(da_text), en.get(key), "{key} is not translated");
+        }
+    }
+
+    #[test]
+    fn danish_texts_use_danish_letters_not_ascii_stand_ins() {
+        // "ae"/"oe"/"aa" stand-ins are a common slip when typing Danish on an English keyboard.
+        for (key, value) in table(Lang::Da) {
+            let text = value.as_str().unwrap().to_lowercase();
+            for stand_in in [
+                "skaerm",
+                "kommer snaert",
+                "foelg",
+                "gaa ",
+                "vaelg",
+                "oversaet",
+            ] {
+                assert!(!text.contains(stand_in), "da.{key} has '{stand_in}'");
+            }
+        }
+    }
+
+    #[test]
+    fn lang_tags_and_switch() {
+        assert_eq!(Lang::default(), Lang::Da);
+        assert_eq!(Lang::Da.other(), Lang::En);
+        assert_eq!(Lang::En.other(), Lang::Da);
+        assert_eq!(Lang::Da.tag(), "da");
+        assert_eq!(serde_json::to_string(&Lang::En).unwrap(), "\"en\"");
+    }
+}

@@ -1,0 +1,10 @@
+//! Domain: the app's rules and data as plain Rust.
+//!
+//! Invariant: nothing in this module tree imports `web_sys`, `js_sys`, `wasm_bindgen`, `gloo` or
+//! `leptos` (guarded by `tests/domain_is_pure.rs`). Time and storage come in as arguments.
+
+pub mod i18n;
+pub mod municipality;
+pub mod pages;
+pub mod settings;
+pub mod storage;

@@ -1,0 +1,149 @@
+//! The app's pages: their paths, titles, whether they appear in the navigation, and whether
+//! their feature is built yet. The UI's router and navigation are generated from this table,
+//! and the end-to-end tests walk it.
+
+use super::i18n::Texts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Page {
+    /// Start: choose the municipality on first start, then the two big actions.
+    Start,
+    /// "Jeg er bekymret for et barn": the concern guide that saves a concern.
+    NewConcern,
+    /// "Hvad skal jeg gøre?": the same guide without saving anything.
+    Guide,
+    /// Indsatstrappen (the intervention staircase).
+    Staircase,
+    /// The municipality's SSP organisation: bodies, members, meeting rhythm.
+    Organisation,
+    /// Saved concerns on this device.
+    Concerns,
+    /// Undervisning (training mode) for staff sessions.
+    Training,
+    Settings,
+}
+
+impl Page {
+    pub const ALL: [Page; 8] = [
+        Page::Start,
+        Page::NewConcern,
+        Page::Guide,
+        Page::Staircase,
+        Page::Organisation,
+        Page::Concerns,
+        Page::Training,
+        Page::Settings,
+    ];
+
+    /// Pages in the main navigation, in order. `NewConcern` is reached from the start page.
+    pub const NAV: [Page; 7] = [
+        Page::Start,
+        Page::Guide,
+        Page::Staircase,
+        Page::Organisation,
+        Page::Concerns,
+        Page::Training,
+        Page::Settings,
+    ];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Page::Start => "/",
+            Page::NewConcern => "/concern/new",
+            Page::Guide => "/guide",
+            Page::Staircase => "/staircase",
+            Page::Organisation => "/organisation",
+            Page::Concerns => "/concerns",
+            Page::Training => "/training",
+            Page::Settings => "/settings",
+        }
+    }
+
+    /// The page's main heading.
+    pub fn title(self, t: &Texts) -> &'static str {
+        match self {
+            Page::Start => t.page_start,
+            Page::NewConcern => t.page_new_concern,
+            Page::Guide => t.page_guide,
+            Page::Staircase => t.page_staircase,
+            Page::Organisation => t.page_organisation,
+            Page::Concerns => t.page_concerns,
+            Page::Training => t.page_training,
+            Page::Settings => t.page_settings,
+        }
+    }
+
+    /// The short label in the navigation.
+    pub fn nav_label(self, t: &Texts) -> &'static str {
+        match self {
+            Page::Start => t.nav_start,
+            Page::NewConcern | Page::Guide => t.nav_guide,
+            Page::Staircase => t.nav_staircase,
+            Page::Organisation => t.nav_organisation,
+            Page::Concerns => t.nav_concerns,
+            Page::Training => t.nav_training,
+            Page::Settings => t.nav_settings,
+        }
+    }
+
+    /// Whether the page's feature exists. Pages that are not built show an honest
+    /// "kommer snart" page instead of fake content.
+    pub fn is_built(self) -> bool {
+        matches!(self, Page::Start | Page::Settings)
+    }
+
+    /// The page at `path`, if any (exact match; a trailing slash is ignored).
+    pub fn from_path(path: &str) -> Option<Page> {
+        let trimmed = if path.len() > 1 {
+            path.trim_end_matches('/')
+        } else {
+            path
+        };
+        Page::ALL.into_iter().find(|p| p.path() == trimmed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::i18n::{texts, Lang};
+    use std::collections::HashSet;
+
+    #[test]
+    fn paths_are_unique_and_absolute() {
+        let paths: HashSet<_> = Page::ALL.iter().map(|p| p.path()).collect();
+        assert_eq!(paths.len(), Page::ALL.len());
+        assert!(paths.iter().all(|p| p.starts_with('/')));
+    }
+
+    #[test]
+    fn every_page_is_reachable_from_nav_or_start() {
+        for page in Page::ALL {
+            assert!(
+                Page::NAV.contains(&page) || page == Page::NewConcern,
+                "{page:?} is not in the navigation"
+            );
+        }
+    }
+
+    #[test]
+    fn titles_and_labels_are_distinct_per_language() {
+        for lang in Lang::ALL {
+            let t = texts(lang);
+            let titles: HashSet<_> = Page::ALL.iter().map(|p| p.title(t)).collect();
+            assert_eq!(titles.len(), Page::ALL.len(), "{lang:?} titles collide");
+            let labels: HashSet<_> = Page::NAV.iter().map(|p| p.nav_label(t)).collect();
+            assert_eq!(labels.len(), Page::NAV.len(), "{lang:?} nav labels collide");
+        }
+    }
+
+    #[test]
+    fn from_path_round_trips_and_rejects_unknown() {
+        for page in Page::ALL {
+            assert_eq!(Page::from_path(page.path()), Some(page));
+        }
+        assert_eq!(Page::from_path("/guide/"), Some(Page::Guide));
+        assert_eq!(Page::from_path("/nope"), None);
+        assert_eq!(Page::from_path(""), None);
+    }
+}

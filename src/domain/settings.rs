@@ -1,0 +1,229 @@
+//! The user's settings on this device: language and chosen municipality.
+//!
+//! Loaded before the UI's signals are created, so the first render already shows them. A
+//! stored value that cannot be read is quarantined (kept, not deleted) and defaults are used.
+
+use super::i18n::{Lang, Texts};
+use super::municipality::{self, Municipality};
+use super::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
+use serde::{Deserialize, Serialize};
+
+pub const SETTINGS_KEY: &str = "ssp.settings";
+pub const SETTINGS_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub lang: Lang,
+    /// Id of the chosen municipality; `None` until the user picks one on first start.
+    #[serde(default)]
+    pub municipality: Option<String>,
+}
+
+impl Settings {
+    /// The chosen municipality, if it is one the app knows.
+    pub fn municipality(&self) -> Option<&'static Municipality> {
+        self.municipality.as_deref().and_then(municipality::find)
+    }
+}
+
+/// Something about storage the user should be told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageNotice {
+    /// A stored setting could not be read and was set aside under a quarantine key.
+    SettingQuarantined,
+    /// The browser refuses storage (private mode, policy): choices last for this page only.
+    StorageUnavailable,
+    /// A write failed (e.g. quota): the choice holds in memory only.
+    WriteFailed,
+}
+
+impl StorageNotice {
+    pub fn message(self, t: &Texts) -> &'static str {
+        match self {
+            StorageNotice::SettingQuarantined => t.notice_setting_quarantined,
+            StorageNotice::StorageUnavailable => t.notice_storage_unavailable,
+            StorageNotice::WriteFailed => t.notice_storage_write_failed,
+        }
+    }
+}
+
+/// Settings as read at start-up, with anything the user should be told.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Startup {
+    pub settings: Settings,
+    pub notice: Option<StorageNotice>,
+}
+
+pub fn load_settings(store: &dyn KeyValueStore, now_ms: u64) -> Startup {
+    let (settings, notice) = match storage::load(store, SETTINGS_KEY, &SETTINGS_CODEC, now_ms) {
+        Loaded::Found(settings) => (settings, None),
+        Loaded::Missing => (Settings::default(), None),
+        Loaded::Quarantined { .. } => {
+            (Settings::default(), Some(StorageNotice::SettingQuarantined))
+        }
+        // The value stays where it is; it is not overwritten because the next write fails too
+        // or, if it succeeds, storage has recovered and the user was told.
+        Loaded::Unreadable { .. } => (Settings::default(), Some(StorageNotice::WriteFailed)),
+        Loaded::Unavailable(_) => (Settings::default(), Some(StorageNotice::StorageUnavailable)),
+    };
+    Startup { settings, notice }
+}
+
+pub fn save_settings(store: &dyn KeyValueStore, settings: &Settings) -> Result<(), StoreError> {
+    storage::save(store, SETTINGS_KEY, &SETTINGS_CODEC, settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::storage::{list_quarantine, MemoryStore};
+    use proptest::prelude::*;
+
+    /// A store whose every call fails, like localStorage in a locked-down browser.
+    struct Refusing;
+    impl KeyValueStore for Refusing {
+        fn get(&self, _: &str) -> Result<Option<String>, StoreError> {
+            Err(StoreError::Unavailable("SecurityError".into()))
+        }
+        fn set(&self, _: &str, _: &str) -> Result<(), StoreError> {
+            Err(StoreError::Unavailable("SecurityError".into()))
+        }
+        fn remove(&self, _: &str) -> Result<(), StoreError> {
+            Err(StoreError::Unavailable("SecurityError".into()))
+        }
+        fn keys(&self) -> Result<Vec<String>, StoreError> {
+            Err(StoreError::Unavailable("SecurityError".into()))
+        }
+    }
+
+    #[test]
+    fn first_start_has_danish_and_no_municipality() {
+        let s = load_settings(&MemoryStore::new(), 0);
+        assert_eq!(s.settings.lang, Lang::Da);
+        assert_eq!(s.settings.municipality, None);
+        assert_eq!(s.notice, None);
+    }
+
+    #[test]
+    fn saved_choice_survives_reload() {
+        let store = MemoryStore::new();
+        let chosen = Settings {
+            lang: Lang::En,
+            municipality: Some("viborg".into()),
+        };
+        save_settings(&store, &chosen).unwrap();
+        assert_eq!(
+            store.get(SETTINGS_KEY).unwrap().unwrap(),
+            r#"{"schema":1,"data":{"lang":"en","municipality":"viborg"}}"#
+        );
+        let s = load_settings(&store, 0);
+        assert_eq!(s.settings, chosen);
+        assert_eq!(s.settings.municipality().unwrap().name, "Viborg Kommune");
+    }
+
+    #[test]
+    fn data_driven_bad_stored_values_give_defaults_and_are_kept() {
+        // (stored raw value, expected notice)
+        let cases = [
+            ("", StorageNotice::SettingQuarantined),
+            ("{", StorageNotice::SettingQuarantined),
+            ("\"da\"", StorageNotice::SettingQuarantined),
+            (r#"{"lang":"en"}"#, StorageNotice::SettingQuarantined),
+            (
+                r#"{"schema":1,"data":{"lang":"de"}}"#,
+                StorageNotice::SettingQuarantined,
+            ),
+            (
+                r#"{"schema":1,"data":{"lang":"en","pin":"1234"}}"#,
+                StorageNotice::SettingQuarantined,
+            ),
+            (
+                r#"{"schema":2,"data":{"lang":"en"}}"#,
+                StorageNotice::SettingQuarantined,
+            ),
+            (
+                r#"{"schema":1,"data":"en"}"#,
+                StorageNotice::SettingQuarantined,
+            ),
+            ("null", StorageNotice::SettingQuarantined),
+        ];
+        for (raw, notice) in cases {
+            let store = MemoryStore::new();
+            store.set(SETTINGS_KEY, raw).unwrap();
+            let s = load_settings(&store, 1000);
+            assert_eq!(s.settings, Settings::default(), "{raw}");
+            assert_eq!(s.notice, Some(notice), "{raw}");
+            let q = list_quarantine(&store).unwrap();
+            assert_eq!(q.len(), 1, "{raw} must be quarantined");
+            assert_eq!(q[0].1.raw, raw);
+            assert_eq!(q[0].1.key, SETTINGS_KEY);
+        }
+    }
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let store = MemoryStore::new();
+        store
+            .set(SETTINGS_KEY, r#"{"schema":1,"data":{}}"#)
+            .unwrap();
+        assert_eq!(load_settings(&store, 0).settings, Settings::default());
+    }
+
+    #[test]
+    fn unknown_municipality_id_counts_as_not_chosen() {
+        let s = Settings {
+            lang: Lang::Da,
+            municipality: Some("atlantis".into()),
+        };
+        assert_eq!(s.municipality(), None);
+    }
+
+    #[test]
+    fn refused_storage_gives_defaults_and_says_so() {
+        let s = load_settings(&Refusing, 0);
+        assert_eq!(s.settings, Settings::default());
+        assert_eq!(s.notice, Some(StorageNotice::StorageUnavailable));
+        assert!(save_settings(&Refusing, &Settings::default()).is_err());
+    }
+
+    fn any_settings() -> impl Strategy<Value = Settings> {
+        (
+            prop_oneof![Just(Lang::Da), Just(Lang::En)],
+            proptest::option::of("[a-zæøå-]{0,12}"),
+        )
+            .prop_map(|(lang, municipality)| Settings { lang, municipality })
+    }
+
+    proptest! {
+        #[test]
+        fn any_settings_round_trip(settings in any_settings()) {
+            let store = MemoryStore::new();
+            save_settings(&store, &settings).unwrap();
+            let loaded = load_settings(&store, 0);
+            prop_assert_eq!(loaded.settings, settings);
+            prop_assert_eq!(loaded.notice, None);
+        }
+
+        /// Whatever is stored under the key, loading never panics and never loses it: it is
+        /// either read as settings or kept verbatim in quarantine.
+        #[test]
+        fn any_stored_text_is_read_or_kept(raw in ".{0,80}") {
+            let store = MemoryStore::new();
+            store.set(SETTINGS_KEY, &raw).unwrap();
+            let loaded = load_settings(&store, 7);
+            match loaded.notice {
+                None => prop_assert_eq!(store.get(SETTINGS_KEY).unwrap(), Some(raw)),
+                Some(_) => {
+                    let q = list_quarantine(&store).unwrap();
+                    prop_assert_eq!(q.len(), 1);
+                    prop_assert_eq!(&q[0].1.raw, &raw);
+                }
+            }
+        }
+    }
+}

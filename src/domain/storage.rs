@@ -1,0 +1,509 @@
+//! Key–value storage interface, the versioned envelope codec and the quarantine.
+//!
+//! Everything the app keeps in the browser goes through [`KeyValueStore`], so domain code is
+//! tested against [`MemoryStore`] natively and runs against localStorage in the browser
+//! (`platform::local_storage`). Every stored value is an envelope `{"schema": N, "data": …}`;
+//! older schemas are migrated step by step on load, and a value that cannot be read is moved
+//! under a quarantine key with the time and the reason — never silently deleted.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Prefix of every key the app writes, so "clear this device" and listings never touch
+/// other apps' data on the same origin.
+pub const KEY_PREFIX: &str = "ssp.";
+/// Prefix of quarantined values: `ssp.quarantine.<original key>.<time in ms>`.
+pub const QUARANTINE_PREFIX: &str = "ssp.quarantine.";
+
+/// Why a storage operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// Storage is switched off or not reachable (private mode, browser policy).
+    Unavailable(String),
+    /// The write did not fit (`QuotaExceededError` in browsers).
+    QuotaExceeded,
+    /// Anything else the backend reported.
+    Other(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Unavailable(why) => write!(f, "storage unavailable: {why}"),
+            StoreError::QuotaExceeded => write!(f, "storage quota exceeded"),
+            StoreError::Other(why) => write!(f, "storage error: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// A small string key–value store: localStorage in the browser, [`MemoryStore`] in tests.
+pub trait KeyValueStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    fn remove(&self, key: &str) -> Result<(), StoreError>;
+    /// All keys, in no particular order.
+    fn keys(&self) -> Result<Vec<String>, StoreError>;
+}
+
+/// In-memory store for native tests. `with_quota` makes writes fail like a full localStorage
+/// (the quota counts key and value lengths in UTF-16 units, as browsers do).
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    map: RefCell<BTreeMap<String, String>>,
+    quota: Option<usize>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_quota(quota: usize) -> Self {
+        Self {
+            map: RefCell::default(),
+            quota: Some(quota),
+        }
+    }
+
+    fn used_without(&self, key: &str) -> usize {
+        self.map
+            .borrow()
+            .iter()
+            .filter(|(k, _)| k.as_str() != key)
+            .map(|(k, v)| utf16_len(k) + utf16_len(v))
+            .sum()
+    }
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+impl KeyValueStore for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.map.borrow().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        if let Some(quota) = self.quota {
+            if self.used_without(key) + utf16_len(key) + utf16_len(value) > quota {
+                return Err(StoreError::QuotaExceeded);
+            }
+        }
+        self.map
+            .borrow_mut()
+            .insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.map.borrow_mut().remove(key);
+        Ok(())
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.map.borrow().keys().cloned().collect())
+    }
+}
+
+/// The stored form of every value: `{"schema": N, "data": …}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope<T> {
+    pub schema: u32,
+    pub data: T,
+}
+
+/// Upgrades the `data` of one schema version to the next.
+pub type Migration = fn(Value) -> Result<Value, String>;
+
+/// How one kind of document is stored: its current schema version and the migrations that
+/// lead to it. `migrations[i]` upgrades schema `i + 1` to `i + 2`, so a codec at schema N
+/// has N − 1 migrations.
+#[derive(Debug, Clone, Copy)]
+pub struct Codec {
+    pub schema: u32,
+    pub migrations: &'static [Migration],
+}
+
+/// Why a stored value could not be read. The text is technical (English) and is kept with the
+/// quarantined value; the UI shows its own translated message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    NotJson(String),
+    NotEnvelope(String),
+    /// Written by a newer version of the app.
+    FutureSchema {
+        found: u32,
+        supported: u32,
+    },
+    Migration {
+        from: u32,
+        reason: String,
+    },
+    InvalidData(String),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::NotJson(e) => write!(f, "not JSON: {e}"),
+            DecodeError::NotEnvelope(e) => {
+                write!(f, "not a {{\"schema\": N, \"data\": …}} envelope: {e}")
+            }
+            DecodeError::FutureSchema { found, supported } => write!(
+                f,
+                "schema {found} is newer than this app understands (up to {supported})"
+            ),
+            DecodeError::Migration { from, reason } => {
+                write!(f, "migration from schema {from} failed: {reason}")
+            }
+            DecodeError::InvalidData(e) => write!(f, "data does not match schema: {e}"),
+        }
+    }
+}
+
+impl Codec {
+    pub fn encode<T: Serialize>(&self, data: &T) -> String {
+        let envelope = Envelope {
+            schema: self.schema,
+            data,
+        };
+        // Serialising plain data structs with string keys cannot fail.
+        serde_json::to_string(&envelope).expect("domain types serialise to JSON")
+    }
+
+    pub fn decode<T: DeserializeOwned>(&self, raw: &str) -> Result<T, DecodeError> {
+        debug_assert_eq!(self.migrations.len() + 1, self.schema as usize);
+        let value: Value =
+            serde_json::from_str(raw).map_err(|e| DecodeError::NotJson(e.to_string()))?;
+        let envelope: Envelope<Value> =
+            serde_json::from_value(value).map_err(|e| DecodeError::NotEnvelope(e.to_string()))?;
+        if envelope.schema == 0 {
+            return Err(DecodeError::NotEnvelope("schema 0 does not exist".into()));
+        }
+        if envelope.schema > self.schema {
+            return Err(DecodeError::FutureSchema {
+                found: envelope.schema,
+                supported: self.schema,
+            });
+        }
+        let mut data = envelope.data;
+        for from in envelope.schema..self.schema {
+            let migrate = self.migrations[(from - 1) as usize];
+            data = migrate(data).map_err(|reason| DecodeError::Migration { from, reason })?;
+        }
+        serde_json::from_value(data).map_err(|e| DecodeError::InvalidData(e.to_string()))
+    }
+}
+
+/// A value that could not be read, kept aside with when and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuarantineRecord {
+    /// The key the value was stored under.
+    pub key: String,
+    /// When it was moved aside (ms since the Unix epoch).
+    pub at_ms: u64,
+    pub reason: String,
+    /// The value exactly as it was found.
+    pub raw: String,
+}
+
+/// Moves `raw` (found under `key`) aside: writes the quarantine record first, then removes the
+/// original, so an interruption leaves a copy rather than nothing. Returns the quarantine key.
+pub fn quarantine(
+    store: &dyn KeyValueStore,
+    key: &str,
+    raw: &str,
+    reason: &str,
+    now_ms: u64,
+) -> Result<String, StoreError> {
+    let record = QuarantineRecord {
+        key: key.to_string(),
+        at_ms: now_ms,
+        reason: reason.to_string(),
+        raw: raw.to_string(),
+    };
+    let mut qkey = format!("{QUARANTINE_PREFIX}{key}.{now_ms}");
+    let mut n = 1;
+    while store.get(&qkey)?.is_some() {
+        qkey = format!("{QUARANTINE_PREFIX}{key}.{now_ms}-{n}");
+        n += 1;
+    }
+    let json = serde_json::to_string(&record).expect("quarantine record serialises");
+    store.set(&qkey, &json)?;
+    store.remove(key)?;
+    Ok(qkey)
+}
+
+/// All quarantined values, oldest first. Entries that are themselves unreadable are listed with
+/// their raw text so nothing disappears from view.
+pub fn list_quarantine(
+    store: &dyn KeyValueStore,
+) -> Result<Vec<(String, QuarantineRecord)>, StoreError> {
+    let mut out = Vec::new();
+    for qkey in store.keys()? {
+        if !qkey.starts_with(QUARANTINE_PREFIX) {
+            continue;
+        }
+        let Some(raw) = store.get(&qkey)? else {
+            continue;
+        };
+        let record = serde_json::from_str(&raw).unwrap_or_else(|e| QuarantineRecord {
+            key: qkey.clone(),
+            at_ms: 0,
+            reason: format!("quarantine record unreadable: {e}"),
+            raw,
+        });
+        out.push((qkey, record));
+    }
+    out.sort_by(|a, b| a.1.at_ms.cmp(&b.1.at_ms).then_with(|| a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+/// The result of reading one stored document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded<T> {
+    /// Nothing stored under the key.
+    Missing,
+    Found(T),
+    /// The stored value could not be read and was moved under `quarantine_key`.
+    Quarantined {
+        quarantine_key: String,
+        error: DecodeError,
+    },
+    /// The value could not be read, and moving it aside failed too: it was left where it was.
+    Unreadable {
+        error: DecodeError,
+        store_error: StoreError,
+    },
+    /// The store itself could not be reached.
+    Unavailable(StoreError),
+}
+
+/// Reads and decodes the document under `key`; an unreadable value is quarantined.
+pub fn load<T: DeserializeOwned>(
+    store: &dyn KeyValueStore,
+    key: &str,
+    codec: &Codec,
+    now_ms: u64,
+) -> Loaded<T> {
+    let raw = match store.get(key) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return Loaded::Missing,
+        Err(e) => return Loaded::Unavailable(e),
+    };
+    match codec.decode(&raw) {
+        Ok(value) => Loaded::Found(value),
+        Err(error) => match quarantine(store, key, &raw, &error.to_string(), now_ms) {
+            Ok(quarantine_key) => Loaded::Quarantined {
+                quarantine_key,
+                error,
+            },
+            Err(store_error) => Loaded::Unreadable { error, store_error },
+        },
+    }
+}
+
+/// Encodes `data` in its envelope and writes it under `key`.
+pub fn save<T: Serialize>(
+    store: &dyn KeyValueStore,
+    key: &str,
+    codec: &Codec,
+    data: &T,
+) -> Result<(), StoreError> {
+    store.set(key, &codec.encode(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Note {
+        title: String,
+        count: u32,
+    }
+
+    const V1: Codec = Codec {
+        schema: 1,
+        migrations: &[],
+    };
+
+    // Schema 1 called the field `name`; schema 2 calls it `title`. Schema 3 adds `count`.
+    fn rename_name_to_title(mut v: Value) -> Result<Value, String> {
+        let obj = v.as_object_mut().ok_or("expected an object")?;
+        let name = obj.remove("name").ok_or("missing field `name`")?;
+        obj.insert("title".into(), name);
+        Ok(v)
+    }
+    fn add_count(mut v: Value) -> Result<Value, String> {
+        let obj = v.as_object_mut().ok_or("expected an object")?;
+        obj.entry("count").or_insert(json!(0));
+        Ok(v)
+    }
+    const V3: Codec = Codec {
+        schema: 3,
+        migrations: &[rename_name_to_title, add_count],
+    };
+
+    fn note() -> Note {
+        Note {
+            title: "Æblegrød".into(),
+            count: 2,
+        }
+    }
+
+    #[test]
+    fn encode_writes_the_versioned_envelope() {
+        let raw = V3.encode(&note());
+        let v: Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(
+            v,
+            json!({"schema": 3, "data": {"title": "Æblegrød", "count": 2}})
+        );
+    }
+
+    #[test]
+    fn decode_round_trips() {
+        assert_eq!(V3.decode::<Note>(&V3.encode(&note())), Ok(note()));
+    }
+
+    #[test]
+    fn old_schemas_are_migrated_step_by_step() {
+        let v1 = r#"{"schema":1,"data":{"name":"Æblegrød"}}"#;
+        let v2 = r#"{"schema":2,"data":{"title":"Æblegrød"}}"#;
+        let expected = Note {
+            title: "Æblegrød".into(),
+            count: 0,
+        };
+        assert_eq!(V3.decode::<Note>(v1), Ok(expected.clone()));
+        assert_eq!(V3.decode::<Note>(v2), Ok(expected));
+    }
+
+    #[test]
+    fn each_kind_of_bad_value_has_its_own_error() {
+        type IsExpected = fn(&DecodeError) -> bool;
+        let cases: &[(&str, IsExpected)] = &[
+            ("{not json", |e| matches!(e, DecodeError::NotJson(_))),
+            (r#"{"title":"x","count":1}"#, |e| {
+                matches!(e, DecodeError::NotEnvelope(_))
+            }),
+            (r#"{"schema":0,"data":{}}"#, |e| {
+                matches!(e, DecodeError::NotEnvelope(_))
+            }),
+            (r#"{"schema":"1","data":{}}"#, |e| {
+                matches!(e, DecodeError::NotEnvelope(_))
+            }),
+            (r#"{"schema":4,"data":{}}"#, |e| {
+                *e == DecodeError::FutureSchema {
+                    found: 4,
+                    supported: 3,
+                }
+            }),
+            (r#"{"schema":1,"data":{"title":"x"}}"#, |e| {
+                matches!(e, DecodeError::Migration { from: 1, .. })
+            }),
+            (r#"{"schema":3,"data":{"title":7,"count":1}}"#, |e| {
+                matches!(e, DecodeError::InvalidData(_))
+            }),
+        ];
+        for (raw, is_expected) in cases {
+            let err = V3.decode::<Note>(raw).expect_err(raw);
+            assert!(is_expected(&err), "{raw} gave {err:?}");
+        }
+    }
+
+    #[test]
+    fn load_missing_found_and_quarantined() {
+        let store = MemoryStore::new();
+        assert_eq!(load::<Note>(&store, "ssp.note", &V1, 5), Loaded::Missing);
+
+        save(&store, "ssp.note", &V1, &note()).unwrap();
+        assert_eq!(
+            load::<Note>(&store, "ssp.note", &V1, 5),
+            Loaded::Found(note())
+        );
+
+        store.set("ssp.note", "{broken").unwrap();
+        let Loaded::Quarantined {
+            quarantine_key,
+            error,
+        } = load::<Note>(&store, "ssp.note", &V1, 42)
+        else {
+            panic!("expected quarantine");
+        };
+        assert_eq!(quarantine_key, "ssp.quarantine.ssp.note.42");
+        assert!(matches!(error, DecodeError::NotJson(_)));
+        // The original key is free, and the broken value is kept verbatim with its reason.
+        assert_eq!(store.get("ssp.note").unwrap(), None);
+        let listed = list_quarantine(&store).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].0, quarantine_key);
+        assert_eq!(listed[0].1.raw, "{broken");
+        assert_eq!(listed[0].1.key, "ssp.note");
+        assert_eq!(listed[0].1.at_ms, 42);
+        assert!(listed[0].1.reason.starts_with("not JSON"));
+    }
+
+    #[test]
+    fn quarantine_never_overwrites_an_earlier_quarantine() {
+        let store = MemoryStore::new();
+        store.set("ssp.note", "first").unwrap();
+        load::<Note>(&store, "ssp.note", &V1, 7);
+        store.set("ssp.note", "second").unwrap();
+        load::<Note>(&store, "ssp.note", &V1, 7);
+        let raws: Vec<String> = list_quarantine(&store)
+            .unwrap()
+            .into_iter()
+            .map(|(_, r)| r.raw)
+            .collect();
+        assert_eq!(raws.len(), 2);
+        assert!(raws.contains(&"first".to_string()));
+        assert!(raws.contains(&"second".to_string()));
+    }
+
+    #[test]
+    fn a_full_store_keeps_the_unreadable_value_in_place() {
+        let store = MemoryStore::with_quota(40);
+        store.set("ssp.note", "{broken but long enough").unwrap();
+        match load::<Note>(&store, "ssp.note", &V1, 1) {
+            Loaded::Unreadable { store_error, .. } => {
+                assert_eq!(store_error, StoreError::QuotaExceeded)
+            }
+            other => panic!("expected Unreadable, got {other:?}"),
+        }
+        assert_eq!(
+            store.get("ssp.note").unwrap().as_deref(),
+            Some("{broken but long enough")
+        );
+    }
+
+    #[test]
+    fn memory_quota_counts_utf16_and_replaces_in_place() {
+        let store = MemoryStore::with_quota(10);
+        store.set("k", "æøå").unwrap(); // 1 + 3 units
+        store.set("k", "123456789").unwrap(); // replacing: 1 + 9 = 10 fits
+        assert_eq!(store.set("k2", "x"), Err(StoreError::QuotaExceeded));
+        assert_eq!(store.get("k").unwrap().as_deref(), Some("123456789"));
+    }
+
+    #[test]
+    fn unreadable_quarantine_records_are_still_listed() {
+        let store = MemoryStore::new();
+        store.set("ssp.quarantine.x.1", "garbage").unwrap();
+        store.set("ssp.other", "not listed").unwrap();
+        let listed = list_quarantine(&store).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].1.raw, "garbage");
+        assert!(listed[0].1.reason.contains("unreadable"));
+    }
+}

@@ -1,0 +1,65 @@
+//! Settings: language and municipality. More (PIN, data, sync) in later versions.
+
+use super::{use_app, use_page_title};
+use crate::domain::i18n::Lang;
+use crate::domain::municipality;
+use crate::domain::pages::Page;
+use leptos::prelude::*;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let settings = app.settings;
+    use_page_title(Page::Settings);
+
+    let languages = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            view! {
+                <label class="radio">
+                    <input type="radio" name="lang" value=lang.tag()
+                        prop:checked=move || settings.read().lang == lang
+                        on:change=move |_| settings.update(|s| s.lang = lang) />
+                    <span lang=lang.tag()>{lang.endonym()}</span>
+                </label>
+            }
+        })
+        .collect_view();
+
+    let municipalities = municipality::builtin()
+        .iter()
+        .map(|m| {
+            let id = m.id.clone();
+            let is_chosen = {
+                let id = id.clone();
+                move || settings.read().municipality.as_deref() == Some(id.as_str())
+            };
+            view! {
+                <label class="radio">
+                    <input type="radio" name="municipality" value=id.clone()
+                        prop:checked=is_chosen
+                        on:change=move |_| settings.update(|s| s.municipality = Some(id.clone())) />
+                    <span>{m.name.clone()}</span>
+                </label>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <section class="page page--narrow">
+            <h1>{move || t.get().page_settings}</h1>
+            <fieldset class="fieldset">
+                <legend>{move || t.get().settings_language}</legend>
+                <p class="hint">{move || t.get().settings_language_hint}</p>
+                {languages}
+            </fieldset>
+            <fieldset class="fieldset">
+                <legend>{move || t.get().settings_municipality}</legend>
+                <p class="hint">{move || t.get().settings_municipality_hint}</p>
+                {municipalities}
+            </fieldset>
+            <p class="hint">{move || t.get().settings_more_later}</p>
+        </section>
+    }
+}

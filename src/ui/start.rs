@@ -1,0 +1,105 @@
+//! Start: on first start, choose the municipality; then the two big actions.
+
+use super::{use_app, use_page_title};
+use crate::domain::municipality;
+use crate::domain::pages::Page;
+use crate::platform;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn StartPage() -> impl IntoView {
+    let settings = use_app().settings;
+    use_page_title(Page::Start);
+    move || {
+        if settings.read().municipality().is_some() {
+            Either::Left(view! { <Actions /> })
+        } else {
+            Either::Right(view! { <ChooseMunicipality /> })
+        }
+    }
+}
+
+#[component]
+fn ChooseMunicipality() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let choices = municipality::builtin()
+        .iter()
+        .map(|m| {
+            let id = m.id.clone();
+            let choose = move |_| {
+                app.settings.update(|s| s.municipality = Some(id.clone()));
+                // The chosen button disappears with the list; hand focus to the new content.
+                platform::document::focus_after_render("main");
+            };
+            view! {
+                <li>
+                    <button type="button" class="choice" on:click=choose>
+                        <span class="choice__name">{m.name.clone()}</span>
+                        <ChevronIcon />
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="page page--narrow">
+            <h1>{move || t.get().choose_municipality_title}</h1>
+            <p class="lead">{move || t.get().choose_municipality_intro}</p>
+            <ul class="choices">{choices}</ul>
+            <p class="hint">{move || t.get().choose_municipality_later}</p>
+            <p class="hint">{move || t.get().import_profile_later}</p>
+        </section>
+    }
+}
+
+#[component]
+fn Actions() -> impl IntoView {
+    let t = use_app().texts;
+    let more = [
+        Page::Staircase,
+        Page::Organisation,
+        Page::Concerns,
+        Page::Training,
+    ]
+    .into_iter()
+    .map(|page| {
+        view! {
+            <li>
+                <A href=page.path() attr:class="more__link">{move || page.title(t.get())}</A>
+            </li>
+        }
+    })
+    .collect_view();
+    view! {
+        <section class="page">
+            <h1>{move || t.get().start_title}</h1>
+            <p class="lead">{move || t.get().start_intro}</p>
+            <div class="actions">
+                <A href=Page::NewConcern.path() attr:class="action action--primary">
+                    <span class="action__title">{move || t.get().action_concern_title}</span>
+                    <span class="action__body">{move || t.get().action_concern_body}</span>
+                    <ChevronIcon />
+                </A>
+                <A href=Page::Guide.path() attr:class="action">
+                    <span class="action__title">{move || t.get().action_guide_title}</span>
+                    <span class="action__body">{move || t.get().action_guide_body}</span>
+                    <ChevronIcon />
+                </A>
+            </div>
+            <h2 class="more__title">{move || t.get().start_more_title}</h2>
+            <ul class="more">{more}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn ChevronIcon() -> impl IntoView {
+    view! {
+        <svg class="chevron" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+            <path fill="none" stroke="currentColor" stroke-width="2.5" d="m9 5 7 7-7 7" />
+        </svg>
+    }
+}

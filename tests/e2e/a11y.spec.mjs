@@ -1,0 +1,66 @@
+// Accessibility: axe (WCAG 2.1 A/AA + best practice) on every screen; serious or critical
+// violations fail the test.
+import AxeBuilder from "@axe-core/playwright";
+import { test, expect, NAV_DA, mainHeading, startWithMunicipality } from "./fixtures.mjs";
+
+async function expectAccessible(page, screen) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious, `axe on ${screen}`).toEqual([]);
+  // axe really looked at the page (colour contrast, names, landmarks …).
+  expect(results.passes.length, `axe checks ran on ${screen}`).toBeGreaterThan(10);
+}
+
+test("first start (choose municipality) is accessible", async ({ page }) => {
+  await page.goto("/");
+  await expect(mainHeading(page)).toHaveText("Vælg din kommune");
+  await expectAccessible(page, "first start");
+});
+
+for (const item of NAV_DA) {
+  test(`${item.path} is accessible`, async ({ page }) => {
+    await startWithMunicipality(page);
+    await page.goto(item.path);
+    await expect(mainHeading(page)).toHaveText(item.heading);
+    await expectAccessible(page, item.path);
+  });
+}
+
+test("the concern action page is accessible", async ({ page }) => {
+  await startWithMunicipality(page);
+  await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
+  await expect(mainHeading(page)).toHaveText("Jeg er bekymret for et barn");
+  await expectAccessible(page, "/concern/new");
+});
+
+test("the fallback page is accessible", async ({ page }) => {
+  await page.goto("/no-such-page");
+  await expect(mainHeading(page)).toHaveText("Siden findes ikke");
+  await expectAccessible(page, "fallback");
+});
+
+test("the hidden screen is accessible", async ({ page }) => {
+  await startWithMunicipality(page);
+  await page.getByRole("button", { name: "Skjul skærm" }).click();
+  await expect(page.getByRole("button", { name: "Vis skærmen igen" })).toBeVisible();
+  await expectAccessible(page, "hidden screen");
+});
+
+test("the English start page and the storage notice are accessible", async ({ page }) => {
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem("seeded")) {
+      localStorage.setItem("ssp.settings", "not json");
+      sessionStorage.setItem("seeded", "1");
+    }
+  });
+  await page.goto("/");
+  await expect(page.getByRole("alert")).toBeVisible();
+  await page.getByRole("button", { name: "Viborg Kommune" }).click();
+  await page.getByRole("button", { name: "Skift sprog til English" }).click();
+  await expect(mainHeading(page)).toHaveText("What do you need?");
+  await expectAccessible(page, "English start with notice");
+});

@@ -1,0 +1,40 @@
+// Shared test setup: every test fails if the page logs a console error or throws.
+import { test as base, expect } from "@playwright/test";
+
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const errors = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
+    });
+    page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+    await use(page);
+    expect(errors, "the page logged no errors").toEqual([]);
+  },
+});
+export { expect };
+
+/** The main navigation, in Danish: link text, path, and the page's main heading. */
+export const NAV_DA = [
+  { link: "Forside", path: "/", heading: "Hvad har du brug for?" },
+  { link: "Vejledning", path: "/guide", heading: "Hvad skal jeg gøre?" },
+  { link: "Indsatstrappen", path: "/staircase", heading: "Indsatstrappen" },
+  { link: "Organisation", path: "/organisation", heading: "Organisation" },
+  { link: "Bekymringer", path: "/concerns", heading: "Gemte bekymringer" },
+  { link: "Undervisning", path: "/training", heading: "Undervisning" },
+  { link: "Indstillinger", path: "/settings", heading: "Indstillinger" },
+];
+
+/** Pages whose feature is built; the others must say "Kommer snart". */
+export const BUILT = new Set(["/", "/settings"]);
+
+export const mainHeading = (page) => page.getByRole("heading", { level: 1 });
+export const nav = (page, name = "Hovedmenu") => page.getByRole("navigation", { name });
+
+/** Opens the app fresh and picks a municipality the way a teacher does on first start. */
+export async function startWithMunicipality(page, name = "Viborg Kommune") {
+  await page.goto("/");
+  await expect(mainHeading(page)).toHaveText("Vælg din kommune");
+  await page.getByRole("button", { name }).click();
+  await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
+}

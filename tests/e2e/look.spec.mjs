@@ -1,0 +1,60 @@
+// Look at it: screenshots at both tablet sizes (written to screenshots/, git-ignored), and
+// touch targets of at least 44 × 44 px on every interactive element that is shown.
+import { test, expect, mainHeading, startWithMunicipality } from "./fixtures.mjs";
+
+const SIZES = [
+  { name: "portrait", width: 768, height: 1024 },
+  { name: "landscape", width: 1024, height: 768 },
+];
+
+async function smallTouchTargets(page) {
+  return page.$$eval("a, button, label.radio", (els) =>
+    els
+      .filter((el) => {
+        const style = getComputedStyle(el);
+        const r = el.getBoundingClientRect();
+        // Shown and on screen (the skip link waits above the viewport until focused).
+        return style.visibility !== "hidden" && r.width > 0 && r.height > 0 && r.bottom > 0;
+      })
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        return { text: el.textContent.trim().slice(0, 40), width: Math.round(r.width), height: Math.round(r.height) };
+      })
+      .filter((t) => t.width < 44 || t.height < 44),
+  );
+}
+
+for (const size of SIZES) {
+  test.describe(`${size.width}×${size.height}`, () => {
+    test.use({ viewport: { width: size.width, height: size.height } });
+
+    test("first start", async ({ page }) => {
+      await page.goto("/");
+      await expect(mainHeading(page)).toHaveText("Vælg din kommune");
+      await page.evaluate(() => document.fonts.ready);
+      expect(await smallTouchTargets(page)).toEqual([]);
+      await page.screenshot({ path: `screenshots/start-first-${size.name}.png` });
+    });
+
+    test("start page", async ({ page }) => {
+      await startWithMunicipality(page);
+      await page.evaluate(() => document.fonts.ready);
+      expect(await smallTouchTargets(page)).toEqual([]);
+      // Both big actions are visible without scrolling.
+      await expect(page.getByRole("link", { name: /Jeg er bekymret for et barn/ })).toBeInViewport();
+      await expect(page.getByRole("link", { name: /Hvad skal jeg gøre\?/ })).toBeInViewport();
+      await page.screenshot({ path: `screenshots/start-${size.name}.png` });
+    });
+
+    test("settings and a coming-soon page", async ({ page }) => {
+      await startWithMunicipality(page);
+      await page.goto("/settings");
+      await expect(mainHeading(page)).toHaveText("Indstillinger");
+      expect(await smallTouchTargets(page)).toEqual([]);
+      await page.screenshot({ path: `screenshots/settings-${size.name}.png`, fullPage: true });
+      await page.goto("/staircase");
+      await expect(mainHeading(page)).toHaveText("Indsatstrappen");
+      await page.screenshot({ path: `screenshots/coming-soon-${size.name}.png` });
+    });
+  });
+}

@@ -1,0 +1,71 @@
+// A small static server for the built app (dist/), used by the e2e tests and the benchmark.
+// No dependencies. App routes (paths without a file extension) fall back to index.html, as on
+// any static host configured for a single-page app; a missing file with an extension is a 404.
+//
+//   node tests/support/serve.mjs [dir=dist] [port=4173]
+
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".webmanifest": "application/manifest+json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** Creates (does not start) a server for `dir`. `extra` maps paths to [type, body] served from memory. */
+export function createStaticServer(dir, extra = {}) {
+  const root = resolve(dir);
+  return createServer(async (req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    let path = decodeURIComponent(url.pathname);
+    if (extra[path]) {
+      const [type, body] = extra[path];
+      res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+      return res.end(body);
+    }
+    const file = normalize(join(root, path));
+    if (!file.startsWith(root)) {
+      res.writeHead(403);
+      return res.end("forbidden");
+    }
+    let target = file;
+    try {
+      const info = await stat(target);
+      if (info.isDirectory()) target = join(target, "index.html");
+    } catch {
+      // No such file: app routes go to index.html; missing assets are real 404s.
+      if (extname(path) === "") target = join(root, "index.html");
+    }
+    try {
+      const body = await readFile(target);
+      res.writeHead(200, {
+        "content-type": TYPES[extname(target)] || "application/octet-stream",
+        "cache-control": "no-cache",
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      res.end("not found");
+    }
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const dir = process.argv[2] || "dist";
+  const port = Number(process.argv[3] || 4173);
+  createStaticServer(dir).listen(port, "127.0.0.1", () => {
+    console.log(`serving ${dir} on http://127.0.0.1:${port}/`);
+  });
+}
