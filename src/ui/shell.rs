@@ -69,6 +69,10 @@ fn Header() -> impl IntoView {
                         <span class="visually-hidden">{move || t.get().lang_switch_label} " "</span>
                         <span lang=move || other_lang().tag()>{move || other_lang().endonym()}</span>
                     </button>
+                    <A href=Page::Settings.path() attr:class="btn btn--tertiary">
+                        <GearIcon />
+                        {move || Page::Settings.nav_label(t.get())}
+                    </A>
                     <button type="button" class="btn btn--hide" on:click=hide>
                         <EyeOffIcon />
                         {move || t.get().hide_screen}
@@ -158,6 +162,15 @@ fn Logo() -> impl IntoView {
             <circle cx="17" cy="19" r="11" fill="none" stroke="currentColor" stroke-width="3" />
             <circle cx="31" cy="19" r="11" fill="none" stroke="currentColor" stroke-width="3" />
             <circle cx="24" cy="31" r="11" fill="none" stroke="currentColor" stroke-width="3" />
+        </svg>
+    }
+}
+
+#[component]
+fn GearIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+            <path fill="currentColor" d="M19.4 13a7.5 7.5 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.4 7.4 0 0 0-1.7-1l-.4-2.7h-4l-.4 2.7c-.6.3-1.2.6-1.7 1l-2.5-1-2 3.5L4.6 11a7.5 7.5 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1c.5.4 1.1.7 1.7 1l.4 2.7h4l.4-2.7c.6-.3 1.2-.6 1.7-1l2.5 1 2-3.5-2.3-1.6zM12 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z"/>
         </svg>
     }
 }

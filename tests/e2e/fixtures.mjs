@@ -22,8 +22,10 @@ export const NAV_DA = [
   { link: "Organisation", path: "/organisation", heading: "Organisation" },
   { link: "Bekymringer", path: "/concerns", heading: "Gemte bekymringer" },
   { link: "Undervisning", path: "/training", heading: "Undervisning" },
-  { link: "Indstillinger", path: "/settings", heading: "Indstillinger" },
 ];
+
+/** Reached from the header, on every screen. */
+export const HEADER_LINKS_DA = [{ link: "Indstillinger", path: "/settings", heading: "Indstillinger" }];
 
 /** Pages whose feature is built; the others must say "Kommer snart". */
 export const BUILT = new Set(["/", "/settings"]);

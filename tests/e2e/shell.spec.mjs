@@ -1,6 +1,6 @@
 // The app shell as a teacher meets it: first start, navigation, language, hide screen,
 // unknown paths and broken stored settings.
-import { test, expect, NAV_DA, BUILT, mainHeading, nav, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, NAV_DA, HEADER_LINKS_DA, BUILT, mainHeading, nav, startWithMunicipality } from "./fixtures.mjs";
 
 test("first start asks for the municipality, and the choice is remembered", async ({ page }) => {
   await page.goto("/");
@@ -33,6 +33,11 @@ test("every page is reachable from the navigation", async ({ page }) => {
       await expect(comingSoon).toBeVisible();
       await expect(page.getByText("Denne del af SSP Handleguide er ikke bygget endnu")).toBeVisible();
     }
+  }
+  for (const item of HEADER_LINKS_DA) {
+    await page.getByRole("banner").getByRole("link", { name: item.link }).click();
+    await expect(page).toHaveURL(item.path);
+    await expect(mainHeading(page)).toHaveText(item.heading);
   }
 });
 
@@ -73,7 +78,7 @@ test("the language switch changes the text and survives reload", async ({ page }
 
 test("settings change language and municipality", async ({ page }) => {
   await startWithMunicipality(page, "Silkeborg Kommune");
-  await nav(page).getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
   await expect(page.getByRole("radio", { name: "Silkeborg Kommune" })).toBeChecked();
   await page.getByRole("radio", { name: "Holbæk Kommune" }).check();
   await expect(page.getByRole("banner")).toContainText("Holbæk Kommune");

@@ -1,0 +1,113 @@
+// Benchmark for scripts/bench: sizes of the built app and first-render time in Chromium.
+//
+//   node tests/support/bench.mjs [dist] [runs]
+//
+// Prints one JSON object. First render = navigation start → the start page's main heading
+// (<h1>) in the DOM and a frame later painted, measured in the page with performance.now(),
+// with CDP CPU throttling ×4, each run in a fresh browser context (cold cache, empty storage).
+// The same is measured for a static HTML page with the same heading served by the same server.
+import { chromium } from "@playwright/test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { extname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromiumLaunch } from "../../playwright.config.mjs";
+import { createStaticServer } from "./serve.mjs";
+
+const dist = process.argv[2] || "dist";
+const runs = Math.max(5, Number(process.argv[3] || 7));
+const BUDGET_GZIP = 250 * 1024;
+const HEADING = "Vælg din kommune";
+const KIND = { ".wasm": "wasm", ".js": "js", ".css": "css", ".html": "html", ".woff2": "fonts" };
+const ALREADY_COMPRESSED = new Set([".woff2", ".png"]);
+
+function files(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+function sizes() {
+  const out = {};
+  let total = 0;
+  for (const path of files(dist)) {
+    const ext = extname(path);
+    if (ext === ".txt") continue; // licence texts are not loaded by the app
+    const kind = KIND[ext] || "other";
+    const raw = readFileSync(path);
+    // What a server sends: gzip for text and wasm, as-is for formats that are compressed already.
+    const gzip = ALREADY_COMPRESSED.has(ext) ? raw.length : gzipSync(raw, { level: 9 }).length;
+    out[kind] ??= { raw: 0, gzip: 0 };
+    out[kind].raw += raw.length;
+    out[kind].gzip += gzip;
+    total += gzip;
+  }
+  return { ...out, total_gzip: total, budget_gzip: BUDGET_GZIP, within_budget: total <= BUDGET_GZIP };
+}
+
+const OBSERVE_H1 = () => {
+  window.__h1 = null;
+  const seen = () => {
+    const h = document.querySelector("h1");
+    if (h && window.__h1 === null && h.getBoundingClientRect().height > 0) {
+      window.__h1 = -1;
+      requestAnimationFrame(() => (window.__h1 = performance.now()));
+    }
+  };
+  new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", seen);
+};
+
+async function firstRender(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  await page.addInitScript(OBSERVE_H1);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__h1 > 0, null, { timeout: 60_000 });
+  const ms = await page.evaluate(() => window.__h1);
+  const text = await page.locator("h1").textContent();
+  await context.close();
+  if (text.trim() !== HEADING) throw new Error(`unexpected heading "${text}" at ${url}`);
+  return ms;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (x) => Math.round(x * 10) / 10;
+
+const staticPage = `<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>static</title></head><body><main><h1>${HEADING}</h1></main></body></html>`;
+const server = createStaticServer(dist, { "/__static.html": ["text/html; charset=utf-8", staticPage] });
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch(chromiumLaunch);
+const app = [];
+const statik = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    app.push(await firstRender(browser, `${base}/`));
+    statik.push(await firstRender(browser, `${base}/__static.html`));
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const result = {
+  build: "release",
+  sizes_bytes: sizes(),
+  first_render_ms: {
+    cpu_throttling: 4,
+    runs,
+    app_median: round(median(app)),
+    static_html_median: round(median(statik)),
+    app_runs: app.map(round),
+    static_html_runs: statik.map(round),
+  },
+  chromium: browser.version(),
+};
+console.log(JSON.stringify(result, null, 2));
