@@ -21,6 +21,7 @@ export const chromiumLaunch = {
 export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.spec.mjs",
+  outputDir: "test-results/artifacts",
   fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,
