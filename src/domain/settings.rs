@@ -38,6 +38,9 @@ pub enum StorageNotice {
     SettingQuarantined,
     /// The browser refuses storage (private mode, policy): choices last for this page only.
     StorageUnavailable,
+    /// A stored setting could not be read, and storage is too full to set it aside: it was
+    /// left in place, untouched.
+    SettingUnreadableStorageFull,
     /// A write failed (e.g. quota): the choice holds in memory only.
     WriteFailed,
 }
@@ -47,6 +50,7 @@ impl StorageNotice {
         match self {
             StorageNotice::SettingQuarantined => t.notice_setting_quarantined,
             StorageNotice::StorageUnavailable => t.notice_storage_unavailable,
+            StorageNotice::SettingUnreadableStorageFull => t.notice_setting_unreadable_full,
             StorageNotice::WriteFailed => t.notice_storage_write_failed,
         }
     }
@@ -66,16 +70,22 @@ pub fn load_settings(store: &dyn KeyValueStore, now_ms: u64) -> Startup {
         Loaded::Quarantined { .. } => {
             (Settings::default(), Some(StorageNotice::SettingQuarantined))
         }
-        // The value stays where it is; it is not overwritten because the next write fails too
-        // or, if it succeeds, storage has recovered and the user was told.
-        Loaded::Unreadable { .. } => (Settings::default(), Some(StorageNotice::WriteFailed)),
+        // The value stays where it is, and the user was told.
+        Loaded::Unreadable { .. } => (
+            Settings::default(),
+            Some(StorageNotice::SettingUnreadableStorageFull),
+        ),
         Loaded::Unavailable(_) => (Settings::default(), Some(StorageNotice::StorageUnavailable)),
     };
     Startup { settings, notice }
 }
 
-pub fn save_settings(store: &dyn KeyValueStore, settings: &Settings) -> Result<(), StoreError> {
-    storage::save(store, SETTINGS_KEY, &SETTINGS_CODEC, settings)
+pub fn save_settings(
+    store: &dyn KeyValueStore,
+    settings: &Settings,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    storage::save(store, SETTINGS_KEY, &SETTINGS_CODEC, settings, now_ms)
 }
 
 #[cfg(test)]
@@ -116,7 +126,7 @@ mod tests {
             lang: Lang::En,
             municipality: Some("viborg".into()),
         };
-        save_settings(&store, &chosen).unwrap();
+        save_settings(&store, &chosen, 0).unwrap();
         assert_eq!(
             store.get(SETTINGS_KEY).unwrap().unwrap(),
             r#"{"schema":1,"data":{"lang":"en","municipality":"viborg"}}"#
@@ -175,6 +185,49 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_setting_in_a_full_store_is_left_in_place_and_reported() {
+        let store = MemoryStore::with_quota(30);
+        store.set(SETTINGS_KEY, "{not readable").unwrap();
+        let s = load_settings(&store, 0);
+        assert_eq!(s.settings, Settings::default());
+        assert_eq!(s.notice, Some(StorageNotice::SettingUnreadableStorageFull));
+        assert_eq!(
+            store.get(SETTINGS_KEY).unwrap().as_deref(),
+            Some("{not readable")
+        );
+        // Choosing something now must not overwrite the value that could not be set aside.
+        let chosen = Settings {
+            lang: Lang::En,
+            municipality: None,
+        };
+        assert!(save_settings(&store, &chosen, 1).is_err());
+        assert_eq!(
+            store.get(SETTINGS_KEY).unwrap().as_deref(),
+            Some("{not readable")
+        );
+    }
+
+    #[test]
+    fn every_notice_has_a_message_in_both_languages() {
+        use crate::domain::i18n::{texts, Lang};
+        let notices = [
+            StorageNotice::SettingQuarantined,
+            StorageNotice::StorageUnavailable,
+            StorageNotice::SettingUnreadableStorageFull,
+            StorageNotice::WriteFailed,
+        ];
+        for lang in Lang::ALL {
+            let messages: std::collections::HashSet<_> =
+                notices.iter().map(|n| n.message(texts(lang))).collect();
+            assert_eq!(
+                messages.len(),
+                notices.len(),
+                "{lang:?}: each notice says its own thing"
+            );
+        }
+    }
+
+    #[test]
     fn unknown_municipality_id_counts_as_not_chosen() {
         let s = Settings {
             lang: Lang::Da,
@@ -188,7 +241,7 @@ mod tests {
         let s = load_settings(&Refusing, 0);
         assert_eq!(s.settings, Settings::default());
         assert_eq!(s.notice, Some(StorageNotice::StorageUnavailable));
-        assert!(save_settings(&Refusing, &Settings::default()).is_err());
+        assert!(save_settings(&Refusing, &Settings::default(), 0).is_err());
     }
 
     fn any_settings() -> impl Strategy<Value = Settings> {
@@ -203,7 +256,7 @@ mod tests {
         #[test]
         fn any_settings_round_trip(settings in any_settings()) {
             let store = MemoryStore::new();
-            save_settings(&store, &settings).unwrap();
+            save_settings(&store, &settings, 0).unwrap();
             let loaded = load_settings(&store, 0);
             prop_assert_eq!(loaded.settings, settings);
             prop_assert_eq!(loaded.notice, None);

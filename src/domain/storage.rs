@@ -311,13 +311,21 @@ pub fn load<T: DeserializeOwned>(
     }
 }
 
-/// Encodes `data` in its envelope and writes it under `key`.
-pub fn save<T: Serialize>(
+/// Encodes `data` in its envelope and writes it under `key`. A value already under `key` that
+/// this codec cannot read is quarantined first, so a save never overwrites what it could not
+/// read; if setting it aside fails, nothing is written.
+pub fn save<T: Serialize + DeserializeOwned>(
     store: &dyn KeyValueStore,
     key: &str,
     codec: &Codec,
     data: &T,
+    now_ms: u64,
 ) -> Result<(), StoreError> {
+    if let Some(existing) = store.get(key)? {
+        if let Err(error) = codec.decode::<T>(&existing) {
+            quarantine(store, key, &existing, &error.to_string(), now_ms)?;
+        }
+    }
     store.set(key, &codec.encode(data))
 }
 
@@ -427,7 +435,7 @@ mod tests {
         let store = MemoryStore::new();
         assert_eq!(load::<Note>(&store, "ssp.note", &V1, 5), Loaded::Missing);
 
-        save(&store, "ssp.note", &V1, &note()).unwrap();
+        save(&store, "ssp.note", &V1, &note(), 5).unwrap();
         assert_eq!(
             load::<Note>(&store, "ssp.note", &V1, 5),
             Loaded::Found(note())
@@ -481,6 +489,36 @@ mod tests {
             }
             other => panic!("expected Unreadable, got {other:?}"),
         }
+        assert_eq!(
+            store.get("ssp.note").unwrap().as_deref(),
+            Some("{broken but long enough")
+        );
+    }
+
+    #[test]
+    fn save_sets_aside_what_it_cannot_read_before_writing() {
+        let store = MemoryStore::new();
+        store
+            .set("ssp.note", "{from a future or broken app")
+            .unwrap();
+        save(&store, "ssp.note", &V1, &note(), 9).unwrap();
+        assert_eq!(
+            load::<Note>(&store, "ssp.note", &V1, 10),
+            Loaded::Found(note())
+        );
+        let q = list_quarantine(&store).unwrap();
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].1.raw, "{from a future or broken app");
+    }
+
+    #[test]
+    fn save_writes_nothing_when_the_unreadable_value_cannot_be_set_aside() {
+        let store = MemoryStore::with_quota(40);
+        store.set("ssp.note", "{broken but long enough").unwrap();
+        assert_eq!(
+            save(&store, "ssp.note", &V1, &note(), 1),
+            Err(StoreError::QuotaExceeded)
+        );
         assert_eq!(
             store.get("ssp.note").unwrap().as_deref(),
             Some("{broken but long enough")

@@ -62,7 +62,9 @@ pub fn App() -> impl IntoView {
     // Persist every change after the first render (which shows what was just loaded).
     Effect::new(move |already_ran: Option<()>| {
         let current = settings.get();
-        if already_ran.is_some() && save_settings(&LocalStorage, &current).is_err() {
+        if already_ran.is_some()
+            && save_settings(&LocalStorage, &current, platform::now_ms()).is_err()
+        {
             notice.set(Some(StorageNotice::WriteFailed));
         }
     });

@@ -57,6 +57,7 @@ pub(super) const DA: Texts = Texts {
 
     notice_setting_quarantined: "En gemt indstilling kunne ikke læses. Den er lagt til side, ikke slettet, og standardindstillingerne bruges.",
     notice_storage_unavailable: "Browseren tillader ikke, at appen gemmer data. Dine valg gælder kun, indtil siden lukkes.",
+    notice_setting_unreadable_full: "En gemt indstilling kunne ikke læses, og enheden har ikke plads til at lægge den til side. Den er ikke rørt, og standardindstillingerne bruges.",
     notice_storage_write_failed: "Dit valg kunne ikke gemmes på enheden. Det gælder, indtil siden lukkes.",
     notice_dismiss: "Luk besked",
 

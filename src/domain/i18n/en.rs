@@ -57,6 +57,7 @@ pub(super) const EN: Texts = Texts {
 
     notice_setting_quarantined: "A saved setting could not be read. It was set aside, not deleted, and the default settings are used.",
     notice_storage_unavailable: "The browser does not let the app store data. Your choices last only until the page is closed.",
+    notice_setting_unreadable_full: "A saved setting could not be read, and the device has no room to set it aside. It was left untouched, and the default settings are used.",
     notice_storage_write_failed: "Your choice could not be saved on the device. It lasts until the page is closed.",
     notice_dismiss: "Dismiss message",
 

@@ -106,6 +106,7 @@ pub struct Texts {
 
     pub notice_setting_quarantined: &'static str,
     pub notice_storage_unavailable: &'static str,
+    pub notice_setting_unreadable_full: &'static str,
     pub notice_storage_write_failed: &'static str,
     pub notice_dismiss: &'static str,
 
