@@ -1,7 +1,7 @@
 // Accessibility: axe (WCAG 2.1 A/AA + best practice) on every screen; serious or critical
 // violations fail the test.
 import AxeBuilder from "@axe-core/playwright";
-import { test, expect, NAV_DA, HEADER_LINKS_DA, mainHeading, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, NAV_DA, HEADER_LINKS_DA, mainHeading, seedStorageOnce, startWithMunicipality } from "./fixtures.mjs";
 
 async function expectAccessible(page, screen) {
   const results = await new AxeBuilder({ page })
@@ -51,12 +51,7 @@ test("the hidden screen is accessible", async ({ page }) => {
 });
 
 test("the English start page and the storage notice are accessible", async ({ page }) => {
-  await page.addInitScript(() => {
-    if (!sessionStorage.getItem("seeded")) {
-      localStorage.setItem("ssp.settings", "not json");
-      sessionStorage.setItem("seeded", "1");
-    }
-  });
+  await seedStorageOnce(page, "ssp.settings", "not json");
   await page.goto("/");
   await expect(page.getByRole("alert")).toBeVisible();
   await page.getByRole("button", { name: "Viborg Kommune" }).click();

@@ -33,6 +33,19 @@ export const BUILT = new Set(["/", "/settings"]);
 export const mainHeading = (page) => page.getByRole("heading", { level: 1 });
 export const nav = (page, name = "Hovedmenu") => page.getByRole("navigation", { name });
 
+/** Puts `value` under `key` in localStorage before the app's first load (not on reloads). */
+export async function seedStorageOnce(page, key, value) {
+  await page.addInitScript(
+    ([key, value]) => {
+      if (!sessionStorage.getItem("seeded")) {
+        localStorage.setItem(key, value);
+        sessionStorage.setItem("seeded", "1");
+      }
+    },
+    [key, value],
+  );
+}
+
 /** Opens the app fresh and picks a municipality the way a teacher does on first start. */
 export async function startWithMunicipality(page, name = "Viborg Kommune") {
   await page.goto("/");

@@ -1,6 +1,6 @@
 // The app shell as a teacher meets it: first start, navigation, language, hide screen,
 // unknown paths and broken stored settings.
-import { test, expect, NAV_DA, HEADER_LINKS_DA, BUILT, mainHeading, nav, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, NAV_DA, HEADER_LINKS_DA, BUILT, mainHeading, nav, seedStorageOnce, startWithMunicipality } from "./fixtures.mjs";
 
 test("first start asks for the municipality, and the choice is remembered", async ({ page }) => {
   await page.goto("/");
@@ -132,12 +132,7 @@ test("keyboard users can skip to the content", async ({ page }) => {
 });
 
 test("a broken stored setting is set aside, reported, and the app starts with defaults", async ({ page }) => {
-  await page.addInitScript(() => {
-    if (!sessionStorage.getItem("seeded")) {
-      localStorage.setItem("ssp.settings", "{broken");
-      sessionStorage.setItem("seeded", "1");
-    }
-  });
+  await seedStorageOnce(page, "ssp.settings", "{broken");
   await page.goto("/");
   await expect(page.getByRole("alert")).toContainText("En gemt indstilling kunne ikke læses");
   await expect(mainHeading(page)).toHaveText("Vælg din kommune");
