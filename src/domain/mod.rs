@@ -4,7 +4,8 @@
 //! `leptos` (guarded by `tests/domain_is_pure.rs`). Time and storage come in as arguments.
 
 pub mod i18n;
-pub mod municipality;
 pub mod pages;
+pub mod profile;
 pub mod settings;
 pub mod storage;
+pub mod topics;

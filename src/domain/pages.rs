@@ -21,10 +21,12 @@ pub enum Page {
     /// Undervisning (training mode) for staff sessions.
     Training,
     Settings,
+    /// The chosen municipality's profile; import and export of profiles.
+    Profile,
 }
 
 impl Page {
-    pub const ALL: [Page; 8] = [
+    pub const ALL: [Page; 9] = [
         Page::Start,
         Page::NewConcern,
         Page::Guide,
@@ -33,6 +35,7 @@ impl Page {
         Page::Concerns,
         Page::Training,
         Page::Settings,
+        Page::Profile,
     ];
 
     /// Pages in the main navigation, in order. `NewConcern` is reached from the start page,
@@ -57,6 +60,7 @@ impl Page {
             Page::Concerns => "/concerns",
             Page::Training => "/training",
             Page::Settings => "/settings",
+            Page::Profile => "/profile",
         }
     }
 
@@ -71,6 +75,7 @@ impl Page {
             Page::Concerns => t.page_concerns,
             Page::Training => t.page_training,
             Page::Settings => t.page_settings,
+            Page::Profile => t.page_profile,
         }
     }
 
@@ -84,13 +89,17 @@ impl Page {
             Page::Concerns => t.nav_concerns,
             Page::Training => t.nav_training,
             Page::Settings => t.nav_settings,
+            Page::Profile => t.page_profile,
         }
     }
 
     /// Whether the page's feature exists. Pages that are not built show an honest
     /// "kommer snart" page instead of fake content.
     pub fn is_built(self) -> bool {
-        matches!(self, Page::Start | Page::Settings)
+        matches!(
+            self,
+            Page::Start | Page::Settings | Page::Profile | Page::Staircase | Page::Organisation
+        )
     }
 
     /// The page at `path`, if any (exact match; a trailing slash is ignored).
@@ -121,7 +130,10 @@ mod tests {
     fn every_page_is_reachable_from_nav_or_start() {
         for page in Page::ALL {
             assert!(
-                Page::NAV.contains(&page) || matches!(page, Page::NewConcern | Page::Settings),
+                // NewConcern from the start page, Settings from the header, Profile from both
+                // the first-start page and Settings.
+                Page::NAV.contains(&page)
+                    || matches!(page, Page::NewConcern | Page::Settings | Page::Profile),
                 "{page:?} is not in the navigation"
             );
         }

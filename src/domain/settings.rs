@@ -4,7 +4,6 @@
 //! stored value that cannot be read is quarantined (kept, not deleted) and defaults are used.
 
 use super::i18n::{Lang, Texts};
-use super::municipality::{self, Municipality};
 use super::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -19,16 +18,10 @@ pub const SETTINGS_CODEC: Codec = Codec {
 pub struct Settings {
     #[serde(default)]
     pub lang: Lang,
-    /// Id of the chosen municipality; `None` until the user picks one on first start.
+    /// Id of the chosen municipality's profile (built-in or imported); `None` until the user
+    /// picks one on first start. An id that matches no profile counts as not chosen.
     #[serde(default)]
     pub municipality: Option<String>,
-}
-
-impl Settings {
-    /// The chosen municipality, if it is one the app knows.
-    pub fn municipality(&self) -> Option<&'static Municipality> {
-        self.municipality.as_deref().and_then(municipality::find)
-    }
 }
 
 /// Something about storage the user should be told.
@@ -43,6 +36,8 @@ pub enum StorageNotice {
     SettingUnreadableStorageFull,
     /// A write failed (e.g. quota): the choice holds in memory only.
     WriteFailed,
+    /// An imported municipality profile could not be read and was set aside.
+    ProfileSetAside,
 }
 
 impl StorageNotice {
@@ -52,6 +47,7 @@ impl StorageNotice {
             StorageNotice::StorageUnavailable => t.notice_storage_unavailable,
             StorageNotice::SettingUnreadableStorageFull => t.notice_setting_unreadable_full,
             StorageNotice::WriteFailed => t.notice_storage_write_failed,
+            StorageNotice::ProfileSetAside => t.notice_profile_set_aside,
         }
     }
 }
@@ -133,7 +129,6 @@ mod tests {
         );
         let s = load_settings(&store, 0);
         assert_eq!(s.settings, chosen);
-        assert_eq!(s.settings.municipality().unwrap().name, "Viborg Kommune");
     }
 
     #[test]
@@ -215,6 +210,7 @@ mod tests {
             StorageNotice::StorageUnavailable,
             StorageNotice::SettingUnreadableStorageFull,
             StorageNotice::WriteFailed,
+            StorageNotice::ProfileSetAside,
         ];
         for lang in Lang::ALL {
             let messages: std::collections::HashSet<_> =
@@ -225,15 +221,6 @@ mod tests {
                 "{lang:?}: each notice says its own thing"
             );
         }
-    }
-
-    #[test]
-    fn unknown_municipality_id_counts_as_not_chosen() {
-        let s = Settings {
-            lang: Lang::Da,
-            municipality: Some("atlantis".into()),
-        };
-        assert_eq!(s.municipality(), None);
     }
 
     #[test]

@@ -16,9 +16,10 @@ pub fn set_title(title: &str) {
 /// element that the current update is about to show (or create) can take it. Used after the
 /// view changes under the user's finger: the new content gets focus, and screen-reader users
 /// hear it.
-pub fn focus_after_render(id: &'static str) {
+pub fn focus_after_render(id: impl Into<String>) {
     use wasm_bindgen::closure::Closure;
-    let callback = Closure::once_into_js(move || focus_element(id));
+    let id = id.into();
+    let callback = Closure::once_into_js(move || focus_element(&id));
     let _ = gloo::utils::window().request_animation_frame(callback.unchecked_ref());
 }
 

@@ -4,7 +4,9 @@
 //! fetch for sync, the service worker.
 
 pub mod document;
+pub mod files;
 pub mod local_storage;
+pub mod viewport;
 
 /// Milliseconds since the Unix epoch, from the browser's clock.
 pub fn now_ms() -> u64 {

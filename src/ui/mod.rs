@@ -2,13 +2,20 @@
 //! from `domain::i18n`, content from data files. No business rules inside `view!`.
 
 mod coming_soon;
+mod common;
 mod not_found;
+mod organisation;
+mod profile_page;
 mod settings;
 mod shell;
+mod staircase;
 mod start;
+mod text_metrics;
 
 use crate::domain::i18n::{texts, Texts};
 use crate::domain::pages::Page;
+use crate::domain::profile::library::Library;
+use crate::domain::profile::Profile;
 use crate::domain::settings::{load_settings, save_settings, Settings, StorageNotice};
 use crate::platform::{self, local_storage::LocalStorage};
 use leptos::prelude::*;
@@ -20,6 +27,11 @@ use leptos_router::path;
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub settings: RwSignal<Settings>,
+    /// Built-in and imported municipality profiles.
+    pub library: RwSignal<Library>,
+    /// The chosen municipality's profile; `None` until one is chosen (or if the chosen one is
+    /// gone).
+    pub profile: Memo<Option<Profile>>,
     /// A storage problem the user should be told about.
     pub notice: RwSignal<Option<StorageNotice>>,
     /// "Skjul skærm": the content is covered until the user shows it again.
@@ -48,12 +60,25 @@ pub fn use_page_title(page: Page) {
 #[component]
 pub fn App() -> impl IntoView {
     // Load before creating signals, so the first render already shows the stored choice.
-    let startup = load_settings(&LocalStorage, platform::now_ms());
+    let now = platform::now_ms();
+    let startup = load_settings(&LocalStorage, now);
+    let (library, set_aside) = Library::load(&LocalStorage, now);
     let settings = RwSignal::new(startup.settings);
-    let notice = RwSignal::new(startup.notice);
+    let notice = RwSignal::new(
+        startup
+            .notice
+            .or_else(|| (!set_aside.is_empty()).then_some(StorageNotice::ProfileSetAside)),
+    );
+    let library = RwSignal::new(library);
     let texts = Memo::new(move |_| texts(settings.read().lang));
+    let profile = Memo::new(move |_| {
+        let id = settings.read().municipality.clone()?;
+        library.read().find(&id).cloned()
+    });
     provide_context(AppState {
         settings,
+        library,
+        profile,
         notice,
         screen_hidden: RwSignal::new(false),
         texts,
@@ -77,8 +102,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=start::StartPage />
                     <Route path=path!("/concern/new") view=|| coming_soon::coming_soon(Page::NewConcern) />
                     <Route path=path!("/guide") view=|| coming_soon::coming_soon(Page::Guide) />
-                    <Route path=path!("/staircase") view=|| coming_soon::coming_soon(Page::Staircase) />
-                    <Route path=path!("/organisation") view=|| coming_soon::coming_soon(Page::Organisation) />
+                    <Route path=path!("/staircase") view=staircase::StaircasePage />
+                    <Route path=path!("/organisation") view=organisation::OrganisationPage />
+                    <Route path=path!("/profile") view=profile_page::ProfilePage />
                     <Route path=path!("/concerns") view=|| coming_soon::coming_soon(Page::Concerns) />
                     <Route path=path!("/training") view=|| coming_soon::coming_soon(Page::Training) />
                     <Route path=path!("/settings") view=settings::SettingsPage />

@@ -2,9 +2,9 @@
 
 use super::{use_app, use_page_title};
 use crate::domain::i18n::Lang;
-use crate::domain::municipality;
 use crate::domain::pages::Page;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -27,9 +27,11 @@ pub fn SettingsPage() -> impl IntoView {
         })
         .collect_view();
 
-    let municipalities = municipality::builtin()
-        .iter()
-        .map(|m| {
+    let municipalities = move || {
+        app.library.with(|lib| {
+            lib.all()
+                .into_iter()
+                .map(|m| {
             let id = m.id.clone();
             let is_chosen = {
                 let id = id.clone();
@@ -43,8 +45,10 @@ pub fn SettingsPage() -> impl IntoView {
                     <span>{m.name.clone()}</span>
                 </label>
             }
+                })
+                .collect_view()
         })
-        .collect_view();
+    };
 
     view! {
         <section class="page page--narrow">
@@ -59,6 +63,11 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="hint">{move || t.get().settings_municipality_hint}</p>
                 {municipalities}
             </fieldset>
+            <p>
+                <A href=Page::Profile.path() attr:class="btn btn--secondary">
+                    {move || t.get().settings_profiles_link}
+                </A>
+            </p>
             <p class="hint">{move || t.get().settings_more_later}</p>
         </section>
     }

@@ -44,9 +44,12 @@ fn Header() -> impl IntoView {
     let app = use_app();
     let t = app.texts;
     let settings = app.settings;
-    let municipality = move || match settings.read().municipality() {
-        Some(m) => m.name.clone(),
-        None => t.get().municipality_none.to_string(),
+    let profile = app.profile;
+    let municipality = move || {
+        profile.with(|p| match p {
+            Some(p) => p.name.clone(),
+            None => t.get().municipality_none.to_string(),
+        })
     };
     let other_lang = move || settings.read().lang.other();
     let switch_lang = move |_| settings.update(|s| s.lang = s.lang.other());

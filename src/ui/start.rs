@@ -1,7 +1,6 @@
 //! Start: on first start, choose the municipality; then the two big actions.
 
 use super::{use_app, use_page_title};
-use crate::domain::municipality;
 use crate::domain::pages::Page;
 use crate::platform;
 use leptos::either::Either;
@@ -10,10 +9,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn StartPage() -> impl IntoView {
-    let settings = use_app().settings;
+    let profile = use_app().profile;
     use_page_title(Page::Start);
     move || {
-        if settings.read().municipality().is_some() {
+        if profile.with(Option::is_some) {
             Either::Left(view! { <Actions /> })
         } else {
             Either::Right(view! { <ChooseMunicipality /> })
@@ -25,32 +24,40 @@ pub fn StartPage() -> impl IntoView {
 fn ChooseMunicipality() -> impl IntoView {
     let app = use_app();
     let t = app.texts;
-    let choices = municipality::builtin()
-        .iter()
-        .map(|m| {
-            let id = m.id.clone();
-            let choose = move |_| {
-                app.settings.update(|s| s.municipality = Some(id.clone()));
-                // The chosen button disappears with the list; hand focus to the new content.
-                platform::document::focus_after_render("main");
-            };
-            view! {
-                <li>
-                    <button type="button" class="choice" on:click=choose>
-                        <span class="choice__name">{m.name.clone()}</span>
-                        <ChevronIcon />
-                    </button>
-                </li>
-            }
+    let choices = move || {
+        app.library.with(|lib| {
+            lib.all()
+                .into_iter()
+                .map(|m| {
+                    let id = m.id.clone();
+                    let choose = move |_| {
+                        app.settings.update(|s| s.municipality = Some(id.clone()));
+                        // The chosen button disappears with the list; hand focus to the new content.
+                        platform::document::focus_after_render("main");
+                    };
+                    view! {
+                        <li>
+                            <button type="button" class="choice" on:click=choose>
+                                <span class="choice__name">{m.name.clone()}</span>
+                                <ChevronIcon />
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
         })
-        .collect_view();
+    };
     view! {
         <section class="page page--narrow">
             <h1>{move || t.get().choose_municipality_title}</h1>
             <p class="lead">{move || t.get().choose_municipality_intro}</p>
             <ul class="choices">{choices}</ul>
             <p class="hint">{move || t.get().choose_municipality_later}</p>
-            <p class="hint">{move || t.get().import_profile_later}</p>
+            <p>
+                <A href=Page::Profile.path() attr:class="btn btn--secondary">
+                    {move || t.get().import_own_profile}
+                </A>
+            </p>
         </section>
     }
 }

@@ -37,6 +37,26 @@ test("the concern action page is accessible", async ({ page }) => {
   await expectAccessible(page, "/concern/new");
 });
 
+test("the profile page, with an import error listed, is accessible", async ({ page }) => {
+  await startWithMunicipality(page, "Halsnæs Kommune");
+  await page.goto("/profile");
+  await expect(mainHeading(page)).toHaveText("Kommuneprofil");
+  await page.getByLabel("Eller indsæt profilen (JSON)").fill('{"format_version": 1}');
+  await page.getByRole("button", { name: "Kontrollér og importér" }).click();
+  await expect(page.getByRole("alert")).toContainText("Profilen blev ikke importeret");
+  await expectAccessible(page, "/profile");
+});
+
+test("an open staircase detail and the list view are accessible", async ({ page }) => {
+  await startWithMunicipality(page, "Halsnæs Kommune");
+  await page.goto("/staircase");
+  await page.getByRole("button", { name: "Cool Kids" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Cool Kids" })).toBeVisible();
+  await expectAccessible(page, "staircase detail");
+  await page.getByRole("button", { name: "Liste" }).click();
+  await expectAccessible(page, "staircase list");
+});
+
 test("the fallback page is accessible", async ({ page }) => {
   await page.goto("/no-such-page");
   await expect(mainHeading(page)).toHaveText("Siden findes ikke");

@@ -52,8 +52,8 @@ for (const size of SIZES) {
       await expect(mainHeading(page)).toHaveText("Indstillinger");
       expect(await smallTouchTargets(page)).toEqual([]);
       await page.screenshot({ path: `screenshots/settings-${size.name}.png`, fullPage: true });
-      await page.goto("/staircase");
-      await expect(mainHeading(page)).toHaveText("Indsatstrappen");
+      await page.goto("/training");
+      await expect(mainHeading(page)).toHaveText("Undervisning");
       await page.screenshot({ path: `screenshots/coming-soon-${size.name}.png` });
     });
   });

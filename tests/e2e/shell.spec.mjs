@@ -68,12 +68,12 @@ test("the language switch changes the text and survives reload", async ({ page }
   await expect(mainHeading(page)).toHaveText("What do you need?");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
 
-  await nav(page, "Main menu").getByRole("link", { name: "Staircase" }).click();
-  await expect(mainHeading(page)).toHaveText("Intervention staircase");
+  await nav(page, "Main menu").getByRole("link", { name: "Training" }).click();
+  await expect(mainHeading(page)).toHaveText("Training");
   await expect(page.getByText("Coming soon", { exact: true })).toBeVisible();
 
   await page.getByRole("button", { name: "Switch language to Dansk" }).click();
-  await expect(mainHeading(page)).toHaveText("Indsatstrappen");
+  await expect(mainHeading(page)).toHaveText("Undervisning");
 });
 
 test("settings change language and municipality", async ({ page }) => {
@@ -121,8 +121,9 @@ test("keyboard users can skip to the content", async ({ page }) => {
   await startWithMunicipality(page);
   // Choosing the municipality hands focus to the new content.
   await expect(page.locator("#main")).toBeFocused();
-  // A person arriving at the page: the first Tab reaches the skip link.
+  // A person arriving at the page: once it shows, the first Tab reaches the skip link.
   await page.goto("/");
+  await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Gå til indhold" });
   await expect(skip).toBeFocused();

@@ -1,0 +1,446 @@
+//! Municipality profiles: everything municipality-specific, as validated data.
+//!
+//! A profile is JSON in the format documented in `docs/profile-format.md`. [`parse`] checks
+//! it against the schema ([`schema`]) and the semantic rules ([`validate`]), collecting
+//! **all** errors with a JSON path and a Danish/English reason ([`errors`]), and only then
+//! deserialises it into [`Profile`]. The five seed municipalities ship built in
+//! ([`builtin`]); every item carries its `source`, and content a seed does not state is
+//! marked `"mapped": true` with the `model` it follows.
+
+pub mod cadence;
+pub mod errors;
+pub mod library;
+mod schema;
+mod validate;
+
+pub use cadence::{Cadence, Weekday};
+pub use errors::{ErrorKind, ProfileError};
+
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// The profile format this app reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Where an item comes from: a document of the profile, and where in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Id of an entry in [`Profile::documents`].
+    pub document: String,
+    /// Section heading in the document.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// A short verbatim quote.
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+/// The model an editorial mapping follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MappingModel {
+    /// Det Kriminalpræventive Råd's three levels: opbygning, forebyggelse,
+    /// kriminalitetsforebyggelse (the staircase's levels 1–3).
+    DkrLevels,
+    /// Placed by SSP Handleguide's editors from the seed's text, e.g. which topics an
+    /// intervention addresses or which role is the door for sparring.
+    Editorial,
+}
+
+/// A source document of the profile (for built-ins: the seed text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    /// For built-in profiles: the seed file in `data/seeds/`.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Date as the document states it, e.g. "august 2018".
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// SSP's target age range (målgruppe).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetAge {
+    pub from: u8,
+    pub to: u8,
+    /// A special focus within the range, as the source states it.
+    #[serde(default)]
+    pub focus: Option<String>,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+/// A statement: a goal, a value, a success criterion, a policy basis, a fact about the setup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextItem {
+    pub text: String,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+/// How to reach a role. Built-in profiles hold no phone numbers, e-mail addresses or names
+/// (the seeds give none); `note` says so.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub person: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A role or contact point, e.g. the SSP consultant, the SSP contact teacher, Gadeplan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// What the role can help a professional with, as the source lists it.
+    #[serde(default)]
+    pub helps_with: Vec<String>,
+    #[serde(default)]
+    pub contact: Contact,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+/// "1 tydelig og hurtig dør til sparring": the one place a worried employee turns to first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SparringDoor {
+    /// Id of a [`Role`].
+    pub role: String,
+    pub text: String,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+/// What kind of body or forum it is; the organisation picture draws them in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// Kredsråd, Lokalråd.
+    Strategic,
+    /// Styregruppe.
+    Steering,
+    /// Networks across the municipality.
+    Network,
+    /// Recurring case meetings, e.g. §115-møder.
+    Meeting,
+    /// Teams that do the work, e.g. Gadeplan.
+    Team,
+    /// Local groups at the schools.
+    Local,
+}
+
+impl BodyKind {
+    pub const ALL: [BodyKind; 6] = [
+        BodyKind::Strategic,
+        BodyKind::Steering,
+        BodyKind::Network,
+        BodyKind::Meeting,
+        BodyKind::Team,
+        BodyKind::Local,
+    ];
+}
+
+/// A member of a body, named by role (never by person).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub role: String,
+    /// Formand.
+    #[serde(default)]
+    pub chair: bool,
+}
+
+/// A body, network or forum of the SSP organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    pub id: String,
+    pub name: String,
+    pub kind: BodyKind,
+    pub purpose: String,
+    #[serde(default)]
+    pub members: Vec<Member>,
+    /// How often it meets; `None` where the source does not say.
+    #[serde(default)]
+    pub cadence: Option<Cadence>,
+    /// Who calls the meetings (mødeindkalder).
+    #[serde(default)]
+    pub convener: Option<String>,
+    /// Id of the body it sits under, for the organisation picture.
+    #[serde(default)]
+    pub parent: Option<String>,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+/// A level (trin) of the intervention staircase (indsatstrappen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub id: String,
+    /// 1 = for all children; higher = more targeted.
+    pub number: u8,
+    pub title: String,
+    pub goal: String,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+/// An intervention (indsats) on one or more levels of the staircase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub target_group: Option<String>,
+    /// Ids of [`Level`]s.
+    pub levels: Vec<String>,
+    /// Ids from the shared topic list (`data/topics.json`).
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// The topics were assigned by SSP Handleguide's editors, not stated by the source.
+    #[serde(default)]
+    pub topics_mapped: bool,
+    /// The intervention is (or has) an action plan (handleplan).
+    #[serde(default)]
+    pub action_plan: bool,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staircase {
+    pub levels: Vec<Level>,
+    pub interventions: Vec<Intervention>,
+}
+
+/// A local method, e.g. social pejling, the LP model, the SSP-Idekatalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+/// A partner organisation, grouped as the source groups them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    pub name: String,
+    #[serde(default)]
+    pub group: Option<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Links {
+    /// Where a professional sends a written notification (underretning).
+    #[serde(default)]
+    pub notification_channel: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+/// A municipality's SSP profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub format_version: u32,
+    pub id: String,
+    pub name: String,
+    pub documents: Vec<Document>,
+    #[serde(default)]
+    pub target_age: Option<TargetAge>,
+    /// How SSP is set up and anchored, as plain statements.
+    #[serde(default)]
+    pub about: Vec<TextItem>,
+    /// Policies the work builds on, e.g. "Børnenes Stemme".
+    #[serde(default)]
+    pub policy_basis: Vec<TextItem>,
+    #[serde(default)]
+    pub goals: Vec<TextItem>,
+    #[serde(default)]
+    pub values: Vec<TextItem>,
+    #[serde(default)]
+    pub success_criteria: Vec<TextItem>,
+    pub roles: Vec<Role>,
+    pub sparring_door: SparringDoor,
+    #[serde(default)]
+    pub bodies: Vec<Body>,
+    pub staircase: Staircase,
+    #[serde(default)]
+    pub methods: Vec<Method>,
+    #[serde(default)]
+    pub partners: Vec<Partner>,
+    #[serde(default)]
+    pub links: Links,
+}
+
+impl Profile {
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    pub fn body(&self, id: &str) -> Option<&Body> {
+        self.bodies.iter().find(|b| b.id == id)
+    }
+
+    pub fn level(&self, id: &str) -> Option<&Level> {
+        self.staircase.levels.iter().find(|l| l.id == id)
+    }
+
+    pub fn intervention(&self, id: &str) -> Option<&Intervention> {
+        self.staircase.interventions.iter().find(|i| i.id == id)
+    }
+
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// Levels in staircase order (1 first).
+    pub fn levels_in_order(&self) -> Vec<&Level> {
+        let mut levels: Vec<&Level> = self.staircase.levels.iter().collect();
+        levels.sort_by_key(|l| l.number);
+        levels
+    }
+
+    /// Interventions on `level_id` that address `topic` (all of them when `topic` is `None`),
+    /// in the profile's order.
+    pub fn interventions_on<'a>(
+        &'a self,
+        level_id: &'a str,
+        topic: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Intervention> + 'a {
+        self.staircase.interventions.iter().filter(move |i| {
+            i.levels.iter().any(|l| l == level_id)
+                && topic.is_none_or(|t| i.topics.iter().any(|it| it == t))
+        })
+    }
+
+    /// Serialises the profile in the documented format (pretty-printed, for export).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("profiles serialise to JSON")
+    }
+}
+
+/// Parses and validates a profile. On failure, returns every error found, each with its
+/// JSON path and reason.
+pub fn parse(raw: &str) -> Result<Profile, Vec<ProfileError>> {
+    let value: serde_json::Value = serde_json::from_str(raw).map_err(|e| {
+        vec![ProfileError::new(
+            "$",
+            ErrorKind::NotJson {
+                line: e.line(),
+                column: e.column(),
+            },
+        )]
+    })?;
+    parse_value(value)
+}
+
+/// [`parse`] for an already parsed JSON value.
+pub fn parse_value(value: serde_json::Value) -> Result<Profile, Vec<ProfileError>> {
+    if let Some(err) = validate::future_version(&value) {
+        return Err(vec![err]);
+    }
+    let mut errors = Vec::new();
+    schema::check(&value, &mut errors);
+    validate::semantics(&value, &mut errors);
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        errors.dedup();
+        return Err(errors);
+    }
+    // The schema and the types agree (tested); a failure here is a bug, reported at the root
+    // rather than panicking on user input.
+    serde_json::from_value(value).map_err(|e| {
+        vec![ProfileError::new(
+            "$",
+            ErrorKind::Internal {
+                detail: e.to_string(),
+            },
+        )]
+    })
+}
+
+/// A built-in profile: its source text and the parsed profile.
+pub struct Builtin {
+    pub json: &'static str,
+    pub profile: Profile,
+}
+
+const BUILTIN_JSON: [&str; 5] = [
+    include_str!("../../../data/profiles/halsnaes.json"),
+    include_str!("../../../data/profiles/holbaek.json"),
+    include_str!("../../../data/profiles/koege.json"),
+    include_str!("../../../data/profiles/silkeborg.json"),
+    include_str!("../../../data/profiles/viborg.json"),
+];
+
+/// The five built-in profiles, in alphabetical order of name.
+pub fn builtin() -> &'static [Builtin] {
+    static LIST: OnceLock<Vec<Builtin>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        BUILTIN_JSON
+            .iter()
+            .map(|json| Builtin {
+                json,
+                profile: parse(json).expect("built-in profiles validate (checked by tests)"),
+            })
+            .collect()
+    })
+}
+
+/// A built-in profile by id.
+pub fn find_builtin(id: &str) -> Option<&'static Profile> {
+    builtin().iter().map(|b| &b.profile).find(|p| p.id == id)
+}

@@ -1,0 +1,123 @@
+// Municipality profiles in the app: the staircase and the organisation drawn from the chosen
+// profile, and importing a municipality's own profile.
+import { readFileSync } from "node:fs";
+import { test, expect, mainHeading, nav, startWithMunicipality } from "./fixtures.mjs";
+
+const picture = (page) => page.locator("svg.staircase");
+
+test("Halsnæs: Cool Kids stands on step 2; filtering by mobning shows the bullying plan and hides Cool Kids", async ({ page }) => {
+  await startWithMunicipality(page, "Halsnæs Kommune");
+  await nav(page).getByRole("link", { name: "Indsatstrappen" }).click();
+  await expect(mainHeading(page)).toHaveText("Indsatstrappen");
+
+  const step2 = picture(page).getByRole("group", { name: /^Trin 2/ });
+  await expect(step2.getByRole("button", { name: "Cool Kids" })).toBeVisible();
+  await expect(picture(page).getByRole("group", { name: /^Trin 1/ }).getByRole("button", { name: "Cool Kids" })).toHaveCount(0);
+  // Gadeteam stands on steps 2 and 3.
+  await expect(picture(page).getByRole("button", { name: "Gadeteam" })).toHaveCount(2);
+
+  const filter = page.getByRole("group", { name: "Vis indsatser om" });
+  await filter.getByRole("button", { name: "Mobning", exact: true }).click();
+  await expect(filter.getByRole("button", { name: "Mobning", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await expect(step2.getByRole("button", { name: /Mobning – indsats\/handleplan/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Cool Kids" })).toHaveCount(0);
+
+  // Tap → detail with the source; Enter works from the keyboard too.
+  await step2.getByRole("button", { name: /Mobning – indsats\/handleplan/ }).click();
+  const detail = page.locator("#detail");
+  await expect(detail.getByRole("heading", { level: 2 })).toContainText("Mobning – indsats/handleplan");
+  await expect(detail).toContainText("Handleplan");
+  await expect(detail).toContainText("Kilde:");
+  await expect(detail).toBeFocused();
+  await detail.getByRole("button", { name: "Luk" }).click();
+  await expect(detail).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Alle emner" }).click();
+  await page.getByRole("button", { name: "Cool Kids" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#detail").getByRole("heading", { level: 2 })).toHaveText("Cool Kids");
+
+  // The list view shows the same levels.
+  await page.getByRole("button", { name: "Liste" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: /Trin 2/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Cool Kids" })).toBeVisible();
+});
+
+test("Holbæk: placements the seed does not state are marked", async ({ page }) => {
+  await startWithMunicipality(page, "Holbæk Kommune");
+  await page.goto("/staircase");
+  await expect(page.getByText("Stiplet kant: placeret af SSP Handleguide")).toBeVisible();
+  await picture(page).getByRole("button").first().click();
+  await expect(page.locator("#detail")).toContainText("Det Kriminalpræventive Råds tre niveauer");
+});
+
+test("Silkeborg: the organisation shows SSP-ressourcenetværket meeting 3 times a year", async ({ page }) => {
+  await startWithMunicipality(page, "Silkeborg Kommune");
+  await nav(page).getByRole("link", { name: "Organisation" }).click();
+  const body = page.getByRole("button", { name: /^SSP-ressourcenetværket/ });
+  await expect(body).toBeVisible();
+  await expect(body).toContainText("3 gange om året");
+  await body.click();
+  const detail = page.locator("#detail");
+  await expect(detail.getByRole("heading", { level: 2 })).toHaveText("SSP-ressourcenetværket");
+  await expect(detail).toContainText("3 gange om året");
+  await expect(detail).toContainText("SSP-vejledere");
+  await expect(page.getByRole("button", { name: /^Kredsrådet/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: /^SSP-styregruppen/ })).toContainText("Kvartalsvis");
+});
+
+test("importing a broken profile lists every error with its path and stores nothing", async ({ page }) => {
+  await startWithMunicipality(page);
+  await page.goto("/profile");
+  await expect(mainHeading(page)).toHaveText("Kommuneprofil");
+  const before = await page.evaluate(() => Object.keys(localStorage).sort());
+  const broken = readFileSync("tests/profiles/malformed/43-several-errors-at-once.json", "utf8");
+  await page.getByLabel("Eller indsæt profilen (JSON)").fill(broken);
+  await page.getByRole("button", { name: "Kontrollér og importér" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("Profilen blev ikke importeret");
+  const rows = alert.getByRole("row");
+  await expect(rows).toHaveCount(4); // header + 3 errors
+  await expect(alert).toContainText("$.name");
+  await expect(alert).toContainText("påkrævet felt mangler");
+  await expect(alert).toContainText("$.staircase.interventions[0].topics[0]");
+  await expect(alert).toContainText('"bullying" er ikke et kendt emne');
+  await expect(alert).toContainText("$.roles[1].id");
+  expect(await page.evaluate(() => Object.keys(localStorage).sort())).toEqual(before);
+});
+
+test("a valid profile imported from a file is selectable after reload; the same id asks before replacing", async ({ page }) => {
+  await startWithMunicipality(page);
+  await page.goto("/profile");
+  await page.getByLabel("Vælg en profilfil (.json)").setInputFiles("tests/profiles/valid-minimal.json");
+  await expect(page.getByRole("status")).toContainText("Testby Kommune (fiktiv)");
+
+  await page.reload();
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByRole("radio", { name: "Testby Kommune (fiktiv)" }).check();
+  await expect(page.getByRole("banner")).toContainText("Testby Kommune (fiktiv)");
+  await nav(page).getByRole("link", { name: "Indsatstrappen" }).click();
+  await expect(page.getByRole("button", { name: "Social pejling" })).toBeVisible();
+
+  // Importing the same id again asks first, and cancel keeps the stored one.
+  await page.goto("/profile");
+  await page.getByLabel("Vælg en profilfil (.json)").setInputFiles("tests/profiles/valid-minimal.json");
+  await expect(page.getByRole("alert")).toContainText("Vil du erstatte den?");
+  await page.getByRole("button", { name: "Annullér" }).click();
+  await expect(page.getByRole("list").getByText("Testby Kommune (fiktiv)")).toBeVisible();
+});
+
+test("a built-in profile can be exported and cannot be replaced by an import", async ({ page }) => {
+  await startWithMunicipality(page, "Køge Kommune");
+  await page.goto("/profile");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Eksportér profilen som fil" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("koege.json");
+  const exported = readFileSync(await file.path(), "utf8");
+  expect(JSON.parse(exported).name).toBe("Køge Kommune");
+
+  await page.getByLabel("Eller indsæt profilen (JSON)").fill(exported);
+  await page.getByRole("button", { name: "Kontrollér og importér" }).click();
+  await expect(page.getByRole("alert")).toContainText("indbygget profil");
+});
