@@ -56,5 +56,20 @@ for (const size of SIZES) {
       await expect(mainHeading(page)).toHaveText("Undervisning");
       await page.screenshot({ path: `screenshots/coming-soon-${size.name}.png` });
     });
+
+    for (const [municipality, slug] of [["Halsnæs Kommune", "halsnaes"], ["Silkeborg Kommune", "silkeborg"]]) {
+      test(`${municipality}: staircase and organisation fit without sideways scrolling`, async ({ page }) => {
+        await startWithMunicipality(page, municipality);
+        for (const [path, heading] of [["/staircase", "Indsatstrappen"], ["/organisation", "Organisation"]]) {
+          await page.goto(path);
+          await expect(mainHeading(page)).toHaveText(heading);
+          await page.evaluate(() => document.fonts.ready);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+          expect(await smallTouchTargets(page)).toEqual([]);
+          await page.screenshot({ path: `screenshots/${slug}${path.replace("/", "-")}-${size.name}.png`, fullPage: true });
+        }
+      });
+    }
   });
 }

@@ -124,6 +124,7 @@ pub(super) const DA: Texts = Texts {
     topics_mapped_note: "Emnerne er sat af SSP Handleguide ud fra indsatsens navn og beskrivelse.",
     legend_mapped: "Stiplet kant: placeret af SSP Handleguide, ikke af kommunen.",
     legend_open: "Tryk på en indsats for at se mere.",
+    legend_open_body: "Tryk på et råd, netværk eller møde for at se mere.",
     organisation_intro: "Råd, netværk og møder i SSP-samarbejdet: hvem der sidder med, og hvor ofte de mødes.",
     organisation_empty: "Kildeteksten beskriver ikke kommunens SSP-råd og netværk.",
     kind_strategic: "Strategisk niveau",

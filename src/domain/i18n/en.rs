@@ -124,6 +124,7 @@ pub(super) const EN: Texts = Texts {
     topics_mapped_note: "The topics were assigned by SSP Handleguide from the intervention's name and description.",
     legend_mapped: "Dashed border: placed by SSP Handleguide, not by the municipality.",
     legend_open: "Tap an intervention to see more.",
+    legend_open_body: "Tap a council, network or meeting to see more.",
     organisation_intro: "Councils, networks and meetings in the SSP collaboration: who takes part and how often they meet.",
     organisation_empty: "The source text does not describe the municipality's SSP councils and networks.",
     kind_strategic: "Strategic level",

@@ -173,6 +173,7 @@ pub struct Texts {
     pub topics_mapped_note: &'static str,
     pub legend_mapped: &'static str,
     pub legend_open: &'static str,
+    pub legend_open_body: &'static str,
     pub organisation_intro: &'static str,
     pub organisation_empty: &'static str,
     pub kind_strategic: &'static str,
