@@ -50,7 +50,10 @@ pub fn OrganisationPage() -> impl IntoView {
             <p class="alert alert--info">{move || t.get().organisation_empty}</p>
         })),
         Some(profile) => Either::Right(Either::Right(view! {
-            <p class="hint">{move || t.get().legend_open_body} " " {move || t.get().cadence_strip_note}</p>
+            <p class="hint">
+                {move || t.get().legend_open_body} " " {move || t.get().cadence_strip_note}
+                {profile.bodies.iter().any(|b| b.mapped).then(|| view! { " " {move || t.get().legend_mapped} })}
+            </p>
             <Picture profile=profile.clone() selected width />
             <Detail profile selected />
         })),
