@@ -100,6 +100,7 @@ fn body(i: usize) -> impl Strategy<Value = Body> {
         opt_text(),
         // The parent is an earlier body, so there are no cycles.
         proptest::option::of(0..i.max(1)),
+        any::<bool>(),
         source(),
         provenance(),
     )
@@ -112,6 +113,7 @@ fn body(i: usize) -> impl Strategy<Value = Body> {
                 cadence,
                 convener,
                 parent,
+                parent_mapped,
                 source,
                 (mapped, model),
             )| Body {
@@ -126,6 +128,7 @@ fn body(i: usize) -> impl Strategy<Value = Body> {
                 cadence,
                 convener,
                 parent: parent.filter(|_| i > 0).map(|p| format!("organ-{p}")),
+                parent_mapped,
                 source,
                 mapped,
                 model,

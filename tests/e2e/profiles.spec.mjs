@@ -62,6 +62,10 @@ test("Silkeborg: the organisation shows SSP-ressourcenetværket meeting 3 times 
   await expect(detail.getByRole("heading", { level: 2 })).toHaveText("SSP-ressourcenetværket");
   await expect(detail).toContainText("3 gange om året");
   await expect(detail).toContainText("SSP-vejledere");
+  // The body is as the seed states it; only its place under the styregruppe is editorial.
+  await expect(detail).toContainText("sammenhængen er SSP Handleguides læsning af kildeteksten");
+  await expect(detail).not.toContainText("Redaktionel placering");
+  await expect(page.getByText("Stiplede linjer")).toBeVisible();
   await expect(page.getByRole("button", { name: /^Kredsrådet/ })).toBeVisible();
   await expect(page.getByRole("button", { name: /^SSP-styregruppen/ })).toContainText("Kvartalsvis");
 });

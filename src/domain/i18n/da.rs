@@ -125,6 +125,8 @@ pub(super) const DA: Texts = Texts {
     legend_mapped: "Stiplet kant: placeret af SSP Handleguide, ikke af kommunen.",
     legend_open: "Tryk på en indsats for at se mere.",
     legend_open_body: "Tryk på et råd, netværk eller møde for at se mere.",
+    legend_mapped_links: "Stiplede linjer: sammenhængen er SSP Handleguides læsning af kildeteksten, ikke kommunens egen tegning.",
+    parent_mapped_note: "sammenhængen er SSP Handleguides læsning af kildeteksten",
     organisation_intro: "Råd, netværk og møder i SSP-samarbejdet: hvem der sidder med, og hvor ofte de mødes.",
     organisation_empty: "Kildeteksten beskriver ikke kommunens SSP-råd og netværk.",
     kind_strategic: "Strategisk niveau",

@@ -125,6 +125,8 @@ pub(super) const EN: Texts = Texts {
     legend_mapped: "Dashed border: placed by SSP Handleguide, not by the municipality.",
     legend_open: "Tap an intervention to see more.",
     legend_open_body: "Tap a council, network or meeting to see more.",
+    legend_mapped_links: "Dashed lines: the connection is SSP Handleguide's reading of the source text, not the municipality's own drawing.",
+    parent_mapped_note: "the connection is SSP Handleguide's reading of the source text",
     organisation_intro: "Councils, networks and meetings in the SSP collaboration: who takes part and how often they meet.",
     organisation_empty: "The source text does not describe the municipality's SSP councils and networks.",
     kind_strategic: "Strategic level",

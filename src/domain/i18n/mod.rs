@@ -174,6 +174,8 @@ pub struct Texts {
     pub legend_mapped: &'static str,
     pub legend_open: &'static str,
     pub legend_open_body: &'static str,
+    pub legend_mapped_links: &'static str,
+    pub parent_mapped_note: &'static str,
     pub organisation_intro: &'static str,
     pub organisation_empty: &'static str,
     pub kind_strategic: &'static str,

@@ -198,6 +198,10 @@ pub struct Body {
     /// Id of the body it sits under, for the organisation picture.
     #[serde(default)]
     pub parent: Option<String>,
+    /// The link to `parent` was drawn by SSP Handleguide's editors: the source implies it but
+    /// does not state it. The body itself is as the source describes it.
+    #[serde(default)]
+    pub parent_mapped: bool,
     pub source: Source,
     #[serde(default)]
     pub mapped: bool,

@@ -157,6 +157,7 @@ static BODY: Ty = item![
     opt("cadence", &Ty::Nullable(&CADENCE)),
     opt("convener", &OPT_TEXT),
     opt("parent", &Ty::Nullable(&ID)),
+    opt("parent_mapped", &BOOL),
 ];
 
 static LEVEL: Ty = item![

@@ -19,6 +19,8 @@ pub const STRIP_H: f64 = 10.0;
 pub struct BodyIn<'a> {
     pub id: &'a str,
     pub parent: Option<&'a str>,
+    /// The link to the parent is editorial: drawn dashed.
+    pub parent_mapped: bool,
     pub name: &'a str,
     pub cadence: &'a str,
     /// Meetings a year for the strip, and whether it is "at least".
@@ -53,6 +55,7 @@ pub struct Link {
     pub from: String,
     pub to: String,
     pub path: String,
+    pub mapped: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -189,6 +192,7 @@ pub fn layout(width: f64, bodies: &[BodyIn]) -> Layout {
                 from: parent.id.clone(),
                 to: child.id.clone(),
                 path: format!("M{x1},{y1} V{mid} H{x2} V{y2}"),
+                mapped: b.parent_mapped,
             })
         })
         .collect();
@@ -208,6 +212,7 @@ mod tests {
         BodyIn {
             id,
             parent,
+            parent_mapped: false,
             name: "SSP-netværk for offentlige arealer",
             cadence: "3 gange om året",
             per_year,

@@ -53,6 +53,7 @@ pub fn OrganisationPage() -> impl IntoView {
             <p class="hint">
                 {move || t.get().legend_open_body} " " {move || t.get().cadence_strip_note}
                 {profile.bodies.iter().any(|b| b.mapped).then(|| view! { " " {move || t.get().legend_mapped} })}
+                {profile.bodies.iter().any(|b| b.parent_mapped).then(|| view! { " " {move || t.get().legend_mapped_links} })}
             </p>
             <Picture profile=profile.clone() selected width />
             <Detail profile selected />
@@ -91,6 +92,7 @@ fn Picture(
             .map(|(b, cadence)| BodyIn {
                 id: &b.id,
                 parent: b.parent.as_deref(),
+                parent_mapped: b.parent_mapped,
                 name: &b.name,
                 cadence,
                 per_year: b.cadence.and_then(|c| c.per_year()),
@@ -100,7 +102,7 @@ fn Picture(
         let links = l
             .links
             .iter()
-            .map(|link| view! { <path class="org-link" d=link.path.clone() /> })
+            .map(|link| view! { <path class="org-link" class:org-link--mapped=link.mapped d=link.path.clone() /> })
             .collect_view();
         let boxes = l
             .boxes
@@ -194,11 +196,12 @@ fn Detail(profile: Profile, selected: RwSignal<Option<String>>) -> impl IntoView
                 .collect_view();
             view! { <dt>{t_now.members_label}</dt><dd><ul class="plain-list">{items}</ul></dd> }
         });
-        let parent = b
-            .parent
-            .as_deref()
-            .and_then(|p| profile.body(p))
-            .map(|p| view! { <dt>{t_now.parent_label}</dt><dd>{p.name.clone()}</dd> });
+        let parent = b.parent.as_deref().and_then(|p| profile.body(p)).map(|p| {
+            let note = b.parent_mapped.then(
+                || view! { <span class="hint-inline">" (" {t_now.parent_mapped_note} ")"</span> },
+            );
+            view! { <dt>{t_now.parent_label}</dt><dd>{p.name.clone()}{note}</dd> }
+        });
         let back = format!("body-{}", b.id);
         let close = move |_| {
             selected.set(None);
