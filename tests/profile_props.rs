@@ -3,9 +3,9 @@
 
 use proptest::prelude::*;
 use ssp_handleguide::domain::profile::{
-    self, Body, BodyKind, Cadence, Contact, Document, Intervention, Level, Links, MappingModel,
-    Member, Method, Partner, Profile, Role, Source, SparringDoor, Staircase, TargetAge, TextItem,
-    Weekday,
+    self, Body, BodyKind, Cadence, Contact, Document, Function, Intervention, Level, Links,
+    MappingModel, Member, Method, Partner, Profile, Role, Source, SparringDoor, Staircase,
+    TargetAge, TextItem, Weekday,
 };
 use ssp_handleguide::domain::topics;
 
@@ -78,6 +78,7 @@ fn role(i: usize) -> impl Strategy<Value = Role> {
                 name,
                 description,
                 helps_with,
+                functions: functions_for(i),
                 contact: Contact {
                     note,
                     ..Contact::default()
@@ -87,6 +88,24 @@ fn role(i: usize) -> impl Strategy<Value = Role> {
                 model,
             },
         )
+}
+
+/// A varying, valid set of functions (every subset shape appears across indices).
+fn functions_for(i: usize) -> Vec<Function> {
+    let all = [
+        Function::SspConsultant,
+        Function::Police,
+        Function::SocialServices,
+        Function::SchoolSspContact,
+        Function::S115Forum,
+        Function::Infohus,
+        Function::CaseForum,
+    ];
+    all.iter()
+        .enumerate()
+        .filter(|(k, _)| (i >> (k % 3)) & 1 == 1)
+        .map(|(_, f)| *f)
+        .collect()
 }
 
 fn body(i: usize) -> impl Strategy<Value = Body> {
@@ -129,6 +148,7 @@ fn body(i: usize) -> impl Strategy<Value = Body> {
                 convener,
                 parent: parent.filter(|_| i > 0).map(|p| format!("organ-{p}")),
                 parent_mapped,
+                functions: functions_for(i + 1),
                 source,
                 mapped,
                 model,

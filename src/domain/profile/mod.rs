@@ -92,6 +92,39 @@ pub struct TextItem {
     pub model: Option<MappingModel>,
 }
 
+/// What a role or body does in concern handling, so the concern guide can name the right one
+/// without guessing from names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Function {
+    /// The SSP consultant / coordinator.
+    SspConsultant,
+    /// The police, e.g. the forebyggelsesbetjent.
+    Police,
+    /// The municipality's children and family services (myndighed, rådgivere).
+    SocialServices,
+    /// The school's SSP contact (SSP-vejleder, SSP-kontaktlærer).
+    SchoolSspContact,
+    /// A forum for § 115 information exchange (e.g. §115-møder).
+    S115Forum,
+    /// Infohus: concerns about extremism.
+    Infohus,
+    /// A cross-disciplinary forum where concerns are agreed on.
+    CaseForum,
+}
+
+impl Function {
+    pub const NAMES: [&'static str; 7] = [
+        "ssp-consultant",
+        "police",
+        "social-services",
+        "school-ssp-contact",
+        "s115-forum",
+        "infohus",
+        "case-forum",
+    ];
+}
+
 /// How to reach a role. Built-in profiles hold no phone numbers, e-mail addresses or names
 /// (the seeds give none); `note` says so.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -117,6 +150,9 @@ pub struct Role {
     /// What the role can help a professional with, as the source lists it.
     #[serde(default)]
     pub helps_with: Vec<String>,
+    /// What the role does in concern handling (for the guide).
+    #[serde(default)]
+    pub functions: Vec<Function>,
     #[serde(default)]
     pub contact: Contact,
     pub source: Source,
@@ -198,6 +234,9 @@ pub struct Body {
     /// Id of the body it sits under, for the organisation picture.
     #[serde(default)]
     pub parent: Option<String>,
+    /// What the body does in concern handling (for the guide).
+    #[serde(default)]
+    pub functions: Vec<Function>,
     /// The link to `parent` was drawn by SSP Handleguide's editors: the source implies it but
     /// does not state it. The body itself is as the source describes it.
     #[serde(default)]
@@ -344,6 +383,16 @@ impl Profile {
 
     pub fn intervention(&self, id: &str) -> Option<&Intervention> {
         self.staircase.interventions.iter().find(|i| i.id == id)
+    }
+
+    /// The first role with `function`.
+    pub fn role_with(&self, function: Function) -> Option<&Role> {
+        self.roles.iter().find(|r| r.functions.contains(&function))
+    }
+
+    /// The first body with `function`.
+    pub fn body_with(&self, function: Function) -> Option<&Body> {
+        self.bodies.iter().find(|b| b.functions.contains(&function))
     }
 
     pub fn document(&self, id: &str) -> Option<&Document> {

@@ -68,6 +68,10 @@ static TEXTS: Ty = Ty::List {
 };
 static IDS: Ty = Ty::List { item: &ID, min: 0 };
 static IDS_AT_LEAST_ONE: Ty = Ty::List { item: &ID, min: 1 };
+static FUNCTIONS: Ty = Ty::List {
+    item: &Ty::OneOf(&super::Function::NAMES),
+    min: 0,
+};
 static MODEL: Ty = Ty::Nullable(&Ty::OneOf(&["dkr-levels", "editorial"]));
 
 static SOURCE: Ty = Ty::Object(&[
@@ -115,6 +119,7 @@ static ROLE: Ty = item![
     req("name", &TEXT),
     req("description", &TEXT),
     opt("helps_with", &TEXTS),
+    opt("functions", &FUNCTIONS),
     opt("contact", &CONTACT),
 ];
 static SPARRING_DOOR: Ty = item![req("role", &ID), req("text", &TEXT)];
@@ -158,6 +163,7 @@ static BODY: Ty = item![
     opt("convener", &OPT_TEXT),
     opt("parent", &Ty::Nullable(&ID)),
     opt("parent_mapped", &BOOL),
+    opt("functions", &FUNCTIONS),
 ];
 
 static LEVEL: Ty = item![
