@@ -3,6 +3,8 @@
 //! Invariant: nothing in this module tree imports `web_sys`, `js_sys`, `wasm_bindgen`, `gloo` or
 //! `leptos` (guarded by `tests/domain_is_pure.rs`). Time and storage come in as arguments.
 
+pub mod cpr;
+pub mod guide;
 pub mod i18n;
 pub mod pages;
 pub mod profile;

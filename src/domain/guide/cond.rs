@@ -1,0 +1,179 @@
+//! Conditions in the guide data: on answers, the level, the topics, the profile.
+
+use super::engine::{Answer, Answers};
+use super::Level;
+use crate::domain::profile::{Function, Profile};
+use serde::{Deserialize, Serialize};
+
+/// A condition. Written in JSON as one small object, e.g. `{"answer": "acute", "is": "yes"}`,
+/// `{"topic_any": ["vold"]}`, `{"all": [...]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Cond {
+    Is(AnswerIs),
+    IsAny(AnswerIsAny),
+    Has(AnswerHas),
+    HasAny(AnswerHasAny),
+    Level(LevelIs),
+    TopicAny(TopicAny),
+    WeightAtLeast(WeightAtLeast),
+    CountAtLeast(CountAtLeast),
+    ProfileHas(ProfileHas),
+    Ref(Ref),
+    All(All),
+    Any(AnyOf),
+    Not(Not),
+}
+
+macro_rules! cond_struct {
+    ($name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name { $(pub $field: $ty),* }
+    };
+}
+
+cond_struct!(AnswerIs {
+    answer: String,
+    is: String
+});
+cond_struct!(AnswerIsAny { answer: String, is_any: Vec<String> });
+cond_struct!(AnswerHas {
+    answer: String,
+    has: String
+});
+cond_struct!(AnswerHasAny { answer: String, has_any: Vec<String> });
+cond_struct!(LevelIs { level: Level });
+cond_struct!(TopicAny { topic_any: Vec<String> });
+cond_struct!(WeightAtLeast {
+    weight_at_least: u32
+});
+cond_struct!(CountSpec {
+    answer: String,
+    n: usize
+});
+cond_struct!(CountAtLeast {
+    count_at_least: CountSpec
+});
+cond_struct!(ProfileHas {
+    profile_has: Function
+});
+cond_struct!(Ref { r#ref: String });
+cond_struct!(All { all: Vec<Cond> });
+cond_struct!(AnyOf { any: Vec<Cond> });
+cond_struct!(Not { not: Box<Cond> });
+
+/// What conditions are evaluated against.
+pub struct Ctx<'a> {
+    pub answers: &'a Answers,
+    /// The level so far (after the level rules), if the rules were applied.
+    pub level: Option<Level>,
+    /// Sum of the weights of the chosen options.
+    pub weight: u32,
+    pub profile: Option<&'a Profile>,
+    /// Named conditions (`{"ref": "no_parent_contact"}`).
+    pub refs: &'a [(&'a str, bool)],
+}
+
+fn single<'a>(answers: &'a Answers, step: &str) -> Option<&'a str> {
+    match answers.get(step) {
+        Some(Answer::Single(id)) => Some(id),
+        _ => None,
+    }
+}
+
+fn multi<'a>(answers: &'a Answers, step: &str) -> Option<&'a std::collections::BTreeSet<String>> {
+    match answers.get(step) {
+        Some(Answer::Multi(ids)) => Some(ids),
+        _ => None,
+    }
+}
+
+impl Cond {
+    pub fn holds(&self, ctx: &Ctx) -> bool {
+        match self {
+            Cond::Is(c) => single(ctx.answers, &c.answer) == Some(c.is.as_str()),
+            Cond::IsAny(c) => {
+                single(ctx.answers, &c.answer).is_some_and(|a| c.is_any.iter().any(|x| x == a))
+            }
+            Cond::Has(c) => multi(ctx.answers, &c.answer).is_some_and(|s| s.contains(&c.has)),
+            Cond::HasAny(c) => multi(ctx.answers, &c.answer)
+                .is_some_and(|s| c.has_any.iter().any(|x| s.contains(x))),
+            Cond::Level(c) => ctx.level == Some(c.level),
+            Cond::TopicAny(c) => multi(ctx.answers, "topics")
+                .is_some_and(|s| c.topic_any.iter().any(|x| s.contains(x))),
+            Cond::WeightAtLeast(c) => ctx.weight >= c.weight_at_least,
+            Cond::CountAtLeast(c) => multi(ctx.answers, &c.count_at_least.answer)
+                .is_some_and(|s| s.len() >= c.count_at_least.n),
+            Cond::ProfileHas(c) => ctx.profile.is_some_and(|p| {
+                p.role_with(c.profile_has).is_some() || p.body_with(c.profile_has).is_some()
+            }),
+            Cond::Ref(c) => ctx
+                .refs
+                .iter()
+                .any(|(name, value)| *name == c.r#ref && *value),
+            Cond::All(c) => c.all.iter().all(|x| x.holds(ctx)),
+            Cond::Any(c) => c.any.iter().any(|x| x.holds(ctx)),
+            Cond::Not(c) => !c.not.holds(ctx),
+        }
+    }
+
+    /// Every (step, option) pair and ref name the condition mentions, for the validator.
+    pub fn mentions(&self, out: &mut Vec<Mention>) {
+        match self {
+            Cond::Is(c) => out.push(Mention::Option(c.answer.clone(), c.is.clone())),
+            Cond::IsAny(c) => out.extend(
+                c.is_any
+                    .iter()
+                    .map(|o| Mention::Option(c.answer.clone(), o.clone())),
+            ),
+            Cond::Has(c) => out.push(Mention::Option(c.answer.clone(), c.has.clone())),
+            Cond::HasAny(c) => out.extend(
+                c.has_any
+                    .iter()
+                    .map(|o| Mention::Option(c.answer.clone(), o.clone())),
+            ),
+            Cond::TopicAny(c) => out.extend(
+                c.topic_any
+                    .iter()
+                    .map(|t| Mention::Option("topics".into(), t.clone())),
+            ),
+            Cond::CountAtLeast(c) => out.push(Mention::Step(c.count_at_least.answer.clone())),
+            Cond::Ref(c) => out.push(Mention::Ref(c.r#ref.clone())),
+            Cond::All(c) => c.all.iter().for_each(|x| x.mentions(out)),
+            Cond::Any(c) => c.any.iter().for_each(|x| x.mentions(out)),
+            Cond::Not(c) => c.not.mentions(out),
+            Cond::Level(_) | Cond::WeightAtLeast(_) | Cond::ProfileHas(_) => {}
+        }
+    }
+}
+
+/// Something a condition refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mention {
+    Step(String),
+    Option(String, String),
+    Ref(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_forms() {
+        let c: Cond = serde_json::from_str(r#"{"answer":"acute","is":"yes"}"#).unwrap();
+        assert!(matches!(c, Cond::Is(_)));
+        let c: Cond = serde_json::from_str(r#"{"answer":"duty","has_any":["a","b"]}"#).unwrap();
+        assert!(matches!(c, Cond::HasAny(_)));
+        let c: Cond =
+            serde_json::from_str(r#"{"all":[{"level":"red"},{"not":{"topic_any":["vold"]}}]}"#)
+                .unwrap();
+        assert!(matches!(c, Cond::All(_)));
+        // A typo is an error, not a silently different condition.
+        assert!(serde_json::from_str::<Cond>(r#"{"answer":"acute","iss":"yes"}"#).is_err());
+        assert!(
+            serde_json::from_str::<Cond>(r#"{"answer":"acute","is":"yes","extra":1}"#).is_err()
+        );
+    }
+}

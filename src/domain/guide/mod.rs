@@ -1,0 +1,294 @@
+//! The concern guide (bekymringsguide) as data, and the engine that walks it.
+//!
+//! `data/guide.json` (format: `docs/guide-format.md`) holds the steps, the rules between them,
+//! the level rules, the legal statements with reference, source and certainty, and the outcome
+//! plan's step templates. [`engine`] walks it with the user's answers; [`outcome`] turns the
+//! answers plus the chosen municipality's profile into a numbered relay plan; [`validate`]
+//! checks the data (every step reachable, no dead end, every path ends in an outcome, every
+//! reference resolves).
+
+pub mod cond;
+pub mod engine;
+pub mod outcome;
+pub mod validate;
+
+use crate::domain::i18n::Lang;
+use crate::domain::profile::Function;
+use cond::Cond;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub da: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Da => &self.da,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// A legal statement the guidance rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Legal {
+    pub id: String,
+    pub text: Text,
+    /// E.g. "Barnets Lov § 133".
+    pub reference: Option<String>,
+    pub source: String,
+    /// `false` for what LEGAL.md marks *believed*: shown as not confirmed.
+    pub certain: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    /// Pick one option; answering moves on.
+    Single,
+    /// Pick one or more options.
+    Multi,
+    /// Free-text fields.
+    Text,
+    /// Shows what the answers lead to; the user confirms.
+    Review,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    pub label: Text,
+    /// Adds to the concern's weight (used by the level rules).
+    #[serde(default)]
+    pub weight: u32,
+    /// Chosen alone ("Ingen af disse").
+    #[serde(default)]
+    pub exclusive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub id: String,
+    pub label: Text,
+    pub required: bool,
+    pub multiline: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Next {
+    #[serde(default)]
+    pub when: Option<Cond>,
+    /// A step id, or `"outcome"`.
+    pub to: String,
+}
+
+pub const OUTCOME: &str = "outcome";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub kind: StepKind,
+    pub title: Text,
+    pub question: Text,
+    #[serde(default)]
+    pub hint: Option<Text>,
+    #[serde(default)]
+    pub options: Vec<Choice>,
+    /// `"topics"`: the options are the shared topic list.
+    #[serde(default)]
+    pub options_from: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// Least number of options to pick (multi).
+    #[serde(default)]
+    pub min: Option<usize>,
+    /// Legal statements shown with the question.
+    #[serde(default)]
+    pub legal: Vec<String>,
+    pub next: Vec<Next>,
+}
+
+/// Green / yellow / red: the concern level. The colour describes a situation, not the child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Green, Level::Yellow, Level::Red];
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRule {
+    pub when: Option<Cond>,
+    pub level: Level,
+    /// Bekymringsbarometeret's column, 1–5.
+    pub column: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelText {
+    pub name: Text,
+    pub meaning: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaircaseRule {
+    pub when: Option<Cond>,
+    pub level: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpDays {
+    pub acute: u32,
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+}
+
+/// Who does a step of the plan. Resolved against the profile in [`outcome`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    You,
+    Leader,
+    Parents,
+    Emergency,
+    Police,
+    SocialServices,
+    Infohus,
+    SspConsultant,
+    SparringDoor,
+    S115Forum,
+}
+
+impl Actor {
+    /// The profile function that names this actor, if any.
+    pub fn function(self) -> Option<Function> {
+        match self {
+            Actor::Police => Some(Function::Police),
+            Actor::SocialServices => Some(Function::SocialServices),
+            Actor::Infohus => Some(Function::Infohus),
+            Actor::SspConsultant => Some(Function::SspConsultant),
+            Actor::S115Forum => Some(Function::S115Forum),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timing {
+    Now,
+    Today,
+    ThisWeek,
+    FollowUp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTemplate {
+    pub id: String,
+    pub when: Cond,
+    pub actor: Actor,
+    pub timing: Timing,
+    /// May contain `{contact}` (the resolved contact) and `{channel}` (where to notify).
+    pub text: Text,
+    pub legal: Vec<String>,
+    /// The step contacts the parents (never on a path where that is excluded).
+    #[serde(default)]
+    pub contacts_parents: bool,
+    /// The step is the written notification (underretning).
+    #[serde(default)]
+    pub notification: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guide {
+    pub format_version: u32,
+    #[serde(rename = "_comment", default)]
+    pub comment: Option<String>,
+    pub legal: Vec<Legal>,
+    pub steps: Vec<Step>,
+    pub levels: Vec<LevelRule>,
+    pub level_texts: BTreeMap<Level, LevelText>,
+    pub columns: BTreeMap<String, Text>,
+    pub staircase: Vec<StaircaseRule>,
+    pub follow_up_days: FollowUpDays,
+    pub no_parent_contact_when: Cond,
+    pub plan: Vec<PlanTemplate>,
+    pub actors: BTreeMap<Actor, Text>,
+    pub channel_fallback: Text,
+}
+
+impl Guide {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+
+    pub fn legal(&self, id: &str) -> Option<&Legal> {
+        self.legal.iter().find(|l| l.id == id)
+    }
+
+    /// The options of a step, including those that come from the shared topic list.
+    pub fn choices(&self, step: &Step) -> Vec<Choice> {
+        match step.options_from.as_deref() {
+            Some("topics") => crate::domain::topics::all()
+                .iter()
+                .map(|t| Choice {
+                    id: t.id.clone(),
+                    label: Text {
+                        da: t.da.clone(),
+                        en: t.en.clone(),
+                    },
+                    weight: 0,
+                    exclusive: false,
+                })
+                .collect(),
+            _ => step.options.clone(),
+        }
+    }
+}
+
+/// Parses and validates a guide file; on failure every problem found.
+pub fn parse(raw: &str) -> Result<Guide, Vec<String>> {
+    let guide: Guide =
+        serde_json::from_str(raw).map_err(|e| vec![format!("not a valid guide file: {e}")])?;
+    let problems = validate::problems(&guide);
+    if problems.is_empty() {
+        Ok(guide)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The built-in guide.
+pub fn builtin() -> &'static Guide {
+    static GUIDE: OnceLock<Guide> = OnceLock::new();
+    GUIDE.get_or_init(|| {
+        parse(include_str!("../../../data/guide.json"))
+            .unwrap_or_else(|p| panic!("data/guide.json is valid (checked by tests): {p:?}"))
+    })
+}

@@ -1,0 +1,243 @@
+//! The outcome: a short relay plan (numbered steps, each with who and by when), the level,
+//! whether the duty to notify applies, where the concern sits on this municipality's staircase
+//! and which of its interventions fit, and a follow-up date.
+
+use super::cond::Ctx;
+use super::engine::{Answer, Answers};
+use super::{Actor, Guide, Level, PlanTemplate, Timing};
+use crate::domain::i18n::Lang;
+use crate::domain::profile::Profile;
+
+/// Who a plan step names: a role or body from the municipality's profile, or a general actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contact {
+    Role(String),
+    Body(String),
+    General(Actor),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanStep {
+    /// The template's id.
+    pub id: String,
+    pub actor: Actor,
+    pub contact: Contact,
+    pub timing: Timing,
+    pub legal: Vec<String>,
+    pub contacts_parents: bool,
+    pub notification: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub acute: bool,
+    pub level: Level,
+    /// Bekymringsbarometeret's column, 1–5.
+    pub column: u8,
+    /// The grounds of the skærpet underretningspligt that apply (option ids of the duty step).
+    pub grounds: Vec<String>,
+    pub duty_applies: bool,
+    /// Violence or abuse by a parent is (or may be) suspected: no parent contact first.
+    pub no_parent_contact_first: bool,
+    pub steps: Vec<PlanStep>,
+    /// The number of the profile's staircase level the concern sits on.
+    pub staircase_level: Option<u8>,
+    /// Interventions on that level whose topics match the concern's.
+    pub interventions: Vec<String>,
+    /// Interventions on other levels whose topics match, when none on the level do.
+    pub other_interventions: Vec<String>,
+    pub follow_up_days: u32,
+    /// Every legal statement the plan cites, in order of first use.
+    pub legal: Vec<String>,
+}
+
+impl Guide {
+    fn resolve(&self, actor: Actor, profile: &Profile) -> Option<Contact> {
+        let by_function = |f| {
+            profile
+                .role_with(f)
+                .map(|r| Contact::Role(r.id.clone()))
+                .or_else(|| profile.body_with(f).map(|b| Contact::Body(b.id.clone())))
+        };
+        let door = Contact::Role(profile.sparring_door.role.clone());
+        match actor {
+            Actor::SparringDoor => Some(door),
+            // The SSP consultant, or the municipality's door for sparring where it names none.
+            Actor::SspConsultant => {
+                Some(by_function(crate::domain::profile::Function::SspConsultant).unwrap_or(door))
+            }
+            // Infohus, or the SSP consultant (often the municipality's Infohus coordinator).
+            Actor::Infohus => Some(
+                by_function(crate::domain::profile::Function::Infohus)
+                    .or_else(|| by_function(crate::domain::profile::Function::SspConsultant))
+                    .unwrap_or(Contact::General(Actor::Infohus)),
+            ),
+            // A forum only the profile can name: without it the step is left out.
+            Actor::S115Forum => by_function(crate::domain::profile::Function::S115Forum),
+            Actor::Police | Actor::SocialServices => Some(
+                by_function(actor.function().expect("has a function"))
+                    .unwrap_or(Contact::General(actor)),
+            ),
+            Actor::You | Actor::Leader | Actor::Parents | Actor::Emergency => {
+                Some(Contact::General(actor))
+            }
+        }
+    }
+
+    /// The outcome for complete answers, for the chosen municipality.
+    pub fn outcome(&self, answers: &Answers, profile: &Profile) -> Outcome {
+        let acute = matches!(answers.get("acute"), Some(Answer::Single(a)) if a == "yes");
+        let (level, column) = self.level(answers, Some(profile));
+        let weight = self.weight(answers);
+        let base = Ctx {
+            answers,
+            level: Some(level),
+            weight,
+            profile: Some(profile),
+            refs: &[],
+        };
+        let no_parent_contact_first = self.no_parent_contact_when.holds(&base);
+        let refs = [("no_parent_contact", no_parent_contact_first)];
+        let ctx = Ctx {
+            refs: &refs,
+            ..base
+        };
+
+        let grounds: Vec<String> = match answers.get("duty") {
+            Some(Answer::Multi(ids)) => ids.iter().filter(|id| *id != "none").cloned().collect(),
+            _ => Vec::new(),
+        };
+        let duty_applies = acute || !grounds.is_empty();
+
+        let steps: Vec<PlanStep> = self
+            .plan
+            .iter()
+            .filter(|t| t.when.holds(&ctx))
+            .filter_map(|t: &PlanTemplate| {
+                Some(PlanStep {
+                    id: t.id.clone(),
+                    actor: t.actor,
+                    contact: self.resolve(t.actor, profile)?,
+                    timing: t.timing,
+                    legal: t.legal.clone(),
+                    contacts_parents: t.contacts_parents,
+                    notification: t.notification,
+                })
+            })
+            .collect();
+
+        let mut legal: Vec<String> = Vec::new();
+        for id in steps.iter().flat_map(|s| s.legal.iter()) {
+            if !legal.contains(id) {
+                legal.push(id.clone());
+            }
+        }
+
+        let target = self
+            .staircase
+            .iter()
+            .find(|r| r.when.as_ref().is_none_or(|c| c.holds(&ctx)))
+            .map(|r| r.level)
+            .unwrap_or(2);
+        // The profile's level with that number, or the nearest below it (a staircase may lack
+        // a level, e.g. Viborg has no level 3), or its lowest.
+        let levels = profile.levels_in_order();
+        let level_here = levels
+            .iter()
+            .rev()
+            .find(|l| l.number <= target)
+            .or(levels.first())
+            .copied();
+        let topics: Vec<String> = match answers.get("topics") {
+            Some(Answer::Multi(ids)) => ids.iter().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let fits =
+            |i: &&crate::domain::profile::Intervention| i.topics.iter().any(|t| topics.contains(t));
+        let interventions: Vec<String> = level_here
+            .map(|l| {
+                profile
+                    .interventions_on(&l.id, None)
+                    .filter(fits)
+                    .map(|i| i.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let other_interventions: Vec<String> = if interventions.is_empty() {
+            profile
+                .staircase
+                .interventions
+                .iter()
+                .filter(fits)
+                .map(|i| i.id.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        let days = &self.follow_up_days;
+        let follow_up_days = if acute {
+            days.acute
+        } else {
+            match level {
+                Level::Green => days.green,
+                Level::Yellow => days.yellow,
+                Level::Red => days.red,
+            }
+        };
+
+        Outcome {
+            acute,
+            level: if acute { Level::Red } else { level },
+            column: if acute { 5 } else { column },
+            grounds,
+            duty_applies,
+            no_parent_contact_first,
+            steps,
+            staircase_level: level_here.map(|l| l.number),
+            interventions,
+            other_interventions,
+            follow_up_days,
+            legal,
+        }
+    }
+
+    /// The name of a plan step's contact, in `lang`.
+    pub fn contact_name(&self, contact: &Contact, profile: &Profile, lang: Lang) -> String {
+        match contact {
+            Contact::Role(id) => profile
+                .role(id)
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| id.clone()),
+            Contact::Body(id) => profile
+                .body(id)
+                .map(|b| b.name.clone())
+                .unwrap_or_else(|| id.clone()),
+            Contact::General(actor) => self
+                .actors
+                .get(actor)
+                .map(|t| t.get(lang).to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A plan step's text in `lang`, with `{contact}` and `{channel}` filled in.
+    pub fn step_text(&self, step: &PlanStep, profile: &Profile, lang: Lang) -> String {
+        let template = self
+            .plan
+            .iter()
+            .find(|t| t.id == step.id)
+            .map(|t| t.text.get(lang))
+            .unwrap_or_default();
+        let channel = match &profile.links.notification_channel {
+            Some(url) => url.clone(),
+            None => self.channel_fallback.get(lang).to_string(),
+        };
+        template
+            .replace(
+                "{contact}",
+                &self.contact_name(&step.contact, profile, lang),
+            )
+            .replace("{channel}", &channel)
+    }
+}

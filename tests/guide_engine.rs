@@ -1,0 +1,294 @@
+//! The guide engine and validator: answers, editing, levels, outcome details, broken data.
+
+use ssp_handleguide::domain::guide::engine::{Answer, AnswerError, Answers};
+use ssp_handleguide::domain::guide::outcome::Contact;
+use ssp_handleguide::domain::guide::{self, validate, Guide, Level};
+use ssp_handleguide::domain::i18n::Lang;
+use ssp_handleguide::domain::profile;
+
+fn g() -> &'static Guide {
+    guide::builtin()
+}
+
+fn text(observed: &str) -> Answer {
+    Answer::Text([("observed".to_string(), observed.to_string())].into())
+}
+
+fn set(items: &[&str]) -> Answer {
+    Answer::Multi(items.iter().map(|s| s.to_string()).collect())
+}
+
+fn one(id: &str) -> Answer {
+    Answer::Single(id.into())
+}
+
+/// Answers for a bullying concern up to (not including) the duty step.
+fn bullying(duration: &str, impact: &str) -> Answers {
+    let mut a = Answers::new();
+    for (step, answer) in [
+        ("acute", one("no")),
+        (
+            "observation",
+            text("Tre drenge har skubbet ham i frikvarteret hver dag i to uger."),
+        ),
+        ("topics", set(&["mobning"])),
+        ("duration", one(duration)),
+        ("impact", one(impact)),
+    ] {
+        g().answer(&mut a, step, answer, None).unwrap();
+    }
+    a
+}
+
+#[test]
+fn the_builtin_guide_is_valid() {
+    assert!(
+        validate::problems(g()).is_empty(),
+        "{:?}",
+        validate::problems(g())
+    );
+    assert_eq!(g().first_step().id, "acute");
+}
+
+#[test]
+fn acute_yes_ends_the_questions() {
+    let mut a = Answers::new();
+    g().answer(&mut a, "acute", one("yes"), None).unwrap();
+    let pos = g().position(&a, None);
+    assert!(pos.complete);
+    assert_eq!(pos.path, ["acute"]);
+}
+
+#[test]
+fn the_path_follows_the_answers() {
+    let mut a = bullying("weeks", "clear");
+    assert_eq!(g().position(&a, None).current(), Some("duty"));
+    g().answer(&mut a, "duty", set(&["none"]), None).unwrap();
+    assert_eq!(g().position(&a, None).current(), Some("involve"));
+    g().answer(&mut a, "duty", set(&["abuse"]), None).unwrap();
+    assert_eq!(g().position(&a, None).current(), Some("suspect"));
+}
+
+#[test]
+fn changing_an_earlier_answer_drops_what_no_longer_applies_and_keeps_the_rest() {
+    let mut a = bullying("weeks", "clear");
+    g().answer(&mut a, "duty", set(&["abuse"]), None).unwrap();
+    g().answer(&mut a, "suspect", one("parent"), None).unwrap();
+    g().answer(&mut a, "involve", Answer::Seen, None).unwrap();
+    assert!(g().position(&a, None).complete);
+
+    let dropped = g().answer(&mut a, "duty", set(&["none"]), None).unwrap();
+    assert_eq!(dropped, ["suspect"]);
+    assert!(a.contains_key("observation") && a.contains_key("topics") && a.contains_key("involve"));
+    assert!(g().position(&a, None).complete);
+
+    // Acute yes: everything after the first step goes, and the user is told which.
+    let dropped = g().answer(&mut a, "acute", one("yes"), None).unwrap();
+    assert_eq!(dropped.len(), 6);
+}
+
+#[test]
+fn bad_answers_are_refused_with_what_is_missing() {
+    let cases = [
+        (
+            "observation",
+            text("   "),
+            AnswerError::MissingField("observed".into()),
+        ),
+        ("topics", set(&[]), AnswerError::TooFew { min: 1 }),
+        (
+            "topics",
+            set(&["bullying"]),
+            AnswerError::UnknownOption("bullying".into()),
+        ),
+        (
+            "duty",
+            set(&["none", "abuse"]),
+            AnswerError::ExclusiveWithOthers("none".into()),
+        ),
+        (
+            "acute",
+            one("maybe"),
+            AnswerError::UnknownOption("maybe".into()),
+        ),
+        ("acute", set(&["yes"]), AnswerError::WrongKind),
+        ("nowhere", one("x"), AnswerError::UnknownStep),
+    ];
+    for (step, answer, expected) in cases {
+        let mut a = Answers::new();
+        assert_eq!(
+            g().answer(&mut a, step, answer, None),
+            Err(expected.clone()),
+            "{step}"
+        );
+        assert!(a.is_empty(), "a refused answer is not stored");
+    }
+}
+
+#[test]
+fn levels_follow_the_rules() {
+    let cases = [
+        ("first", "little", &["none"][..], Level::Green, 2),
+        ("weeks", "clear", &["none"], Level::Yellow, 3),
+        ("first", "much", &["none"], Level::Yellow, 3),
+        ("weeks", "little", &["support"], Level::Red, 4),
+        ("first", "little", &["abuse"], Level::Red, 5),
+    ];
+    for (duration, impact, duty, level, column) in cases {
+        let mut a = bullying(duration, impact);
+        g().answer(&mut a, "duty", set(duty), None).unwrap();
+        assert_eq!(
+            g().level(&a, None),
+            (level, column),
+            "{duration} {impact} {duty:?}"
+        );
+    }
+}
+
+#[test]
+fn halsnaes_bullying_yellow_gives_level_two_with_the_bullying_plan_and_the_door() {
+    let halsnaes = profile::find_builtin("halsnaes").unwrap();
+    let mut a = bullying("weeks", "clear");
+    g().answer(&mut a, "duty", set(&["none"]), None).unwrap();
+    g().answer(&mut a, "involve", Answer::Seen, None).unwrap();
+    let o = g().outcome(&a, halsnaes);
+    assert_eq!(o.level, Level::Yellow);
+    assert_eq!(o.staircase_level, Some(2));
+    let names: Vec<&str> = o
+        .interventions
+        .iter()
+        .map(|id| halsnaes.intervention(id).unwrap().name.as_str())
+        .collect();
+    assert!(names.contains(&"Mobning – indsats/handleplan"), "{names:?}");
+    assert!(!names.contains(&"Cool Kids"));
+    assert!(o
+        .steps
+        .iter()
+        .any(|s| s.contact == Contact::Role(halsnaes.sparring_door.role.clone())));
+    assert!(!o.duty_applies);
+    assert_eq!(o.follow_up_days, 14);
+    let texts: Vec<String> = o
+        .steps
+        .iter()
+        .map(|s| g().step_text(s, halsnaes, Lang::Da))
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("Din nærmeste leder")),
+        "{texts:#?}"
+    );
+}
+
+#[test]
+fn a_profile_without_a_level_three_places_on_the_nearest_below() {
+    let viborg = profile::find_builtin("viborg").unwrap();
+    let mut a = Answers::new();
+    for (step, answer) in [
+        ("acute", one("no")),
+        ("observation", text("x")),
+        ("topics", set(&["kriminalitet"])),
+        ("duration", one("months")),
+        ("impact", one("much")),
+        ("duty", set(&["support"])),
+        ("involve", Answer::Seen),
+    ] {
+        g().answer(&mut a, step, answer, None).unwrap();
+    }
+    let o = g().outcome(&a, viborg);
+    assert_eq!(o.level, Level::Red);
+    assert!(viborg.staircase.levels.iter().all(|l| l.number < 3));
+    assert_eq!(
+        o.staircase_level,
+        viborg.staircase.levels.iter().map(|l| l.number).max()
+    );
+}
+
+#[test]
+fn crime_goes_to_the_115_forum_where_the_profile_has_one() {
+    let koege = profile::find_builtin("koege").unwrap();
+    let halsnaes = profile::find_builtin("halsnaes").unwrap();
+    let mut a = Answers::new();
+    for (step, answer) in [
+        ("acute", one("no")),
+        ("observation", text("x")),
+        ("topics", set(&["kriminalitet"])),
+        ("duration", one("weeks")),
+        ("impact", one("clear")),
+        ("duty", set(&["none"])),
+        ("involve", Answer::Seen),
+    ] {
+        g().answer(&mut a, step, answer, None).unwrap();
+    }
+    let k = g().outcome(&a, koege);
+    let forum = k
+        .steps
+        .iter()
+        .find(|s| s.id == "crime-forum")
+        .expect("Køge has §115 Mandagsmøderne");
+    assert!(g()
+        .step_text(forum, koege, Lang::Da)
+        .contains("§115 Mandagsmøderne"));
+    assert!(k.legal.contains(&"s115".to_string()));
+    assert!(!g()
+        .outcome(&a, halsnaes)
+        .steps
+        .iter()
+        .any(|s| s.id == "crime-forum"));
+}
+
+#[test]
+fn uncertain_statements_are_marked() {
+    let receipt = g().legal("receipt").unwrap();
+    assert!(!receipt.certain, "§ 136 is only believed (LEGAL.md)");
+    assert!(!g().legal("levels-mapping").unwrap().certain);
+    assert!(g().legal("duty-133").unwrap().certain);
+}
+
+#[test]
+fn the_validator_finds_broken_guide_data() {
+    let base = include_str!("../data/guide.json");
+    let mut v: serde_json::Value = serde_json::from_str(base).unwrap();
+    let broken = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut copy = v.clone();
+        f(&mut copy);
+        guide::parse(&copy.to_string()).err().unwrap_or_default()
+    };
+    let has = |problems: Vec<String>, needle: &str| {
+        assert!(
+            problems.iter().any(|p| p.contains(needle)),
+            "expected '{needle}' in {problems:?}"
+        );
+    };
+    has(
+        broken(&|g| g["steps"][1]["next"] = serde_json::json!([{"to": "nowhere"}])),
+        "next \"nowhere\" does not exist",
+    );
+    has(
+        broken(&|g| {
+            g["steps"][1]["next"] =
+                serde_json::json!([{"when": {"answer": "acute", "is": "no"}, "to": "topics"}])
+        }),
+        "no dead end",
+    );
+    has(
+        broken(&|g| g["steps"][2]["next"] = serde_json::json!([{"to": "observation"}])),
+        "cycle",
+    );
+    has(
+        broken(&|g| g["steps"][0]["next"] = serde_json::json!([{"to": "outcome"}])),
+        "cannot be reached",
+    );
+    has(
+        broken(&|g| g["plan"][0]["legal"] = serde_json::json!(["nope"])),
+        "legal \"nope\" does not exist",
+    );
+    has(
+        broken(&|g| g["levels"][0]["when"] = serde_json::json!({"answer": "duty", "has": "abus"})),
+        "option \"abus\" of step \"duty\"",
+    );
+    has(
+        broken(&|g| g["plan"][0]["when"] = serde_json::json!({"answer": "acute", "iss": "yes"})),
+        "not a valid guide file",
+    );
+    v["format_version"] = serde_json::json!(1);
+    assert!(guide::parse(&v.to_string()).is_ok());
+}
