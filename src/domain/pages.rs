@@ -98,7 +98,13 @@ impl Page {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            Page::Start | Page::Settings | Page::Profile | Page::Staircase | Page::Organisation
+            Page::Start
+                | Page::Settings
+                | Page::Profile
+                | Page::Staircase
+                | Page::Organisation
+                | Page::Guide
+                | Page::NewConcern
         )
     }
 

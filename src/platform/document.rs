@@ -31,3 +31,13 @@ fn focus_element(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// Opens the browser's print dialog.
+pub fn print() {
+    let _ = gloo::utils::window().print();
+}
+
+/// Scrolls to the top of the page (after moving to the next question).
+pub fn scroll_to_top() {
+    gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
+}

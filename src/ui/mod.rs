@@ -3,6 +3,7 @@
 
 mod coming_soon;
 mod common;
+mod guide;
 mod not_found;
 mod organisation;
 mod profile_page;
@@ -100,8 +101,8 @@ pub fn App() -> impl IntoView {
             <shell::Shell>
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=start::StartPage />
-                    <Route path=path!("/concern/new") view=|| coming_soon::coming_soon(Page::NewConcern) />
-                    <Route path=path!("/guide") view=|| coming_soon::coming_soon(Page::Guide) />
+                    <Route path=path!("/concern/new") view=|| view! { <guide::GuidePage mode=guide::Mode::Concern /> } />
+                    <Route path=path!("/guide") view=|| view! { <guide::GuidePage mode=guide::Mode::Guide /> } />
                     <Route path=path!("/staircase") view=staircase::StaircasePage />
                     <Route path=path!("/organisation") view=organisation::OrganisationPage />
                     <Route path=path!("/profile") view=profile_page::ProfilePage />

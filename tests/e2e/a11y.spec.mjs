@@ -57,6 +57,29 @@ test("an open staircase detail and the list view are accessible", async ({ page 
   await expectAccessible(page, "staircase list");
 });
 
+test("guide steps and the outcome are accessible", async ({ page }) => {
+  await startWithMunicipality(page, "Køge Kommune");
+  await page.goto("/guide");
+  await page.getByRole("button", { name: "Nej", exact: true }).click();
+  await page.getByLabel("Det har jeg set eller hørt").fill("Han har 010203-1234 skrevet på hånden.");
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expectAccessible(page, "observation step with CPR warning");
+  await page.getByRole("button", { name: "Fjern CPR-nummeret" }).click();
+  await page.getByRole("button", { name: "Videre →" }).click();
+  await page.getByRole("checkbox", { name: "Kriminalitet" }).click();
+  await expectAccessible(page, "topics step");
+  await page.getByRole("button", { name: "Videre →" }).click();
+  await page.getByRole("button", { name: "Længe – måneder" }).click();
+  await page.getByRole("button", { name: "Tydeligt" }).click();
+  await expectAccessible(page, "duty step");
+  await page.getByRole("checkbox", { name: "Ingen af disse" }).click();
+  await page.getByRole("button", { name: "Videre →" }).click();
+  await page.getByRole("button", { name: "Videre →" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Det skal du gøre nu" })).toBeVisible();
+  await expect(page.locator(".plan")).toContainText("§115 Mandagsmøderne");
+  await expectAccessible(page, "outcome");
+});
+
 test("the fallback page is accessible", async ({ page }) => {
   await page.goto("/no-such-page");
   await expect(mainHeading(page)).toHaveText("Siden findes ikke");

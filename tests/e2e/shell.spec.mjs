@@ -46,7 +46,7 @@ test("the two big actions lead to the concern guide pages", async ({ page }) => 
   await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
   await expect(page).toHaveURL("/concern/new");
   await expect(mainHeading(page)).toHaveText("Jeg er bekymret for et barn");
-  await page.getByRole("link", { name: "Til forsiden" }).click();
+  await nav(page).getByRole("link", { name: "Forside" }).click();
 
   await page.getByRole("link", { name: /Hvad skal jeg gøre\?/ }).click();
   await expect(page).toHaveURL("/guide");

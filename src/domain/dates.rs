@@ -1,0 +1,101 @@
+//! Calendar dates from the clock's milliseconds, without a date library: enough for follow-up
+//! dates ("følg op senest 7.12.2026").
+
+/// A civil date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// The UTC date of `ms` since the Unix epoch.
+    pub fn from_ms(ms: u64) -> Date {
+        from_days((ms / 86_400_000) as i64)
+    }
+
+    pub fn plus_days(self, days: u32) -> Date {
+        from_days(to_days(self) + i64::from(days))
+    }
+
+    /// Danish form: 7.12.2026.
+    pub fn danish(self) -> String {
+        format!("{}.{}.{}", self.day, self.month, self.year)
+    }
+
+    /// ISO form: 2026-12-07.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+// Howard Hinnant's days-from-civil algorithms.
+fn from_days(z: i64) -> Date {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    Date { year, month, day }
+}
+
+fn to_days(d: Date) -> i64 {
+    let y = i64::from(d.year) - i64::from(d.month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(d.month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_dates() {
+        assert_eq!(
+            Date::from_ms(0),
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }
+        );
+        // 2026-11-23 12:00 UTC
+        let d = Date::from_ms(1_795_435_200_000);
+        assert_eq!(
+            d,
+            Date {
+                year: 2026,
+                month: 11,
+                day: 23
+            }
+        );
+        assert_eq!(d.plus_days(8).danish(), "1.12.2026");
+        assert_eq!(d.plus_days(39).iso(), "2027-01-01");
+        assert_eq!(
+            Date {
+                year: 2028,
+                month: 2,
+                day: 28
+            }
+            .plus_days(1)
+            .iso(),
+            "2028-02-29"
+        );
+    }
+
+    #[test]
+    fn round_trip_over_years() {
+        for days in (-1000..40_000).step_by(17) {
+            assert_eq!(to_days(from_days(days)), days);
+        }
+    }
+}

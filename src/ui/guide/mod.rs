@@ -1,0 +1,204 @@
+//! The concern guide in the app: "Hvad skal jeg gøre?" (nothing is stored) and "Jeg er bekymret
+//! for et barn" (the answers are kept as a draft on the device). The steps, rules and outcome
+//! come from `data/guide.json` through `domain::guide`; this module only shows them.
+
+mod outcome;
+mod steps;
+
+use super::common::NoProfile;
+use super::{use_app, use_page_title};
+use crate::domain::guide::engine::{Answer, AnswerError, Answers};
+use crate::domain::guide::{self, Guide};
+use crate::domain::i18n::Texts;
+use crate::domain::pages::Page;
+use crate::domain::storage::{self, Codec, KeyValueStore, Loaded};
+use crate::platform::{self, local_storage::LocalStorage};
+use leptos::either::Either;
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// "Hvad skal jeg gøre?": guidance only; nothing is stored anywhere.
+    Guide,
+    /// "Jeg er bekymret for et barn": the answers are kept as a local draft.
+    Concern,
+}
+
+const DRAFT_KEY: &str = "ssp.draft.concern";
+const DRAFT_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+
+fn load_draft() -> Answers {
+    match storage::load::<Answers>(&LocalStorage, DRAFT_KEY, &DRAFT_CODEC, platform::now_ms()) {
+        Loaded::Found(a) => a,
+        _ => Answers::new(),
+    }
+}
+
+/// The guide session's state, shared by the step and outcome views.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub mode: Mode,
+    pub answers: RwSignal<Answers>,
+    /// The step shown when the user went back or chose to change an answer; `None` shows the
+    /// step waiting for an answer, or the outcome.
+    pub shown: RwSignal<Option<String>>,
+    /// Steps whose answers the last change removed.
+    pub cleared: RwSignal<Vec<String>>,
+    pub error: RwSignal<Option<AnswerError>>,
+}
+
+pub fn guide() -> &'static Guide {
+    guide::builtin()
+}
+
+impl Session {
+    /// Stores an answer and moves to the step after it.
+    pub fn submit(self, step_id: &str, answer: Answer) {
+        let profile = use_app().profile.get_untracked();
+        let result = self
+            .answers
+            .try_update(|a| guide().answer(a, step_id, answer, profile.as_ref()))
+            .expect("answers signal alive");
+        match result {
+            Ok(dropped) => {
+                self.error.set(None);
+                self.cleared.set(dropped);
+                // Walking forward through answers given before (after going back), show the
+                // next one; otherwise show whatever waits for an answer, or the outcome.
+                let pos = self
+                    .answers
+                    .with_untracked(|a| guide().position(a, profile.as_ref()));
+                let next = pos
+                    .path
+                    .iter()
+                    .position(|s| s == step_id)
+                    .and_then(|i| pos.path.get(i + 1))
+                    .cloned();
+                let next_answered = next
+                    .as_ref()
+                    .is_some_and(|n| self.answers.with_untracked(|a| a.contains_key(n)));
+                self.shown.set(next.filter(|_| next_answered));
+                platform::document::scroll_to_top();
+                platform::document::focus_after_render("step-heading");
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+    }
+
+    /// The step on screen, or `None` for the outcome.
+    pub fn displayed(self) -> Option<String> {
+        let profile = use_app().profile.get();
+        let pos = self.answers.with(|a| guide().position(a, profile.as_ref()));
+        self.shown
+            .get()
+            .or_else(|| pos.current().map(str::to_string))
+    }
+
+    pub fn back(self) {
+        let profile = use_app().profile.get_untracked();
+        let pos = self
+            .answers
+            .with_untracked(|a| guide().position(a, profile.as_ref()));
+        let here = self
+            .shown
+            .get_untracked()
+            .or_else(|| pos.current().map(str::to_string));
+        let previous = match here {
+            Some(id) => pos
+                .path
+                .iter()
+                .position(|s| *s == id)
+                .and_then(|i| i.checked_sub(1))
+                .map(|i| pos.path[i].clone()),
+            None => pos.path.last().cloned(),
+        };
+        if let Some(step) = previous {
+            self.error.set(None);
+            self.shown.set(Some(step));
+            platform::document::focus_after_render("step-heading");
+        }
+    }
+
+    pub fn restart(self) {
+        self.answers.set(Answers::new());
+        self.shown.set(None);
+        self.cleared.set(Vec::new());
+        self.error.set(None);
+        if self.mode == Mode::Concern {
+            let _ = LocalStorage.remove(DRAFT_KEY);
+        }
+        platform::document::focus_after_render("step-heading");
+    }
+}
+
+pub fn error_text(e: &AnswerError, t: &'static Texts) -> &'static str {
+    match e {
+        AnswerError::MissingField(_) => t.error_missing_observation,
+        AnswerError::TooFew { .. } => t.error_too_few,
+        AnswerError::ExclusiveWithOthers(_) => t.error_exclusive,
+        // Not reachable from the UI's own controls; the closest plain message.
+        AnswerError::UnknownOption(_) | AnswerError::WrongKind | AnswerError::UnknownStep => {
+            t.error_too_few
+        }
+    }
+}
+
+#[component]
+pub fn GuidePage(mode: Mode) -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let page = match mode {
+        Mode::Guide => Page::Guide,
+        Mode::Concern => Page::NewConcern,
+    };
+    use_page_title(page);
+    let session = Session {
+        mode,
+        answers: RwSignal::new(match mode {
+            Mode::Concern => load_draft(),
+            Mode::Guide => Answers::new(),
+        }),
+        shown: RwSignal::new(None),
+        cleared: RwSignal::new(Vec::new()),
+        error: RwSignal::new(None),
+    };
+    if mode == Mode::Concern {
+        // Keep the draft on the device after every change (not on the first, loading run).
+        Effect::new(move |ran: Option<()>| {
+            let answers = session.answers.get();
+            if ran.is_some() {
+                let _ = storage::save(
+                    &LocalStorage,
+                    DRAFT_KEY,
+                    &DRAFT_CODEC,
+                    &answers,
+                    platform::now_ms(),
+                );
+            }
+        });
+    }
+    let body = move || {
+        if app.profile.with(Option::is_none) {
+            return Either::Left(view! { <NoProfile /> });
+        }
+        Either::Right(match session.displayed() {
+            Some(step) => Either::Left(view! { <steps::StepView session step /> }),
+            None => Either::Right(view! { <outcome::OutcomeView session /> }),
+        })
+    };
+    view! {
+        <section class="page page--guide">
+            <h1 class="no-print">{move || page.title(t.get())}</h1>
+            <p class="lead no-print">
+                {move || match mode {
+                    Mode::Guide => t.get().guide_intro_guide,
+                    Mode::Concern => t.get().guide_intro_concern,
+                }}
+            </p>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,205 @@
+//! The outcome on screen and on paper: the level, the duty to notify, the numbered relay plan
+//! (who, what, by when), this municipality's staircase and interventions, the legal basis with
+//! references, and the follow-up date.
+
+use super::{guide, Mode, Session};
+use crate::domain::dates::Date;
+use crate::domain::guide::outcome::Outcome;
+use crate::domain::guide::{Level, Timing};
+use crate::platform;
+use crate::ui::use_app;
+use leptos::prelude::*;
+
+#[component]
+pub fn OutcomeView(session: Session) -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let confirm_restart = RwSignal::new(false);
+    move || {
+        let t_now = t.get();
+        let lang = app.settings.read().lang;
+        let profile = app.profile.get()?;
+        let answers = session.answers.get();
+        let o: Outcome = guide().outcome(&answers, &profile);
+        let today = Date::from_ms(platform::now_ms());
+        let follow_up = today.plus_days(o.follow_up_days);
+        let level_texts = &guide().level_texts[&o.level];
+        let column = guide()
+            .columns
+            .get(&o.column.to_string())
+            .map(|c| c.get(lang).to_string())
+            .unwrap_or_default();
+        let level_class = match o.level {
+            Level::Green => "level-box level-box--green",
+            Level::Yellow => "level-box level-box--yellow",
+            Level::Red => "level-box level-box--red",
+        };
+
+        let steps = o
+            .steps
+            .iter()
+            .map(|s| {
+                let when = match s.timing {
+                    Timing::Now => t_now.timing_now.to_string(),
+                    Timing::Today => t_now.timing_today.to_string(),
+                    Timing::ThisWeek => t_now.timing_this_week.to_string(),
+                    Timing::FollowUp => format!("{} {}", t_now.timing_follow_up, follow_up.danish()),
+                };
+                let refs = s
+                    .legal
+                    .iter()
+                    .filter_map(|id| guide().legal(id)?.reference.clone())
+                    .collect::<Vec<_>>();
+                let refs = (!refs.is_empty()).then(|| {
+                    let mut unique = refs.clone();
+                    unique.dedup();
+                    view! { <span class="plan__refs">{unique.join(" · ")}</span> }
+                });
+                view! {
+                    <li class="plan__step" class:plan__step--now=s.timing == Timing::Now>
+                        <span class="plan__when">{when}</span>
+                        <span class="plan__what">{guide().step_text(s, &profile, lang)}</span>
+                        <span class="plan__who">{t_now.plan_who} ": " {guide().contact_name(&s.contact, &profile, lang)}</span>
+                        {refs}
+                    </li>
+                }
+            })
+            .collect_view();
+
+        let staircase = o.staircase_level.map(|n| {
+            let level = profile.staircase.levels.iter().find(|l| l.number == n);
+            let names = |ids: &[String]| ids.iter().filter_map(|id| profile.intervention(id)).map(|i| i.name.clone()).collect::<Vec<_>>();
+            let here = names(&o.interventions);
+            let other = names(&o.other_interventions);
+            let list = if !here.is_empty() {
+                view! { <ul>{here.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> }.into_any()
+            } else if !other.is_empty() {
+                view! { <ul>{other.into_iter().map(|n| view! { <li>{n} " (" {t_now.other_level_note} ")"</li> }).collect_view()}</ul> }.into_any()
+            } else {
+                view! { <p class="hint">{t_now.no_interventions_fit}</p> }.into_any()
+            };
+            view! {
+                <section class="outcome-section">
+                    <h3>{t_now.staircase_place} " " {n} {level.map(|l| format!(": {}", l.title))}</h3>
+                    <p class="small-title">{t_now.interventions_fit}</p>
+                    {list}
+                </section>
+            }
+        });
+
+        let legal = o
+            .legal
+            .iter()
+            .chain(std::iter::once(&"levels".to_string()))
+            .chain(std::iter::once(&"levels-mapping".to_string()))
+            .filter_map(|id| guide().legal(id))
+            .map(|l| {
+                view! {
+                    <li>
+                        {l.text.get(lang).to_string()}
+                        {l.reference.clone().map(|r| view! { " " <strong>"(" {r} ")"</strong> })}
+                        {(!l.certain).then(|| view! { " " <span class="tag">{t_now.not_confirmed}</span> })}
+                        <span class="source-line">" " {l.source.clone()}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+
+        let answers_list = {
+            let pos = guide().position(&answers, Some(&profile));
+            pos.path
+                .iter()
+                .filter_map(|id| guide().step(id))
+                .map(|s| {
+                    let shown = match answers.get(&s.id) {
+                        Some(crate::domain::guide::engine::Answer::Single(id)) => guide()
+                            .choices(s)
+                            .into_iter()
+                            .find(|c| &c.id == id)
+                            .map(|c| c.label.get(lang).to_string())
+                            .unwrap_or_default(),
+                        Some(crate::domain::guide::engine::Answer::Multi(ids)) => guide()
+                            .choices(s)
+                            .into_iter()
+                            .filter(|c| ids.contains(&c.id))
+                            .map(|c| c.label.get(lang).to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        Some(crate::domain::guide::engine::Answer::Text(v)) => s
+                            .fields
+                            .iter()
+                            .filter_map(|f| v.get(&f.id).filter(|x| !x.trim().is_empty()).cloned())
+                            .collect::<Vec<_>>()
+                            .join(" / "),
+                        _ => "✓".to_string(),
+                    };
+                    let id = s.id.clone();
+                    view! {
+                        <div class="answer-row">
+                            <dt>{s.question.get(lang).to_string()}</dt>
+                            <dd>
+                                {shown}
+                                " "
+                                <button type="button" class="btn btn--tertiary btn--small no-print"
+                                    aria-label=format!("{} – {}", t_now.edit_answer, s.question.get(lang))
+                                    on:click=move |_| { session.shown.set(Some(id.clone())); platform::document::focus_after_render("step-heading"); }>
+                                    {t_now.edit_answer}
+                                </button>
+                            </dd>
+                        </div>
+                    }
+                })
+                .collect_view()
+        };
+
+        Some(view! {
+            <article class="outcome" aria-labelledby="outcome-title">
+                <p class="print-only">{t_now.app_name} " · " {profile.name.clone()} " · " {today.danish()}</p>
+                <h2 id="outcome-title" tabindex="-1">{t_now.outcome_title}</h2>
+                {o.acute.then(|| view! { <p class="acute-banner" role="alert">{t_now.acute_banner}</p> })}
+                <div class=level_class>
+                    <p class="level-box__label">{t_now.outcome_level}</p>
+                    <p class="level-box__name">{level_texts.name.get(lang).to_string()} " – " {column}</p>
+                    <p>{level_texts.meaning.get(lang).to_string()}</p>
+                </div>
+                <section class="outcome-section duty" class:duty--applies=o.duty_applies>
+                    <h3>{t_now.duty_title}</h3>
+                    <p>{if o.duty_applies { t_now.duty_applies } else { t_now.duty_not }}</p>
+                    {o.no_parent_contact_first.then(|| view! { <p class="warning-line"><strong>{t_now.no_parents_first}</strong></p> })}
+                </section>
+                <section class="outcome-section">
+                    <h3>{t_now.plan_title}</h3>
+                    <ol class="plan">{steps}</ol>
+                </section>
+                {staircase}
+                <section class="outcome-section">
+                    <h3>{t_now.follow_up_title}</h3>
+                    <p>{t_now.follow_up_on} " " <strong>{follow_up.danish()}</strong></p>
+                </section>
+                <section class="outcome-section">
+                    <h3>{t_now.legal_title}</h3>
+                    <ul class="legal-list">{legal}</ul>
+                </section>
+                <section class="outcome-section">
+                    <h3>{t_now.your_answers}</h3>
+                    <dl class="answers">{answers_list}</dl>
+                </section>
+                <div class="step-nav no-print">
+                    <button type="button" class="btn btn--primary" on:click=move |_| platform::document::print()>{t_now.print}</button>
+                    {move || if confirm_restart.get() {
+                        view! {
+                            <div class="confirm" role="alert">
+                                <p>{t_now.restart_confirm}</p>
+                                <button type="button" class="btn btn--primary" on:click=move |_| { confirm_restart.set(false); session.restart(); }>{t_now.restart_yes}</button>
+                                <button type="button" class="btn btn--secondary" on:click=move |_| confirm_restart.set(false)>{t_now.restart_no}</button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! { <button type="button" class="btn btn--secondary" on:click=move |_| confirm_restart.set(true)>{t_now.restart}</button> }.into_any()
+                    }}
+                </div>
+                {(session.mode == Mode::Concern).then(|| view! { <p class="hint no-print">{t_now.concern_save_later}</p> })}
+            </article>
+        })
+    }
+}

@@ -1,0 +1,178 @@
+// The concern guide, walked as a teacher does. Taps are counted on the common paths.
+import { test, expect, mainHeading, startWithMunicipality } from "./fixtures.mjs";
+
+/** Clicks and counts. */
+function tapper(page) {
+  const t = { count: 0 };
+  t.tap = async (locator) => {
+    await locator.click();
+    t.count += 1;
+  };
+  return t;
+}
+
+const question = (page) => page.locator("#step-heading");
+const option = (page, name) => page.getByRole("group", { name: /./ }).getByRole("button", { name, exact: true });
+const check = (page, name) => page.getByRole("checkbox", { name });
+const next = (page) => page.getByRole("button", { name: "Videre →" });
+
+async function walkBullying(page, t, { shots } = {}) {
+  const shot = async (name) => shots && (await page.screenshot({ path: `screenshots/guide-${name}-portrait.png`, fullPage: true }));
+  await expect(question(page)).toHaveText("Er barnet i fare lige nu?");
+  await shot("1-acute");
+  await t.tap(page.getByRole("button", { name: "Nej", exact: true }));
+  await expect(question(page)).toHaveText("Hvad har du set eller hørt?");
+  await page.getByLabel("Det har jeg set eller hørt").fill("Tre elever har skubbet ham og taget hans madpakke i frikvarteret hver dag i to uger.");
+  await page.getByLabel("Barnets egne ord").fill("»De siger, jeg ikke må være med.«");
+  await shot("2-observation");
+  await t.tap(next(page));
+  await expect(question(page)).toHaveText("Hvad handler bekymringen om?");
+  await t.tap(check(page, "Mobning"));
+  await shot("3-topics");
+  await t.tap(next(page));
+  await expect(question(page)).toHaveText("Hvor længe har du været bekymret?");
+  await shot("4-duration");
+  await t.tap(page.getByRole("button", { name: "Nogle uger" }));
+  await expect(question(page)).toContainText("Hvor meget påvirker det");
+  await shot("5-impact");
+  await t.tap(page.getByRole("button", { name: "Tydeligt" }));
+  await expect(question(page)).toHaveText("Har du grund til at antage, at et af disse gælder?");
+  await expect(page.getByText("Din bekymring indtil nu")).toBeVisible();
+  await expect(page.locator(".level-box")).toContainText("Gul");
+  await shot("6-duty");
+  await t.tap(check(page, "Ingen af disse"));
+  await t.tap(next(page));
+  await expect(question(page)).toHaveText("Sådan skal I gøre – i denne rækkefølge");
+  await shot("7-involve");
+  await t.tap(next(page));
+  await expect(page.getByRole("heading", { level: 2, name: "Det skal du gøre nu" })).toBeVisible();
+}
+
+test("(a) acute danger → call 112 first", async ({ page }) => {
+  await startWithMunicipality(page, "Køge Kommune");
+  await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
+  await page.getByRole("button", { name: "Ja, lige nu" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Ring 112 nu" })).toBeVisible();
+  const first = page.locator(".plan__step").first();
+  await expect(first).toContainText("Ring 112 nu");
+  await expect(page.locator(".legal-list")).toContainText("114");
+  await expect(page.locator(".legal-list")).toContainText("døgnvagt");
+  await expect(page.locator(".duty")).toContainText("Underretningspligten gælder");
+});
+
+test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan and the door; the draft survives reload", async ({ page }) => {
+  await startWithMunicipality(page, "Halsnæs Kommune");
+  const t = tapper(page);
+  await t.tap(page.getByRole("link", { name: /Jeg er bekymret for et barn/ }));
+  await walkBullying(page, t);
+  console.log(`taps to the outcome (bullying, yellow): ${t.count}`);
+  expect(t.count).toBeLessThanOrEqual(12);
+
+  await expect(page.locator(".level-box")).toContainText("Gul");
+  await expect(page.getByRole("heading", { level: 3, name: /trin 2/ })).toBeVisible();
+  await expect(page.locator(".outcome")).toContainText("Mobning – indsats/handleplan");
+  await expect(page.locator(".plan")).toContainText("Din nærmeste leder");
+  await expect(page.locator(".plan")).toContainText("forældrene");
+  await expect(page.locator(".duty")).toContainText("gælder underretningspligten ikke");
+
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 2, name: "Det skal du gøre nu" })).toBeVisible();
+  await expect(page.locator(".outcome")).toContainText("Mobning – indsats/handleplan");
+});
+
+test("(c) suspected sexual abuse by a parent → duty applies, no parent contact first, § 133", async ({ page }) => {
+  await startWithMunicipality(page, "Silkeborg Kommune");
+  await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
+  await page.getByRole("button", { name: "Nej", exact: true }).click();
+  await page.getByLabel("Det har jeg set eller hørt").fill("Hun fortalte, at hendes stedfar rører hende, når moren er på arbejde.");
+  await next(page).click();
+  await check(page, "Seksuelle overgreb").click();
+  await next(page).click();
+  await page.getByRole("button", { name: "Det er første gang" }).click();
+  await page.getByRole("button", { name: "Meget" }).click();
+  await check(page, "Barnet har været udsat for vold eller overgreb").click();
+  await next(page).click();
+  await expect(question(page)).toHaveText("Hvem mistænker du for volden eller overgrebet?");
+  await page.getByRole("button", { name: "En forælder eller en anden voksen i hjemmet" }).click();
+  await next(page).click();
+
+  await expect(page.locator(".level-box")).toContainText("Rød");
+  await expect(page.locator(".duty")).toContainText("Underretningspligten gælder");
+  await expect(page.locator(".duty")).toContainText("Kontakt ikke forældrene først");
+  await expect(page.locator(".plan")).toContainText("Kontakt ikke forældrene, før kommunen er underrettet");
+  await expect(page.locator(".plan")).toContainText("Underret kommunen skriftligt i dag");
+  await expect(page.locator(".plan")).toContainText("Barnets Lov § 133");
+  await expect(page.locator(".plan")).toContainText("Forebyggelsesbetjent");
+  await expect(page.locator(".plan")).not.toContainText("Tal med forældrene");
+  await expect(page.locator(".legal-list")).toContainText("Ikke bekræftet i en kilde");
+
+  // Changing the duty answer drops the question about who is suspected, and says so.
+  await page.getByRole("button", { name: "Ret – Har du grund til at antage, at et af disse gælder?" }).click();
+  await check(page, "Ingen af disse").click();
+  await next(page).click();
+  await expect(page.getByRole("status")).toContainText("Hvem mistænker du for volden eller overgrebet?");
+});
+
+test("(d) Hvad skal jeg gøre? gives the advice and stores nothing", async ({ page }) => {
+  await startWithMunicipality(page, "Viborg Kommune");
+  const before = await page.evaluate(() => Object.keys(localStorage).sort());
+  const t = tapper(page);
+  await t.tap(page.getByRole("link", { name: /Hvad skal jeg gøre\?/ }));
+  await expect(mainHeading(page)).toHaveText("Hvad skal jeg gøre?");
+  await walkBullying(page, t);
+  console.log(`taps to the outcome (guide mode): ${t.count}`);
+  await expect(page.locator(".plan")).toContainText("SSP-konsulenterne");
+  const after = await page.evaluate(() => ({ keys: Object.keys(localStorage).sort(), session: Object.keys(sessionStorage) }));
+  expect(after.keys).toEqual(before);
+  expect(after.session).toEqual([]);
+  const everything = await page.evaluate(() => JSON.stringify(localStorage));
+  expect(everything).not.toContain("madpakke");
+});
+
+test("an empty observation says what is missing; a CPR number is warned about and can be removed", async ({ page }) => {
+  await startWithMunicipality(page);
+  await page.goto("/guide");
+  await page.getByRole("button", { name: "Nej", exact: true }).click();
+  await next(page).click();
+  await expect(page.getByRole("alert")).toContainText("Skriv, hvad du har set eller hørt");
+  await expect(question(page)).toHaveText("Hvad har du set eller hørt?");
+  const field = page.getByLabel("Det har jeg set eller hørt");
+  await field.fill("Han sagde sit nummer 010203-1234 højt i klassen.");
+  await expect(page.getByRole("alert")).toContainText("ligner et CPR-nummer");
+  await page.getByRole("button", { name: "Fjern CPR-nummeret" }).click();
+  await expect(field).toHaveValue("Han sagde sit nummer [CPR fjernet] højt i klassen.");
+  await expect(page.getByText("ligner et CPR-nummer")).toHaveCount(0);
+});
+
+test("back and start over (which asks first)", async ({ page }) => {
+  await startWithMunicipality(page);
+  await page.goto("/guide");
+  await page.getByRole("button", { name: "Nej", exact: true }).click();
+  await page.getByLabel("Det har jeg set eller hørt").fill("Fravær hver mandag.");
+  await next(page).click();
+  await page.getByRole("button", { name: "← Tilbage" }).click();
+  await expect(page.getByLabel("Det har jeg set eller hørt")).toHaveValue("Fravær hver mandag.");
+  await page.getByRole("button", { name: "Start forfra" }).click();
+  await page.getByRole("button", { name: "Nej, fortsæt" }).click();
+  await expect(page.getByLabel("Det har jeg set eller hørt")).toHaveValue("Fravær hver mandag.");
+  await page.getByRole("button", { name: "Start forfra" }).click();
+  await page.getByRole("button", { name: "Ja, start forfra" }).click();
+  await expect(question(page)).toHaveText("Er barnet i fare lige nu?");
+});
+
+test.describe("768×1024", () => {
+  test.use({ viewport: { width: 768, height: 1024 } });
+  test("screenshots of every step, the outcome and the print view", async ({ page }) => {
+    await startWithMunicipality(page, "Halsnæs Kommune");
+    await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
+    await walkBullying(page, tapper(page), { shots: true });
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: "screenshots/guide-8-outcome-portrait.png", fullPage: true });
+    await page.emulateMedia({ media: "print" });
+    await expect(page.getByRole("navigation")).toBeHidden();
+    await expect(page.getByRole("button", { name: "Udskriv" })).toBeHidden();
+    await page.screenshot({ path: "screenshots/guide-9-print-portrait.png", fullPage: true });
+    const pdf = await page.pdf({ format: "A4" });
+    expect(pdf.length).toBeGreaterThan(1000);
+  });
+});
