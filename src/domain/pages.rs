@@ -105,6 +105,7 @@ impl Page {
                 | Page::Organisation
                 | Page::Guide
                 | Page::NewConcern
+                | Page::Concerns
         )
     }
 

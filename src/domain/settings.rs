@@ -22,6 +22,10 @@ pub struct Settings {
     /// picks one on first start. An id that matches no profile counts as not chosen.
     #[serde(default)]
     pub municipality: Option<String>,
+    /// The user's role on this device (lærer, SSP-konsulent …), for the change history of
+    /// saved concerns. A role, never a name.
+    #[serde(default)]
+    pub my_role: Option<String>,
 }
 
 /// Something about storage the user should be told.
@@ -38,6 +42,8 @@ pub enum StorageNotice {
     WriteFailed,
     /// An imported municipality profile could not be read and was set aside.
     ProfileSetAside,
+    /// The saved concerns could not be read and were set aside.
+    ConcernsSetAside,
 }
 
 impl StorageNotice {
@@ -48,6 +54,7 @@ impl StorageNotice {
             StorageNotice::SettingUnreadableStorageFull => t.notice_setting_unreadable_full,
             StorageNotice::WriteFailed => t.notice_storage_write_failed,
             StorageNotice::ProfileSetAside => t.notice_profile_set_aside,
+            StorageNotice::ConcernsSetAside => t.notice_concerns_set_aside,
         }
     }
 }
@@ -121,11 +128,12 @@ mod tests {
         let chosen = Settings {
             lang: Lang::En,
             municipality: Some("viborg".into()),
+            my_role: None,
         };
         save_settings(&store, &chosen, 0).unwrap();
         assert_eq!(
             store.get(SETTINGS_KEY).unwrap().unwrap(),
-            r#"{"schema":1,"data":{"lang":"en","municipality":"viborg"}}"#
+            r#"{"schema":1,"data":{"lang":"en","municipality":"viborg","my_role":null}}"#
         );
         let s = load_settings(&store, 0);
         assert_eq!(s.settings, chosen);
@@ -194,6 +202,7 @@ mod tests {
         let chosen = Settings {
             lang: Lang::En,
             municipality: None,
+            my_role: None,
         };
         assert!(save_settings(&store, &chosen, 1).is_err());
         assert_eq!(
@@ -211,6 +220,7 @@ mod tests {
             StorageNotice::SettingUnreadableStorageFull,
             StorageNotice::WriteFailed,
             StorageNotice::ProfileSetAside,
+            StorageNotice::ConcernsSetAside,
         ];
         for lang in Lang::ALL {
             let messages: std::collections::HashSet<_> =
@@ -236,7 +246,11 @@ mod tests {
             prop_oneof![Just(Lang::Da), Just(Lang::En)],
             proptest::option::of("[a-zæøå-]{0,12}"),
         )
-            .prop_map(|(lang, municipality)| Settings { lang, municipality })
+            .prop_map(|(lang, municipality)| Settings {
+                lang,
+                municipality,
+                my_role: None,
+            })
     }
 
     proptest! {

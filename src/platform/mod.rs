@@ -12,3 +12,11 @@ pub mod viewport;
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
+
+/// A new random UUID (v4) from the browser's `crypto.randomUUID()`.
+pub fn new_uuid() -> String {
+    gloo::utils::window()
+        .crypto()
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|_| format!("id-{}-{}", now_ms(), js_sys::Math::random().to_bits()))
+}

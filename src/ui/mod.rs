@@ -3,6 +3,7 @@
 
 mod coming_soon;
 mod common;
+mod concerns;
 mod guide;
 mod not_found;
 mod organisation;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// "Skjul skærm": the content is covered until the user shows it again.
     pub screen_hidden: RwSignal<bool>,
     pub texts: Memo<&'static Texts>,
+    /// Saved concerns on this device.
+    pub concerns: RwSignal<Vec<crate::domain::concern::Concern>>,
 }
 
 pub fn use_app() -> AppState {
@@ -71,6 +74,10 @@ pub fn App() -> impl IntoView {
             .or_else(|| (!set_aside.is_empty()).then_some(StorageNotice::ProfileSetAside)),
     );
     let library = RwSignal::new(library);
+    let (concerns, concerns_broken) = crate::domain::concern::load(&LocalStorage, now);
+    if concerns_broken {
+        notice.set(Some(StorageNotice::ConcernsSetAside));
+    }
     let texts = Memo::new(move |_| texts(settings.read().lang));
     let profile = Memo::new(move |_| {
         let id = settings.read().municipality.clone()?;
@@ -83,6 +90,7 @@ pub fn App() -> impl IntoView {
         notice,
         screen_hidden: RwSignal::new(false),
         texts,
+        concerns: RwSignal::new(concerns),
     });
 
     // Persist every change after the first render (which shows what was just loaded).
@@ -106,7 +114,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staircase") view=staircase::StaircasePage />
                     <Route path=path!("/organisation") view=organisation::OrganisationPage />
                     <Route path=path!("/profile") view=profile_page::ProfilePage />
-                    <Route path=path!("/concerns") view=|| coming_soon::coming_soon(Page::Concerns) />
+                    <Route path=path!("/concerns") view=concerns::ConcernsPage />
+                    <Route path=path!("/concerns/:id") view=concerns::ConcernPage />
                     <Route path=path!("/training") view=|| coming_soon::coming_soon(Page::Training) />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>

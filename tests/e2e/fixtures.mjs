@@ -28,7 +28,7 @@ export const NAV_DA = [
 export const HEADER_LINKS_DA = [{ link: "Indstillinger", path: "/settings", heading: "Indstillinger" }];
 
 /** Pages whose feature is built; the others must say "Kommer snart". */
-export const BUILT = new Set(["/", "/guide", "/concern/new", "/settings", "/staircase", "/organisation", "/profile"]);
+export const BUILT = new Set(["/", "/guide", "/concern/new", "/concerns", "/settings", "/staircase", "/organisation", "/profile"]);
 
 export const mainHeading = (page) => page.getByRole("heading", { level: 1 });
 export const nav = (page, name = "Hovedmenu") => page.getByRole("navigation", { name });

@@ -78,6 +78,49 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   await page.reload();
   await expect(page.getByRole("heading", { level: 2, name: "Det skal du gøre nu" })).toBeVisible();
   await expect(page.locator(".outcome")).toContainText("Mobning – indsats/handleplan");
+
+  // Save: a full name is refused; initials are kept; the concern is in the list after reload.
+  await page.getByLabel("Barnets initialer eller et pseudonym").fill("Anna Jensen");
+  await page.getByRole("button", { name: "Gem bekymringen" }).click();
+  await expect(page.getByRole("alert")).toContainText("ligner et fuldt navn");
+  await page.getByLabel("Barnets initialer eller et pseudonym").fill("AJ");
+  await page.getByLabel("Skole og klasse (valgfrit)").fill("Skole A, 6.b");
+  await page.getByRole("button", { name: "Gem bekymringen" }).click();
+  await expect(mainHeading(page)).toContainText("AJ");
+  await expect(page.locator(".action-plan")).toContainText("Din nærmeste leder");
+  const stored = await page.evaluate(() => Object.keys(localStorage).sort());
+  expect(stored).toContain("ssp.concerns");
+  expect(stored).not.toContain("ssp.draft.concern");
+
+  await page.reload();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  const row = page.getByRole("link", { name: /AJ/ });
+  await expect(row).toContainText("Skole A, 6.b");
+  await expect(row).toContainText("Mobning");
+  await expect(row).toContainText("Gul");
+  await row.click();
+
+  // Action plan: mark an item done; add one; close with a reason; the history records it.
+  await page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." }).check();
+  await page.getByLabel("Hvad", { exact: true }).fill("Møde med forældrene");
+  await page.getByLabel("Hvem (rolle)").fill("Klasselærer");
+  await page.getByLabel("Senest").fill("2026-12-10");
+  await page.getByRole("button", { name: "Tilføj punkt" }).click();
+  await expect(page.locator(".action-plan")).toContainText("Møde med forældrene");
+  await page.getByRole("button", { name: "Luk bekymringen" }).click();
+  await expect(page.getByRole("alert")).toContainText("Skriv en grund");
+  await page.getByLabel("Hvorfor lukkes den?").fill("Mobningen er stoppet");
+  await page.getByRole("button", { name: "Luk bekymringen" }).click();
+  await expect(page.locator(".badge")).toContainText("Lukket: Mobningen er stoppet");
+  await page.reload();
+  await expect(page.locator(".history")).toContainText("closed: Mobningen er stoppet");
+  await expect(page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." })).toBeChecked();
+
+  // Delete asks first.
+  await page.getByRole("button", { name: "Slet bekymringen" }).click();
+  await page.getByRole("button", { name: "Ja, slet" }).click();
+  await expect(mainHeading(page)).toHaveText("Gemte bekymringer");
+  await expect(page.getByText("Der er ingen gemte bekymringer")).toBeVisible();
 });
 
 test("(c) suspected sexual abuse by a parent → duty applies, no parent contact first, § 133", async ({ page }) => {

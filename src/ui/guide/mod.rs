@@ -122,6 +122,15 @@ impl Session {
         }
     }
 
+    /// Forgets the answers and the stored draft (after the concern was saved).
+    pub fn clear_draft(self) {
+        if self.mode == Mode::Concern {
+            let _ = LocalStorage.remove(DRAFT_KEY);
+        }
+        self.answers.set(Answers::new());
+        self.shown.set(None);
+    }
+
     pub fn restart(self) {
         self.answers.set(Answers::new());
         self.shown.set(None);
@@ -170,13 +179,17 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
         Effect::new(move |ran: Option<()>| {
             let answers = session.answers.get();
             if ran.is_some() {
-                let _ = storage::save(
-                    &LocalStorage,
-                    DRAFT_KEY,
-                    &DRAFT_CODEC,
-                    &answers,
-                    platform::now_ms(),
-                );
+                if answers.is_empty() {
+                    let _ = LocalStorage.remove(DRAFT_KEY);
+                } else {
+                    let _ = storage::save(
+                        &LocalStorage,
+                        DRAFT_KEY,
+                        &DRAFT_CODEC,
+                        &answers,
+                        platform::now_ms(),
+                    );
+                }
             }
         });
     }

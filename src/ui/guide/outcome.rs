@@ -3,12 +3,14 @@
 //! references, and the follow-up date.
 
 use super::{guide, Mode, Session};
+use crate::domain::concern::{Concern, ConcernProblem, PlanLine};
 use crate::domain::dates::Date;
 use crate::domain::guide::outcome::Outcome;
 use crate::domain::guide::{Level, Timing};
 use crate::platform;
 use crate::ui::use_app;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn OutcomeView(session: Session) -> impl IntoView {
@@ -198,8 +200,115 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                         view! { <button type="button" class="btn btn--secondary" on:click=move |_| confirm_restart.set(true)>{t_now.restart}</button> }.into_any()
                     }}
                 </div>
-                {(session.mode == Mode::Concern).then(|| view! { <p class="hint no-print">{t_now.concern_save_later}</p> })}
+                {(session.mode == Mode::Concern).then(|| view! { <SaveForm session outcome=o.clone() /> })}
             </article>
         })
+    }
+}
+
+/// "Gem bekymringen": initials or a pseudonym, school/class, the user's role; then the concern
+/// with its action plan is saved on the device and the draft is cleared.
+#[component]
+fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let child = RwSignal::new(String::new());
+    let class = RwSignal::new(String::new());
+    let role = RwSignal::new(
+        app.settings
+            .read_untracked()
+            .my_role
+            .clone()
+            .unwrap_or_else(|| {
+                t.get_untracked()
+                    .my_roles
+                    .split('|')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            }),
+    );
+    let problem = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let save = move |_| {
+        let t_now = t.get_untracked();
+        let Some(profile) = app.profile.get_untracked() else {
+            return;
+        };
+        let lang = app.settings.read_untracked().lang;
+        let lines = outcome
+            .steps
+            .iter()
+            .map(|s| PlanLine {
+                what: guide().step_text(s, &profile, lang),
+                who: guide().contact_name(&s.contact, &profile, lang),
+                timing: s.timing,
+            })
+            .collect();
+        let role_now = role.get_untracked();
+        let made = Concern::new(
+            platform::new_uuid(),
+            &child.get_untracked(),
+            Some(class.get_untracked()),
+            &profile.id,
+            session.answers.get_untracked(),
+            outcome.level,
+            lines,
+            outcome.follow_up_days,
+            platform::now_ms(),
+            &role_now,
+        );
+        match made {
+            Err(p) => problem.set(Some(match p {
+                ConcernProblem::ChildMissing => t_now.problem_child_missing.to_string(),
+                ConcernProblem::ChildTooLong => t_now.problem_child_too_long.to_string(),
+                ConcernProblem::ChildLooksLikeName => t_now.problem_child_name.to_string(),
+                ConcernProblem::CprInText(cpr) => format!("{} {cpr}", t_now.problem_cpr),
+            })),
+            Ok(c) => {
+                let id = c.id.clone();
+                app.settings.update(|s| s.my_role = Some(role_now.clone()));
+                app.concerns.update(|list| list.push(c));
+                if crate::ui::concerns::persist(app) {
+                    problem.set(None);
+                    session.clear_draft();
+                    navigate(&format!("/concerns/{id}"), Default::default());
+                } else {
+                    problem.set(Some(t_now.save_failed.to_string()));
+                }
+            }
+        }
+    };
+    move || {
+        let t_now = t.get();
+        let roles = t_now
+            .my_roles
+            .split('|')
+            .map(|r| view! { <option value=r selected=move || role.get() == r>{r}</option> })
+            .collect_view();
+        view! {
+            <section class="card save-form no-print" aria-labelledby="save-title">
+                <h3 id="save-title">{t_now.save_title}</h3>
+                <p>{t_now.save_intro}</p>
+                <div class="field">
+                    <label for="save-child">{t_now.child_label}</label>
+                    <p class="hint" id="save-child-hint">{t_now.child_hint}</p>
+                    <input id="save-child" class="input" type="text" maxlength="20" autocomplete="off"
+                        aria-describedby="save-child-hint"
+                        prop:value=move || child.get() on:input=move |ev| child.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="save-class">{t_now.school_class_label}</label>
+                    <input id="save-class" class="input" type="text" autocomplete="off"
+                        prop:value=move || class.get() on:input=move |ev| class.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="save-role">{t_now.my_role_label}</label>
+                    <select id="save-role" class="input" on:change=move |ev| role.set(event_target_value(&ev))>{roles}</select>
+                </div>
+                {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+                <button type="button" class="btn btn--primary btn--wide" on:click=save.clone()>{t_now.save_button}</button>
+            </section>
+        }
     }
 }

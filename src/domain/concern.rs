@@ -1,0 +1,443 @@
+//! Saved concerns (bekymringer): a pseudonymous record with the guide's answers, an action
+//! plan, a follow-up date and a change history. Stored as one versioned document
+//! (`ssp.concerns`); ids and times come in from the platform.
+
+use super::dates::Date;
+use super::guide::engine::{Answer, Answers};
+use super::guide::{Level, Timing};
+use super::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
+use serde::{Deserialize, Serialize};
+
+pub const CONCERNS_KEY: &str = "ssp.concerns";
+pub const CONCERNS_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+/// Longest initials/pseudonym: short on purpose, it is not a name field.
+pub const MAX_CHILD_LEN: usize = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    Closed,
+}
+
+/// One item of the action plan: what, who (a role), by when, done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub what: String,
+    pub who: String,
+    /// ISO date.
+    pub by: String,
+    pub done: bool,
+}
+
+/// One entry of the change history: when, by which role, what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub at_ms: u64,
+    pub by_role: String,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Concern {
+    /// UUID.
+    pub id: String,
+    /// Grows with every change.
+    pub revision: u32,
+    /// The child's initials or a pseudonym — never a name, never a CPR number.
+    pub child: String,
+    #[serde(default)]
+    pub school_class: Option<String>,
+    /// The municipality profile the advice was given for.
+    pub profile: String,
+    pub answers: Answers,
+    pub level: Level,
+    pub topics: Vec<String>,
+    pub action_plan: Vec<ActionItem>,
+    /// ISO date.
+    pub follow_up: String,
+    pub status: Status,
+    #[serde(default)]
+    pub close_reason: Option<String>,
+    pub created_ms: u64,
+    pub updated_ms: u64,
+    pub history: Vec<Change>,
+}
+
+/// Why a concern cannot be saved as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConcernProblem {
+    /// Initials or a pseudonym are needed.
+    ChildMissing,
+    /// Too long for initials or a pseudonym.
+    ChildTooLong,
+    /// Looks like a full name ("Anna Jensen").
+    ChildLooksLikeName,
+    /// A free-text field holds something like a CPR number.
+    CprInText(String),
+}
+
+/// Checks the child field and free texts before saving.
+pub fn check_child(child: &str) -> Result<(), ConcernProblem> {
+    let c = child.trim();
+    if c.is_empty() {
+        return Err(ConcernProblem::ChildMissing);
+    }
+    if c.chars().count() > MAX_CHILD_LEN {
+        return Err(ConcernProblem::ChildTooLong);
+    }
+    // Two or more capitalised words of three letters or more read as a first and last name.
+    let name_like = c
+        .split_whitespace()
+        .filter(|w| {
+            w.chars().count() >= 3
+                && w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).all(char::is_lowercase)
+        })
+        .count();
+    if name_like >= 2 {
+        return Err(ConcernProblem::ChildLooksLikeName);
+    }
+    if let Some(cpr) = super::cpr::find(c).into_iter().next() {
+        return Err(ConcernProblem::CprInText(cpr));
+    }
+    Ok(())
+}
+
+/// A plan step as it goes into the saved action plan.
+pub struct PlanLine {
+    pub what: String,
+    pub who: String,
+    pub timing: Timing,
+}
+
+impl Concern {
+    /// A new open concern from complete answers and the outcome's plan lines.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        child: &str,
+        school_class: Option<String>,
+        profile: &str,
+        answers: Answers,
+        level: Level,
+        plan: Vec<PlanLine>,
+        follow_up_days: u32,
+        now_ms: u64,
+        by_role: &str,
+    ) -> Result<Concern, ConcernProblem> {
+        check_child(child)?;
+        for text in free_texts(&answers) {
+            if let Some(cpr) = super::cpr::find(&text).into_iter().next() {
+                return Err(ConcernProblem::CprInText(cpr));
+            }
+        }
+        let today = Date::from_ms(now_ms);
+        let follow_up = today.plus_days(follow_up_days);
+        let topics = match answers.get("topics") {
+            Some(Answer::Multi(t)) => t.iter().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let action_plan = plan
+            .into_iter()
+            .map(|line| ActionItem {
+                by: match line.timing {
+                    Timing::Now | Timing::Today => today.iso(),
+                    Timing::ThisWeek => today.plus_days(7).iso(),
+                    Timing::FollowUp => follow_up.iso(),
+                },
+                what: line.what,
+                who: line.who,
+                done: false,
+            })
+            .collect();
+        Ok(Concern {
+            id,
+            revision: 1,
+            child: child.trim().to_string(),
+            school_class: school_class
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            profile: profile.to_string(),
+            answers,
+            level,
+            topics,
+            action_plan,
+            follow_up: follow_up.iso(),
+            status: Status::Open,
+            close_reason: None,
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            history: vec![Change {
+                at_ms: now_ms,
+                by_role: by_role.to_string(),
+                what: "created".into(),
+            }],
+        })
+    }
+
+    fn touch(&mut self, now_ms: u64, by_role: &str, what: String) {
+        self.revision += 1;
+        self.updated_ms = now_ms;
+        self.history.push(Change {
+            at_ms: now_ms,
+            by_role: by_role.to_string(),
+            what,
+        });
+    }
+
+    pub fn set_done(&mut self, item: usize, done: bool, now_ms: u64, by_role: &str) {
+        if let Some(a) = self.action_plan.get_mut(item) {
+            if a.done != done {
+                a.done = done;
+                let what = format!("{}: {}", if done { "done" } else { "not done" }, a.what);
+                self.touch(now_ms, by_role, what);
+            }
+        }
+    }
+
+    pub fn add_item(&mut self, item: ActionItem, now_ms: u64, by_role: &str) {
+        let what = format!("added: {}", item.what);
+        self.action_plan.push(item);
+        self.touch(now_ms, by_role, what);
+    }
+
+    pub fn close(&mut self, reason: &str, now_ms: u64, by_role: &str) {
+        self.status = Status::Closed;
+        self.close_reason = Some(reason.trim().to_string());
+        self.touch(now_ms, by_role, format!("closed: {}", reason.trim()));
+    }
+
+    pub fn reopen(&mut self, now_ms: u64, by_role: &str) {
+        self.status = Status::Open;
+        self.touch(now_ms, by_role, "reopened".into());
+    }
+
+    /// Open with its follow-up date (or an open action item) before `today`.
+    pub fn overdue(&self, today: Date) -> bool {
+        let t = today.iso();
+        self.status == Status::Open
+            && (self.follow_up < t || self.action_plan.iter().any(|a| !a.done && a.by < t))
+    }
+
+    /// What was observed, as the teacher wrote it.
+    pub fn observation(&self, field: &str) -> Option<&str> {
+        match self.answers.get("observation") {
+            Some(Answer::Text(v)) => v
+                .get(field)
+                .map(String::as_str)
+                .filter(|s| !s.trim().is_empty()),
+            _ => None,
+        }
+    }
+}
+
+fn free_texts(answers: &Answers) -> Vec<String> {
+    answers
+        .values()
+        .filter_map(|a| match a {
+            Answer::Text(v) => Some(v.values().cloned().collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// Open first (overdue before the rest, then by follow-up date), closed last (newest first).
+pub fn sorted(concerns: &[Concern], today: Date) -> Vec<&Concern> {
+    let mut list: Vec<&Concern> = concerns.iter().collect();
+    list.sort_by(|a, b| {
+        (a.status == Status::Closed)
+            .cmp(&(b.status == Status::Closed))
+            .then(b.overdue(today).cmp(&a.overdue(today)))
+            .then(a.follow_up.cmp(&b.follow_up))
+            .then(b.updated_ms.cmp(&a.updated_ms))
+    });
+    list
+}
+
+pub fn load(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, bool) {
+    match storage::load::<Vec<Concern>>(store, CONCERNS_KEY, &CONCERNS_CODEC, now_ms) {
+        Loaded::Found(list) => (list, false),
+        Loaded::Missing | Loaded::Unavailable(_) => (Vec::new(), false),
+        Loaded::Quarantined { .. } | Loaded::Unreadable { .. } => (Vec::new(), true),
+    }
+}
+
+pub fn save(
+    store: &dyn KeyValueStore,
+    concerns: &[Concern],
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    storage::save(
+        store,
+        CONCERNS_KEY,
+        &CONCERNS_CODEC,
+        &concerns.to_vec(),
+        now_ms,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::storage::MemoryStore;
+
+    fn answers(observed: &str) -> Answers {
+        let mut a = Answers::new();
+        a.insert(
+            "observation".into(),
+            Answer::Text([("observed".to_string(), observed.to_string())].into()),
+        );
+        a.insert(
+            "topics".into(),
+            Answer::Multi(["mobning".to_string()].into()),
+        );
+        a
+    }
+
+    fn concern(child: &str) -> Result<Concern, ConcernProblem> {
+        Concern::new(
+            "7f6e2d1c-0000-4000-8000-000000000001".into(),
+            child,
+            Some("7.b".into()),
+            "halsnaes",
+            answers("Skubbet i frikvarteret."),
+            Level::Yellow,
+            vec![
+                PlanLine {
+                    what: "Fortæl din leder".into(),
+                    who: "Din leder".into(),
+                    timing: Timing::Today,
+                },
+                PlanLine {
+                    what: "Følg op".into(),
+                    who: "Dig".into(),
+                    timing: Timing::FollowUp,
+                },
+            ],
+            14,
+            1_795_435_200_000, // 23.11.2026
+            "Lærer",
+        )
+    }
+
+    #[test]
+    fn a_new_concern_has_its_plan_dates_and_history() {
+        let c = concern("AB").unwrap();
+        assert_eq!(c.topics, ["mobning"]);
+        assert_eq!(c.follow_up, "2026-12-07");
+        assert_eq!(c.action_plan[0].by, "2026-11-23");
+        assert_eq!(c.action_plan[1].by, "2026-12-07");
+        assert_eq!((c.revision, c.status), (1, Status::Open));
+        assert_eq!(c.history.len(), 1);
+        assert_eq!(c.school_class.as_deref(), Some("7.b"));
+    }
+
+    #[test]
+    fn the_child_field_takes_initials_or_a_pseudonym_only() {
+        let cases = [
+            ("", Err(ConcernProblem::ChildMissing)),
+            ("  ", Err(ConcernProblem::ChildMissing)),
+            ("Anna Jensen", Err(ConcernProblem::ChildLooksLikeName)),
+            ("Mads Peter Hansen", Err(ConcernProblem::ChildLooksLikeName)),
+            (
+                "Et meget langt pseudonym her",
+                Err(ConcernProblem::ChildTooLong),
+            ),
+            (
+                "0102031234",
+                Err(ConcernProblem::CprInText("0102031234".into())),
+            ),
+            ("AB", Ok(())),
+            ("Dreng 7B", Ok(())),
+            ("Elev K", Ok(())),
+            ("M.J.", Ok(())),
+        ];
+        for (child, expected) in cases {
+            assert_eq!(check_child(child), expected, "{child:?}");
+        }
+    }
+
+    #[test]
+    fn a_cpr_number_in_the_observations_is_refused() {
+        let r = Concern::new(
+            "x".into(),
+            "AB",
+            None,
+            "p",
+            answers("Han er 010203-1234"),
+            Level::Green,
+            vec![],
+            28,
+            0,
+            "Lærer",
+        );
+        assert_eq!(r, Err(ConcernProblem::CprInText("010203-1234".into())));
+    }
+
+    #[test]
+    fn changes_grow_the_revision_and_are_in_the_history() {
+        let mut c = concern("AB").unwrap();
+        c.set_done(0, true, 10, "Lærer");
+        c.set_done(0, true, 11, "Lærer"); // no change, no entry
+        c.add_item(
+            ActionItem {
+                what: "Møde med SSP".into(),
+                who: "SSP".into(),
+                by: "2026-12-01".into(),
+                done: false,
+            },
+            12,
+            "Lærer",
+        );
+        c.close("Trivslen er tilbage", 13, "Lærer");
+        assert_eq!(c.revision, 4);
+        assert_eq!(c.history.len(), 4);
+        assert_eq!(c.status, Status::Closed);
+        assert_eq!(c.close_reason.as_deref(), Some("Trivslen er tilbage"));
+        c.reopen(14, "Lærer");
+        assert_eq!((c.revision, c.status), (5, Status::Open));
+    }
+
+    #[test]
+    fn overdue_open_concerns_come_first_and_closed_last() {
+        let today = Date::from_ms(1_795_435_200_000);
+        let mut late = concern("A1").unwrap();
+        late.follow_up = "2026-11-01".into();
+        let soon = concern("B2").unwrap();
+        let mut closed = concern("C3").unwrap();
+        closed.close("Afsluttet", 5, "Lærer");
+        let list = vec![closed.clone(), soon.clone(), late.clone()];
+        let order: Vec<&str> = sorted(&list, today)
+            .iter()
+            .map(|c| c.child.as_str())
+            .collect();
+        assert_eq!(order, ["A1", "B2", "C3"]);
+        assert!(late.overdue(today));
+        assert!(!soon.overdue(today));
+        assert!(!closed.overdue(today));
+    }
+
+    #[test]
+    fn concerns_survive_save_and_load() {
+        let store = MemoryStore::new();
+        let list = vec![concern("AB").unwrap()];
+        save(&store, &list, 0).unwrap();
+        let (again, broken) = load(&store, 0);
+        assert!(!broken);
+        assert_eq!(again, list);
+        store.set(CONCERNS_KEY, "{oops").unwrap();
+        let (none, broken) = load(&store, 1);
+        assert!(none.is_empty() && broken);
+        assert_eq!(
+            crate::domain::storage::list_quarantine(&store).unwrap()[0]
+                .1
+                .raw,
+            "{oops"
+        );
+    }
+}

@@ -1,0 +1,334 @@
+//! Saved concerns: the list (open first, overdue highlighted) and one concern's page with its
+//! action plan, follow-up, closing, deleting and change history.
+
+use super::{use_app, use_page_title, AppState};
+use crate::domain::concern::{self, ActionItem, Concern, Status};
+use crate::domain::dates::Date;
+use crate::domain::guide::Level;
+use crate::domain::pages::Page;
+use crate::domain::settings::StorageNotice;
+use crate::domain::topics;
+use crate::platform::{self, local_storage::LocalStorage};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// Writes the concerns to the device; a failed write is shown and nothing in memory is lost.
+pub fn persist(app: AppState) -> bool {
+    let ok = app
+        .concerns
+        .with_untracked(|c| concern::save(&LocalStorage, c, platform::now_ms()))
+        .is_ok();
+    if !ok {
+        app.notice.set(Some(StorageNotice::WriteFailed));
+    }
+    ok
+}
+
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Green => "green",
+        Level::Yellow => "yellow",
+        Level::Red => "red",
+    }
+}
+
+fn level_label(level: Level, lang: crate::domain::i18n::Lang) -> String {
+    crate::ui::guide::guide().level_texts[&level]
+        .name
+        .get(lang)
+        .to_string()
+}
+
+fn iso_to_danish(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!(
+            "{}.{}.{}",
+            d.trim_start_matches('0'),
+            m.trim_start_matches('0'),
+            y
+        ),
+        _ => iso.to_string(),
+    }
+}
+
+#[component]
+pub fn ConcernsPage() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    use_page_title(Page::Concerns);
+    move || {
+        let t_now = t.get();
+        let lang = app.settings.read().lang;
+        let today = Date::from_ms(platform::now_ms());
+        let list = app.concerns.get();
+        let rows = {
+            concern::sorted(&list, today)
+                .into_iter()
+                .cloned()
+                .map(|c| {
+                    let topics = c
+                        .topics
+                        .iter()
+                        .filter_map(|id| topics::find(id))
+                        .map(|tp| tp.label(lang).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let overdue = c.overdue(today);
+                    let closed = c.status == Status::Closed;
+                    view! {
+                        <li>
+                            <A href=format!("/concerns/{}", c.id) attr:class=format!(
+                                "concern-row{}{}",
+                                if overdue { " concern-row--overdue" } else { "" },
+                                if closed { " concern-row--closed" } else { "" },
+                            )>
+                                <span class=format!("dot dot--{}", level_name(c.level))>{level_label(c.level, lang)}</span>
+                                <span class="concern-row__child">{c.child.clone()}</span>
+                                <span class="concern-row__meta">
+                                    {c.school_class.clone().map(|s| format!("{s} · "))}
+                                    {topics}
+                                </span>
+                                <span class="concern-row__follow">
+                                    {if closed { t_now.status_closed.to_string() } else {
+                                        format!("{} {}", t_now.follow_up_label, iso_to_danish(&c.follow_up))
+                                    }}
+                                    {overdue.then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}
+                                </span>
+                            </A>
+                        </li>
+                    }
+                })
+                .collect_view()
+        };
+        let empty = list.is_empty();
+        view! {
+            <section class="page page--narrow">
+                <h1>{t_now.page_concerns}</h1>
+                <p><A href=Page::NewConcern.path() attr:class="btn btn--primary">{t_now.concerns_new}</A></p>
+                {if empty {
+                    view! { <p class="hint">{t_now.concerns_empty}</p> }.into_any()
+                } else {
+                    view! { <ul class="concern-list">{rows}</ul> }.into_any()
+                }}
+            </section>
+        }
+    }
+}
+
+#[component]
+pub fn ConcernPage() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    use_page_title(Page::Concerns);
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let navigate = use_navigate();
+    let close_reason = RwSignal::new(String::new());
+    let close_error = RwSignal::new(false);
+    let confirm_delete = RwSignal::new(false);
+    let new_item = RwSignal::new((String::new(), String::new(), String::new()));
+    let item_error = RwSignal::new(false);
+    let by_role = move || {
+        app.settings
+            .read_untracked()
+            .my_role
+            .clone()
+            .unwrap_or_else(|| {
+                t.get_untracked()
+                    .my_roles
+                    .split('|')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+    };
+    // Applies `f` to this concern, then writes all concerns to the device.
+    let change = move |f: Box<dyn FnOnce(&mut Concern)>| {
+        let id = id();
+        app.concerns.update(|list| {
+            if let Some(c) = list.iter_mut().find(|c| c.id == id) {
+                f(c);
+            }
+        });
+        persist(app);
+    };
+    move || {
+        let t_now = t.get();
+        let lang = app.settings.read().lang;
+        let Some(c) = app
+            .concerns
+            .with(|list| list.iter().find(|c| c.id == id()).cloned())
+        else {
+            return view! {
+                <section class="page page--narrow">
+                    <h1>{t_now.page_concerns}</h1>
+                    <p class="alert alert--warning">{t_now.concern_not_found}</p>
+                    <p><A href=Page::Concerns.path() attr:class="btn btn--secondary">{t_now.back_to_list}</A></p>
+                </section>
+            }
+            .into_any();
+        };
+        let today = Date::from_ms(platform::now_ms());
+        let topics = c
+            .topics
+            .iter()
+            .filter_map(|id| topics::find(id))
+            .map(|tp| tp.label(lang).to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let items = c
+            .action_plan
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let done = item.done;
+                let label_id = format!("item-{i}");
+                view! {
+                    <li class="action-item" class:action-item--done=done>
+                        <label class="check">
+                            <input type="checkbox" prop:checked=done aria-describedby=label_id.clone()
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let role = by_role();
+                                    change(Box::new(move |c| c.set_done(i, on, platform::now_ms(), &role)));
+                                } />
+                            <span>{item.what.clone()}</span>
+                        </label>
+                        <p class="action-item__meta" id=label_id>
+                            {t_now.item_who} ": " {item.who.clone()} " · " {t_now.item_by} " " {iso_to_danish(&item.by)}
+                        </p>
+                    </li>
+                }
+            })
+            .collect_view();
+        let history = c
+            .history
+            .iter()
+            .rev()
+            .map(|h| {
+                let d = Date::from_ms(h.at_ms);
+                view! { <li>{d.danish()} " · " {h.by_role.clone()} " · " {h.what.clone()}</li> }
+            })
+            .collect_view();
+        let add_item = move |_| {
+            let (what, who, by) = new_item.get_untracked();
+            if what.trim().is_empty() || who.trim().is_empty() || by.is_empty() {
+                item_error.set(true);
+                return;
+            }
+            item_error.set(false);
+            let role = by_role();
+            change(Box::new(move |c| {
+                c.add_item(
+                    ActionItem {
+                        what: what.trim().into(),
+                        who: who.trim().into(),
+                        by,
+                        done: false,
+                    },
+                    platform::now_ms(),
+                    &role,
+                )
+            }));
+            new_item.set((String::new(), String::new(), String::new()));
+        };
+        let close = move |_| {
+            let reason = close_reason.get_untracked();
+            if reason.trim().is_empty() {
+                close_error.set(true);
+                return;
+            }
+            close_error.set(false);
+            let role = by_role();
+            change(Box::new(move |c| {
+                c.close(&reason, platform::now_ms(), &role)
+            }));
+        };
+        let reopen = move |_| {
+            let role = by_role();
+            change(Box::new(move |c| c.reopen(platform::now_ms(), &role)));
+        };
+        let navigate = navigate.clone();
+        let delete = move |_| {
+            let id = id();
+            app.concerns.update(|list| list.retain(|c| c.id != id));
+            persist(app);
+            navigate(Page::Concerns.path(), Default::default());
+        };
+        let level_class = format!("level-box level-box--{}", level_name(c.level));
+        view! {
+            <section class="page page--narrow">
+                <p><A href=Page::Concerns.path() attr:class="btn btn--tertiary">"← " {t_now.back_to_list}</A></p>
+                <h1>{c.child.clone()} {c.school_class.clone().map(|s| view! { <span class="h1-sub">" · " {s}</span> })}</h1>
+                <p class="badge badge--info">{if c.status == Status::Open { t_now.status_open } else { t_now.status_closed }}
+                    {c.close_reason.clone().map(|r| format!(": {r}"))}</p>
+                <div class=level_class>
+                    <p class="level-box__name">{level_label(c.level, lang)}</p>
+                    <p>{topics}</p>
+                </div>
+                <p>{t_now.created_label} " " {Date::from_ms(c.created_ms).danish()} " · "
+                    {t_now.follow_up_label} " " <strong>{iso_to_danish(&c.follow_up)}</strong>
+                    {c.overdue(today).then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}</p>
+                {c.observation("observed").map(|o| view! { <h2>{t_now.observed_label}</h2><p class="quote">{o.to_string()}</p> })}
+                {c.observation("child_words").map(|o| view! { <h2>{t_now.child_words_label}</h2><p class="quote">{o.to_string()}</p> })}
+                <h2>{t_now.action_plan_title}</h2>
+                <ul class="action-plan">{items}</ul>
+                <fieldset class="card add-item">
+                    <legend>{t_now.add_item}</legend>
+                    <div class="field">
+                        <label for="item-what">{t_now.item_what}</label>
+                        <textarea id="item-what" rows="2" prop:value=move || new_item.get().0
+                            on:input=move |ev| new_item.update(|n| n.0 = event_target_value(&ev))></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="item-who">{t_now.item_who}</label>
+                        <input id="item-who" type="text" class="input" prop:value=move || new_item.get().1
+                            on:input=move |ev| new_item.update(|n| n.1 = event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="item-by">{t_now.item_by}</label>
+                        <input id="item-by" type="date" class="input" prop:value=move || new_item.get().2
+                            on:input=move |ev| new_item.update(|n| n.2 = event_target_value(&ev)) />
+                    </div>
+                    {move || item_error.get().then(|| view! { <p class="field-error" role="alert">{t.get().item_missing}</p> })}
+                    <button type="button" class="btn btn--secondary" on:click=add_item>{t_now.add_item}</button>
+                </fieldset>
+                {if c.status == Status::Open {
+                    view! {
+                        <fieldset class="card">
+                            <legend>{t_now.close_title}</legend>
+                            <div class="field">
+                                <label for="close-reason">{t_now.close_reason_label}</label>
+                                <textarea id="close-reason" rows="2" prop:value=move || close_reason.get()
+                                    on:input=move |ev| close_reason.set(event_target_value(&ev))></textarea>
+                            </div>
+                            {move || close_error.get().then(|| view! { <p class="field-error" role="alert">{t.get().close_reason_missing}</p> })}
+                            <button type="button" class="btn btn--secondary" on:click=close>{t_now.close_button}</button>
+                        </fieldset>
+                    }.into_any()
+                } else {
+                    view! { <p><button type="button" class="btn btn--secondary" on:click=reopen>{t_now.reopen_button}</button></p> }.into_any()
+                }}
+                <h2>{t_now.history_title}</h2>
+                <ul class="history">{history}</ul>
+                <div class="danger-zone">
+                    {move || if confirm_delete.get() {
+                        let delete = delete.clone();
+                        view! {
+                            <div class="confirm" role="alert">
+                                <p>{t.get().delete_confirm}</p>
+                                <button type="button" class="btn btn--danger" on:click=delete>{t.get().delete_yes}</button>
+                                <button type="button" class="btn btn--secondary" on:click=move |_| confirm_delete.set(false)>{t.get().import_cancel}</button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! { <button type="button" class="btn btn--tertiary" on:click=move |_| confirm_delete.set(true)>{t.get().delete_button}</button> }.into_any()
+                    }}
+                </div>
+            </section>
+        }
+        .into_any()
+    }
+}
