@@ -33,12 +33,27 @@ pub struct ActionItem {
     pub done: bool,
 }
 
-/// One entry of the change history: when, by which role, what changed.
+/// What a change did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Created,
+    Done,
+    NotDone,
+    ItemAdded,
+    FollowUpChanged,
+    Closed,
+    Reopened,
+}
+
+/// One entry of the change history: when, by which role, what changed (and about what).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub at_ms: u64,
     pub by_role: String,
-    pub what: String,
+    pub kind: ChangeKind,
+    /// The action item, the new date or the reason it concerns; empty when none.
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,18 +189,20 @@ impl Concern {
             history: vec![Change {
                 at_ms: now_ms,
                 by_role: by_role.to_string(),
-                what: "created".into(),
+                kind: ChangeKind::Created,
+                detail: String::new(),
             }],
         })
     }
 
-    fn touch(&mut self, now_ms: u64, by_role: &str, what: String) {
+    fn touch(&mut self, now_ms: u64, by_role: &str, kind: ChangeKind, detail: String) {
         self.revision += 1;
         self.updated_ms = now_ms;
         self.history.push(Change {
             at_ms: now_ms,
             by_role: by_role.to_string(),
-            what,
+            kind,
+            detail,
         });
     }
 
@@ -193,27 +210,52 @@ impl Concern {
         if let Some(a) = self.action_plan.get_mut(item) {
             if a.done != done {
                 a.done = done;
-                let what = format!("{}: {}", if done { "done" } else { "not done" }, a.what);
-                self.touch(now_ms, by_role, what);
+                let (kind, what) = (
+                    if done {
+                        ChangeKind::Done
+                    } else {
+                        ChangeKind::NotDone
+                    },
+                    a.what.clone(),
+                );
+                self.touch(now_ms, by_role, kind, what);
             }
         }
     }
 
     pub fn add_item(&mut self, item: ActionItem, now_ms: u64, by_role: &str) {
-        let what = format!("added: {}", item.what);
+        let what = item.what.clone();
         self.action_plan.push(item);
-        self.touch(now_ms, by_role, what);
+        self.touch(now_ms, by_role, ChangeKind::ItemAdded, what);
+    }
+
+    /// Moves the follow-up to `iso_date` (YYYY-MM-DD).
+    pub fn set_follow_up(&mut self, iso_date: &str, now_ms: u64, by_role: &str) {
+        if self.follow_up != iso_date {
+            self.follow_up = iso_date.to_string();
+            self.touch(
+                now_ms,
+                by_role,
+                ChangeKind::FollowUpChanged,
+                iso_date.to_string(),
+            );
+        }
     }
 
     pub fn close(&mut self, reason: &str, now_ms: u64, by_role: &str) {
         self.status = Status::Closed;
         self.close_reason = Some(reason.trim().to_string());
-        self.touch(now_ms, by_role, format!("closed: {}", reason.trim()));
+        self.touch(
+            now_ms,
+            by_role,
+            ChangeKind::Closed,
+            reason.trim().to_string(),
+        );
     }
 
     pub fn reopen(&mut self, now_ms: u64, by_role: &str) {
         self.status = Status::Open;
-        self.touch(now_ms, by_role, "reopened".into());
+        self.touch(now_ms, by_role, ChangeKind::Reopened, String::new());
     }
 
     /// Open with its follow-up date (or an open action item) before `today`.
@@ -397,10 +439,16 @@ mod tests {
         c.close("Trivslen er tilbage", 13, "Lærer");
         assert_eq!(c.revision, 4);
         assert_eq!(c.history.len(), 4);
+        assert_eq!(c.history[3].kind, ChangeKind::Closed);
+        assert_eq!(c.history[3].detail, "Trivslen er tilbage");
+        c.set_follow_up("2027-01-04", 13, "Lærer");
+        c.set_follow_up("2027-01-04", 13, "Lærer"); // unchanged: no entry
+        assert_eq!(c.follow_up, "2027-01-04");
+        assert_eq!(c.revision, 5);
         assert_eq!(c.status, Status::Closed);
         assert_eq!(c.close_reason.as_deref(), Some("Trivslen er tilbage"));
         c.reopen(14, "Lærer");
-        assert_eq!((c.revision, c.status), (5, Status::Open));
+        assert_eq!((c.revision, c.status), (6, Status::Open));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! action plan, follow-up, closing, deleting and change history.
 
 use super::{use_app, use_page_title, AppState};
-use crate::domain::concern::{self, ActionItem, Concern, Status};
+use crate::domain::concern::{self, ActionItem, ChangeKind, Concern, Status};
 use crate::domain::dates::Date;
 use crate::domain::guide::Level;
 use crate::domain::pages::Page;
@@ -209,7 +209,22 @@ pub fn ConcernPage() -> impl IntoView {
             .rev()
             .map(|h| {
                 let d = Date::from_ms(h.at_ms);
-                view! { <li>{d.danish()} " · " {h.by_role.clone()} " · " {h.what.clone()}</li> }
+                let kind = match h.kind {
+                    ChangeKind::Created => t_now.change_created,
+                    ChangeKind::Done => t_now.change_done,
+                    ChangeKind::NotDone => t_now.change_not_done,
+                    ChangeKind::ItemAdded => t_now.change_item_added,
+                    ChangeKind::FollowUpChanged => t_now.change_follow_up,
+                    ChangeKind::Closed => t_now.change_closed,
+                    ChangeKind::Reopened => t_now.change_reopened,
+                };
+                let detail = if h.kind == ChangeKind::FollowUpChanged {
+                    iso_to_danish(&h.detail)
+                } else {
+                    h.detail.clone()
+                };
+                let detail = (!detail.is_empty()).then(|| format!(": {detail}"));
+                view! { <li>{d.danish()} " · " {h.by_role.clone()} " · " {kind}{detail}</li> }
             })
             .collect_view();
         let add_item = move |_| {
@@ -271,6 +286,17 @@ pub fn ConcernPage() -> impl IntoView {
                 <p>{t_now.created_label} " " {Date::from_ms(c.created_ms).danish()} " · "
                     {t_now.follow_up_label} " " <strong>{iso_to_danish(&c.follow_up)}</strong>
                     {c.overdue(today).then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}</p>
+                <div class="field inline-field">
+                    <label for="follow-up">{t_now.follow_up_change}</label>
+                    <input id="follow-up" type="date" class="input" prop:value=c.follow_up.clone()
+                        on:change=move |ev| {
+                            let date = event_target_value(&ev);
+                            if date.len() == 10 {
+                                let role = by_role();
+                                change(Box::new(move |c| c.set_follow_up(&date, platform::now_ms(), &role)));
+                            }
+                        } />
+                </div>
                 {c.observation("observed").map(|o| view! { <h2>{t_now.observed_label}</h2><p class="quote">{o.to_string()}</p> })}
                 {c.observation("child_words").map(|o| view! { <h2>{t_now.child_words_label}</h2><p class="quote">{o.to_string()}</p> })}
                 <h2>{t_now.action_plan_title}</h2>

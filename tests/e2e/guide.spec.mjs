@@ -98,7 +98,10 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   await expect(row).toContainText("Skole A, 6.b");
   await expect(row).toContainText("Mobning");
   await expect(row).toContainText("Gul");
+  await page.screenshot({ path: "screenshots/concerns-list-landscape.png" });
   await row.click();
+  await expect(page.locator(".action-plan")).toBeVisible();
+  await page.screenshot({ path: "screenshots/concern-detail-landscape.png", fullPage: true });
 
   // Action plan: mark an item done; add one; close with a reason; the history records it.
   await page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." }).check();
@@ -107,13 +110,16 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   await page.getByLabel("Senest").fill("2026-12-10");
   await page.getByRole("button", { name: "Tilføj punkt" }).click();
   await expect(page.locator(".action-plan")).toContainText("Møde med forældrene");
+  await page.getByLabel("Flyt opfølgningen").fill("2026-12-18");
+  await expect(page.locator(".history")).toContainText("Opfølgning flyttet til: 18.12.2026");
   await page.getByRole("button", { name: "Luk bekymringen" }).click();
   await expect(page.getByRole("alert")).toContainText("Skriv en grund");
   await page.getByLabel("Hvorfor lukkes den?").fill("Mobningen er stoppet");
   await page.getByRole("button", { name: "Luk bekymringen" }).click();
   await expect(page.locator(".badge")).toContainText("Lukket: Mobningen er stoppet");
   await page.reload();
-  await expect(page.locator(".history")).toContainText("closed: Mobningen er stoppet");
+  await expect(page.locator(".history")).toContainText("Lukket: Mobningen er stoppet");
+  await expect(page.locator(".history")).toContainText("Udført: Fortæl din leder om bekymringen.");
   await expect(page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." })).toBeChecked();
 
   // Delete asks first.

@@ -227,5 +227,13 @@ pub(super) const DA: Texts = Texts {
     notice_concerns_set_aside: "De gemte bekymringer kunne ikke læses. De er lagt til side, ikke slettet.",
     item_missing: "Skriv hvad, hvem og hvornår.",
     my_roles: "Lærer|Pædagog|Skoleleder|SSP-vejleder|SSP-konsulent|Anden fagperson",
+    change_created: "Oprettet",
+    change_done: "Udført",
+    change_not_done: "Ikke udført",
+    change_item_added: "Punkt tilføjet",
+    change_follow_up: "Opfølgning flyttet til",
+    change_closed: "Lukket",
+    change_reopened: "Genåbnet",
+    follow_up_change: "Flyt opfølgningen",
     footer_local_only: "Data gemmes kun på denne enhed.",
 };

@@ -227,5 +227,13 @@ pub(super) const EN: Texts = Texts {
     notice_concerns_set_aside: "The saved concerns could not be read. They were set aside, not deleted.",
     item_missing: "Write what, who and when.",
     my_roles: "Teacher|Pedagogue|School leader|SSP contact teacher|SSP consultant|Other professional",
+    change_created: "Created",
+    change_done: "Done",
+    change_not_done: "Not done",
+    change_item_added: "Item added",
+    change_follow_up: "Follow-up moved to",
+    change_closed: "Closed",
+    change_reopened: "Reopened",
+    follow_up_change: "Move the follow-up",
     footer_local_only: "Data is stored only on this device.",
 };

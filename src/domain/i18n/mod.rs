@@ -277,6 +277,14 @@ pub struct Texts {
     pub item_missing: &'static str,
     /// The roles a user can pick for the change history, separated by '|'.
     pub my_roles: &'static str,
+    pub change_created: &'static str,
+    pub change_done: &'static str,
+    pub change_not_done: &'static str,
+    pub change_item_added: &'static str,
+    pub change_follow_up: &'static str,
+    pub change_closed: &'static str,
+    pub change_reopened: &'static str,
+    pub follow_up_change: &'static str,
     pub footer_local_only: &'static str,
 }
 
