@@ -38,6 +38,7 @@ pub struct ActionItem {
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Created,
+    Edited,
     Done,
     NotDone,
     ItemAdded,
@@ -227,6 +228,24 @@ impl Concern {
         let what = item.what.clone();
         self.action_plan.push(item);
         self.touch(now_ms, by_role, ChangeKind::ItemAdded, what);
+    }
+
+    /// Changes the child's initials/pseudonym and school/class (checked like on creation).
+    pub fn set_child(
+        &mut self,
+        child: &str,
+        school_class: &str,
+        now_ms: u64,
+        by_role: &str,
+    ) -> Result<(), ConcernProblem> {
+        check_child(child)?;
+        let class = Some(school_class.trim().to_string()).filter(|s| !s.is_empty());
+        if self.child != child.trim() || self.school_class != class {
+            self.child = child.trim().to_string();
+            self.school_class = class;
+            self.touch(now_ms, by_role, ChangeKind::Edited, String::new());
+        }
+        Ok(())
     }
 
     /// Moves the follow-up to `iso_date` (YYYY-MM-DD).
@@ -449,6 +468,16 @@ mod tests {
         assert_eq!(c.close_reason.as_deref(), Some("Trivslen er tilbage"));
         c.reopen(14, "Lærer");
         assert_eq!((c.revision, c.status), (6, Status::Open));
+        assert_eq!(
+            c.set_child("Anna Jensen", "", 15, "Lærer"),
+            Err(ConcernProblem::ChildLooksLikeName)
+        );
+        assert_eq!(c.child, "AB", "a refused edit changes nothing");
+        c.set_child("AJ", "6.a", 16, "Lærer").unwrap();
+        assert_eq!(
+            (c.child.as_str(), c.school_class.as_deref(), c.revision),
+            ("AJ", Some("6.a"), 7)
+        );
     }
 
     #[test]

@@ -34,10 +34,11 @@ fn level_name(level: Level) -> &'static str {
 }
 
 fn level_label(level: Level, lang: crate::domain::i18n::Lang) -> String {
-    crate::ui::guide::guide().level_texts[&level]
-        .name
-        .get(lang)
-        .to_string()
+    crate::domain::guide::load()
+        .ok()
+        .and_then(|g| g.level_texts.get(&level))
+        .map(|l| l.name.get(lang).to_string())
+        .unwrap_or_else(|| format!("{level:?}"))
 }
 
 fn iso_to_danish(iso: &str) -> String {
@@ -130,6 +131,8 @@ pub fn ConcernPage() -> impl IntoView {
     let confirm_delete = RwSignal::new(false);
     let new_item = RwSignal::new((String::new(), String::new(), String::new()));
     let item_error = RwSignal::new(false);
+    let editing = RwSignal::new(None::<(String, String)>);
+    let edit_problem = RwSignal::new(None::<&'static str>);
     let by_role = move || {
         app.settings
             .read_untracked()
@@ -211,6 +214,7 @@ pub fn ConcernPage() -> impl IntoView {
                 let d = Date::from_ms(h.at_ms);
                 let kind = match h.kind {
                     ChangeKind::Created => t_now.change_created,
+                    ChangeKind::Edited => t_now.change_edited,
                     ChangeKind::Done => t_now.change_done,
                     ChangeKind::NotDone => t_now.change_not_done,
                     ChangeKind::ItemAdded => t_now.change_item_added,
@@ -272,11 +276,78 @@ pub fn ConcernPage() -> impl IntoView {
             persist(app);
             navigate(Page::Concerns.path(), Default::default());
         };
+        let start_edit = {
+            let (child, class) = (c.child.clone(), c.school_class.clone().unwrap_or_default());
+            move |_| {
+                edit_problem.set(None);
+                editing.set(Some((child.clone(), class.clone())));
+            }
+        };
+        let save_edit = move |_| {
+            let Some((child, class)) = editing.get_untracked() else {
+                return;
+            };
+            let role = by_role();
+            let id = id();
+            let result = app.concerns.try_update(|list| {
+                list.iter_mut()
+                    .find(|c| c.id == id)
+                    .map(|c| c.set_child(&child, &class, platform::now_ms(), &role))
+            });
+            match result.flatten() {
+                Some(Err(p)) => {
+                    let t_now = t.get_untracked();
+                    edit_problem.set(Some(match p {
+                        concern::ConcernProblem::ChildMissing => t_now.problem_child_missing,
+                        concern::ConcernProblem::ChildTooLong => t_now.problem_child_too_long,
+                        concern::ConcernProblem::ChildLooksLikeName => t_now.problem_child_name,
+                        concern::ConcernProblem::CprInText(_) => t_now.problem_cpr,
+                    }));
+                }
+                _ => {
+                    persist(app);
+                    editing.set(None);
+                }
+            }
+        };
+        let is_editing = Memo::new(move |_| editing.with(Option::is_some));
+        let edit_form = move || {
+            let t_now = t.get();
+            // Rebuilt only when the form opens or closes, not on every keystroke.
+            match is_editing.get().then(|| editing.get_untracked()).flatten() {
+                None => view! {
+                    <p><button type="button" class="btn btn--tertiary" on:click=start_edit.clone()>{t_now.edit_details}</button></p>
+                }
+                .into_any(),
+                Some((child, class)) => view! {
+                    <fieldset class="card">
+                        <legend>{t_now.edit_details}</legend>
+                        <div class="field">
+                            <label for="edit-child">{t_now.child_label}</label>
+                            <input id="edit-child" class="input" type="text" maxlength="20" prop:value=child
+                                on:input=move |ev| editing.update(|e| if let Some(e) = e { e.0 = event_target_value(&ev) }) />
+                        </div>
+                        <div class="field">
+                            <label for="edit-class">{t_now.school_class_label}</label>
+                            <input id="edit-class" class="input" type="text" prop:value=class
+                                on:input=move |ev| editing.update(|e| if let Some(e) = e { e.1 = event_target_value(&ev) }) />
+                        </div>
+                        {move || edit_problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+                        <div class="button-row">
+                            <button type="button" class="btn btn--primary" on:click=save_edit>{t_now.save_changes}</button>
+                            <button type="button" class="btn btn--secondary" on:click=move |_| editing.set(None)>{t_now.import_cancel}</button>
+                        </div>
+                    </fieldset>
+                }
+                .into_any(),
+            }
+        };
         let level_class = format!("level-box level-box--{}", level_name(c.level));
         view! {
             <section class="page page--narrow">
                 <p><A href=Page::Concerns.path() attr:class="btn btn--tertiary">"← " {t_now.back_to_list}</A></p>
                 <h1>{c.child.clone()} {c.school_class.clone().map(|s| view! { <span class="h1-sub">" · " {s}</span> })}</h1>
+                {edit_form}
                 <p class="badge badge--info">{if c.status == Status::Open { t_now.status_open } else { t_now.status_closed }}
                     {c.close_reason.clone().map(|r| format!(": {r}"))}</p>
                 <div class=level_class>

@@ -284,11 +284,17 @@ pub fn parse(raw: &str) -> Result<Guide, Vec<String>> {
     }
 }
 
-/// The built-in guide.
+/// The built-in guide, or every problem that keeps it from being used.
+pub fn load() -> Result<&'static Guide, &'static [String]> {
+    static GUIDE: OnceLock<Result<Guide, Vec<String>>> = OnceLock::new();
+    GUIDE
+        .get_or_init(|| parse(include_str!("../../../data/guide.json")))
+        .as_ref()
+        .map_err(Vec::as_slice)
+}
+
+/// The built-in guide; for code that runs only after [`load`] succeeded (and for tests, which
+/// keep the file valid).
 pub fn builtin() -> &'static Guide {
-    static GUIDE: OnceLock<Guide> = OnceLock::new();
-    GUIDE.get_or_init(|| {
-        parse(include_str!("../../../data/guide.json"))
-            .unwrap_or_else(|p| panic!("data/guide.json is valid (checked by tests): {p:?}"))
-    })
+    load().unwrap_or_else(|p| panic!("data/guide.json is not valid: {p:?}"))
 }

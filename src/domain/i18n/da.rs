@@ -235,5 +235,9 @@ pub(super) const DA: Texts = Texts {
     change_closed: "Lukket",
     change_reopened: "Genåbnet",
     follow_up_change: "Flyt opfølgningen",
+    change_edited: "Oplysninger rettet",
+    edit_details: "Ret initialer og klasse",
+    save_changes: "Gem ændringer",
+    guide_invalid: "Vejledningens datafil er ikke gyldig, så appen viser ingen råd ud fra den. Kontakt den, der vedligeholder appen. Ved akut fare: ring 112.",
     footer_local_only: "Data gemmes kun på denne enhed.",
 };

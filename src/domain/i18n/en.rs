@@ -235,5 +235,9 @@ pub(super) const EN: Texts = Texts {
     change_closed: "Closed",
     change_reopened: "Reopened",
     follow_up_change: "Move the follow-up",
+    change_edited: "Details changed",
+    edit_details: "Change initials and class",
+    save_changes: "Save changes",
+    guide_invalid: "The guide's data file is not valid, so the app gives no advice from it. Contact whoever maintains the app. In acute danger: call 112.",
     footer_local_only: "Data is stored only on this device.",
 };

@@ -285,6 +285,10 @@ pub struct Texts {
     pub change_closed: &'static str,
     pub change_reopened: &'static str,
     pub follow_up_change: &'static str,
+    pub change_edited: &'static str,
+    pub edit_details: &'static str,
+    pub save_changes: &'static str,
+    pub guide_invalid: &'static str,
     pub footer_local_only: &'static str,
 }
 

@@ -194,8 +194,24 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
         });
     }
     let body = move || {
+        // A guide that fails validation is never used: show why, instead of advice.
+        if let Err(problems) = guide::load() {
+            let items = problems
+                .iter()
+                .map(|p| view! { <li><code>{p.clone()}</code></li> })
+                .collect_view();
+            return Either::Left(
+                view! {
+                    <div class="alert alert--error" role="alert">
+                        <p>{move || t.get().guide_invalid}</p>
+                        <ul>{items}</ul>
+                    </div>
+                }
+                .into_any(),
+            );
+        }
         if app.profile.with(Option::is_none) {
-            return Either::Left(view! { <NoProfile /> });
+            return Either::Left(view! { <NoProfile /> }.into_any());
         }
         Either::Right(match session.displayed() {
             Some(step) => Either::Left(view! { <steps::StepView session step /> }),
