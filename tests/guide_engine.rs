@@ -57,6 +57,14 @@ fn acute_yes_ends_the_questions() {
     let pos = g().position(&a, None);
     assert!(pos.complete);
     assert_eq!(pos.path, ["acute"]);
+    let o = g().outcome(&a, profile::find_builtin("silkeborg").unwrap());
+    assert_eq!((o.level, o.column), (Level::Red, 5));
+    assert_eq!(
+        o.staircase_level, None,
+        "acute danger is not placed on the staircase"
+    );
+    assert!(o.interventions.is_empty());
+    assert_eq!(o.follow_up_days, 1);
 }
 
 #[test]

@@ -194,9 +194,18 @@ impl Guide {
             duty_applies,
             no_parent_contact_first,
             steps,
-            staircase_level: level_here.map(|l| l.number),
-            interventions,
-            other_interventions,
+            // Acute danger is not a matter of the staircase; the plan is 112.
+            staircase_level: if acute {
+                None
+            } else {
+                level_here.map(|l| l.number)
+            },
+            interventions: if acute { Vec::new() } else { interventions },
+            other_interventions: if acute {
+                Vec::new()
+            } else {
+                other_interventions
+            },
             follow_up_days,
             legal,
         }
