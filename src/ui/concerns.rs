@@ -133,20 +133,7 @@ pub fn ConcernPage() -> impl IntoView {
     let item_error = RwSignal::new(false);
     let editing = RwSignal::new(None::<(String, String)>);
     let edit_problem = RwSignal::new(None::<&'static str>);
-    let by_role = move || {
-        app.settings
-            .read_untracked()
-            .my_role
-            .clone()
-            .unwrap_or_else(|| {
-                t.get_untracked()
-                    .my_roles
-                    .split('|')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-    };
+    let by_role = move || super::my_role(app);
     // Applies `f` to this concern, then writes all concerns to the device.
     let change = move |f: Box<dyn FnOnce(&mut Concern)>| {
         let id = id();

@@ -47,6 +47,19 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
+/// The user's role for the change history of concerns: the one chosen before, else the first
+/// on the list.
+pub fn my_role(app: AppState) -> String {
+    app.settings
+        .read_untracked()
+        .my_role
+        .clone()
+        .unwrap_or_else(|| {
+            let t = app.texts.get_untracked();
+            t.my_roles.split('|').next().unwrap_or_default().to_string()
+        })
+}
+
 /// The current language's text table.
 pub fn use_texts() -> Memo<&'static Texts> {
     use_app().texts

@@ -143,6 +143,32 @@ impl Session {
     }
 }
 
+/// "Start forfra", which asks before the answers are discarded.
+#[component]
+pub fn RestartButton(session: Session) -> impl IntoView {
+    let t = use_app().texts;
+    let confirming = RwSignal::new(false);
+    move || {
+        let t = t.get();
+        if confirming.get() {
+            view! {
+                <div class="confirm" role="alert">
+                    <p>{t.restart_confirm}</p>
+                    <button type="button" class="btn btn--primary"
+                        on:click=move |_| { confirming.set(false); session.restart(); }>{t.restart_yes}</button>
+                    <button type="button" class="btn btn--secondary" on:click=move |_| confirming.set(false)>{t.restart_no}</button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button type="button" class="btn btn--tertiary" on:click=move |_| confirming.set(true)>{t.restart}</button>
+            }
+            .into_any()
+        }
+    }
+}
+
 pub fn error_text(e: &AnswerError, t: &'static Texts) -> &'static str {
     match e {
         AnswerError::MissingField(_) => t.error_missing_observation,

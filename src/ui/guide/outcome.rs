@@ -16,7 +16,6 @@ use leptos_router::hooks::use_navigate;
 pub fn OutcomeView(session: Session) -> impl IntoView {
     let app = use_app();
     let t = app.texts;
-    let confirm_restart = RwSignal::new(false);
     move || {
         let t_now = t.get();
         let lang = app.settings.read().lang;
@@ -188,17 +187,7 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                 </section>
                 <div class="step-nav no-print">
                     <button type="button" class="btn btn--primary" on:click=move |_| platform::document::print()>{t_now.print}</button>
-                    {move || if confirm_restart.get() {
-                        view! {
-                            <div class="confirm" role="alert">
-                                <p>{t_now.restart_confirm}</p>
-                                <button type="button" class="btn btn--primary" on:click=move |_| { confirm_restart.set(false); session.restart(); }>{t_now.restart_yes}</button>
-                                <button type="button" class="btn btn--secondary" on:click=move |_| confirm_restart.set(false)>{t_now.restart_no}</button>
-                            </div>
-                        }.into_any()
-                    } else {
-                        view! { <button type="button" class="btn btn--secondary" on:click=move |_| confirm_restart.set(true)>{t_now.restart}</button> }.into_any()
-                    }}
+                    <super::RestartButton session />
                 </div>
                 {(session.mode == Mode::Concern).then(|| view! { <SaveForm session outcome=o.clone() /> })}
             </article>
@@ -214,20 +203,7 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
     let t = app.texts;
     let child = RwSignal::new(String::new());
     let class = RwSignal::new(String::new());
-    let role = RwSignal::new(
-        app.settings
-            .read_untracked()
-            .my_role
-            .clone()
-            .unwrap_or_else(|| {
-                t.get_untracked()
-                    .my_roles
-                    .split('|')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            }),
-    );
+    let role = RwSignal::new(crate::ui::my_role(app));
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let save = move |_| {

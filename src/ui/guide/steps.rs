@@ -39,7 +39,6 @@ fn progress(session: Session, step_id: &str) -> (usize, usize) {
 pub fn StepView(session: Session, step: String) -> impl IntoView {
     let app = use_app();
     let t = app.texts;
-    let confirm_restart = RwSignal::new(false);
     move || {
         let t_now = t.get();
         let lang = app.settings.read().lang;
@@ -121,19 +120,7 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
                             "← " {t_now.back_button}
                         </button>
                     })}
-                    {move || if confirm_restart.get() {
-                        view! {
-                            <div class="confirm" role="alert">
-                                <p>{t_now.restart_confirm}</p>
-                                <button type="button" class="btn btn--primary" on:click=move |_| { confirm_restart.set(false); session.restart(); }>{t_now.restart_yes}</button>
-                                <button type="button" class="btn btn--secondary" on:click=move |_| confirm_restart.set(false)>{t_now.restart_no}</button>
-                            </div>
-                        }.into_any()
-                    } else {
-                        (!is_first).then(|| view! {
-                            <button type="button" class="btn btn--tertiary" on:click=move |_| confirm_restart.set(true)>{t_now.restart}</button>
-                        }).into_any()
-                    }}
+                    {(!is_first).then(|| view! { <super::RestartButton session /> })}
                 </div>
             </div>
         }
