@@ -23,10 +23,12 @@ pub enum Page {
     Settings,
     /// The chosen municipality's profile; import and export of profiles.
     Profile,
+    /// What is stored where, for how long.
+    Privacy,
 }
 
 impl Page {
-    pub const ALL: [Page; 9] = [
+    pub const ALL: [Page; 10] = [
         Page::Start,
         Page::NewConcern,
         Page::Guide,
@@ -36,6 +38,7 @@ impl Page {
         Page::Training,
         Page::Settings,
         Page::Profile,
+        Page::Privacy,
     ];
 
     /// Pages in the main navigation, in order. `NewConcern` is reached from the start page,
@@ -61,6 +64,7 @@ impl Page {
             Page::Training => "/training",
             Page::Settings => "/settings",
             Page::Profile => "/profile",
+            Page::Privacy => "/privacy",
         }
     }
 
@@ -76,6 +80,7 @@ impl Page {
             Page::Training => t.page_training,
             Page::Settings => t.page_settings,
             Page::Profile => t.page_profile,
+            Page::Privacy => t.page_privacy,
         }
     }
 
@@ -90,6 +95,7 @@ impl Page {
             Page::Training => t.nav_training,
             Page::Settings => t.nav_settings,
             Page::Profile => t.page_profile,
+            Page::Privacy => t.page_privacy,
         }
     }
 
@@ -106,6 +112,7 @@ impl Page {
                 | Page::Guide
                 | Page::NewConcern
                 | Page::Concerns
+                | Page::Privacy
         )
     }
 
@@ -140,7 +147,10 @@ mod tests {
                 // NewConcern from the start page, Settings from the header, Profile from both
                 // the first-start page and Settings.
                 Page::NAV.contains(&page)
-                    || matches!(page, Page::NewConcern | Page::Settings | Page::Profile),
+                    || matches!(
+                        page,
+                        Page::NewConcern | Page::Settings | Page::Profile | Page::Privacy
+                    ),
                 "{page:?} is not in the navigation"
             );
         }

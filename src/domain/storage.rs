@@ -267,6 +267,32 @@ pub fn list_quarantine(
     Ok(out)
 }
 
+/// Bytes the app's own keys use, as browsers count localStorage (UTF-16: two bytes a unit).
+pub fn usage_bytes(store: &dyn KeyValueStore) -> Result<usize, StoreError> {
+    let mut total = 0;
+    for key in store.keys()? {
+        if key.starts_with(KEY_PREFIX) {
+            let value = store.get(&key)?.unwrap_or_default();
+            total += 2 * (utf16_len(&key) + utf16_len(&value));
+        }
+    }
+    Ok(total)
+}
+
+/// "Ryd denne enhed": removes every key the app wrote (and nothing of other apps on the same
+/// origin). Returns how many were removed.
+pub fn clear_app_data(store: &dyn KeyValueStore) -> Result<usize, StoreError> {
+    let keys: Vec<String> = store
+        .keys()?
+        .into_iter()
+        .filter(|k| k.starts_with(KEY_PREFIX))
+        .collect();
+    for key in &keys {
+        store.remove(key)?;
+    }
+    Ok(keys.len())
+}
+
 /// The result of reading one stored document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded<T> {
@@ -532,6 +558,18 @@ mod tests {
         store.set("k", "123456789").unwrap(); // replacing: 1 + 9 = 10 fits
         assert_eq!(store.set("k2", "x"), Err(StoreError::QuotaExceeded));
         assert_eq!(store.get("k").unwrap().as_deref(), Some("123456789"));
+    }
+
+    #[test]
+    fn usage_and_clearing_touch_only_the_apps_keys() {
+        let store = MemoryStore::new();
+        store.set("ssp.settings", "ab").unwrap(); // 12 + 2 units
+        store.set("ssp.quarantine.x.1", "æ").unwrap(); // 18 + 1 units
+        store.set("other-app", "keep me").unwrap();
+        assert_eq!(usage_bytes(&store).unwrap(), 2 * (12 + 2 + 18 + 1));
+        assert_eq!(clear_app_data(&store).unwrap(), 2);
+        assert_eq!(store.keys().unwrap(), ["other-app"]);
+        assert_eq!(usage_bytes(&store).unwrap(), 0);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod coming_soon;
 mod common;
 mod concerns;
+mod device_data;
 mod guide;
 mod not_found;
 mod organisation;
@@ -127,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staircase") view=staircase::StaircasePage />
                     <Route path=path!("/organisation") view=organisation::OrganisationPage />
                     <Route path=path!("/profile") view=profile_page::ProfilePage />
+                    <Route path=path!("/privacy") view=device_data::PrivacyPage />
                     <Route path=path!("/concerns") view=concerns::ConcernsPage />
                     <Route path=path!("/concerns/:id") view=concerns::ConcernPage />
                     <Route path=path!("/training") view=|| coming_soon::coming_soon(Page::Training) />

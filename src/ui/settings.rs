@@ -68,6 +68,7 @@ pub fn SettingsPage() -> impl IntoView {
                     {move || t.get().settings_profiles_link}
                 </A>
             </p>
+            <super::device_data::DeviceData />
             <p class="hint">{move || t.get().settings_more_later}</p>
         </section>
     }

@@ -1,7 +1,7 @@
 // Accessibility: axe (WCAG 2.1 A/AA + best practice) on every screen; serious or critical
 // violations fail the test.
 import AxeBuilder from "@axe-core/playwright";
-import { test, expect, NAV_DA, HEADER_LINKS_DA, mainHeading, seedStorageOnce, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, NAV_DA, HEADER_LINKS_DA, FROM_SETTINGS_DA, mainHeading, seedStorageOnce, startWithMunicipality } from "./fixtures.mjs";
 
 async function expectAccessible(page, screen) {
   const results = await new AxeBuilder({ page })
@@ -21,7 +21,7 @@ test("first start (choose municipality) is accessible", async ({ page }) => {
   await expectAccessible(page, "first start");
 });
 
-for (const item of [...NAV_DA, ...HEADER_LINKS_DA]) {
+for (const item of [...NAV_DA, ...HEADER_LINKS_DA, ...FROM_SETTINGS_DA]) {
   test(`${item.path} is accessible`, async ({ page }) => {
     await startWithMunicipality(page);
     await page.goto(item.path);

@@ -27,6 +27,12 @@ export const NAV_DA = [
 /** Reached from the header, on every screen. */
 export const HEADER_LINKS_DA = [{ link: "Indstillinger", path: "/settings", heading: "Indstillinger" }];
 
+/** Reached from Settings. */
+export const FROM_SETTINGS_DA = [
+  { path: "/profile", heading: "Kommuneprofil" },
+  { path: "/privacy", heading: "Privatliv og data" },
+];
+
 /** Pages whose feature is built; the others must say "Kommer snart". */
 export const BUILT = new Set(["/", "/guide", "/concern/new", "/concerns", "/settings", "/staircase", "/organisation", "/profile"]);
 

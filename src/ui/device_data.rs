@@ -1,0 +1,114 @@
+//! "Data på denne enhed" in Settings: storage used, values set aside (download or delete), and
+//! "Ryd denne enhed" behind a typed confirmation. And the privacy page.
+
+use super::{use_app, use_page_title};
+use crate::domain::dates::Date;
+use crate::domain::pages::Page;
+use crate::domain::storage::{self, KeyValueStore};
+use crate::platform::{self, local_storage::LocalStorage};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn DeviceData() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    // Bumped after every change here, so the figures and the list are read again.
+    let version = RwSignal::new(0u32);
+    let typed = RwSignal::new(String::new());
+    let wrong_word = RwSignal::new(false);
+    let clear = move |_| {
+        if typed.get_untracked().trim() != t.get_untracked().clear_confirm_word {
+            wrong_word.set(true);
+            return;
+        }
+        let _ = storage::clear_app_data(&LocalStorage);
+        // Start again from nothing, as on a new device.
+        let _ = gloo::utils::window().location().replace("/");
+    };
+    move || {
+        let _ = version.get();
+        let t_now = t.get();
+        let used_kb = storage::usage_bytes(&LocalStorage)
+            .unwrap_or(0)
+            .div_ceil(1024);
+        let set_aside = storage::list_quarantine(&LocalStorage).unwrap_or_default();
+        let list = if set_aside.is_empty() {
+            view! { <p class="hint">{t_now.quarantine_none}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="quarantine">
+                    {set_aside
+                        .into_iter()
+                        .map(|(qkey, record)| {
+                            let json = serde_json::to_string_pretty(&record).unwrap_or_default();
+                            let file = format!("{}.json", qkey.replace('.', "-"));
+                            let delete_key = qkey.clone();
+                            view! {
+                                <li class="quarantine__item">
+                                    <p><strong>{t_now.quarantine_from} ": "</strong><code>{record.key.clone()}</code>
+                                        " · " {Date::from_ms(record.at_ms).danish()}</p>
+                                    <p class="hint">{t_now.quarantine_reason} ": " {record.reason.clone()}</p>
+                                    <div class="button-row">
+                                        <button type="button" class="btn btn--secondary"
+                                            on:click=move |_| { let _ = platform::files::download_text(&file, "application/json", &json); }>
+                                            {t_now.download}
+                                        </button>
+                                        <button type="button" class="btn btn--tertiary"
+                                            on:click=move |_| { let _ = LocalStorage.remove(&delete_key); version.update(|v| *v += 1); }>
+                                            {t_now.delete}
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        };
+        view! {
+            <section class="card" aria-labelledby="data-title">
+                <h2 id="data-title">{t_now.data_title}</h2>
+                <p>{t_now.data_used} " " <strong>{format!("{used_kb} kB")}</strong> " " {t_now.data_used_of}</p>
+                <p><A href=Page::Privacy.path() attr:class="btn btn--tertiary">{t_now.privacy_link}</A></p>
+                <h3>{t_now.quarantine_title}</h3>
+                <p class="hint">{t_now.quarantine_intro}</p>
+                {list}
+                <h3>{t_now.clear_title}</h3>
+                <p>{t_now.clear_intro}</p>
+                <div class="field">
+                    <label for="clear-word">{t_now.clear_confirm_label}</label>
+                    <input id="clear-word" class="input" type="text" autocomplete="off"
+                        prop:value=move || typed.get() on:input=move |ev| { typed.set(event_target_value(&ev)); wrong_word.set(false); } />
+                </div>
+                {move || wrong_word.get().then(|| view! { <p class="field-error" role="alert">{t.get().clear_wrong_word}</p> })}
+                <button type="button" class="btn btn--danger" on:click=clear>{t_now.clear_button}</button>
+            </section>
+        }
+    }
+}
+
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    let t = use_app().texts;
+    use_page_title(Page::Privacy);
+    move || {
+        let t = t.get();
+        view! {
+            <section class="page page--narrow">
+                <h1>{t.page_privacy}</h1>
+                <h2>{t.privacy_where_title}</h2>
+                <p>{t.privacy_where}</p>
+                <h2>{t.privacy_what_title}</h2>
+                <p>{t.privacy_what}</p>
+                <h2>{t.privacy_guide_title}</h2>
+                <p>{t.privacy_guide}</p>
+                <h2>{t.privacy_how_long_title}</h2>
+                <p>{t.privacy_how_long}</p>
+                <h2>{t.privacy_notify_title}</h2>
+                <p>{t.privacy_notify}</p>
+            </section>
+        }
+    }
+}

@@ -1,0 +1,51 @@
+// Data on the device: what was set aside is shown (download, delete); storage used; clearing
+// the device asks for a typed word and removes only the app's data; the privacy page.
+import { readFileSync } from "node:fs";
+import { test, expect, mainHeading, seedStorageOnce, startWithMunicipality } from "./fixtures.mjs";
+
+test("unreadable saved concerns are set aside, reported, downloadable and deletable; the rest loads", async ({ page }) => {
+  await seedStorageOnce(page, "ssp.concerns", '{"schema":1,"data":[{"id":"half a rec');
+  await page.goto("/");
+  await expect(page.getByRole("alert")).toContainText("De gemte bekymringer kunne ikke læses");
+  await page.getByRole("button", { name: "Viborg Kommune" }).click();
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+
+  const item = page.locator(".quarantine__item");
+  await expect(item).toContainText("ssp.concerns");
+  await expect(page.getByText(/Appen bruger i alt \d+ kB/)).toBeVisible();
+  const download = page.waitForEvent("download");
+  await item.getByRole("button", { name: "Hent som fil" }).click();
+  const saved = JSON.parse(readFileSync(await (await download).path(), "utf8"));
+  expect(saved.raw).toBe('{"schema":1,"data":[{"id":"half a rec');
+  expect(saved.key).toBe("ssp.concerns");
+
+  await item.getByRole("button", { name: "Slet" }).click();
+  await expect(page.getByText("Intet er lagt til side.")).toBeVisible();
+  const keys = await page.evaluate(() => Object.keys(localStorage));
+  expect(keys.filter((k) => k.startsWith("ssp.quarantine."))).toEqual([]);
+});
+
+test("Ryd denne enhed asks for the typed word and removes only the app's data", async ({ page }) => {
+  await startWithMunicipality(page);
+  await page.evaluate(() => localStorage.setItem("another-app", "keep"));
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByLabel("Skriv SLET for at bekræfte").fill("slet ikke");
+  await page.getByRole("button", { name: "Ryd denne enhed" }).click();
+  await expect(page.getByRole("alert")).toContainText("Skriv ordet præcis");
+  expect(await page.evaluate(() => localStorage.getItem("ssp.settings"))).not.toBeNull();
+
+  await page.getByLabel("Skriv SLET for at bekræfte").fill("SLET");
+  await page.getByRole("button", { name: "Ryd denne enhed" }).click();
+  await expect(mainHeading(page)).toHaveText("Vælg din kommune");
+  const keys = await page.evaluate(() => Object.keys(localStorage));
+  expect(keys).toEqual(["another-app"]);
+});
+
+test("the privacy page says what is stored where", async ({ page }) => {
+  await startWithMunicipality(page);
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByRole("link", { name: "Læs om privatliv og data" }).click();
+  await expect(mainHeading(page)).toHaveText("Privatliv og data");
+  await expect(page.getByText("Kun i browserens lager på denne enhed")).toBeVisible();
+  await expect(page.getByText("kommunens egen sikre kanal")).toBeVisible();
+});
