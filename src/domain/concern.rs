@@ -5,14 +5,8 @@
 use super::dates::Date;
 use super::guide::engine::{Answer, Answers};
 use super::guide::{Level, Timing};
-use super::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
 use serde::{Deserialize, Serialize};
 
-pub const CONCERNS_KEY: &str = "ssp.concerns";
-pub const CONCERNS_CODEC: Codec = Codec {
-    schema: 1,
-    migrations: &[],
-};
 /// Longest initials/pseudonym: short on purpose, it is not a name field.
 pub const MAX_CHILD_LEN: usize = 20;
 
@@ -63,7 +57,9 @@ pub struct Concern {
     pub id: String,
     /// Grows with every change.
     pub revision: u32,
-    /// The child's initials or a pseudonym — never a name, never a CPR number.
+    /// The child's initials or a pseudonym — never a name, never a CPR number. Stored as
+    /// `pseudonym` since schema 2 (schema 1 called it `child`).
+    #[serde(rename = "pseudonym")]
     pub child: String,
     #[serde(default)]
     pub school_class: Option<String>,
@@ -320,32 +316,9 @@ pub fn sorted(concerns: &[Concern], today: Date) -> Vec<&Concern> {
     list
 }
 
-pub fn load(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, bool) {
-    match storage::load::<Vec<Concern>>(store, CONCERNS_KEY, &CONCERNS_CODEC, now_ms) {
-        Loaded::Found(list) => (list, false),
-        Loaded::Missing | Loaded::Unavailable(_) => (Vec::new(), false),
-        Loaded::Quarantined { .. } | Loaded::Unreadable { .. } => (Vec::new(), true),
-    }
-}
-
-pub fn save(
-    store: &dyn KeyValueStore,
-    concerns: &[Concern],
-    now_ms: u64,
-) -> Result<(), StoreError> {
-    storage::save(
-        store,
-        CONCERNS_KEY,
-        &CONCERNS_CODEC,
-        &concerns.to_vec(),
-        now_ms,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::storage::MemoryStore;
 
     fn answers(observed: &str) -> Answers {
         let mut a = Answers::new();
@@ -497,24 +470,5 @@ mod tests {
         assert!(late.overdue(today));
         assert!(!soon.overdue(today));
         assert!(!closed.overdue(today));
-    }
-
-    #[test]
-    fn concerns_survive_save_and_load() {
-        let store = MemoryStore::new();
-        let list = vec![concern("AB").unwrap()];
-        save(&store, &list, 0).unwrap();
-        let (again, broken) = load(&store, 0);
-        assert!(!broken);
-        assert_eq!(again, list);
-        store.set(CONCERNS_KEY, "{oops").unwrap();
-        let (none, broken) = load(&store, 1);
-        assert!(none.is_empty() && broken);
-        assert_eq!(
-            crate::domain::storage::list_quarantine(&store).unwrap()[0]
-                .1
-                .raw,
-            "{oops"
-        );
     }
 }

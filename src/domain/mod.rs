@@ -4,6 +4,7 @@
 //! `leptos` (guarded by `tests/domain_is_pure.rs`). Time and storage come in as arguments.
 
 pub mod concern;
+pub mod concern_store;
 pub mod cpr;
 pub mod dates;
 pub mod guide;

@@ -61,3 +61,13 @@ impl KeyValueStore for LocalStorage {
         Ok(keys)
     }
 }
+
+/// Calls `f` with the key whenever another tab or window of the app changes localStorage (the
+/// browser's `storage` event; it does not fire in the tab that wrote). Lives as long as the page.
+pub fn on_change_elsewhere(mut f: impl FnMut(Option<String>) + 'static) {
+    gloo::events::EventListener::new(&gloo::utils::window(), "storage", move |ev| {
+        let key = ev.dyn_ref::<web_sys::StorageEvent>().and_then(|e| e.key());
+        f(key);
+    })
+    .forget();
+}

@@ -3,6 +3,7 @@
 
 use super::{use_app, use_page_title, AppState};
 use crate::domain::concern::{self, ActionItem, ChangeKind, Concern, Status};
+use crate::domain::concern_store::{self, SaveError};
 use crate::domain::dates::Date;
 use crate::domain::guide::Level;
 use crate::domain::pages::Page;
@@ -13,16 +14,31 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-/// Writes the concerns to the device; a failed write is shown and nothing in memory is lost.
-pub fn persist(app: AppState) -> bool {
-    let ok = app
-        .concerns
-        .with_untracked(|c| concern::save(&LocalStorage, c, platform::now_ms()))
-        .is_ok();
-    if !ok {
-        app.notice.set(Some(StorageNotice::WriteFailed));
+/// Stores one concern (the record, then the index) and puts it in memory. `base_revision` is
+/// the revision the change started from; a save over a newer stored revision is refused. A
+/// failed write is shown, and a change to an existing concern is kept in memory.
+pub fn save_concern(
+    app: AppState,
+    c: &Concern,
+    base_revision: Option<u32>,
+) -> Result<(), SaveError> {
+    let result = concern_store::save_one(&LocalStorage, c, base_revision, platform::now_ms());
+    let keep = match &result {
+        Ok(()) => true,
+        Err(SaveError::Store(_)) => {
+            app.notice.set(Some(StorageNotice::WriteFailed));
+            base_revision.is_some()
+        }
+        Err(SaveError::Conflict { .. }) => false,
+    };
+    if keep {
+        app.concerns
+            .update(|list| match list.iter_mut().find(|x| x.id == c.id) {
+                Some(x) => *x = c.clone(),
+                None => list.push(c.clone()),
+            });
     }
-    ok
+    result
 }
 
 fn level_name(level: Level) -> &'static str {
@@ -131,18 +147,26 @@ pub fn ConcernPage() -> impl IntoView {
     let confirm_delete = RwSignal::new(false);
     let new_item = RwSignal::new((String::new(), String::new(), String::new()));
     let item_error = RwSignal::new(false);
-    let editing = RwSignal::new(None::<(String, String)>);
+    // The form's values and the revision the edit started from.
+    let editing = RwSignal::new(None::<(String, String, u32)>);
+    // A change refused because the concern moved on elsewhere.
+    let conflict = RwSignal::new(None::<Concern>);
     let edit_problem = RwSignal::new(None::<&'static str>);
     let by_role = move || super::my_role(app);
-    // Applies `f` to this concern, then writes all concerns to the device.
+    // Applies `f` to this concern (as it is now) and stores it.
     let change = move |f: Box<dyn FnOnce(&mut Concern)>| {
         let id = id();
-        app.concerns.update(|list| {
-            if let Some(c) = list.iter_mut().find(|c| c.id == id) {
-                f(c);
-            }
-        });
-        persist(app);
+        let Some(mut c) = app
+            .concerns
+            .with_untracked(|list| list.iter().find(|c| c.id == id).cloned())
+        else {
+            return;
+        };
+        let base = c.revision;
+        f(&mut c);
+        if let Err(SaveError::Conflict { .. }) = save_concern(app, &c, Some(base)) {
+            conflict.set(Some(c));
+        }
     };
     move || {
         let t_now = t.get();
@@ -257,51 +281,61 @@ pub fn ConcernPage() -> impl IntoView {
             change(Box::new(move |c| c.reopen(platform::now_ms(), &role)));
         };
         let navigate = navigate.clone();
+        let revision = c.revision;
         let delete = move |_| {
             let id = id();
-            app.concerns.update(|list| list.retain(|c| c.id != id));
-            persist(app);
-            navigate(Page::Concerns.path(), Default::default());
+            match concern_store::delete_one(&LocalStorage, &id, revision, platform::now_ms()) {
+                Ok(()) => {
+                    app.concerns.update(|list| list.retain(|c| c.id != id));
+                    navigate(Page::Concerns.path(), Default::default());
+                }
+                Err(_) => app.notice.set(Some(StorageNotice::WriteFailed)),
+            }
         };
         let start_edit = {
-            let (child, class) = (c.child.clone(), c.school_class.clone().unwrap_or_default());
+            let (child, class, base) = (
+                c.child.clone(),
+                c.school_class.clone().unwrap_or_default(),
+                c.revision,
+            );
             move |_| {
                 edit_problem.set(None);
-                editing.set(Some((child.clone(), class.clone())));
+                editing.set(Some((child.clone(), class.clone(), base)));
             }
         };
         let save_edit = move |_| {
-            let Some((child, class)) = editing.get_untracked() else {
+            let Some((child, class, base)) = editing.get_untracked() else {
                 return;
             };
-            let role = by_role();
             let id = id();
-            let result = app.concerns.try_update(|list| {
-                list.iter_mut()
-                    .find(|c| c.id == id)
-                    .map(|c| c.set_child(&child, &class, platform::now_ms(), &role))
-            });
-            match result.flatten() {
-                Some(Err(p)) => {
-                    let t_now = t.get_untracked();
-                    edit_problem.set(Some(match p {
-                        concern::ConcernProblem::ChildMissing => t_now.problem_child_missing,
-                        concern::ConcernProblem::ChildTooLong => t_now.problem_child_too_long,
-                        concern::ConcernProblem::ChildLooksLikeName => t_now.problem_child_name,
-                        concern::ConcernProblem::CprInText(_) => t_now.problem_cpr,
-                    }));
-                }
-                _ => {
-                    persist(app);
-                    editing.set(None);
-                }
+            let Some(mut c) = app
+                .concerns
+                .with_untracked(|list| list.iter().find(|c| c.id == id).cloned())
+            else {
+                return;
+            };
+            let t_now = t.get_untracked();
+            if let Err(p) = c.set_child(&child, &class, platform::now_ms(), &by_role()) {
+                edit_problem.set(Some(match p {
+                    concern::ConcernProblem::ChildMissing => t_now.problem_child_missing,
+                    concern::ConcernProblem::ChildTooLong => t_now.problem_child_too_long,
+                    concern::ConcernProblem::ChildLooksLikeName => t_now.problem_child_name,
+                    concern::ConcernProblem::CprInText(_) => t_now.problem_cpr,
+                }));
+                return;
             }
+            // Saved against the revision the form was opened on: a change made elsewhere in
+            // the meantime is not overwritten.
+            if let Err(SaveError::Conflict { .. }) = save_concern(app, &c, Some(base)) {
+                conflict.set(Some(c));
+            }
+            editing.set(None);
         };
         let is_editing = Memo::new(move |_| editing.with(Option::is_some));
         let edit_form = move || {
             let t_now = t.get();
             // Rebuilt only when the form opens or closes, not on every keystroke.
-            match is_editing.get().then(|| editing.get_untracked()).flatten() {
+            match is_editing.get().then(|| editing.get_untracked()).flatten().map(|(a, b, _)| (a, b)) {
                 None => view! {
                     <p><button type="button" class="btn btn--tertiary" on:click=start_edit.clone()>{t_now.edit_details}</button></p>
                 }
@@ -334,6 +368,29 @@ pub fn ConcernPage() -> impl IntoView {
             <section class="page page--narrow">
                 <p><A href=Page::Concerns.path() attr:class="btn btn--tertiary">"← " {t_now.back_to_list}</A></p>
                 <h1>{c.child.clone()} {c.school_class.clone().map(|s| view! { <span class="h1-sub">" · " {s}</span> })}</h1>
+                {move || conflict.get().map(|mine| {
+                    let keep_both = move |_| {
+                        let mut copy = mine.clone();
+                        copy.id = platform::new_uuid();
+                        copy.revision = 1;
+                        let _ = save_concern(app, &copy, None);
+                        conflict.set(None);
+                    };
+                    let t_now = t.get();
+                    view! {
+                        <div class="alert alert--warning" role="alert">
+                            <p>{t_now.conflict_message}</p>
+                            <div class="button-row">
+                                <button type="button" class="btn btn--primary" on:click=move |_| {
+                                    let (fresh, _) = concern_store::load_all(&LocalStorage, platform::now_ms());
+                                    app.concerns.set(fresh);
+                                    conflict.set(None);
+                                }>{t_now.conflict_reload}</button>
+                                <button type="button" class="btn btn--secondary" on:click=keep_both>{t_now.conflict_keep_both}</button>
+                            </div>
+                        </div>
+                    }
+                })}
                 {edit_form}
                 <p class="badge badge--info">{if c.status == Status::Open { t_now.status_open } else { t_now.status_closed }}
                     {c.close_reason.clone().map(|r| format!(": {r}"))}</p>

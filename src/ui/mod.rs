@@ -88,10 +88,19 @@ pub fn App() -> impl IntoView {
             .or_else(|| (!set_aside.is_empty()).then_some(StorageNotice::ProfileSetAside)),
     );
     let library = RwSignal::new(library);
-    let (concerns, concerns_broken) = crate::domain::concern::load(&LocalStorage, now);
-    if concerns_broken {
+    let (concerns, report) = crate::domain::concern_store::load_all(&LocalStorage, now);
+    if report.set_aside > 0 {
         notice.set(Some(StorageNotice::ConcernsSetAside));
     }
+    let concerns = RwSignal::new(concerns);
+    // Another tab saved or deleted a concern: show what is stored now.
+    crate::platform::local_storage::on_change_elsewhere(move |key| {
+        if key.is_none_or(|k| k.starts_with("ssp.concern")) {
+            let (fresh, _) =
+                crate::domain::concern_store::load_all(&LocalStorage, platform::now_ms());
+            concerns.set(fresh);
+        }
+    });
     let texts = Memo::new(move |_| texts(settings.read().lang));
     let profile = Memo::new(move |_| {
         let id = settings.read().municipality.clone()?;
@@ -104,7 +113,7 @@ pub fn App() -> impl IntoView {
         notice,
         screen_hidden: RwSignal::new(false),
         texts,
-        concerns: RwSignal::new(concerns),
+        concerns,
     });
 
     // Persist every change after the first render (which shows what was just loaded).

@@ -52,6 +52,16 @@ export async function seedStorageOnce(page, key, value) {
   );
 }
 
+/** Puts several `{key: value}` entries in localStorage before the app's first load. */
+export async function seedStorage(page, entries) {
+  await page.addInitScript((entries) => {
+    if (!sessionStorage.getItem("seeded")) {
+      for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
+      sessionStorage.setItem("seeded", "1");
+    }
+  }, entries);
+}
+
 /** Opens the app fresh and picks a municipality the way a teacher does on first start. */
 export async function startWithMunicipality(page, name = "Viborg Kommune") {
   await page.goto("/");

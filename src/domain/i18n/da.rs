@@ -267,5 +267,8 @@ pub(super) const DA: Texts = Texts {
     privacy_how_long: "Til du sletter det. Automatisk sletning af lukkede bekymringer og PIN-kode med kryptering er endnu ikke bygget; indtil da: slet lukkede bekymringer, når de ikke længere skal bruges, og brug \"Ryd denne enhed\" på delte tablets.",
     privacy_notify_title: "Underretning",
     privacy_notify: "Appen er ikke en underretning. Den formelle underretning sender du skriftligt gennem kommunens egen sikre kanal.",
+    conflict_message: "Bekymringen er ændret i en anden fane eller et andet vindue, mens du rettede. Intet er overskrevet.",
+    conflict_reload: "Vis den gemte udgave",
+    conflict_keep_both: "Behold begge (gem min som en kopi)",
     footer_local_only: "Data gemmes kun på denne enhed.",
 };

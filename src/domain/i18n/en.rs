@@ -267,5 +267,8 @@ pub(super) const EN: Texts = Texts {
     privacy_how_long: "Until you delete it. Automatic deletion of closed concerns and a PIN with encryption are not built yet; until then: delete closed concerns when they are no longer needed, and use \"Clear this device\" on shared tablets.",
     privacy_notify_title: "Notification",
     privacy_notify: "The app is not a notification. You send the formal notification in writing through the municipality's own secure channel.",
+    conflict_message: "The concern was changed in another tab or window while you were editing. Nothing was overwritten.",
+    conflict_reload: "Show the saved version",
+    conflict_keep_both: "Keep both (save mine as a copy)",
     footer_local_only: "Data is stored only on this device.",
 };

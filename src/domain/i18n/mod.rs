@@ -317,6 +317,9 @@ pub struct Texts {
     pub privacy_how_long: &'static str,
     pub privacy_notify_title: &'static str,
     pub privacy_notify: &'static str,
+    pub conflict_message: &'static str,
+    pub conflict_reload: &'static str,
+    pub conflict_keep_both: &'static str,
     pub footer_local_only: &'static str,
 }
 

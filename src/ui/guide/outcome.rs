@@ -244,8 +244,7 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
             Ok(c) => {
                 let id = c.id.clone();
                 app.settings.update(|s| s.my_role = Some(role_now.clone()));
-                app.concerns.update(|list| list.push(c));
-                if crate::ui::concerns::persist(app) {
+                if crate::ui::concerns::save_concern(app, &c, None).is_ok() {
                     problem.set(None);
                     session.clear_draft();
                     navigate(&format!("/concerns/{id}"), Default::default());

@@ -1,0 +1,395 @@
+//! Where saved concerns live on the device, so that nothing is ever silently lost:
+//!
+//! - one record per concern (`ssp.concern.<id>`, schema 2) and an index of ids
+//!   (`ssp.concerns.index`); a save writes the record first, then the index, and loading
+//!   repairs an index that disagrees with the records (a save cut off half-way leaves either the
+//!   old or the new record, never half of one — localStorage writes a value whole);
+//! - a record that cannot be read is quarantined, and the others load;
+//! - schema 1 stored all concerns in one document (`ssp.concerns`) and called the pseudonym
+//!   `child`; it is migrated on load;
+//! - a delete leaves a tombstone (id, revision, time) so a later sync can pass it on;
+//! - a save names the revision it started from, and is refused when the stored record has moved
+//!   on (another tab changed it), so nothing is silently overwritten.
+
+use super::concern::Concern;
+use super::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const INDEX_KEY: &str = "ssp.concerns.index";
+pub const RECORD_PREFIX: &str = "ssp.concern.";
+pub const TOMBSTONE_PREFIX: &str = "ssp.tombstone.";
+/// Schema 1: every concern in one document.
+pub const LEGACY_KEY: &str = "ssp.concerns";
+
+/// Schema 1 → 2: the field `child` is called `pseudonym` (it never holds a name).
+fn rename_child_to_pseudonym(mut v: Value) -> Result<Value, String> {
+    let obj = v.as_object_mut().ok_or("a concern is an object")?;
+    let child = obj.remove("child").ok_or("missing field `child`")?;
+    obj.insert("pseudonym".into(), child);
+    Ok(v)
+}
+
+pub const RECORD_CODEC: Codec = Codec {
+    schema: 2,
+    migrations: &[rename_child_to_pseudonym],
+};
+const INDEX_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+const LEGACY_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+const TOMBSTONE_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+
+fn record_key(id: &str) -> String {
+    format!("{RECORD_PREFIX}{id}")
+}
+
+/// A deleted concern, remembered for sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub id: String,
+    pub revision: u32,
+    pub deleted_ms: u64,
+}
+
+/// What loading found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// Records (or the old document) that could not be read and were set aside.
+    pub set_aside: usize,
+    /// The index disagreed with the records and was rewritten.
+    pub index_repaired: bool,
+    /// Concerns moved from the schema-1 document.
+    pub migrated: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    /// The stored record is at another revision than the save started from.
+    Conflict {
+        stored_revision: u32,
+    },
+    Store(StoreError),
+}
+
+impl From<StoreError> for SaveError {
+    fn from(e: StoreError) -> Self {
+        SaveError::Store(e)
+    }
+}
+
+fn read_index(store: &dyn KeyValueStore, now_ms: u64) -> Vec<String> {
+    match storage::load::<Vec<String>>(store, INDEX_KEY, &INDEX_CODEC, now_ms) {
+        Loaded::Found(ids) => ids,
+        _ => Vec::new(),
+    }
+}
+
+/// Moves the schema-1 document into records. The records and the index are written before the
+/// old document is removed, so an interruption repeats the move rather than losing anything.
+fn migrate_legacy(store: &dyn KeyValueStore, now_ms: u64, report: &mut LoadReport) {
+    match storage::load::<Vec<Value>>(store, LEGACY_KEY, &LEGACY_CODEC, now_ms) {
+        Loaded::Found(records) => {
+            let mut ids = read_index(store, now_ms);
+            for raw in records {
+                // Each old record goes through the record codec's migrations, as schema 1.
+                let envelope = serde_json::json!({ "schema": 1, "data": raw }).to_string();
+                match RECORD_CODEC.decode::<Concern>(&envelope) {
+                    Ok(c) => {
+                        if storage::save(store, &record_key(&c.id), &RECORD_CODEC, &c, now_ms)
+                            .is_ok()
+                        {
+                            if !ids.contains(&c.id) {
+                                ids.push(c.id.clone());
+                            }
+                            report.migrated += 1;
+                        }
+                    }
+                    Err(e) => {
+                        let key = format!("{LEGACY_KEY}.record");
+                        let _ = storage::quarantine(store, &key, &envelope, &e.to_string(), now_ms);
+                        report.set_aside += 1;
+                    }
+                }
+            }
+            if storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms).is_ok() {
+                let _ = store.remove(LEGACY_KEY);
+            }
+        }
+        Loaded::Quarantined { .. } | Loaded::Unreadable { .. } => report.set_aside += 1,
+        Loaded::Missing | Loaded::Unavailable(_) => {}
+    }
+}
+
+/// Loads every concern on the device, migrating, quarantining and repairing as needed.
+pub fn load_all(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, LoadReport) {
+    let mut report = LoadReport::default();
+    migrate_legacy(store, now_ms, &mut report);
+    let index = read_index(store, now_ms);
+    let mut keys: Vec<String> = store
+        .keys()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| k.starts_with(RECORD_PREFIX))
+        .collect();
+    // Index order first (the order the user saved them), then any the index lost.
+    keys.sort_by_key(|k| {
+        index
+            .iter()
+            .position(|id| record_key(id) == *k)
+            .unwrap_or(usize::MAX)
+    });
+    let mut concerns: Vec<Concern> = Vec::new();
+    for key in keys {
+        match storage::load::<Concern>(store, &key, &RECORD_CODEC, now_ms) {
+            Loaded::Found(c) if key == record_key(&c.id) => concerns.push(c),
+            Loaded::Found(c) => {
+                let raw = store.get(&key).ok().flatten().unwrap_or_default();
+                let reason = format!("record for id {} stored under another key", c.id);
+                let _ = storage::quarantine(store, &key, &raw, &reason, now_ms);
+                report.set_aside += 1;
+            }
+            Loaded::Quarantined { .. } | Loaded::Unreadable { .. } => report.set_aside += 1,
+            Loaded::Missing | Loaded::Unavailable(_) => {}
+        }
+    }
+    let ids: Vec<String> = concerns.iter().map(|c| c.id.clone()).collect();
+    if ids != index {
+        report.index_repaired = !(index.is_empty() && ids.is_empty());
+        let _ = storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms);
+    }
+    (concerns, report)
+}
+
+/// Saves one concern: the record, then the index. With `base_revision`, the save is refused if
+/// the stored record is at another revision (it changed since this edit began).
+pub fn save_one(
+    store: &dyn KeyValueStore,
+    concern: &Concern,
+    base_revision: Option<u32>,
+    now_ms: u64,
+) -> Result<(), SaveError> {
+    let key = record_key(&concern.id);
+    if let Some(base) = base_revision {
+        if let Loaded::Found(stored) = storage::load::<Concern>(store, &key, &RECORD_CODEC, now_ms)
+        {
+            if stored.revision != base {
+                return Err(SaveError::Conflict {
+                    stored_revision: stored.revision,
+                });
+            }
+        }
+    }
+    storage::save(store, &key, &RECORD_CODEC, concern, now_ms)?;
+    let mut ids = read_index(store, now_ms);
+    if !ids.contains(&concern.id) {
+        ids.push(concern.id.clone());
+        storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms)?;
+    }
+    Ok(())
+}
+
+/// Deletes a concern, leaving a tombstone first (so an interruption never loses the delete).
+pub fn delete_one(
+    store: &dyn KeyValueStore,
+    id: &str,
+    revision: u32,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    let tombstone = Tombstone {
+        id: id.to_string(),
+        revision: revision + 1,
+        deleted_ms: now_ms,
+    };
+    storage::save(
+        store,
+        &format!("{TOMBSTONE_PREFIX}{id}"),
+        &TOMBSTONE_CODEC,
+        &tombstone,
+        now_ms,
+    )?;
+    store.remove(&record_key(id))?;
+    let ids: Vec<String> = read_index(store, now_ms)
+        .into_iter()
+        .filter(|x| x != id)
+        .collect();
+    storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms)
+}
+
+/// Every tombstone on the device.
+pub fn tombstones(store: &dyn KeyValueStore, now_ms: u64) -> Vec<Tombstone> {
+    let mut out: Vec<Tombstone> = store
+        .keys()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| k.starts_with(TOMBSTONE_PREFIX))
+        .filter_map(
+            |k| match storage::load::<Tombstone>(store, &k, &TOMBSTONE_CODEC, now_ms) {
+                Loaded::Found(t) => Some(t),
+                _ => None,
+            },
+        )
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::storage::{list_quarantine, MemoryStore};
+
+    /// A schema-1 document as the app stored it before records (tests/fixtures).
+    const V1: &str = include_str!("../../tests/fixtures/concerns-v1.json");
+
+    fn v1_store() -> MemoryStore {
+        let store = MemoryStore::new();
+        store.set(LEGACY_KEY, V1).unwrap();
+        store
+    }
+
+    #[test]
+    fn schema_1_is_migrated_to_records_with_the_renamed_field() {
+        let store = v1_store();
+        let (concerns, report) = load_all(&store, 5);
+        assert_eq!(
+            report,
+            LoadReport {
+                set_aside: 0,
+                index_repaired: false,
+                migrated: 2
+            }
+        );
+        assert_eq!(concerns.len(), 2);
+        assert_eq!(concerns[0].child, "AB");
+        assert_eq!(concerns[1].child, "Elev K");
+        assert_eq!(
+            store.get(LEGACY_KEY).unwrap(),
+            None,
+            "the old document is gone once moved"
+        );
+        let raw = store.get(&record_key(&concerns[0].id)).unwrap().unwrap();
+        assert!(raw.starts_with("{\"schema\":2,"));
+        assert!(raw.contains("\"pseudonym\":\"AB\"") && !raw.contains("\"child\""));
+        // Loading again changes nothing.
+        let (again, report) = load_all(&store, 6);
+        assert_eq!(again, concerns);
+        assert_eq!(report, LoadReport::default());
+    }
+
+    #[test]
+    fn a_damaged_record_is_set_aside_and_the_others_load() {
+        let store = v1_store();
+        let (concerns, _) = load_all(&store, 5);
+        store
+            .set(
+                &record_key(&concerns[0].id),
+                "{\"schema\":2,\"data\":{\"id\":",
+            )
+            .unwrap();
+        let (left, report) = load_all(&store, 6);
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].id, concerns[1].id);
+        assert_eq!(report.set_aside, 1);
+        assert!(report.index_repaired);
+        assert_eq!(list_quarantine(&store).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_index_is_repaired_both_ways() {
+        let store = v1_store();
+        let (concerns, _) = load_all(&store, 5);
+        // A record written but the index not (tab closed between the two writes) …
+        store
+            .set(
+                INDEX_KEY,
+                &INDEX_CODEC.encode(&vec![concerns[0].id.clone(), "gone".to_string()]),
+            )
+            .unwrap();
+        let (all, report) = load_all(&store, 6);
+        assert_eq!(all.len(), 2, "the record missing from the index is found");
+        assert!(report.index_repaired);
+        assert_eq!(
+            read_index(&store, 7),
+            [concerns[0].id.clone(), concerns[1].id.clone()]
+        );
+    }
+
+    #[test]
+    fn a_save_from_an_old_revision_is_refused() {
+        let store = MemoryStore::new();
+        store.set(LEGACY_KEY, V1).unwrap();
+        let (mut concerns, _) = load_all(&store, 5);
+        let mut mine = concerns.remove(0);
+        let mut theirs = mine.clone();
+        let base = mine.revision;
+        theirs.set_follow_up("2027-02-01", 10, "Lærer");
+        save_one(&store, &theirs, Some(base), 10).unwrap();
+        mine.close("Afsluttet", 11, "Lærer");
+        assert_eq!(
+            save_one(&store, &mine, Some(base), 11),
+            Err(SaveError::Conflict {
+                stored_revision: base + 1
+            })
+        );
+        let (stored, _) = load_all(&store, 12);
+        assert_eq!(
+            stored.iter().find(|c| c.id == theirs.id).unwrap().follow_up,
+            "2027-02-01"
+        );
+    }
+
+    #[test]
+    fn a_delete_leaves_a_tombstone_and_updates_the_index() {
+        let store = v1_store();
+        let (concerns, _) = load_all(&store, 5);
+        delete_one(&store, &concerns[0].id, concerns[0].revision, 99).unwrap();
+        let (left, report) = load_all(&store, 100);
+        assert_eq!(left.len(), 1);
+        assert!(!report.index_repaired);
+        assert_eq!(
+            tombstones(&store, 100),
+            [Tombstone {
+                id: concerns[0].id.clone(),
+                revision: concerns[0].revision + 1,
+                deleted_ms: 99
+            }]
+        );
+    }
+
+    #[test]
+    fn a_full_store_refuses_the_save_and_keeps_the_old_record() {
+        let store = v1_store();
+        let (concerns, _) = load_all(&store, 5);
+        let used = crate::domain::storage::usage_bytes(&store).unwrap() / 2;
+        let tight = MemoryStore::with_quota(used + 10);
+        for k in store.keys().unwrap() {
+            tight.set(&k, &store.get(&k).unwrap().unwrap()).unwrap();
+        }
+        let mut c = concerns[0].clone();
+        let base = c.revision;
+        c.add_item(
+            crate::domain::concern::ActionItem {
+                what: "x".repeat(500),
+                who: "Lærer".into(),
+                by: "2027-01-01".into(),
+                done: false,
+            },
+            6,
+            "Lærer",
+        );
+        assert_eq!(
+            save_one(&tight, &c, Some(base), 6),
+            Err(SaveError::Store(StoreError::QuotaExceeded))
+        );
+        let (stored, _) = load_all(&tight, 7);
+        assert_eq!(stored[0].revision, base, "the old record is intact");
+    }
+}

@@ -1,0 +1,69 @@
+// Never lost: a stored schema-1 document is migrated; a record damaged by hand is set aside
+// while the others load; two tabs stay consistent; a conflicting edit overwrites nothing.
+import { readFileSync } from "node:fs";
+import { test, expect, mainHeading, seedStorage } from "./fixtures.mjs";
+
+const V1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
+const SETTINGS = JSON.stringify({ schema: 1, data: { lang: "da", municipality: "halsnaes", my_role: "Lærer" } });
+const ID1 = "3b0f2c64-9a51-4d7e-8a4e-1f2a3b4c5d01";
+const ID2 = "3b0f2c64-9a51-4d7e-8a4e-1f2a3b4c5d02";
+
+test("schema 1 is migrated; a record damaged by hand is set aside and the others load", async ({ page }) => {
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
+  await page.goto("/concerns");
+  await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  const keys = await page.evaluate(() => Object.keys(localStorage).sort());
+  expect(keys).toEqual(["ssp.concern." + ID1, "ssp.concern." + ID2, "ssp.concerns.index", "ssp.settings"]);
+  expect(await page.evaluate((id) => localStorage.getItem("ssp.concern." + id), ID1)).toContain('"pseudonym":"AB"');
+
+  await page.evaluate((id) => localStorage.setItem("ssp.concern." + id, '{"schema":2,"data":{"id":'), ID1);
+  await page.reload();
+  await expect(page.getByRole("alert")).toContainText("De gemte bekymringer kunne ikke læses");
+  await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /AB/ })).toHaveCount(0);
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await expect(page.locator(".quarantine__item")).toContainText("ssp.concern." + ID1);
+});
+
+test("two tabs stay consistent, and an edit begun before a change elsewhere overwrites nothing", async ({ page, context }) => {
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
+  await page.goto(`/concerns/${ID2}`);
+  await expect(mainHeading(page)).toContainText("Elev K");
+  const other = await context.newPage();
+  await other.goto(`/concerns/${ID2}`);
+  await expect(mainHeading(other)).toContainText("Elev K");
+
+  // A save in one tab shows in the other.
+  await page.getByRole("checkbox", { name: "Underret kommunen skriftligt i dag." }).check();
+  await expect(other.getByRole("checkbox", { name: "Underret kommunen skriftligt i dag." })).toBeChecked();
+
+  // The other tab starts editing; meanwhile this tab moves the follow-up.
+  await other.getByRole("button", { name: "Ret initialer og klasse" }).click();
+  await page.getByLabel("Flyt opfølgningen").fill("2026-12-20");
+  await expect(other.locator(".history")).toContainText("Opfølgning flyttet til: 20.12.2026");
+  await other.getByLabel("Barnets initialer eller et pseudonym").fill("EK");
+  await other.getByRole("button", { name: "Gem ændringer" }).click();
+  const alert = other.getByRole("alert");
+  await expect(alert).toContainText("ændret i en anden fane");
+  await expect(mainHeading(other)).toContainText("Elev K"); // nothing overwritten
+
+  await other.getByRole("button", { name: "Behold begge (gem min som en kopi)" }).click();
+  await other.goto("/concerns");
+  await expect(other.getByRole("link", { name: /EK/ })).toBeVisible();
+  await expect(other.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Elev K");
+  await other.close();
+});
+
+test("a delete leaves a tombstone for a later sync", async ({ page }) => {
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
+  await page.goto(`/concerns/${ID1}`);
+  await page.getByRole("button", { name: "Slet bekymringen" }).click();
+  await page.getByRole("button", { name: "Ja, slet" }).click();
+  await expect(mainHeading(page)).toHaveText("Gemte bekymringer");
+  const tomb = await page.evaluate((id) => JSON.parse(localStorage.getItem("ssp.tombstone." + id)), ID1);
+  expect(tomb.data.id).toBe(ID1);
+  expect(tomb.data.revision).toBe(3);
+  expect(await page.evaluate((id) => localStorage.getItem("ssp.concern." + id), ID1)).toBeNull();
+});
