@@ -223,6 +223,23 @@ pub fn delete_one(
     storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms)
 }
 
+/// Stores a tombstone from elsewhere (an import), keeping the higher revision.
+pub fn keep_tombstone(
+    store: &dyn KeyValueStore,
+    t: &Tombstone,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    let key = format!("{TOMBSTONE_PREFIX}{}", t.id);
+    if let Loaded::Found(existing) =
+        storage::load::<Tombstone>(store, &key, &TOMBSTONE_CODEC, now_ms)
+    {
+        if existing.revision >= t.revision {
+            return Ok(());
+        }
+    }
+    storage::save(store, &key, &TOMBSTONE_CODEC, t, now_ms)
+}
+
 /// Every tombstone on the device.
 pub fn tombstones(store: &dyn KeyValueStore, now_ms: u64) -> Vec<Tombstone> {
     let mut out: Vec<Tombstone> = store

@@ -3,6 +3,7 @@
 //! Invariant: nothing in this module tree imports `web_sys`, `js_sys`, `wasm_bindgen`, `gloo` or
 //! `leptos` (guarded by `tests/domain_is_pure.rs`). Time and storage come in as arguments.
 
+pub mod backup;
 pub mod concern;
 pub mod concern_store;
 pub mod cpr;

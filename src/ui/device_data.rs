@@ -5,6 +5,7 @@ use super::{use_app, use_page_title};
 use crate::domain::dates::Date;
 use crate::domain::pages::Page;
 use crate::domain::storage::{self, KeyValueStore};
+use crate::domain::{backup, concern_store};
 use crate::platform::{self, local_storage::LocalStorage};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -72,6 +73,7 @@ pub fn DeviceData() -> impl IntoView {
                 <h2 id="data-title">{t_now.data_title}</h2>
                 <p>{t_now.data_used} " " <strong>{format!("{used_kb} kB")}</strong> " " {t_now.data_used_of}</p>
                 <p><A href=Page::Privacy.path() attr:class="btn btn--tertiary">{t_now.privacy_link}</A></p>
+                <Backup />
                 <h3>{t_now.quarantine_title}</h3>
                 <p class="hint">{t_now.quarantine_intro}</p>
                 {list}
@@ -85,6 +87,117 @@ pub fn DeviceData() -> impl IntoView {
                 {move || wrong_word.get().then(|| view! { <p class="field-error" role="alert">{t.get().clear_wrong_word}</p> })}
                 <button type="button" class="btn btn--danger" on:click=clear>{t_now.clear_button}</button>
             </section>
+        }
+    }
+}
+
+/// What the last import attempt came to.
+#[derive(Clone)]
+enum ImportState {
+    Planned(backup::Plan),
+    Problems(Vec<String>),
+    Done,
+}
+
+#[component]
+fn Backup() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let state = RwSignal::new(None::<ImportState>);
+    let export = move |_| {
+        let now = platform::now_ms();
+        let file = backup::export(
+            &app.settings.get_untracked(),
+            &app.library.get_untracked(),
+            &app.concerns.get_untracked(),
+            concern_store::tombstones(&LocalStorage, now),
+            now,
+        );
+        let name = format!("ssp-handleguide-{}.json", Date::from_ms(now).iso());
+        let _ = platform::files::download_text(&name, "application/json", &file);
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        if let Some(file) = platform::files::picked_file(&ev) {
+            leptos::task::spawn_local(async move {
+                let result = match platform::files::read_text(file).await {
+                    Ok(text) => backup::plan(
+                        &text,
+                        &app.settings.get_untracked(),
+                        &app.concerns.get_untracked(),
+                    ),
+                    Err(e) => Err(vec![e]),
+                };
+                state.set(Some(match result {
+                    Ok(plan) => ImportState::Planned(plan),
+                    Err(problems) => ImportState::Problems(problems),
+                }));
+            });
+        }
+    };
+    let apply = move |plan: backup::Plan| {
+        let now = platform::now_ms();
+        let written = app
+            .library
+            .try_update(|lib| backup::apply(&LocalStorage, &plan, lib, now))
+            .unwrap_or(Ok(()));
+        match written {
+            Ok(()) => {
+                if let Some(s) = plan.settings.clone() {
+                    app.settings.set(s);
+                }
+                let (fresh, _) = concern_store::load_all(&LocalStorage, now);
+                app.concerns.set(fresh);
+                state.set(Some(ImportState::Done));
+            }
+            Err(_) => app
+                .notice
+                .set(Some(crate::domain::settings::StorageNotice::WriteFailed)),
+        }
+    };
+    move || {
+        let t_now = t.get();
+        let shown = state.get().map(|s| match s {
+            ImportState::Done => view! { <div class="alert alert--success" role="status"><p>{t_now.import_all_done}</p></div> }.into_any(),
+            ImportState::Problems(problems) => view! {
+                <div class="alert alert--error" role="alert">
+                    <p>{t_now.import_all_failed}</p>
+                    <ul>{problems.into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}</ul>
+                </div>
+            }
+            .into_any(),
+            ImportState::Planned(plan) => {
+                let summary = format!(
+                    "{} {} · {} {} · {} {} · {} {}",
+                    plan.add.len(), t_now.import_plan_add,
+                    plan.replace.len(), t_now.import_plan_replace,
+                    plan.keep, t_now.import_plan_keep,
+                    plan.profiles.len(), t_now.import_plan_profiles,
+                );
+                let restores = plan.settings.is_some();
+                view! {
+                    <div class="alert alert--info" role="status">
+                        <p><strong>{t_now.import_plan_title}</strong></p>
+                        <p>{summary}</p>
+                        {restores.then(|| view! { <p>{t_now.import_plan_settings}</p> })}
+                        <p>{t_now.import_plan_nothing_deleted}</p>
+                        <div class="button-row">
+                            <button type="button" class="btn btn--primary" on:click=move |_| apply(plan.clone())>{t_now.import_apply}</button>
+                            <button type="button" class="btn btn--secondary" on:click=move |_| state.set(None)>{t_now.import_cancel}</button>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+        });
+        view! {
+            <h3>{t_now.backup_title}</h3>
+            <p>{t_now.backup_intro}</p>
+            <p><button type="button" class="btn btn--secondary" on:click=export>{t_now.export_all}</button></p>
+            <div class="field">
+                <label for="import-backup">{t_now.import_all_label}</label>
+                <input id="import-backup" type="file" accept=".json,application/json" on:change=on_file />
+            </div>
+            {shown}
         }
     }
 }

@@ -49,3 +49,51 @@ test("the privacy page says what is stored where", async ({ page }) => {
   await expect(page.getByText("Kun i browserens lager på denne enhed")).toBeVisible();
   await expect(page.getByText("kommunens egen sikre kanal")).toBeVisible();
 });
+
+test("export → clear this device → import → everything is back", async ({ page }) => {
+  const V1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
+  const settings = JSON.stringify({ schema: 1, data: { lang: "da", municipality: "koege", my_role: "Lærer" } });
+  await page.addInitScript(([v1, s]) => {
+    if (!sessionStorage.getItem("seeded")) {
+      localStorage.setItem("ssp.concerns", v1);
+      localStorage.setItem("ssp.settings", s);
+      sessionStorage.setItem("seeded", "1");
+    }
+  }, [V1, settings]);
+  await page.goto("/concerns");
+  await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
+  const before = await page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => k.startsWith("ssp.concern.")).sort().map((k) => localStorage.getItem(k)),
+  );
+
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Eksportér alle data" }).click();
+  const file = await (await download).path();
+
+  await page.getByLabel("Skriv SLET for at bekræfte").fill("SLET");
+  await page.getByRole("button", { name: "Ryd denne enhed" }).click();
+  await expect(mainHeading(page)).toHaveText("Vælg din kommune");
+
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByLabel("Importér en sikkerhedskopi (.json)").setInputFiles(file);
+  await expect(page.getByRole("status")).toContainText("2 nye bekymringer");
+  await expect(page.getByRole("status")).toContainText("Indstillingerne gendannes.");
+  await page.getByRole("button", { name: "Importér", exact: true }).click();
+  await expect(page.getByRole("status")).toContainText("Sikkerhedskopien er importeret.");
+  await expect(page.getByRole("banner")).toContainText("Køge Kommune");
+
+  await page.reload();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  const after = await page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => k.startsWith("ssp.concern.")).sort().map((k) => localStorage.getItem(k)),
+  );
+  expect(after).toEqual(before);
+
+  // A file that is not a backup is refused with the reason; nothing changes.
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByLabel("Importér en sikkerhedskopi (.json)").setInputFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from("[]") });
+  await expect(page.getByRole("alert")).toContainText("not an SSP Handleguide backup");
+});
