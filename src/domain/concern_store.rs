@@ -208,14 +208,17 @@ pub fn delete_one(
         revision: revision + 1,
         deleted_ms: now_ms,
     };
-    storage::save(
-        store,
-        &format!("{TOMBSTONE_PREFIX}{id}"),
-        &TOMBSTONE_CODEC,
-        &tombstone,
-        now_ms,
-    )?;
-    store.remove(&record_key(id))?;
+    let tombstone_key = format!("{TOMBSTONE_PREFIX}{id}");
+    match storage::save(store, &tombstone_key, &TOMBSTONE_CODEC, &tombstone, now_ms) {
+        Ok(()) => store.remove(&record_key(id))?,
+        // A full store: deleting is how the user frees space, so remove the record first and
+        // then write the (much smaller) tombstone.
+        Err(StoreError::QuotaExceeded) => {
+            store.remove(&record_key(id))?;
+            storage::save(store, &tombstone_key, &TOMBSTONE_CODEC, &tombstone, now_ms)?;
+        }
+        Err(e) => return Err(e),
+    }
     let ids: Vec<String> = read_index(store, now_ms)
         .into_iter()
         .filter(|x| x != id)
@@ -361,6 +364,20 @@ mod tests {
             stored.iter().find(|c| c.id == theirs.id).unwrap().follow_up,
             "2027-02-01"
         );
+    }
+
+    #[test]
+    fn a_delete_works_in_a_full_store() {
+        let store = v1_store();
+        let (concerns, _) = load_all(&store, 5);
+        let used = crate::domain::storage::usage_bytes(&store).unwrap() / 2;
+        let full = MemoryStore::with_quota(used);
+        for k in store.keys().unwrap() {
+            full.set(&k, &store.get(&k).unwrap().unwrap()).unwrap();
+        }
+        delete_one(&full, &concerns[1].id, concerns[1].revision, 9).unwrap();
+        assert_eq!(tombstones(&full, 10).len(), 1);
+        assert_eq!(load_all(&full, 10).0.len(), 1);
     }
 
     #[test]

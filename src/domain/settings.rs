@@ -44,6 +44,8 @@ pub enum StorageNotice {
     ProfileSetAside,
     /// The saved concerns could not be read and were set aside.
     ConcernsSetAside,
+    /// The device's storage is full: a change is kept in memory but not saved yet.
+    StorageFull,
 }
 
 impl StorageNotice {
@@ -55,6 +57,7 @@ impl StorageNotice {
             StorageNotice::WriteFailed => t.notice_storage_write_failed,
             StorageNotice::ProfileSetAside => t.notice_profile_set_aside,
             StorageNotice::ConcernsSetAside => t.notice_concerns_set_aside,
+            StorageNotice::StorageFull => t.notice_storage_full,
         }
     }
 }
@@ -221,6 +224,7 @@ mod tests {
             StorageNotice::WriteFailed,
             StorageNotice::ProfileSetAside,
             StorageNotice::ConcernsSetAside,
+            StorageNotice::StorageFull,
         ];
         for lang in Lang::ALL {
             let messages: std::collections::HashSet<_> =

@@ -14,6 +14,25 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+/// Writes again every concern whose earlier write failed; clears the notice when all succeed.
+pub fn retry_unsaved(app: AppState) {
+    let now = platform::now_ms();
+    let pending = app.unsaved.get_untracked();
+    let still: Vec<String> = pending
+        .into_iter()
+        .filter(|id| {
+            let c = app
+                .concerns
+                .with_untracked(|l| l.iter().find(|c| &c.id == id).cloned());
+            c.is_some_and(|c| concern_store::save_one(&LocalStorage, &c, None, now).is_err())
+        })
+        .collect();
+    if still.is_empty() {
+        app.notice.set(None);
+    }
+    app.unsaved.set(still);
+}
+
 /// Stores one concern (the record, then the index) and puts it in memory. `base_revision` is
 /// the revision the change started from; a save over a newer stored revision is refused. A
 /// failed write is shown, and a change to an existing concern is kept in memory.
@@ -25,8 +44,22 @@ pub fn save_concern(
     let result = concern_store::save_one(&LocalStorage, c, base_revision, platform::now_ms());
     let keep = match &result {
         Ok(()) => true,
-        Err(SaveError::Store(_)) => {
-            app.notice.set(Some(StorageNotice::WriteFailed));
+        Err(SaveError::Store(e)) => {
+            app.notice.set(Some(
+                if *e == crate::domain::storage::StoreError::QuotaExceeded {
+                    StorageNotice::StorageFull
+                } else {
+                    StorageNotice::WriteFailed
+                },
+            ));
+            // A change to a saved concern stays in memory and is written again on "Prøv igen".
+            if base_revision.is_some() {
+                app.unsaved.update(|u| {
+                    if !u.contains(&c.id) {
+                        u.push(c.id.clone())
+                    }
+                });
+            }
             base_revision.is_some()
         }
         Err(SaveError::Conflict { .. }) => false,

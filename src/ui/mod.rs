@@ -3,7 +3,7 @@
 
 mod coming_soon;
 mod common;
-mod concerns;
+pub(crate) mod concerns;
 mod device_data;
 mod guide;
 mod not_found;
@@ -42,6 +42,8 @@ pub struct AppState {
     pub texts: Memo<&'static Texts>,
     /// Saved concerns on this device.
     pub concerns: RwSignal<Vec<crate::domain::concern::Concern>>,
+    /// Ids of concerns changed in memory whose write failed (storage full); retried on request.
+    pub unsaved: RwSignal<Vec<String>>,
 }
 
 pub fn use_app() -> AppState {
@@ -114,6 +116,7 @@ pub fn App() -> impl IntoView {
         screen_hidden: RwSignal::new(false),
         texts,
         concerns,
+        unsaved: RwSignal::new(Vec::new()),
     });
 
     // Persist every change after the first render (which shows what was just loaded).

@@ -117,6 +117,11 @@ fn Notice() -> impl IntoView {
             view! {
                 <div class="alert alert--warning" role="alert">
                     <p>{move || notice.message(t.get())}</p>
+                    {(notice == crate::domain::settings::StorageNotice::StorageFull).then(|| view! {
+                        <button type="button" class="btn btn--primary" on:click=move |_| super::concerns::retry_unsaved(app)>
+                            {move || t.get().retry}
+                        </button>
+                    })}
                     <button type="button" class="btn btn--tertiary" on:click=move |_| app.notice.set(None)>
                         {move || t.get().notice_dismiss}
                     </button>

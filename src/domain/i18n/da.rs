@@ -284,5 +284,7 @@ pub(super) const DA: Texts = Texts {
     import_apply: "Importér",
     import_all_done: "Sikkerhedskopien er importeret.",
     import_all_failed: "Sikkerhedskopien blev ikke importeret. Ret disse fejl:",
+    notice_storage_full: "Lageret på enheden er fuldt, så din ændring er ikke gemt endnu. Intet er tabt: ændringen er her, så længe siden er åben. Frigør plads – eksportér data under Indstillinger, og slet lukkede bekymringer – og tryk så Prøv igen.",
+    retry: "Prøv igen",
     footer_local_only: "Data gemmes kun på denne enhed.",
 };

@@ -284,5 +284,7 @@ pub(super) const EN: Texts = Texts {
     import_apply: "Import",
     import_all_done: "The backup was imported.",
     import_all_failed: "The backup was not imported. Fix these problems:",
+    notice_storage_full: "The device's storage is full, so your change is not saved yet. Nothing is lost: the change is here while the page is open. Free some space – export data in Settings and delete closed concerns – then press Try again.",
+    retry: "Try again",
     footer_local_only: "Data is stored only on this device.",
 };

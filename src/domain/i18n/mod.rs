@@ -334,6 +334,8 @@ pub struct Texts {
     pub import_apply: &'static str,
     pub import_all_done: &'static str,
     pub import_all_failed: &'static str,
+    pub notice_storage_full: &'static str,
+    pub retry: &'static str,
     pub footer_local_only: &'static str,
 }
 
