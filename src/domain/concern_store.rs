@@ -68,6 +68,8 @@ pub struct LoadReport {
     pub index_repaired: bool,
     /// Concerns moved from the schema-1 document.
     pub migrated: usize,
+    /// Records (or the index) from a newer version of the app: left untouched, not shown.
+    pub from_future: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +126,7 @@ fn migrate_legacy(store: &dyn KeyValueStore, now_ms: u64, report: &mut LoadRepor
             }
         }
         Loaded::Quarantined { .. } | Loaded::Unreadable { .. } => report.set_aside += 1,
+        Loaded::FromFuture { .. } => report.from_future += 1,
         Loaded::Missing | Loaded::Unavailable(_) => {}
     }
 }
@@ -132,6 +135,13 @@ fn migrate_legacy(store: &dyn KeyValueStore, now_ms: u64, report: &mut LoadRepor
 pub fn load_all(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, LoadReport) {
     let mut report = LoadReport::default();
     migrate_legacy(store, now_ms, &mut report);
+    let index_from_future = matches!(
+        storage::load::<Vec<String>>(store, INDEX_KEY, &INDEX_CODEC, now_ms),
+        Loaded::FromFuture { .. }
+    );
+    if index_from_future {
+        report.from_future += 1;
+    }
     let index = read_index(store, now_ms);
     let mut keys: Vec<String> = store
         .keys()
@@ -157,11 +167,13 @@ pub fn load_all(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, LoadRe
                 report.set_aside += 1;
             }
             Loaded::Quarantined { .. } | Loaded::Unreadable { .. } => report.set_aside += 1,
+            // Left where it is for the newer app; this one does not show it.
+            Loaded::FromFuture { .. } => report.from_future += 1,
             Loaded::Missing | Loaded::Unavailable(_) => {}
         }
     }
     let ids: Vec<String> = concerns.iter().map(|c| c.id.clone()).collect();
-    if ids != index {
+    if ids != index && !index_from_future {
         report.index_repaired = !(index.is_empty() && ids.is_empty());
         let _ = storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms);
     }
@@ -284,7 +296,8 @@ mod tests {
             LoadReport {
                 set_aside: 0,
                 index_repaired: false,
-                migrated: 2
+                migrated: 2,
+                from_future: 0,
             }
         );
         assert_eq!(concerns.len(), 2);
@@ -364,6 +377,27 @@ mod tests {
             stored.iter().find(|c| c.id == theirs.id).unwrap().follow_up,
             "2027-02-01"
         );
+    }
+
+    #[test]
+    fn a_record_from_a_newer_version_is_left_untouched_and_not_shown() {
+        let store = v1_store();
+        let (concerns, _) = load_all(&store, 5);
+        let key = record_key(&concerns[0].id);
+        let newer = r#"{"schema":7,"data":{"id":"fra fremtiden"}}"#;
+        store.set(&key, newer).unwrap();
+        let (shown, report) = load_all(&store, 6);
+        assert_eq!(shown.len(), 1);
+        assert_eq!(report.from_future, 1);
+        assert_eq!(report.set_aside, 0);
+        assert_eq!(store.get(&key).unwrap().as_deref(), Some(newer));
+        let mut c = concerns[0].clone();
+        c.close("x", 7, "Lærer");
+        assert_eq!(
+            save_one(&store, &c, None, 7),
+            Err(SaveError::Store(StoreError::NewerVersion))
+        );
+        assert_eq!(store.get(&key).unwrap().as_deref(), Some(newer));
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub enum StorageNotice {
     ConcernsSetAside,
     /// The device's storage is full: a change is kept in memory but not saved yet.
     StorageFull,
+    /// Some stored data is from a newer version of the app; it is left untouched.
+    NeedsUpdate,
 }
 
 impl StorageNotice {
@@ -58,6 +60,7 @@ impl StorageNotice {
             StorageNotice::ProfileSetAside => t.notice_profile_set_aside,
             StorageNotice::ConcernsSetAside => t.notice_concerns_set_aside,
             StorageNotice::StorageFull => t.notice_storage_full,
+            StorageNotice::NeedsUpdate => t.notice_needs_update,
         }
     }
 }
@@ -82,6 +85,7 @@ pub fn load_settings(store: &dyn KeyValueStore, now_ms: u64) -> Startup {
             Some(StorageNotice::SettingUnreadableStorageFull),
         ),
         Loaded::Unavailable(_) => (Settings::default(), Some(StorageNotice::StorageUnavailable)),
+        Loaded::FromFuture { .. } => (Settings::default(), Some(StorageNotice::NeedsUpdate)),
     };
     Startup { settings, notice }
 }
@@ -159,10 +163,6 @@ mod tests {
                 StorageNotice::SettingQuarantined,
             ),
             (
-                r#"{"schema":2,"data":{"lang":"en"}}"#,
-                StorageNotice::SettingQuarantined,
-            ),
-            (
                 r#"{"schema":1,"data":"en"}"#,
                 StorageNotice::SettingQuarantined,
             ),
@@ -179,6 +179,22 @@ mod tests {
             assert_eq!(q[0].1.raw, raw);
             assert_eq!(q[0].1.key, SETTINGS_KEY);
         }
+    }
+
+    #[test]
+    fn settings_from_a_newer_version_are_left_untouched() {
+        let store = MemoryStore::new();
+        let newer = r#"{"schema":2,"data":{"lang":"en"}}"#;
+        store.set(SETTINGS_KEY, newer).unwrap();
+        let s = load_settings(&store, 1);
+        assert_eq!(s.settings, Settings::default());
+        assert_eq!(s.notice, Some(StorageNotice::NeedsUpdate));
+        assert_eq!(
+            save_settings(&store, &Settings::default(), 2),
+            Err(StoreError::NewerVersion)
+        );
+        assert_eq!(store.get(SETTINGS_KEY).unwrap().as_deref(), Some(newer));
+        assert!(list_quarantine(&store).unwrap().is_empty());
     }
 
     #[test]
@@ -225,6 +241,7 @@ mod tests {
             StorageNotice::ProfileSetAside,
             StorageNotice::ConcernsSetAside,
             StorageNotice::StorageFull,
+            StorageNotice::NeedsUpdate,
         ];
         for lang in Lang::ALL {
             let messages: std::collections::HashSet<_> =

@@ -26,6 +26,8 @@ pub enum StoreError {
     Unavailable(String),
     /// The write did not fit (`QuotaExceededError` in browsers).
     QuotaExceeded,
+    /// The stored value was written by a newer version of the app; it is never overwritten.
+    NewerVersion,
     /// Anything else the backend reported.
     Other(String),
 }
@@ -35,6 +37,7 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::Unavailable(why) => write!(f, "storage unavailable: {why}"),
             StoreError::QuotaExceeded => write!(f, "storage quota exceeded"),
+            StoreError::NewerVersion => write!(f, "stored by a newer version of the app"),
             StoreError::Other(why) => write!(f, "storage error: {why}"),
         }
     }
@@ -311,6 +314,11 @@ pub enum Loaded<T> {
     },
     /// The store itself could not be reached.
     Unavailable(StoreError),
+    /// Written by a newer version of the app: left untouched, and the app should say it needs
+    /// updating.
+    FromFuture {
+        found: u32,
+    },
 }
 
 /// Reads and decodes the document under `key`; an unreadable value is quarantined.
@@ -327,6 +335,7 @@ pub fn load<T: DeserializeOwned>(
     };
     match codec.decode(&raw) {
         Ok(value) => Loaded::Found(value),
+        Err(DecodeError::FutureSchema { found, .. }) => Loaded::FromFuture { found },
         Err(error) => match quarantine(store, key, &raw, &error.to_string(), now_ms) {
             Ok(quarantine_key) => Loaded::Quarantined {
                 quarantine_key,
@@ -348,8 +357,12 @@ pub fn save<T: Serialize + DeserializeOwned>(
     now_ms: u64,
 ) -> Result<(), StoreError> {
     if let Some(existing) = store.get(key)? {
-        if let Err(error) = codec.decode::<T>(&existing) {
-            quarantine(store, key, &existing, &error.to_string(), now_ms)?;
+        match codec.decode::<T>(&existing) {
+            Ok(_) => {}
+            Err(DecodeError::FutureSchema { .. }) => return Err(StoreError::NewerVersion),
+            Err(error) => {
+                quarantine(store, key, &existing, &error.to_string(), now_ms)?;
+            }
         }
     }
     store.set(key, &codec.encode(data))
@@ -549,6 +562,23 @@ mod tests {
             store.get("ssp.note").unwrap().as_deref(),
             Some("{broken but long enough")
         );
+    }
+
+    #[test]
+    fn data_from_a_newer_version_is_left_untouched() {
+        let store = MemoryStore::new();
+        let newer = r#"{"schema":9,"data":{"title":"fra fremtiden"}}"#;
+        store.set("ssp.note", newer).unwrap();
+        assert_eq!(
+            load::<Note>(&store, "ssp.note", &V3, 1),
+            Loaded::FromFuture { found: 9 }
+        );
+        assert_eq!(
+            save(&store, "ssp.note", &V3, &note(), 2),
+            Err(StoreError::NewerVersion)
+        );
+        assert_eq!(store.get("ssp.note").unwrap().as_deref(), Some(newer));
+        assert!(list_quarantine(&store).unwrap().is_empty());
     }
 
     #[test]

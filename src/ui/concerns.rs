@@ -4,6 +4,7 @@
 use super::{use_app, use_page_title, AppState};
 use crate::domain::concern::{self, ActionItem, ChangeKind, Concern, Status};
 use crate::domain::concern_store::{self, SaveError};
+use crate::domain::cpr;
 use crate::domain::dates::Date;
 use crate::domain::guide::Level;
 use crate::domain::pages::Page;
@@ -182,6 +183,8 @@ pub fn ConcernPage() -> impl IntoView {
     let item_error = RwSignal::new(false);
     // The form's values and the revision the edit started from.
     let editing = RwSignal::new(None::<(String, String, u32)>);
+    // A CPR-like number in a free-text field: shown, and nothing is saved.
+    let text_problem = RwSignal::new(None::<String>);
     // A change refused because the concern moved on elsewhere.
     let conflict = RwSignal::new(None::<Concern>);
     let edit_problem = RwSignal::new(None::<&'static str>);
@@ -282,6 +285,11 @@ pub fn ConcernPage() -> impl IntoView {
                 return;
             }
             item_error.set(false);
+            if let Some(cpr) = cpr::find(&format!("{what} {who}")).into_iter().next() {
+                text_problem.set(Some(cpr));
+                return;
+            }
+            text_problem.set(None);
             let role = by_role();
             change(Box::new(move |c| {
                 c.add_item(
@@ -304,6 +312,11 @@ pub fn ConcernPage() -> impl IntoView {
                 return;
             }
             close_error.set(false);
+            if let Some(cpr) = cpr::find(&reason).into_iter().next() {
+                text_problem.set(Some(cpr));
+                return;
+            }
+            text_problem.set(None);
             let role = by_role();
             change(Box::new(move |c| {
                 c.close(&reason, platform::now_ms(), &role)
@@ -340,6 +353,10 @@ pub fn ConcernPage() -> impl IntoView {
             let Some((child, class, base)) = editing.get_untracked() else {
                 return;
             };
+            if let Some(cpr) = cpr::find(&class).into_iter().next() {
+                text_problem.set(Some(cpr));
+                return;
+            }
             let id = id();
             let Some(mut c) = app
                 .concerns
@@ -423,6 +440,9 @@ pub fn ConcernPage() -> impl IntoView {
                             </div>
                         </div>
                     }
+                })}
+                {move || text_problem.get().map(|cpr| view! {
+                    <p class="field-error" role="alert">{t.get().problem_cpr} " " {cpr}</p>
                 })}
                 {edit_form}
                 <p class="badge badge--info">{if c.status == Status::Open { t_now.status_open } else { t_now.status_closed }}

@@ -93,6 +93,8 @@ pub fn App() -> impl IntoView {
     let (concerns, report) = crate::domain::concern_store::load_all(&LocalStorage, now);
     if report.set_aside > 0 {
         notice.set(Some(StorageNotice::ConcernsSetAside));
+    } else if report.from_future > 0 {
+        notice.set(Some(StorageNotice::NeedsUpdate));
     }
     let concerns = RwSignal::new(concerns);
     // Another tab saved or deleted a concern: show what is stored now.
@@ -122,10 +124,14 @@ pub fn App() -> impl IntoView {
     // Persist every change after the first render (which shows what was just loaded).
     Effect::new(move |already_ran: Option<()>| {
         let current = settings.get();
-        if already_ran.is_some()
-            && save_settings(&LocalStorage, &current, platform::now_ms()).is_err()
-        {
-            notice.set(Some(StorageNotice::WriteFailed));
+        if already_ran.is_some() {
+            match save_settings(&LocalStorage, &current, platform::now_ms()) {
+                Ok(()) => {}
+                Err(crate::domain::storage::StoreError::NewerVersion) => {
+                    notice.set(Some(StorageNotice::NeedsUpdate))
+                }
+                Err(_) => notice.set(Some(StorageNotice::WriteFailed)),
+            }
         }
     });
     Effect::new(move |_| platform::document::set_lang(settings.read().lang.tag()));

@@ -106,6 +106,12 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
 
   // Action plan: mark an item done; add one; close with a reason; the history records it.
   await page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." }).check();
+  await page.getByLabel("Hvad", { exact: true }).fill("Ring til far, cpr 150590-4321");
+  await page.getByLabel("Hvem (rolle)").fill("Klasselærer");
+  await page.getByLabel("Senest").fill("2026-12-10");
+  await page.getByRole("button", { name: "Tilføj punkt" }).click();
+  await expect(page.getByRole("alert")).toContainText("150590-4321");
+  await expect(page.locator(".action-plan")).not.toContainText("Ring til far");
   await page.getByLabel("Hvad", { exact: true }).fill("Møde med forældrene");
   await page.getByLabel("Hvem (rolle)").fill("Klasselærer");
   await page.getByLabel("Senest").fill("2026-12-10");

@@ -286,5 +286,6 @@ pub(super) const DA: Texts = Texts {
     import_all_failed: "Sikkerhedskopien blev ikke importeret. Ret disse fejl:",
     notice_storage_full: "Lageret på enheden er fuldt, så din ændring er ikke gemt endnu. Intet er tabt: ændringen er her, så længe siden er åben. Frigør plads – eksportér data under Indstillinger, og slet lukkede bekymringer – og tryk så Prøv igen.",
     retry: "Prøv igen",
+    notice_needs_update: "Noget af det gemte er fra en nyere version af SSP Handleguide. Det er ikke rørt. Opdatér appen for at se det.",
     footer_local_only: "Data gemmes kun på denne enhed.",
 };

@@ -286,5 +286,6 @@ pub(super) const EN: Texts = Texts {
     import_all_failed: "The backup was not imported. Fix these problems:",
     notice_storage_full: "The device's storage is full, so your change is not saved yet. Nothing is lost: the change is here while the page is open. Free some space – export data in Settings and delete closed concerns – then press Try again.",
     retry: "Try again",
+    notice_needs_update: "Some stored data is from a newer version of SSP Handleguide. It was left untouched. Update the app to see it.",
     footer_local_only: "Data is stored only on this device.",
 };

@@ -336,6 +336,7 @@ pub struct Texts {
     pub import_all_failed: &'static str,
     pub notice_storage_full: &'static str,
     pub retry: &'static str,
+    pub notice_needs_update: &'static str,
     pub footer_local_only: &'static str,
 }
 

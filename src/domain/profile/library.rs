@@ -80,6 +80,13 @@ impl Library {
                     }
                 },
                 Loaded::Missing | Loaded::Unavailable(_) => {}
+                Loaded::FromFuture { found } => set_aside.push(SetAside {
+                    key: k,
+                    quarantine_key: None,
+                    reason: format!(
+                        "stored by a newer version of the app (schema {found}); left untouched"
+                    ),
+                }),
                 Loaded::Quarantined {
                     quarantine_key,
                     error,
