@@ -280,6 +280,18 @@ impl Concern {
             && (self.follow_up < t || self.action_plan.iter().any(|a| !a.done && a.by < t))
     }
 
+    /// When the concern was (last) closed, if it is closed.
+    pub fn closed_ms(&self) -> Option<u64> {
+        if self.status != Status::Closed {
+            return None;
+        }
+        self.history
+            .iter()
+            .rev()
+            .find(|h| h.kind == ChangeKind::Closed)
+            .map(|h| h.at_ms)
+    }
+
     /// What was observed, as the teacher wrote it.
     pub fn observation(&self, field: &str) -> Option<&str> {
         match self.answers.get("observation") {

@@ -255,6 +255,90 @@ pub fn keep_tombstone(
     storage::save(store, &key, &TOMBSTONE_CODEC, t, now_ms)
 }
 
+const DAY_MS: u64 = 86_400_000;
+pub const RETENTION_KEY: &str = "ssp.retention";
+const RETENTION_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+
+/// Closed concerns older than `retention_days` after closing.
+pub fn past_retention(concerns: &[Concern], retention_days: u32, now_ms: u64) -> Vec<String> {
+    concerns
+        .iter()
+        .filter(|c| {
+            c.closed_ms()
+                .is_some_and(|at| at + u64::from(retention_days) * DAY_MS <= now_ms)
+        })
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+/// Which ids have been announced for deletion, and when (ms).
+pub fn announced(
+    store: &dyn KeyValueStore,
+    now_ms: u64,
+) -> std::collections::BTreeMap<String, u64> {
+    match storage::load(store, RETENTION_KEY, &RETENTION_CODEC, now_ms) {
+        Loaded::Found(m) => m,
+        _ => Default::default(),
+    }
+}
+
+/// Retention at start-up: deletes (with tombstones) the concerns past retention that were
+/// announced in an earlier session, announces the rest, and drops tombstones older than the
+/// retention period. Returns (deleted ids, ids announced now for deletion next time).
+pub fn apply_retention(
+    store: &dyn KeyValueStore,
+    concerns: &[Concern],
+    retention_days: u32,
+    session_start_ms: u64,
+) -> (Vec<String>, Vec<String>) {
+    let due = past_retention(concerns, retention_days, session_start_ms);
+    let mut notes = announced(store, session_start_ms);
+    let mut deleted = Vec::new();
+    let mut pending = Vec::new();
+    for id in due {
+        match notes.get(&id) {
+            // Told in an earlier session, with the offer to export: now it goes.
+            Some(at) if *at < session_start_ms => {
+                let revision = concerns
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map_or(0, |c| c.revision);
+                if delete_one(store, &id, revision, session_start_ms).is_ok() {
+                    notes.remove(&id);
+                    deleted.push(id);
+                }
+            }
+            Some(_) => pending.push(id),
+            None => {
+                notes.insert(id.clone(), session_start_ms);
+                pending.push(id);
+            }
+        }
+    }
+    notes.retain(|id, _| concerns.iter().any(|c| &c.id == id) && !deleted.contains(id));
+    // Nothing to remember: nothing stored.
+    if notes.is_empty() {
+        let _ = store.remove(RETENTION_KEY);
+    } else {
+        let _ = storage::save(
+            store,
+            RETENTION_KEY,
+            &RETENTION_CODEC,
+            &notes,
+            session_start_ms,
+        );
+    }
+    for t in tombstones(store, session_start_ms) {
+        if t.deleted_ms + u64::from(retention_days) * DAY_MS <= session_start_ms {
+            let _ = store.remove(&format!("{TOMBSTONE_PREFIX}{}", t.id));
+        }
+    }
+    (deleted, pending)
+}
+
 /// Every tombstone on the device.
 pub fn tombstones(store: &dyn KeyValueStore, now_ms: u64) -> Vec<Tombstone> {
     let mut out: Vec<Tombstone> = store
@@ -398,6 +482,38 @@ mod tests {
             Err(SaveError::Store(StoreError::NewerVersion))
         );
         assert_eq!(store.get(&key).unwrap().as_deref(), Some(newer));
+    }
+
+    #[test]
+    fn closed_concerns_are_announced_first_and_deleted_in_a_later_session() {
+        let store = v1_store();
+        let (mut concerns, _) = load_all(&store, 5);
+        concerns[0].close("Afsluttet", 1_000, "Lærer");
+        save_one(&store, &concerns[0], None, 1_000).unwrap();
+        let day = 86_400_000;
+        // 89 days after closing: nothing happens.
+        assert_eq!(
+            apply_retention(&store, &concerns, 90, 1_000 + 89 * day),
+            (vec![], vec![])
+        );
+        // 90 days: announced, not deleted.
+        let first = 1_000 + 90 * day;
+        assert_eq!(
+            apply_retention(&store, &concerns, 90, first),
+            (vec![], vec![concerns[0].id.clone()])
+        );
+        assert_eq!(load_all(&store, first).0.len(), 2);
+        // The same session again: still only announced.
+        assert_eq!(apply_retention(&store, &concerns, 90, first).0.len(), 0);
+        // A later session: deleted, with a tombstone; the open concern stays.
+        let (deleted, pending) = apply_retention(&store, &concerns, 90, first + 1);
+        assert_eq!((deleted, pending), (vec![concerns[0].id.clone()], vec![]));
+        let (left, _) = load_all(&store, first + 2);
+        assert_eq!(left.len(), 1);
+        assert_eq!(tombstones(&store, first + 2).len(), 1);
+        // The tombstone itself goes once the retention period has passed again.
+        apply_retention(&store, &left, 90, first + 1 + 90 * day);
+        assert!(tombstones(&store, first + 2 + 90 * day).is_empty());
     }
 
     #[test]

@@ -26,6 +26,17 @@ pub struct Settings {
     /// saved concerns. A role, never a name.
     #[serde(default)]
     pub my_role: Option<String>,
+    /// Days after closing before a closed concern is deleted; `None` = the default, 90.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+}
+
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
+impl Settings {
+    pub fn retention_days(&self) -> u32 {
+        self.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS)
+    }
 }
 
 /// Something about storage the user should be told.
@@ -136,11 +147,12 @@ mod tests {
             lang: Lang::En,
             municipality: Some("viborg".into()),
             my_role: None,
+            retention_days: None,
         };
         save_settings(&store, &chosen, 0).unwrap();
         assert_eq!(
             store.get(SETTINGS_KEY).unwrap().unwrap(),
-            r#"{"schema":1,"data":{"lang":"en","municipality":"viborg","my_role":null}}"#
+            r#"{"schema":1,"data":{"lang":"en","municipality":"viborg","my_role":null,"retention_days":null}}"#
         );
         let s = load_settings(&store, 0);
         assert_eq!(s.settings, chosen);
@@ -222,6 +234,7 @@ mod tests {
             lang: Lang::En,
             municipality: None,
             my_role: None,
+            retention_days: None,
         };
         assert!(save_settings(&store, &chosen, 1).is_err());
         assert_eq!(
@@ -271,6 +284,7 @@ mod tests {
                 lang,
                 municipality,
                 my_role: None,
+                retention_days: None,
             })
     }
 

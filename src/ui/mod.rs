@@ -44,6 +44,8 @@ pub struct AppState {
     pub concerns: RwSignal<Vec<crate::domain::concern::Concern>>,
     /// Ids of concerns changed in memory whose write failed (storage full); retried on request.
     pub unsaved: RwSignal<Vec<String>>,
+    /// Retention at start: (deleted now, announced for deletion next time).
+    pub retention: RwSignal<(usize, usize)>,
 }
 
 pub fn use_app() -> AppState {
@@ -83,14 +85,22 @@ pub fn App() -> impl IntoView {
     let now = platform::now_ms();
     let startup = load_settings(&LocalStorage, now);
     let (library, set_aside) = Library::load(&LocalStorage, now);
-    let settings = RwSignal::new(startup.settings);
+    let settings = RwSignal::new(startup.settings.clone());
     let notice = RwSignal::new(
         startup
             .notice
             .or_else(|| (!set_aside.is_empty()).then_some(StorageNotice::ProfileSetAside)),
     );
     let library = RwSignal::new(library);
-    let (concerns, report) = crate::domain::concern_store::load_all(&LocalStorage, now);
+    let (mut concerns, report) = crate::domain::concern_store::load_all(&LocalStorage, now);
+    let (deleted, pending) = crate::domain::concern_store::apply_retention(
+        &LocalStorage,
+        &concerns,
+        startup.settings.retention_days(),
+        now,
+    );
+    concerns.retain(|c| !deleted.contains(&c.id));
+    let retention = RwSignal::new((deleted.len(), pending.len()));
     if report.set_aside > 0 {
         notice.set(Some(StorageNotice::ConcernsSetAside));
     } else if report.from_future > 0 {
@@ -119,6 +129,7 @@ pub fn App() -> impl IntoView {
         texts,
         concerns,
         unsaved: RwSignal::new(Vec::new()),
+        retention,
     });
 
     // Persist every change after the first render (which shows what was just loaded).

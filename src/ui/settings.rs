@@ -68,6 +68,21 @@ pub fn SettingsPage() -> impl IntoView {
                     {move || t.get().settings_profiles_link}
                 </A>
             </p>
+            <fieldset class="fieldset">
+                <legend>{move || t.get().retention_label}</legend>
+                <p class="hint">{move || t.get().retention_hint}</p>
+                {[30u32, 90, 180, 365]
+                    .into_iter()
+                    .map(|d| view! {
+                        <label class="radio">
+                            <input type="radio" name="retention" value=d.to_string()
+                                prop:checked=move || settings.read().retention_days() == d
+                                on:change=move |_| settings.update(|s| s.retention_days = Some(d)) />
+                            <span>{d} " " {move || t.get().days}</span>
+                        </label>
+                    })
+                    .collect_view()}
+            </fieldset>
             <super::device_data::DeviceData />
             <p class="hint">{move || t.get().settings_more_later}</p>
         </section>

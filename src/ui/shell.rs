@@ -18,6 +18,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <Nav />
             <main id="main" class="main" tabindex="-1">
                 <Notice />
+                <RetentionNotice />
                 {children()}
             </main>
             <Footer />
@@ -125,6 +126,30 @@ fn Notice() -> impl IntoView {
                     <button type="button" class="btn btn--tertiary" on:click=move |_| app.notice.set(None)>
                         {move || t.get().notice_dismiss}
                     </button>
+                </div>
+            }
+        })
+    }
+}
+
+/// Closed concerns deleted after the retention period, or announced for deletion.
+#[component]
+fn RetentionNotice() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    move || {
+        let (deleted, pending) = app.retention.get();
+        let t = t.get();
+        let days = app.settings.read().retention_days();
+        (deleted + pending > 0).then(|| {
+            view! {
+                <div class="alert alert--info" role="status">
+                    {(pending > 0).then(|| view! { <p>{format!("{pending} ")}{t.retention_pending}" (" {days} " " {t.days} ")"</p> })}
+                    {(deleted > 0).then(|| view! { <p>{format!("{deleted} ")}{t.retention_deleted}</p> })}
+                    <div class="button-row">
+                        {(pending > 0).then(|| view! { <A href=Page::Settings.path() attr:class="btn btn--secondary">{t.to_settings}</A> })}
+                        <button type="button" class="btn btn--tertiary" on:click=move |_| app.retention.set((0, 0))>{t.notice_dismiss}</button>
+                    </div>
                 </div>
             }
         })

@@ -155,5 +155,5 @@ test("a broken stored setting is set aside, reported, and the app starts with de
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
   await expect(page.getByRole("alert")).toHaveCount(0);
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("ssp.settings")));
-  expect(stored).toEqual({ schema: 1, data: { lang: "da", municipality: "viborg", my_role: null } });
+  expect(stored).toEqual({ schema: 1, data: { lang: "da", municipality: "viborg", my_role: null, retention_days: null } });
 });

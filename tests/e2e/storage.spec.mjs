@@ -67,3 +67,21 @@ test("a delete leaves a tombstone for a later sync", async ({ page }) => {
   expect(tomb.data.revision).toBe(3);
   expect(await page.evaluate((id) => localStorage.getItem("ssp.concern." + id), ID1)).toBeNull();
 });
+
+test("a closed concern past retention is announced first, then deleted on a later start", async ({ page }) => {
+  const v1 = JSON.parse(V1);
+  const closedAt = Date.now() - 100 * 86_400_000;
+  v1.data[0].status = "closed";
+  v1.data[0].close_reason = "Afsluttet";
+  v1.data[0].history.push({ at_ms: closedAt, by_role: "Lærer", kind: "closed", detail: "Afsluttet" });
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": JSON.stringify(v1) });
+  await page.goto("/concerns");
+  await expect(page.getByRole("status")).toContainText("1 lukkede bekymringer er ældre end opbevaringstiden");
+  await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole("status")).toContainText("1 lukkede bekymringer er slettet");
+  await expect(page.getByRole("link", { name: /AB/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  expect(await page.evaluate((id) => localStorage.getItem("ssp.tombstone." + id), ID1)).not.toBeNull();
+});

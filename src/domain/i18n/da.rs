@@ -287,5 +287,11 @@ pub(super) const DA: Texts = Texts {
     notice_storage_full: "Lageret på enheden er fuldt, så din ændring er ikke gemt endnu. Intet er tabt: ændringen er her, så længe siden er åben. Frigør plads – eksportér data under Indstillinger, og slet lukkede bekymringer – og tryk så Prøv igen.",
     retry: "Prøv igen",
     notice_needs_update: "Noget af det gemte er fra en nyere version af SSP Handleguide. Det er ikke rørt. Opdatér appen for at se det.",
+    retention_pending: "lukkede bekymringer er ældre end opbevaringstiden og slettes, næste gang appen åbnes. Eksportér dem under Indstillinger, hvis de skal gemmes.",
+    retention_deleted: "lukkede bekymringer er slettet efter opbevaringstiden, som varslet.",
+    retention_label: "Opbevaring af lukkede bekymringer",
+    retention_hint: "Lukkede bekymringer slettes så mange dage efter, at de er lukket. Du får besked, før det sker.",
+    days: "dage",
+    to_settings: "Til Indstillinger",
     footer_local_only: "Data gemmes kun på denne enhed.",
 };

@@ -337,6 +337,12 @@ pub struct Texts {
     pub notice_storage_full: &'static str,
     pub retry: &'static str,
     pub notice_needs_update: &'static str,
+    pub retention_pending: &'static str,
+    pub retention_deleted: &'static str,
+    pub retention_label: &'static str,
+    pub retention_hint: &'static str,
+    pub days: &'static str,
+    pub to_settings: &'static str,
     pub footer_local_only: &'static str,
 }
 
