@@ -52,7 +52,7 @@ pub(super) const DA: Texts = Texts {
     settings_municipality: "Kommune",
     settings_municipality_hint: "Vejledningen og kontaktpersonerne følger den valgte kommune.",
     settings_saved: "Gemt",
-    settings_more_later: "Flere indstillinger (PIN-lås med kryptering, automatisk sletning af lukkede sager, synkronisering) kommer i senere versioner.",
+    settings_more_later: "PIN-lås med kryptering og synkronisering kommer i senere versioner.",
 
     notice_setting_quarantined: "En gemt indstilling kunne ikke læses. Den er lagt til side, ikke slettet, og standardindstillingerne bruges.",
     notice_storage_unavailable: "Browseren tillader ikke, at appen gemmer data. Dine valg gælder kun, indtil siden lukkes.",
@@ -264,7 +264,7 @@ pub(super) const DA: Texts = Texts {
     privacy_guide_title: "\"Hvad skal jeg gøre?\"",
     privacy_guide: "Gemmer intet – heller ikke en kladde.",
     privacy_how_long_title: "Hvor længe?",
-    privacy_how_long: "Til du sletter det. Automatisk sletning af lukkede bekymringer og PIN-kode med kryptering er endnu ikke bygget; indtil da: slet lukkede bekymringer, når de ikke længere skal bruges, og brug \"Ryd denne enhed\" på delte tablets.",
+    privacy_how_long: "Lukkede bekymringer slettes automatisk et valgt antal dage efter, at de er lukket (90 dage, hvis intet andet er valgt under Indstillinger). Du får besked, før det sker, og kan eksportere dem først. Åbne bekymringer bliver, til du lukker eller sletter dem. PIN-kode med kryptering er endnu ikke bygget; brug indtil da \"Ryd denne enhed\" på delte tablets, når I er færdige.",
     privacy_notify_title: "Underretning",
     privacy_notify: "Appen er ikke en underretning. Den formelle underretning sender du skriftligt gennem kommunens egen sikre kanal.",
     conflict_message: "Bekymringen er ændret i en anden fane eller et andet vindue, mens du rettede. Intet er overskrevet.",

@@ -52,7 +52,7 @@ pub(super) const EN: Texts = Texts {
     settings_municipality: "Municipality",
     settings_municipality_hint: "The guidance and contacts follow the chosen municipality.",
     settings_saved: "Saved",
-    settings_more_later: "More settings (PIN lock with encryption, automatic deletion of closed cases, sync) come in later versions.",
+    settings_more_later: "PIN lock with encryption and sync come in later versions.",
 
     notice_setting_quarantined: "A saved setting could not be read. It was set aside, not deleted, and the default settings are used.",
     notice_storage_unavailable: "The browser does not let the app store data. Your choices last only until the page is closed.",
@@ -264,7 +264,7 @@ pub(super) const EN: Texts = Texts {
     privacy_guide_title: "\"What should I do?\"",
     privacy_guide: "Stores nothing – not even a draft.",
     privacy_how_long_title: "For how long?",
-    privacy_how_long: "Until you delete it. Automatic deletion of closed concerns and a PIN with encryption are not built yet; until then: delete closed concerns when they are no longer needed, and use \"Clear this device\" on shared tablets.",
+    privacy_how_long: "Closed concerns are deleted automatically a chosen number of days after closing (90 days unless chosen otherwise in Settings). You are told before it happens and can export them first. Open concerns stay until you close or delete them. A PIN with encryption is not built yet; until then, use \"Clear this device\" on shared tablets when you are done.",
     privacy_notify_title: "Notification",
     privacy_notify: "The app is not a notification. You send the formal notification in writing through the municipality's own secure channel.",
     conflict_message: "The concern was changed in another tab or window while you were editing. Nothing was overwritten.",
