@@ -1,7 +1,7 @@
 //! Domain: the app's rules and data as plain Rust.
 //!
-//! Invariant: nothing in this module tree imports `web_sys`, `js_sys`, `wasm_bindgen`, `gloo` or
-//! `leptos` (guarded by `tests/domain_is_pure.rs`). Time and storage come in as arguments.
+//! Invariant: nothing in this module tree imports a browser or UI crate (the list, and the test
+//! that guards it, are in `tests/domain_is_pure.rs`). Time and storage come in as arguments.
 
 pub mod backup;
 pub mod concern;

@@ -43,6 +43,15 @@ pub fn find(id: &str) -> Option<&'static Topic> {
     all().iter().find(|t| t.id == id)
 }
 
+/// The labels of topic ids in `lang`, joined with ", " (unknown ids are left out).
+pub fn labels(ids: &[String], lang: Lang) -> String {
+    ids.iter()
+        .filter_map(|id| find(id))
+        .map(|t| t.label(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +77,11 @@ mod tests {
         assert!(all().iter().all(|t| !t.en.is_empty() && t.en != t.da));
         assert_eq!(find("mobning").unwrap().label(Lang::En), "Bullying");
         assert!(find("bullying").is_none());
+        let ids = [
+            "mobning".to_string(),
+            "nope".to_string(),
+            "vold".to_string(),
+        ];
+        assert_eq!(labels(&ids, Lang::Da), "Mobning, Vold");
     }
 }

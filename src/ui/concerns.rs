@@ -119,13 +119,7 @@ pub fn ConcernsPage() -> impl IntoView {
                 .into_iter()
                 .cloned()
                 .map(|c| {
-                    let topics = c
-                        .topics
-                        .iter()
-                        .filter_map(|id| topics::find(id))
-                        .map(|tp| tp.label(lang).to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let topics = topics::labels(&c.topics, lang);
                     let overdue = c.overdue(today);
                     let closed = c.status == Status::Closed;
                     view! {
@@ -221,13 +215,7 @@ pub fn ConcernPage() -> impl IntoView {
             .into_any();
         };
         let today = Date::from_ms(platform::now_ms());
-        let topics = c
-            .topics
-            .iter()
-            .filter_map(|id| topics::find(id))
-            .map(|tp| tp.label(lang).to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let topics = topics::labels(&c.topics, lang);
         let items = c
             .action_plan
             .iter()

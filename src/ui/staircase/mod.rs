@@ -352,13 +352,7 @@ fn Detail(profile: Profile, state: StaircaseState) -> impl IntoView {
             .map(|l| format!("{} {} · {}", t_now.level_label, l.number, l.title))
             .collect::<Vec<_>>()
             .join("; ");
-        let topics_text = i
-            .topics
-            .iter()
-            .filter_map(|id| topics::find(id))
-            .map(|topic| topic.label(lang).to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let topics_text = topics::labels(&i.topics, lang);
         let back = format!("pill-{}", i.id);
         let close = move |_| {
             state.selected.set(None);
