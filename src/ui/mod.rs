@@ -46,6 +46,9 @@ pub struct AppState {
     pub unsaved: RwSignal<Vec<String>>,
     /// Retention at start: (deleted now, announced for deletion next time).
     pub retention: RwSignal<(usize, usize)>,
+    /// "Hvad skal jeg gøre?" answers: kept in memory while the app is open (so a look at the
+    /// staircase mid-flow loses nothing), never stored.
+    pub guide_answers: RwSignal<crate::domain::guide::engine::Answers>,
 }
 
 pub fn use_app() -> AppState {
@@ -130,6 +133,7 @@ pub fn App() -> impl IntoView {
         concerns,
         unsaved: RwSignal::new(Vec::new()),
         retention,
+        guide_answers: RwSignal::new(Default::default()),
     });
 
     // Persist every change after the first render (which shows what was just loaded).

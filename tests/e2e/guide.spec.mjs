@@ -189,6 +189,10 @@ test("(d) Hvad skal jeg gøre? gives the advice and stores nothing", async ({ pa
   await walkBullying(page, t);
   console.log(`taps to the outcome (guide mode): ${t.count}`);
   await expect(page.locator(".plan")).toContainText("SSP-konsulenterne");
+  // A look at the staircase and back keeps the answers (in memory only).
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Indsatstrappen" }).click();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Vejledning" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Det skal du gøre nu" })).toBeVisible();
   const after = await page.evaluate(() => ({ keys: Object.keys(localStorage).sort(), session: Object.keys(sessionStorage) }));
   expect(after.keys).toEqual(before);
   expect(after.session).toEqual([]);

@@ -192,10 +192,10 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
     use_page_title(page);
     let session = Session {
         mode,
-        answers: RwSignal::new(match mode {
-            Mode::Concern => load_draft(),
-            Mode::Guide => Answers::new(),
-        }),
+        answers: match mode {
+            Mode::Concern => RwSignal::new(load_draft()),
+            Mode::Guide => app.guide_answers,
+        },
         shown: RwSignal::new(None),
         cleared: RwSignal::new(Vec::new()),
         error: RwSignal::new(None),
