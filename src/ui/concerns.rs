@@ -75,14 +75,6 @@ pub fn save_concern(
     result
 }
 
-fn level_name(level: Level) -> &'static str {
-    match level {
-        Level::Green => "green",
-        Level::Yellow => "yellow",
-        Level::Red => "red",
-    }
-}
-
 fn level_label(level: Level, lang: crate::domain::i18n::Lang) -> String {
     crate::domain::guide::load()
         .ok()
@@ -129,7 +121,7 @@ pub fn ConcernsPage() -> impl IntoView {
                                 if overdue { " concern-row--overdue" } else { "" },
                                 if closed { " concern-row--closed" } else { "" },
                             )>
-                                <span class=format!("dot dot--{}", level_name(c.level))>{level_label(c.level, lang)}</span>
+                                <span class=format!("dot dot--{}", crate::ui::guide::level_css(c.level))>{level_label(c.level, lang)}</span>
                                 <span class="concern-row__child">{c.child.clone()}</span>
                                 <span class="concern-row__meta">
                                     {c.school_class.clone().map(|s| format!("{s} · "))}
@@ -401,7 +393,10 @@ pub fn ConcernPage() -> impl IntoView {
                 .into_any(),
             }
         };
-        let level_class = format!("level-box level-box--{}", level_name(c.level));
+        let level_class = format!(
+            "level-box level-box--{}",
+            crate::ui::guide::level_css(c.level)
+        );
         view! {
             <section class="page page--narrow">
                 <p><A href=Page::Concerns.path() attr:class="btn btn--tertiary">"← " {t_now.back_to_list}</A></p>

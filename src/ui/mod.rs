@@ -5,7 +5,7 @@ mod coming_soon;
 mod common;
 pub(crate) mod concerns;
 mod device_data;
-mod guide;
+pub(crate) mod guide;
 mod not_found;
 mod organisation;
 mod profile_page;

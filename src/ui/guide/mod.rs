@@ -169,6 +169,15 @@ pub fn RestartButton(session: Session) -> impl IntoView {
     }
 }
 
+/// The CSS modifier for a concern level ("green", "yellow", "red"): `level-box--…`, `dot--…`.
+pub fn level_css(level: guide::Level) -> &'static str {
+    match level {
+        guide::Level::Green => "green",
+        guide::Level::Yellow => "yellow",
+        guide::Level::Red => "red",
+    }
+}
+
 pub fn error_text(e: &AnswerError, t: &'static Texts) -> &'static str {
     match e {
         AnswerError::MissingField(_) => t.error_missing_observation,

@@ -6,7 +6,7 @@ use super::{guide, Mode, Session};
 use crate::domain::concern::{Concern, ConcernProblem, PlanLine};
 use crate::domain::dates::Date;
 use crate::domain::guide::outcome::Outcome;
-use crate::domain::guide::{Level, Timing};
+use crate::domain::guide::Timing;
 use crate::platform;
 use crate::ui::use_app;
 use leptos::prelude::*;
@@ -30,11 +30,7 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
             .get(&o.column.to_string())
             .map(|c| c.get(lang).to_string())
             .unwrap_or_default();
-        let level_class = match o.level {
-            Level::Green => "level-box level-box--green",
-            Level::Yellow => "level-box level-box--yellow",
-            Level::Red => "level-box level-box--red",
-        };
+        let level_class = format!("level-box level-box--{}", super::level_css(o.level));
 
         let steps = o
             .steps

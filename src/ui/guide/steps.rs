@@ -76,7 +76,7 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
             let texts = &guide().level_texts[&level];
             let column_name = guide().columns.get(&column.to_string()).map(|c| c.get(lang).to_string()).unwrap_or_default();
             view! {
-                <div class=format!("level-box level-box--{level:?}").to_lowercase()>
+                <div class=format!("level-box level-box--{}", super::level_css(level))>
                     <p class="level-box__label">{t_now.level_so_far}</p>
                     <p class="level-box__name">{texts.name.get(lang).to_string()} " – " {column_name}</p>
                     <p>{texts.meaning.get(lang).to_string()}</p>
