@@ -75,6 +75,19 @@ pub fn save_concern(
     result
 }
 
+/// What to tell the user about a concern that cannot be saved as it is.
+pub fn problem_text(
+    p: &concern::ConcernProblem,
+    t: &'static crate::domain::i18n::Texts,
+) -> &'static str {
+    match p {
+        concern::ConcernProblem::ChildMissing => t.problem_child_missing,
+        concern::ConcernProblem::ChildTooLong => t.problem_child_too_long,
+        concern::ConcernProblem::ChildLooksLikeName => t.problem_child_name,
+        concern::ConcernProblem::CprInText(_) => t.problem_cpr,
+    }
+}
+
 fn level_label(level: Level, lang: crate::domain::i18n::Lang) -> String {
     crate::domain::guide::load()
         .ok()
@@ -176,19 +189,24 @@ pub fn ConcernPage() -> impl IntoView {
     let edit_problem = RwSignal::new(None::<&'static str>);
     let by_role = move || super::my_role(app);
     // Applies `f` to this concern (as it is now) and stores it.
-    let change = move |f: Box<dyn FnOnce(&mut Concern)>| {
+    // This concern as it is now (other tabs may have changed it).
+    let current = move || {
         let id = id();
-        let Some(mut c) = app
-            .concerns
+        app.concerns
             .with_untracked(|list| list.iter().find(|c| c.id == id).cloned())
-        else {
-            return;
-        };
-        let base = c.revision;
-        f(&mut c);
+    };
+    // Stores a change begun from revision `base`; if the concern moved on meanwhile, nothing is
+    // overwritten and the user chooses.
+    let store = move |c: Concern, base: u32| {
         if let Err(SaveError::Conflict { .. }) = save_concern(app, &c, Some(base)) {
             conflict.set(Some(c));
         }
+    };
+    let change = move |f: Box<dyn FnOnce(&mut Concern)>| {
+        let Some(mut c) = current() else { return };
+        let base = c.revision;
+        f(&mut c);
+        store(c, base);
     };
     move || {
         let t_now = t.get();
@@ -337,28 +355,14 @@ pub fn ConcernPage() -> impl IntoView {
                 text_problem.set(Some(cpr));
                 return;
             }
-            let id = id();
-            let Some(mut c) = app
-                .concerns
-                .with_untracked(|list| list.iter().find(|c| c.id == id).cloned())
-            else {
-                return;
-            };
-            let t_now = t.get_untracked();
+            let Some(mut c) = current() else { return };
             if let Err(p) = c.set_child(&child, &class, platform::now_ms(), &by_role()) {
-                edit_problem.set(Some(match p {
-                    concern::ConcernProblem::ChildMissing => t_now.problem_child_missing,
-                    concern::ConcernProblem::ChildTooLong => t_now.problem_child_too_long,
-                    concern::ConcernProblem::ChildLooksLikeName => t_now.problem_child_name,
-                    concern::ConcernProblem::CprInText(_) => t_now.problem_cpr,
-                }));
+                edit_problem.set(Some(problem_text(&p, t.get_untracked())));
                 return;
             }
             // Saved against the revision the form was opened on: a change made elsewhere in
             // the meantime is not overwritten.
-            if let Err(SaveError::Conflict { .. }) = save_concern(app, &c, Some(base)) {
-                conflict.set(Some(c));
-            }
+            store(c, base);
             editing.set(None);
         };
         let is_editing = Memo::new(move |_| editing.with(Option::is_some));

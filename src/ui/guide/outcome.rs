@@ -231,11 +231,10 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
             &role_now,
         );
         match made {
-            Err(p) => problem.set(Some(match p {
-                ConcernProblem::ChildMissing => t_now.problem_child_missing.to_string(),
-                ConcernProblem::ChildTooLong => t_now.problem_child_too_long.to_string(),
-                ConcernProblem::ChildLooksLikeName => t_now.problem_child_name.to_string(),
+            Err(p) => problem.set(Some(match &p {
+                // The number found is shown, so it can be found and removed.
                 ConcernProblem::CprInText(cpr) => format!("{} {cpr}", t_now.problem_cpr),
+                other => crate::ui::concerns::problem_text(other, t_now).to_string(),
             })),
             Ok(c) => {
                 let id = c.id.clone();
