@@ -135,14 +135,16 @@ fn migrate_legacy(store: &dyn KeyValueStore, now_ms: u64, report: &mut LoadRepor
 pub fn load_all(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, LoadReport) {
     let mut report = LoadReport::default();
     migrate_legacy(store, now_ms, &mut report);
-    let index_from_future = matches!(
-        storage::load::<Vec<String>>(store, INDEX_KEY, &INDEX_CODEC, now_ms),
-        Loaded::FromFuture { .. }
-    );
+    // One read of the index: its ids, or — if a newer app wrote it — nothing, left untouched.
+    let (index, index_from_future) =
+        match storage::load::<Vec<String>>(store, INDEX_KEY, &INDEX_CODEC, now_ms) {
+            Loaded::Found(ids) => (ids, false),
+            Loaded::FromFuture { .. } => (Vec::new(), true),
+            _ => (Vec::new(), false),
+        };
     if index_from_future {
         report.from_future += 1;
     }
-    let index = read_index(store, now_ms);
     let mut keys: Vec<String> = store
         .keys()
         .unwrap_or_default()
