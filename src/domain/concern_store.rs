@@ -151,13 +151,14 @@ pub fn load_all(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, LoadRe
         .into_iter()
         .filter(|k| k.starts_with(RECORD_PREFIX))
         .collect();
-    // Index order first (the order the user saved them), then any the index lost.
-    keys.sort_by_key(|k| {
-        index
-            .iter()
-            .position(|id| record_key(id) == *k)
-            .unwrap_or(usize::MAX)
-    });
+    // Index order first (the order the user saved them), then any the index lost. A map, not a
+    // search per comparison: with 5,000 concerns the search took 18 s in the browser.
+    let order: std::collections::HashMap<String, usize> = index
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (record_key(id), i))
+        .collect();
+    keys.sort_by_key(|k| order.get(k).copied().unwrap_or(usize::MAX));
     let mut concerns: Vec<Concern> = Vec::new();
     for key in keys {
         match storage::load::<Concern>(store, &key, &RECORD_CODEC, now_ms) {

@@ -29,13 +29,26 @@ pub struct Settings {
     /// Days after closing before a closed concern is deleted; `None` = the default, 90.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// Minutes without use (or with the tab hidden) before a PIN-locked app locks itself;
+    /// `None` = the default, 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_lock_minutes: Option<u32>,
 }
 
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 5;
+/// The choices offered in Settings.
+pub const AUTO_LOCK_CHOICES: [u32; 6] = [1, 2, 5, 10, 15, 30];
 
 impl Settings {
     pub fn retention_days(&self) -> u32 {
         self.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS)
+    }
+
+    pub fn auto_lock_minutes(&self) -> u32 {
+        self.auto_lock_minutes
+            .unwrap_or(DEFAULT_AUTO_LOCK_MINUTES)
+            .clamp(1, 60)
     }
 }
 
@@ -147,7 +160,7 @@ mod tests {
             lang: Lang::En,
             municipality: Some("viborg".into()),
             my_role: None,
-            retention_days: None,
+            ..Settings::default()
         };
         save_settings(&store, &chosen, 0).unwrap();
         assert_eq!(
@@ -234,7 +247,7 @@ mod tests {
             lang: Lang::En,
             municipality: None,
             my_role: None,
-            retention_days: None,
+            ..Settings::default()
         };
         assert!(save_settings(&store, &chosen, 1).is_err());
         assert_eq!(
@@ -279,13 +292,18 @@ mod tests {
         (
             prop_oneof![Just(Lang::Da), Just(Lang::En)],
             proptest::option::of("[a-zæøå-]{0,12}"),
+            proptest::option::of(1u32..400),
+            proptest::option::of(1u32..60),
         )
-            .prop_map(|(lang, municipality)| Settings {
-                lang,
-                municipality,
-                my_role: None,
-                retention_days: None,
-            })
+            .prop_map(
+                |(lang, municipality, retention_days, auto_lock_minutes)| Settings {
+                    lang,
+                    municipality,
+                    my_role: None,
+                    retention_days,
+                    auto_lock_minutes,
+                },
+            )
     }
 
     proptest! {

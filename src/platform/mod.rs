@@ -1,11 +1,13 @@
 //! Platform: the one place that touches browser APIs (web-sys, js-sys).
 //!
-//! Everything here is a thin adapter that hands plain values to `domain`. Later: WebCrypto,
-//! fetch for sync, the service worker.
+//! Everything here is a thin adapter that hands plain values to `domain`. WebCrypto for the PIN
+//! lock is in `crypto` and `vault`.
 
+pub mod crypto;
 pub mod document;
 pub mod files;
 pub mod local_storage;
+pub mod vault;
 pub mod viewport;
 
 /// Milliseconds since the Unix epoch, from the browser's clock.

@@ -10,7 +10,7 @@ use crate::domain::guide::Level;
 use crate::domain::pages::Page;
 use crate::domain::settings::StorageNotice;
 use crate::domain::topics;
-use crate::platform::{self, local_storage::LocalStorage};
+use crate::platform::{self, vault};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -18,32 +18,63 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 /// Writes again every concern whose earlier write failed; clears the notice when all succeed.
 pub fn retry_unsaved(app: AppState) {
     let now = platform::now_ms();
-    let pending = app.unsaved.get_untracked();
-    let still: Vec<String> = pending
-        .into_iter()
-        .filter(|id| {
-            let c = app
-                .concerns
-                .with_untracked(|l| l.iter().find(|c| &c.id == id).cloned());
-            c.is_some_and(|c| concern_store::save_one(&LocalStorage, &c, None, now).is_err())
-        })
-        .collect();
-    if still.is_empty() {
-        app.notice.set(None);
-    }
-    app.unsaved.set(still);
+    let pending: Vec<Concern> = app.unsaved.with_untracked(|ids| {
+        app.concerns
+            .with_untracked(|l| l.iter().filter(|c| ids.contains(&c.id)).cloned().collect())
+    });
+    vault::write(
+        move |store| {
+            pending
+                .iter()
+                .filter(|c| concern_store::save_one(store, c, None, now).is_err())
+                .map(|c| c.id.clone())
+                .collect::<Vec<_>>()
+        },
+        move |still, stored| {
+            let still = if stored.is_err() {
+                app.unsaved.get_untracked()
+            } else {
+                still
+            };
+            if still.is_empty() {
+                app.notice.set(None);
+            }
+            app.unsaved.set(still);
+        },
+    );
 }
 
-/// Stores one concern (the record, then the index) and puts it in memory. `base_revision` is
-/// the revision the change started from; a save over a newer stored revision is refused. A
-/// failed write is shown, and a change to an existing concern is kept in memory.
+/// Stores one concern (the record, then the index) and puts it in memory, then calls `done`.
+/// `base_revision` is the revision the change started from; a save over a newer stored
+/// revision is refused. A failed write is shown, and a change to an existing concern is kept in
+/// memory.
 pub fn save_concern(
     app: AppState,
     c: &Concern,
     base_revision: Option<u32>,
-) -> Result<(), SaveError> {
-    let result = concern_store::save_one(&LocalStorage, c, base_revision, platform::now_ms());
-    let keep = match &result {
+    done: impl FnOnce(Result<(), SaveError>) + 'static,
+) {
+    let now = platform::now_ms();
+    let c = c.clone();
+    vault::write(
+        {
+            let c = c.clone();
+            move |store| concern_store::save_one(store, &c, base_revision, now)
+        },
+        move |result, stored| {
+            let result = match (result, stored) {
+                (Ok(()), Err(e)) => Err(SaveError::Store(e)),
+                (r, _) => r,
+            };
+            saved(app, &c, base_revision, &result);
+            done(result);
+        },
+    );
+}
+
+/// Shows what a save came to, and keeps the concern in memory unless the save was refused.
+fn saved(app: AppState, c: &Concern, base_revision: Option<u32>, result: &Result<(), SaveError>) {
+    let keep = match result {
         Ok(()) => true,
         Err(SaveError::Store(e)) => {
             app.notice.set(Some(
@@ -72,7 +103,6 @@ pub fn save_concern(
                 None => list.push(c.clone()),
             });
     }
-    result
 }
 
 /// What to tell the user about a concern that cannot be saved as it is.
@@ -198,9 +228,12 @@ pub fn ConcernPage() -> impl IntoView {
     // Stores a change begun from revision `base`; if the concern moved on meanwhile, nothing is
     // overwritten and the user chooses.
     let store = move |c: Concern, base: u32| {
-        if let Err(SaveError::Conflict { .. }) = save_concern(app, &c, Some(base)) {
-            conflict.set(Some(c));
-        }
+        let mine = c.clone();
+        save_concern(app, &c, Some(base), move |result| {
+            if let Err(SaveError::Conflict { .. }) = result {
+                conflict.set(Some(mine));
+            }
+        });
     };
     let change = move |f: Box<dyn FnOnce(&mut Concern)>| {
         let Some(mut c) = current() else { return };
@@ -328,13 +361,19 @@ pub fn ConcernPage() -> impl IntoView {
         let revision = c.revision;
         let delete = move |_| {
             let id = id();
-            match concern_store::delete_one(&LocalStorage, &id, revision, platform::now_ms()) {
-                Ok(()) => {
-                    app.concerns.update(|list| list.retain(|c| c.id != id));
-                    navigate(Page::Concerns.path(), Default::default());
-                }
-                Err(_) => app.notice.set(Some(StorageNotice::WriteFailed)),
-            }
+            let now = platform::now_ms();
+            let navigate = navigate.clone();
+            let gone = id.clone();
+            vault::write(
+                move |store| concern_store::delete_one(store, &id, revision, now),
+                move |result, stored| match result.and(stored) {
+                    Ok(()) => {
+                        app.concerns.update(|list| list.retain(|c| c.id != gone));
+                        navigate(Page::Concerns.path(), Default::default());
+                    }
+                    Err(_) => app.notice.set(Some(StorageNotice::WriteFailed)),
+                },
+            );
         };
         let start_edit = {
             let (child, class, base) = (
@@ -410,7 +449,7 @@ pub fn ConcernPage() -> impl IntoView {
                         let mut copy = mine.clone();
                         copy.id = platform::new_uuid();
                         copy.revision = 1;
-                        let _ = save_concern(app, &copy, None);
+                        save_concern(app, &copy, None, |_| {});
                         conflict.set(None);
                     };
                     let t_now = t.get();
@@ -419,8 +458,7 @@ pub fn ConcernPage() -> impl IntoView {
                             <p>{t_now.conflict_message}</p>
                             <div class="button-row">
                                 <button type="button" class="btn btn--primary" on:click=move |_| {
-                                    let (fresh, _) = concern_store::load_all(&LocalStorage, platform::now_ms());
-                                    app.concerns.set(fresh);
+                                    super::lock::reload_concerns(app);
                                     conflict.set(None);
                                 }>{t_now.conflict_reload}</button>
                                 <button type="button" class="btn btn--secondary" on:click=keep_both>{t_now.conflict_keep_both}</button>

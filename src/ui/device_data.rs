@@ -4,9 +4,9 @@
 use super::{use_app, use_page_title};
 use crate::domain::dates::Date;
 use crate::domain::pages::Page;
-use crate::domain::storage::{self, KeyValueStore};
+use crate::domain::storage;
 use crate::domain::{backup, concern_store};
-use crate::platform::{self, local_storage::LocalStorage};
+use crate::platform::{self, local_storage::LocalStorage, vault};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -16,24 +16,14 @@ pub fn DeviceData() -> impl IntoView {
     let t = app.texts;
     // Bumped after every change here, so the figures and the list are read again.
     let version = RwSignal::new(0u32);
-    let typed = RwSignal::new(String::new());
-    let wrong_word = RwSignal::new(false);
-    let clear = move |_| {
-        if typed.get_untracked().trim() != t.get_untracked().clear_confirm_word {
-            wrong_word.set(true);
-            return;
-        }
-        let _ = storage::clear_app_data(&LocalStorage);
-        // Start again from nothing, as on a new device.
-        let _ = gloo::utils::window().location().replace("/");
-    };
     move || {
         let _ = version.get();
         let t_now = t.get();
         let used_kb = storage::usage_bytes(&LocalStorage)
             .unwrap_or(0)
             .div_ceil(1024);
-        let set_aside = storage::list_quarantine(&LocalStorage).unwrap_or_default();
+        // Read through the PIN lock: a set-aside concern is sealed like the concern.
+        let set_aside = vault::read(storage::list_quarantine).unwrap_or_default();
         let list = if set_aside.is_empty() {
             view! { <p class="hint">{t_now.quarantine_none}</p> }.into_any()
         } else {
@@ -56,7 +46,10 @@ pub fn DeviceData() -> impl IntoView {
                                             {t_now.download}
                                         </button>
                                         <button type="button" class="btn btn--tertiary"
-                                            on:click=move |_| { let _ = LocalStorage.remove(&delete_key); version.update(|v| *v += 1); }>
+                                            on:click=move |_| {
+                                                let key = delete_key.clone();
+                                                vault::write(move |s| s.remove(&key), move |_, _| version.update(|v| *v += 1));
+                                            }>
                                             {t_now.delete}
                                         </button>
                                     </div>
@@ -77,17 +70,38 @@ pub fn DeviceData() -> impl IntoView {
                 <h3>{t_now.quarantine_title}</h3>
                 <p class="hint">{t_now.quarantine_intro}</p>
                 {list}
-                <h3>{t_now.clear_title}</h3>
-                <p>{t_now.clear_intro}</p>
-                <div class="field">
-                    <label for="clear-word">{t_now.clear_confirm_label}</label>
-                    <input id="clear-word" class="input" type="text" autocomplete="off"
-                        prop:value=move || typed.get() on:input=move |ev| { typed.set(event_target_value(&ev)); wrong_word.set(false); } />
-                </div>
-                {move || wrong_word.get().then(|| view! { <p class="field-error" role="alert">{t.get().clear_wrong_word}</p> })}
-                <button type="button" class="btn btn--danger" on:click=clear>{t_now.clear_button}</button>
+                <ClearDevice />
             </section>
         }
+    }
+}
+
+/// "Ryd denne enhed": removes all app data after the word is typed. Also offered on the locked
+/// screen, for a forgotten PIN.
+#[component]
+pub fn ClearDevice() -> impl IntoView {
+    let t = use_app().texts;
+    let typed = RwSignal::new(String::new());
+    let wrong_word = RwSignal::new(false);
+    let clear = move |_| {
+        if typed.get_untracked().trim() != t.get_untracked().clear_confirm_word {
+            wrong_word.set(true);
+            return;
+        }
+        let _ = storage::clear_app_data(&LocalStorage);
+        // Start again from nothing, as on a new device.
+        let _ = gloo::utils::window().location().replace("/");
+    };
+    view! {
+        <h3>{move || t.get().clear_title}</h3>
+        <p>{move || t.get().clear_intro}</p>
+        <div class="field">
+            <label for="clear-word">{move || t.get().clear_confirm_label}</label>
+            <input id="clear-word" class="input" type="text" autocomplete="off"
+                prop:value=move || typed.get() on:input=move |ev| { typed.set(event_target_value(&ev)); wrong_word.set(false); } />
+        </div>
+        {move || wrong_word.get().then(|| view! { <p class="field-error" role="alert">{t.get().clear_wrong_word}</p> })}
+        <button type="button" class="btn btn--danger" on:click=clear>{move || t.get().clear_button}</button>
     }
 }
 
@@ -110,7 +124,7 @@ fn Backup() -> impl IntoView {
             &app.settings.get_untracked(),
             &app.library.get_untracked(),
             &app.concerns.get_untracked(),
-            concern_store::tombstones(&LocalStorage, now),
+            vault::read(|s| concern_store::tombstones(s, now)),
             now,
         );
         let name = format!("ssp-handleguide-{}.json", Date::from_ms(now).iso());
@@ -136,23 +150,25 @@ fn Backup() -> impl IntoView {
     };
     let apply = move |plan: backup::Plan| {
         let now = platform::now_ms();
-        let written = app
-            .library
-            .try_update(|lib| backup::apply(&LocalStorage, &plan, lib, now))
-            .unwrap_or(Ok(()));
-        match written {
-            Ok(()) => {
-                if let Some(s) = plan.settings.clone() {
-                    app.settings.set(s);
+        let mut library = app.library.get_untracked();
+        let settings = plan.settings.clone();
+        // Concerns are sealed when a PIN is set; the library is updated in memory at once.
+        vault::write(
+            move |store| (backup::apply(store, &plan, &mut library, now), library),
+            move |(written, library), stored| match written.and(stored) {
+                Ok(()) => {
+                    app.library.set(library);
+                    if let Some(s) = settings {
+                        app.settings.set(s);
+                    }
+                    super::lock::reload_concerns(app);
+                    state.set(Some(ImportState::Done));
                 }
-                let (fresh, _) = concern_store::load_all(&LocalStorage, now);
-                app.concerns.set(fresh);
-                state.set(Some(ImportState::Done));
-            }
-            Err(_) => app
-                .notice
-                .set(Some(crate::domain::settings::StorageNotice::WriteFailed)),
-        }
+                Err(_) => app
+                    .notice
+                    .set(Some(crate::domain::settings::StorageNotice::WriteFailed)),
+            },
+        );
     };
     move || {
         let t_now = t.get();
@@ -193,6 +209,7 @@ fn Backup() -> impl IntoView {
             <h3>{t_now.backup_title}</h3>
             <p>{t_now.backup_intro}</p>
             <p><button type="button" class="btn btn--secondary" on:click=export>{t_now.export_all}</button></p>
+            {platform::vault::is_set().then(|| view! { <p class="hint">{t_now.backup_not_encrypted}</p> })}
             <div class="field">
                 <label for="import-backup">{t_now.import_all_label}</label>
                 <input id="import-backup" type="file" accept=".json,application/json" on:change=on_file />

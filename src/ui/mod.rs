@@ -6,6 +6,7 @@ mod common;
 pub(crate) mod concerns;
 mod device_data;
 pub(crate) mod guide;
+pub(crate) mod lock;
 mod not_found;
 mod organisation;
 mod profile_page;
@@ -49,6 +50,9 @@ pub struct AppState {
     /// "Hvad skal jeg gøre?" answers: kept in memory while the app is open (so a look at the
     /// staircase mid-flow loses nothing), never stored.
     pub guide_answers: RwSignal<crate::domain::guide::engine::Answers>,
+    /// A PIN is set and has not been entered (or the app locked itself): nothing of the data is
+    /// shown, and the concerns are not in memory.
+    pub locked: RwSignal<bool>,
 }
 
 pub fn use_app() -> AppState {
@@ -95,29 +99,8 @@ pub fn App() -> impl IntoView {
             .or_else(|| (!set_aside.is_empty()).then_some(StorageNotice::ProfileSetAside)),
     );
     let library = RwSignal::new(library);
-    let (mut concerns, report) = crate::domain::concern_store::load_all(&LocalStorage, now);
-    let (deleted, pending) = crate::domain::concern_store::apply_retention(
-        &LocalStorage,
-        &concerns,
-        startup.settings.retention_days(),
-        now,
-    );
-    concerns.retain(|c| !deleted.contains(&c.id));
-    let retention = RwSignal::new((deleted.len(), pending.len()));
-    if report.set_aside > 0 {
-        notice.set(Some(StorageNotice::ConcernsSetAside));
-    } else if report.from_future > 0 {
-        notice.set(Some(StorageNotice::NeedsUpdate));
-    }
-    let concerns = RwSignal::new(concerns);
-    // Another tab saved or deleted a concern: show what is stored now.
-    crate::platform::local_storage::on_change_elsewhere(move |key| {
-        if key.is_none_or(|k| k.starts_with("ssp.concern")) {
-            let (fresh, _) =
-                crate::domain::concern_store::load_all(&LocalStorage, platform::now_ms());
-            concerns.set(fresh);
-        }
-    });
+    let concerns = RwSignal::new(Vec::new());
+    let locked = RwSignal::new(platform::vault::is_set());
     let texts = Memo::new(move |_| texts(settings.read().lang));
     let profile = Memo::new(move |_| {
         let id = settings.read().municipality.clone()?;
@@ -132,8 +115,34 @@ pub fn App() -> impl IntoView {
         texts,
         concerns,
         unsaved: RwSignal::new(Vec::new()),
-        retention,
+        retention: RwSignal::new((0, 0)),
         guide_answers: RwSignal::new(Default::default()),
+        locked,
+    });
+    let app = use_app();
+    // With no PIN, the concerns load before the first render; with one, after it is entered.
+    if !locked.get_untracked() {
+        lock::load_concerns(app);
+    }
+    lock::start_auto_lock(app);
+    // Another tab saved or deleted a concern, or set or changed the PIN.
+    platform::local_storage::on_change_elsewhere(move |key| {
+        leptos::task::spawn_local(async move {
+            match platform::vault::changed_elsewhere(key).await {
+                platform::vault::Elsewhere::Reload => {
+                    // Set only on a change: the shell re-renders the page when this changes.
+                    let now_locked = platform::vault::is_locked();
+                    if locked.get_untracked() != now_locked {
+                        locked.set(now_locked);
+                    }
+                    if !now_locked {
+                        lock::reload_concerns(app);
+                    }
+                }
+                platform::vault::Elsewhere::Locked => lock::lock_now(app),
+                platform::vault::Elsewhere::Nothing => {}
+            }
+        });
     });
 
     // Persist every change after the first render (which shows what was just loaded).

@@ -83,6 +83,7 @@ pub fn SettingsPage() -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
+            <super::lock::PinSettings />
             <super::device_data::DeviceData />
             <p class="hint">{move || t.get().settings_more_later}</p>
         </section>

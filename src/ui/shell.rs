@@ -8,18 +8,27 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
-pub fn Shell(children: Children) -> impl IntoView {
+pub fn Shell(children: ChildrenFn) -> impl IntoView {
     let app = use_app();
     let hidden = app.screen_hidden;
+    let locked = app.locked;
     view! {
         <div class="app" class:app--hidden=move || hidden.get() aria-hidden=move || hidden.get().then_some("true")>
             <SkipLink />
             <Header />
-            <Nav />
+            // While locked: no navigation, no notices, only the PIN field.
+            {move || (!locked.get()).then(|| view! { <Nav /> })}
             <main id="main" class="main" tabindex="-1">
-                <Notice />
-                <RetentionNotice />
-                {children()}
+                {move || if locked.get() {
+                    view! { <super::lock::LockScreen /> }.into_any()
+                } else {
+                    view! {
+                        <Notice />
+                        <RetentionNotice />
+                        {children()}
+                    }
+                    .into_any()
+                }}
             </main>
             <Footer />
         </div>

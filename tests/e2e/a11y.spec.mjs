@@ -1,19 +1,7 @@
 // Accessibility: axe (WCAG 2.1 A/AA + best practice) on every screen; serious or critical
 // violations fail the test.
-import AxeBuilder from "@axe-core/playwright";
-import { test, expect, NAV_DA, HEADER_LINKS_DA, FROM_SETTINGS_DA, mainHeading, seedStorageOnce, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, expectAccessible, NAV_DA, HEADER_LINKS_DA, FROM_SETTINGS_DA, mainHeading, seedStorageOnce, startWithMunicipality } from "./fixtures.mjs";
 
-async function expectAccessible(page, screen) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-  // axe really looked at the page (colour contrast, names, landmarks …).
-  expect(results.passes.length, `axe checks ran on ${screen}`).toBeGreaterThan(10);
-}
 
 test("first start (choose municipality) is accessible", async ({ page }) => {
   await page.goto("/");

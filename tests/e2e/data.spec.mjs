@@ -48,6 +48,7 @@ test("the privacy page says what is stored where", async ({ page }) => {
   await expect(mainHeading(page)).toHaveText("Privatliv og data");
   await expect(page.getByText("Kun i browserens lager på denne enhed")).toBeVisible();
   await expect(page.getByText("kommunens egen sikre kanal")).toBeVisible();
+  await expect(page.getByText(/Med PIN-lås .* krypteres bekymringerne på enheden/)).toBeVisible();
 });
 
 test("export → clear this device → import → everything is back", async ({ page }) => {

@@ -1,5 +1,6 @@
 // Shared test setup: every test fails if the page logs a console error or throws.
 import { test as base, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 
 export const test = base.extend({
   page: async ({ page }, use) => {
@@ -68,4 +69,17 @@ export async function startWithMunicipality(page, name = "Viborg Kommune") {
   await expect(mainHeading(page)).toHaveText("Vælg din kommune");
   await page.getByRole("button", { name }).click();
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
+}
+
+/** axe (WCAG 2.1 A/AA + best practice): no serious or critical violations on the screen. */
+export async function expectAccessible(page, screen) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious, `axe on ${screen}`).toEqual([]);
+  // axe really looked at the page (colour contrast, names, landmarks …).
+  expect(results.passes.length, `axe checks ran on ${screen}`).toBeGreaterThan(10);
 }

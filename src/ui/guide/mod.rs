@@ -11,8 +11,8 @@ use crate::domain::guide::engine::{Answer, AnswerError, Answers};
 use crate::domain::guide::{self, Guide};
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
-use crate::domain::storage::{self, Codec, KeyValueStore, Loaded};
-use crate::platform::{self, local_storage::LocalStorage};
+use crate::domain::storage::{self, Codec, Loaded};
+use crate::platform::{self, vault};
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -31,10 +31,24 @@ const DRAFT_CODEC: Codec = Codec {
 };
 
 fn load_draft() -> Answers {
-    match storage::load::<Answers>(&LocalStorage, DRAFT_KEY, &DRAFT_CODEC, platform::now_ms()) {
+    // Read through the PIN lock: the draft is sealed like the concerns.
+    let now = platform::now_ms();
+    match vault::read(|store| storage::load::<Answers>(store, DRAFT_KEY, &DRAFT_CODEC, now)) {
         Loaded::Found(a) => a,
         _ => Answers::new(),
     }
+}
+
+fn forget_draft() {
+    vault::write(|store| store.remove(DRAFT_KEY), |_, _| {});
+}
+
+fn keep_draft(answers: Answers) {
+    let now = platform::now_ms();
+    vault::write(
+        move |store| storage::save(store, DRAFT_KEY, &DRAFT_CODEC, &answers, now),
+        |_, _| {},
+    );
 }
 
 /// The guide session's state, shared by the step and outcome views.
@@ -125,7 +139,7 @@ impl Session {
     /// Forgets the answers and the stored draft (after the concern was saved).
     pub fn clear_draft(self) {
         if self.mode == Mode::Concern {
-            let _ = LocalStorage.remove(DRAFT_KEY);
+            forget_draft();
         }
         self.answers.set(Answers::new());
         self.shown.set(None);
@@ -137,7 +151,7 @@ impl Session {
         self.cleared.set(Vec::new());
         self.error.set(None);
         if self.mode == Mode::Concern {
-            let _ = LocalStorage.remove(DRAFT_KEY);
+            forget_draft();
         }
         platform::document::focus_after_render("step-heading");
     }
@@ -215,15 +229,9 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
             let answers = session.answers.get();
             if ran.is_some() {
                 if answers.is_empty() {
-                    let _ = LocalStorage.remove(DRAFT_KEY);
+                    forget_draft();
                 } else {
-                    let _ = storage::save(
-                        &LocalStorage,
-                        DRAFT_KEY,
-                        &DRAFT_CODEC,
-                        &answers,
-                        platform::now_ms(),
-                    );
+                    keep_draft(answers);
                 }
             }
         });

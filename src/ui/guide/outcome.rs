@@ -239,13 +239,16 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
             Ok(c) => {
                 let id = c.id.clone();
                 app.settings.update(|s| s.my_role = Some(role_now.clone()));
-                if crate::ui::concerns::save_concern(app, &c, None).is_ok() {
-                    problem.set(None);
-                    session.clear_draft();
-                    navigate(&format!("/concerns/{id}"), Default::default());
-                } else {
-                    problem.set(Some(t_now.save_failed.to_string()));
-                }
+                let navigate = navigate.clone();
+                crate::ui::concerns::save_concern(app, &c, None, move |result| {
+                    if result.is_ok() {
+                        problem.set(None);
+                        session.clear_draft();
+                        navigate(&format!("/concerns/{id}"), Default::default());
+                    } else {
+                        problem.set(Some(t_now.save_failed.to_string()));
+                    }
+                });
             }
         }
     };

@@ -1,0 +1,90 @@
+//! WebCrypto for the PIN lock: PBKDF2-HMAC-SHA256 key derivation, AES-256-GCM, random bytes.
+//! No key material leaves WebCrypto except a new data key once, when it is wrapped.
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AesGcmParams, AesKeyGenParams, CryptoKey, Pbkdf2Params, SubtleCrypto};
+
+fn subtle() -> Result<SubtleCrypto, JsValue> {
+    Ok(gloo::utils::window().crypto()?.subtle())
+}
+
+/// `n` bytes from the browser's cryptographic random source.
+pub fn random_bytes(n: usize) -> Result<Vec<u8>, JsValue> {
+    let mut out = vec![0u8; n];
+    gloo::utils::window()
+        .crypto()?
+        .get_random_values_with_u8_array(&mut out)?;
+    Ok(out)
+}
+
+fn usages(list: &[&str]) -> JsValue {
+    list.iter()
+        .map(|u| JsValue::from_str(u))
+        .collect::<Array>()
+        .into()
+}
+
+/// The AES-GCM key derived from a PIN (not extractable).
+pub async fn derive_pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<CryptoKey, JsValue> {
+    let s = subtle()?;
+    let raw = Uint8Array::from(pin.as_bytes());
+    let base: CryptoKey = JsFuture::from(s.import_key_with_str(
+        "raw",
+        &raw,
+        "PBKDF2",
+        false,
+        &usages(&["deriveKey"]),
+    )?)
+    .await?
+    .dyn_into()?;
+    let params =
+        Pbkdf2Params::new_with_str("PBKDF2", "SHA-256", iterations, &Uint8Array::from(salt));
+    let key = JsFuture::from(s.derive_key_with_object_and_object(
+        &params,
+        &base,
+        &AesKeyGenParams::new("AES-GCM", 256),
+        false,
+        &usages(&["encrypt", "decrypt"]),
+    )?)
+    .await?;
+    key.dyn_into()
+}
+
+/// A data key from its raw bytes (not extractable once imported).
+pub async fn import_data_key(raw: &[u8]) -> Result<CryptoKey, JsValue> {
+    let key = JsFuture::from(subtle()?.import_key_with_str(
+        "raw",
+        &Uint8Array::from(raw),
+        "AES-GCM",
+        false,
+        &usages(&["encrypt", "decrypt"]),
+    )?)
+    .await?;
+    key.dyn_into()
+}
+
+fn gcm(iv: &[u8], aad: &[u8]) -> AesGcmParams {
+    let params = AesGcmParams::new("AES-GCM", &Uint8Array::from(iv));
+    params.set_additional_data(&Uint8Array::from(aad));
+    params
+}
+
+/// Starts an AES-GCM encryption; the browser works on it while other calls start.
+pub fn encrypt(key: &CryptoKey, iv: &[u8], aad: &[u8], plain: &[u8]) -> Result<JsFuture, JsValue> {
+    let promise = subtle()?.encrypt_with_object_and_u8_array(&gcm(iv, aad), key, plain)?;
+    Ok(JsFuture::from(promise))
+}
+
+/// Starts an AES-GCM decryption. A wrong key or a changed byte makes the future fail.
+pub fn decrypt(key: &CryptoKey, iv: &[u8], aad: &[u8], ct: &[u8]) -> Result<JsFuture, JsValue> {
+    let promise = subtle()?.decrypt_with_object_and_u8_array(&gcm(iv, aad), key, ct)?;
+    Ok(JsFuture::from(promise))
+}
+
+/// The bytes of a finished encrypt or decrypt.
+pub async fn bytes(f: JsFuture) -> Result<Vec<u8>, JsValue> {
+    let buf = f.await?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}

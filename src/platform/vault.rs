@@ -1,0 +1,563 @@
+//! The PIN lock in this tab: locked, open (keys and the decrypted values in memory) or off (no
+//! PIN). Domain code reads through [`read`] and writes through [`write`]; while a PIN is set,
+//! every write of a sealed key is encrypted with WebCrypto before it reaches localStorage. The
+//! format and every rule that needs no browser are in `domain::vault`.
+
+use super::crypto;
+use super::local_storage::LocalStorage;
+use crate::domain::storage::{self, KeyValueStore, StoreError};
+use crate::domain::vault::{
+    self, Failures, LockRecord, Op, Ready, Sealed, Staged, Stored, Unsealed, WrappedKey,
+};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use web_sys::CryptoKey;
+
+enum State {
+    /// No PIN set: values are stored as they are.
+    Off,
+    /// A PIN is set and not entered: sealed values cannot be read or written.
+    Locked,
+    Open(Open),
+}
+
+struct Open {
+    keys: BTreeMap<String, CryptoKey>,
+    current: String,
+    /// Every sealed key's value, decrypted.
+    plain: BTreeMap<String, String>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(if is_set() { State::Locked } else { State::Off });
+}
+
+/// Whether a PIN is set on this device.
+pub fn is_set() -> bool {
+    matches!(LocalStorage.get(vault::LOCK_KEY), Ok(Some(_)))
+}
+
+/// Whether the data is locked in this tab.
+pub fn is_locked() -> bool {
+    STATE.with_borrow(|s| matches!(s, State::Locked))
+}
+
+/// Forgets the keys and the decrypted values (auto-lock, "Lås nu").
+pub fn lock() {
+    STATE.with_borrow_mut(|s| {
+        if matches!(s, State::Open(_)) {
+            *s = State::Locked;
+        }
+    });
+}
+
+/// Reads through the lock: sealed values come decrypted from memory (none while locked).
+pub fn read<T>(f: impl FnOnce(&dyn KeyValueStore) -> T) -> T {
+    let empty = BTreeMap::new();
+    STATE.with_borrow(|s| match s {
+        State::Off => f(&LocalStorage),
+        State::Open(o) => f(&Unsealed {
+            device: &LocalStorage,
+            plain: &o.plain,
+        }),
+        State::Locked => f(&Unsealed {
+            device: &LocalStorage,
+            plain: &empty,
+        }),
+    })
+}
+
+/// Runs `f` (domain code that reads and writes) and stores its writes, sealed if a PIN is set;
+/// then calls `done` with `f`'s result and whether every write reached the device. With no PIN,
+/// `f` writes directly and `done` runs at once.
+pub fn write<T: 'static>(
+    f: impl FnOnce(&dyn KeyValueStore) -> T,
+    done: impl FnOnce(T, Result<(), StoreError>) + 'static,
+) {
+    if STATE.with_borrow(|s| matches!(s, State::Off)) {
+        let value = f(&LocalStorage);
+        done(value, Ok(()));
+        return;
+    }
+    let (value, ops) = read(|base| {
+        let staged = Staged::new(base);
+        let value = f(&staged);
+        (value, staged.into_ops())
+    });
+    leptos::task::spawn_local(async move {
+        let result = commit(ops).await;
+        done(value, result);
+    });
+}
+
+fn crypto_error(e: wasm_bindgen::JsValue) -> StoreError {
+    StoreError::Other(format!("WebCrypto: {e:?}"))
+}
+
+/// Seals the staged writes (all encryptions run at once) and applies them in order.
+async fn commit(ops: Vec<Op>) -> Result<(), StoreError> {
+    let key = STATE.with_borrow(|s| match s {
+        State::Open(o) => o
+            .keys
+            .get(&o.current)
+            .cloned()
+            .map(|k| (k, o.current.clone())),
+        _ => None,
+    });
+    let needs_pin = !STATE.with_borrow(|s| matches!(s, State::Off));
+    let mut started = Vec::with_capacity(ops.len());
+    for op in ops {
+        started.push(match op {
+            Op::Remove(k) => (Ready::Remove(k), None),
+            Op::Set(k, v) if needs_pin && vault::is_sealed_key(&k) => {
+                // Never store a sealed key's value in the clear while a PIN is set.
+                let Some((key, id)) = &key else {
+                    return Err(StoreError::Unavailable("locked".into()));
+                };
+                let iv = crypto::random_bytes(vault::IV_LEN).map_err(crypto_error)?;
+                let fut = crypto::encrypt(key, &iv, &vault::value_aad(&k), v.as_bytes())
+                    .map_err(crypto_error)?;
+                let ready = Ready::Set {
+                    key: k,
+                    stored: String::new(),
+                    plain: v,
+                };
+                (ready, Some((id.clone(), iv, fut)))
+            }
+            Op::Set(k, v) => (
+                Ready::Set {
+                    key: k,
+                    stored: v.clone(),
+                    plain: v,
+                },
+                None,
+            ),
+        });
+    }
+    let mut ready = Vec::with_capacity(started.len());
+    for (mut r, sealing) in started {
+        if let (Some((id, iv, fut)), Ready::Set { stored, .. }) = (sealing, &mut r) {
+            let ct = crypto::bytes(fut).await.map_err(crypto_error)?;
+            *stored = Sealed { key: id, iv, ct }.encode();
+        }
+        ready.push(r);
+    }
+    STATE.with_borrow_mut(|s| match s {
+        State::Open(o) => vault::apply(&LocalStorage, &mut o.plain, ready),
+        _ => vault::apply(&LocalStorage, &mut BTreeMap::new(), ready),
+    })
+}
+
+/// Why the data could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnlockError {
+    WrongPin,
+    /// Too many wrong PINs: wait this many milliseconds.
+    Wait(u64),
+    /// The lock record is damaged: the data cannot be opened (and is not deleted).
+    Damaged,
+    /// The browser refused (no WebCrypto, storage unavailable).
+    Browser(String),
+}
+
+/// What opening found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Opened {
+    pub values: usize,
+    /// Values that could not be decrypted and were set aside (quarantine).
+    pub set_aside: usize,
+}
+
+fn read_lock() -> Option<Result<LockRecord, ()>> {
+    let raw = LocalStorage.get(vault::LOCK_KEY).ok()??;
+    // Never quarantined: without it nothing sealed opens, so a damaged record stays put.
+    Some(
+        vault::LOCK_CODEC
+            .decode::<LockRecord>(&raw)
+            .ok()
+            .filter(|l| l.validate().is_ok())
+            .ok_or(()),
+    )
+}
+
+/// Wrong attempts so far.
+pub fn failures() -> Failures {
+    LocalStorage
+        .get(vault::FAILURES_KEY)
+        .ok()
+        .flatten()
+        .and_then(|raw| vault::FAILURES_CODEC.decode(&raw).ok())
+        .unwrap_or_default()
+}
+
+fn set_failures(f: Failures) {
+    let _ = if f.count == 0 {
+        LocalStorage.remove(vault::FAILURES_KEY)
+    } else {
+        LocalStorage.set(vault::FAILURES_KEY, &vault::FAILURES_CODEC.encode(&f))
+    };
+}
+
+/// Derives the PIN key and unwraps every data key; a wrong PIN is counted.
+async fn open_keys(
+    lock: &LockRecord,
+    pin: &str,
+    now_ms: u64,
+) -> Result<Vec<(String, Vec<u8>)>, UnlockError> {
+    let wait = failures().wait_ms(now_ms);
+    if wait > 0 {
+        return Err(UnlockError::Wait(wait));
+    }
+    let browser = |e: wasm_bindgen::JsValue| UnlockError::Browser(format!("{e:?}"));
+    let kek = crypto::derive_pin_key(pin, &lock.salt_bytes(), lock.iterations)
+        .await
+        .map_err(browser)?;
+    let mut raw = Vec::new();
+    for k in &lock.keys {
+        let iv = vault::b64_decode(&k.iv).unwrap_or_default();
+        let wrapped = vault::b64_decode(&k.wrapped).unwrap_or_default();
+        let fut = crypto::decrypt(&kek, &iv, &vault::key_aad(&k.id), &wrapped).map_err(browser)?;
+        match crypto::bytes(fut).await {
+            Ok(bytes) => raw.push((k.id.clone(), bytes)),
+            Err(_) => {
+                set_failures(failures().record(now_ms));
+                return Err(UnlockError::WrongPin);
+            }
+        }
+    }
+    set_failures(Failures::default());
+    Ok(raw)
+}
+
+async fn import_all(
+    raw: Vec<(String, Vec<u8>)>,
+) -> Result<BTreeMap<String, CryptoKey>, UnlockError> {
+    let mut keys = BTreeMap::new();
+    for (id, mut bytes) in raw {
+        let key = crypto::import_data_key(&bytes)
+            .await
+            .map_err(|e| UnlockError::Browser(format!("{e:?}")))?;
+        bytes.fill(0);
+        keys.insert(id, key);
+    }
+    Ok(keys)
+}
+
+/// Opens the data with the PIN: every sealed value is decrypted into memory. A value that does
+/// not open with the right PIN (changed on disk) is set aside in the quarantine, never deleted.
+/// Values still in the clear, or under an older key, are sealed again under the current key.
+pub async fn unlock(pin: &str, now_ms: u64) -> Result<Opened, UnlockError> {
+    let lock = match read_lock() {
+        None => {
+            STATE.with_borrow_mut(|s| *s = State::Off);
+            return Ok(Opened::default());
+        }
+        Some(Err(())) => return Err(UnlockError::Damaged),
+        Some(Ok(lock)) => lock,
+    };
+    let keys = import_all(open_keys(&lock, pin, now_ms).await?).await?;
+    let names: Vec<String> = LocalStorage
+        .keys()
+        .map_err(|e| UnlockError::Browser(e.to_string()))?
+        .into_iter()
+        .filter(|k| vault::is_sealed_key(k))
+        .collect();
+    // Start every decryption, then collect them.
+    let mut plain = BTreeMap::new();
+    let mut reseal = Vec::new();
+    let mut bad = Vec::new();
+    let mut pending = Vec::new();
+    for name in names {
+        let Ok(Some(raw)) = LocalStorage.get(&name) else {
+            continue;
+        };
+        match Sealed::classify(&raw) {
+            Stored::Plain => {
+                plain.insert(name.clone(), raw);
+                reseal.push(name);
+            }
+            Stored::Sealed(s) => match keys.get(&s.key) {
+                Some(key) => match crypto::decrypt(key, &s.iv, &vault::value_aad(&name), &s.ct) {
+                    Ok(fut) => pending.push((name, raw, s.key, fut)),
+                    Err(_) => bad.push((name, raw, "WebCrypto refused the value")),
+                },
+                None => bad.push((name, raw, "sealed with a key the lock does not have")),
+            },
+            Stored::Malformed => bad.push((name, raw, "damaged sealed value")),
+        }
+    }
+    for (name, raw, key_id, fut) in pending {
+        match crypto::bytes(fut).await.map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                if key_id != lock.current {
+                    reseal.push(name.clone());
+                }
+                plain.insert(name, text);
+            }
+            _ => bad.push((
+                name,
+                raw,
+                "does not decrypt with the right PIN (changed on disk)",
+            )),
+        }
+    }
+    let opened = Opened {
+        values: plain.len(),
+        set_aside: bad.len(),
+    };
+    STATE.with_borrow_mut(|s| {
+        *s = State::Open(Open {
+            keys,
+            current: lock.current.clone(),
+            plain,
+        })
+    });
+    // Set aside what does not open (the ciphertext as it was, in a record sealed like its
+    // source), and seal again what is in the clear or under an older key.
+    let again = read(|v| {
+        let staged = Staged::new(v);
+        for (name, raw, why) in &bad {
+            let _ = storage::quarantine(&staged, name, raw, why, now_ms);
+        }
+        for k in &reseal {
+            if let Ok(Some(value)) = staged.get(k) {
+                let _ = staged.set(k, &value);
+            }
+        }
+        staged.into_ops()
+    });
+    if commit(again).await.is_ok() && lock.keys.len() > 1 {
+        // A PIN change was interrupted: every value is now under the current key.
+        let mut done = lock.clone();
+        done.keys.retain(|k| k.id == lock.current);
+        let _ = LocalStorage.set(vault::LOCK_KEY, &vault::LOCK_CODEC.encode(&done));
+        STATE.with_borrow_mut(|s| {
+            if let State::Open(o) = s {
+                o.keys.retain(|id, _| *id == lock.current);
+            }
+        });
+    }
+    Ok(opened)
+}
+
+/// Why setting, changing or removing the PIN failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinError {
+    Unlock(UnlockError),
+    Store(StoreError),
+}
+
+fn browser(e: wasm_bindgen::JsValue) -> PinError {
+    PinError::Unlock(UnlockError::Browser(format!("{e:?}")))
+}
+
+/// A new data key and its wrapping under a new PIN key.
+async fn new_wrapped(kek: &CryptoKey, id: &str, raw: &[u8]) -> Result<WrappedKey, PinError> {
+    let iv = crypto::random_bytes(vault::IV_LEN).map_err(browser)?;
+    let wrapped =
+        crypto::bytes(crypto::encrypt(kek, &iv, &vault::key_aad(id), raw).map_err(browser)?)
+            .await
+            .map_err(browser)?;
+    Ok(WrappedKey {
+        id: id.to_string(),
+        iv: vault::b64_encode(&iv),
+        wrapped: vault::b64_encode(&wrapped),
+    })
+}
+
+fn sealed_values() -> Vec<Op> {
+    read(|v| {
+        v.keys()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| vault::is_sealed_key(k))
+            .filter_map(|k| {
+                let value = v.get(&k).ok()??;
+                Some(Op::Set(k, value))
+            })
+            .collect()
+    })
+}
+
+/// Sets a PIN (no PIN set before): the lock record first, then every sealed key's value is
+/// encrypted. An interruption leaves values in the clear that the next unlock seals.
+pub async fn set_pin(pin: &str) -> Result<(), PinError> {
+    let salt = crypto::random_bytes(vault::SALT_LEN).map_err(browser)?;
+    let mut dek = crypto::random_bytes(vault::KEY_LEN).map_err(browser)?;
+    let kek = crypto::derive_pin_key(pin, &salt, vault::ITERATIONS)
+        .await
+        .map_err(browser)?;
+    let wrapped = new_wrapped(&kek, "k1", &dek).await?;
+    let key = crypto::import_data_key(&dek).await.map_err(browser)?;
+    dek.fill(0);
+    let values = sealed_values();
+    let lock = LockRecord::new(&salt, wrapped);
+    LocalStorage
+        .set(vault::LOCK_KEY, &vault::LOCK_CODEC.encode(&lock))
+        .map_err(PinError::Store)?;
+    let plain = values
+        .iter()
+        .filter_map(|op| match op {
+            Op::Set(k, v) => Some((k.clone(), v.clone())),
+            Op::Remove(_) => None,
+        })
+        .collect();
+    STATE.with_borrow_mut(|s| {
+        *s = State::Open(Open {
+            keys: BTreeMap::from([("k1".to_string(), key)]),
+            current: "k1".into(),
+            plain,
+        })
+    });
+    commit(values).await.map_err(PinError::Store)
+}
+
+/// Changes the PIN and re-encrypts everything under a new data key. The old and the new data key
+/// are first stored wrapped under the new PIN (one write), so the new PIN opens everything
+/// whenever the change is interrupted; the old key is dropped last.
+pub async fn change_pin(old: &str, new: &str, now_ms: u64) -> Result<(), PinError> {
+    let Some(Ok(lock)) = read_lock() else {
+        return Err(PinError::Unlock(UnlockError::Damaged));
+    };
+    let mut old_keys = open_keys(&lock, old, now_ms)
+        .await
+        .map_err(PinError::Unlock)?;
+    let salt = crypto::random_bytes(vault::SALT_LEN).map_err(browser)?;
+    let kek = crypto::derive_pin_key(new, &salt, vault::ITERATIONS)
+        .await
+        .map_err(browser)?;
+    let new_id = lock.next_key_id();
+    let mut dek = crypto::random_bytes(vault::KEY_LEN).map_err(browser)?;
+    let mut transition = LockRecord::new(&salt, new_wrapped(&kek, &new_id, &dek).await?);
+    for (id, raw) in &old_keys {
+        transition.keys.push(new_wrapped(&kek, id, raw).await?);
+    }
+    let new_key = crypto::import_data_key(&dek).await.map_err(browser)?;
+    dek.fill(0);
+    let mut keys = import_all(std::mem::take(&mut old_keys))
+        .await
+        .map_err(PinError::Unlock)?;
+    keys.insert(new_id.clone(), new_key);
+    LocalStorage
+        .set(vault::LOCK_KEY, &vault::LOCK_CODEC.encode(&transition))
+        .map_err(PinError::Store)?;
+    STATE.with_borrow_mut(|s| {
+        if let State::Open(o) = s {
+            o.keys = keys;
+            o.current = new_id.clone();
+        }
+    });
+    commit(sealed_values()).await.map_err(PinError::Store)?;
+    let mut done = transition;
+    done.keys.retain(|k| k.id == new_id);
+    LocalStorage
+        .set(vault::LOCK_KEY, &vault::LOCK_CODEC.encode(&done))
+        .map_err(PinError::Store)?;
+    STATE.with_borrow_mut(|s| {
+        if let State::Open(o) = s {
+            o.keys.retain(|id, _| *id == new_id);
+        }
+    });
+    Ok(())
+}
+
+/// Removes the PIN: every value is written in the clear, then the lock record is removed.
+pub async fn remove_pin(pin: &str, now_ms: u64) -> Result<(), PinError> {
+    let Some(Ok(lock)) = read_lock() else {
+        return Err(PinError::Unlock(UnlockError::Damaged));
+    };
+    open_keys(&lock, pin, now_ms)
+        .await
+        .map_err(PinError::Unlock)?;
+    for op in sealed_values() {
+        if let Op::Set(k, v) = op {
+            LocalStorage.set(&k, &v).map_err(PinError::Store)?;
+        }
+    }
+    LocalStorage
+        .remove(vault::LOCK_KEY)
+        .map_err(PinError::Store)?;
+    STATE.with_borrow_mut(|s| *s = State::Off);
+    Ok(())
+}
+
+/// What another tab's change means here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Elsewhere {
+    /// Reload the concerns from [`read`].
+    Reload,
+    /// The PIN was set or changed in another tab: this tab is locked now.
+    Locked,
+    /// Nothing this tab shows.
+    Nothing,
+}
+
+/// Brings the decrypted copy up to date after another tab wrote `key` (`None`: storage was
+/// cleared).
+pub async fn changed_elsewhere(key: Option<String>) -> Elsewhere {
+    let Some(key) = key else {
+        let set = is_set();
+        STATE.with_borrow_mut(|s| {
+            *s = if set { State::Locked } else { State::Off };
+        });
+        return if set {
+            Elsewhere::Locked
+        } else {
+            Elsewhere::Reload
+        };
+    };
+    if key == vault::LOCK_KEY {
+        if !is_set() {
+            STATE.with_borrow_mut(|s| *s = State::Off);
+            return Elsewhere::Reload;
+        }
+        // Another tab set or changed the PIN: the keys here (if any) may be old.
+        if is_locked() {
+            return Elsewhere::Nothing;
+        }
+        STATE.with_borrow_mut(|s| *s = State::Locked);
+        return Elsewhere::Locked;
+    }
+    if !vault::is_sealed_key(&key) || !STATE.with_borrow(|s| matches!(s, State::Open(_))) {
+        return if key.starts_with("ssp.concern") {
+            Elsewhere::Reload
+        } else {
+            Elsewhere::Nothing
+        };
+    }
+    let raw = LocalStorage.get(&key).ok().flatten();
+    let text = match raw.as_deref().map(Sealed::classify) {
+        None => None,
+        Some(Stored::Plain) => raw.clone(),
+        Some(Stored::Sealed(s)) => {
+            let fut = STATE.with_borrow(|st| match st {
+                State::Open(o) => o
+                    .keys
+                    .get(&s.key)
+                    .and_then(|k| crypto::decrypt(k, &s.iv, &vault::value_aad(&key), &s.ct).ok()),
+                _ => None,
+            });
+            match fut {
+                Some(fut) => crypto::bytes(fut)
+                    .await
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok()),
+                // Sealed under a key this tab does not have: the PIN changed elsewhere.
+                None => {
+                    lock();
+                    return Elsewhere::Locked;
+                }
+            }
+        }
+        Some(Stored::Malformed) => None,
+    };
+    STATE.with_borrow_mut(|s| {
+        if let State::Open(o) = s {
+            match text {
+                Some(t) => o.plain.insert(key, t),
+                None => o.plain.remove(&key),
+            };
+        }
+    });
+    Elsewhere::Reload
+}
