@@ -15,3 +15,4 @@ pub mod profile;
 pub mod settings;
 pub mod storage;
 pub mod topics;
+pub mod training;
