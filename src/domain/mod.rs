@@ -16,3 +16,4 @@ pub mod settings;
 pub mod storage;
 pub mod topics;
 pub mod vault;
+pub mod training;
