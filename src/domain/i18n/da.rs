@@ -294,4 +294,11 @@ pub(super) const DA: Texts = Texts {
     days: "dage",
     to_settings: "Til Indstillinger",
     footer_local_only: "Data gemmes kun på denne enhed.",
+    overview_total: "Bekymringer i alt",
+    overview_open: "Åbne bekymringer",
+    overview_closed: "Lukkede bekymringer",
+    overview_overdue_follow_ups: "Overskredne opfølgninger",
+    overview_overdue_items: "Overskredne punkter i handleplaner",
+    overview_staircase_unknown: "Trin ikke kendt",
+    month_names: "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december",
 };

@@ -294,4 +294,11 @@ pub(super) const EN: Texts = Texts {
     days: "days",
     to_settings: "To Settings",
     footer_local_only: "Data is stored only on this device.",
+    overview_total: "Concerns in total",
+    overview_open: "Open concerns",
+    overview_closed: "Closed concerns",
+    overview_overdue_follow_ups: "Overdue follow-ups",
+    overview_overdue_items: "Overdue action plan items",
+    overview_staircase_unknown: "Step not known",
+    month_names: "January|February|March|April|May|June|July|August|September|October|November|December",
 };

@@ -344,6 +344,14 @@ pub struct Texts {
     pub days: &'static str,
     pub to_settings: &'static str,
     pub footer_local_only: &'static str,
+    pub overview_total: &'static str,
+    pub overview_open: &'static str,
+    pub overview_closed: &'static str,
+    pub overview_overdue_follow_ups: &'static str,
+    pub overview_overdue_items: &'static str,
+    pub overview_staircase_unknown: &'static str,
+    /// The twelve month names, January first, separated by '|'.
+    pub month_names: &'static str,
 }
 
 /// The text table for `lang`.
