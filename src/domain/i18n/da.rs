@@ -334,4 +334,11 @@ pub(super) const DA: Texts = Texts {
     auto_lock_hint: "Appen låser, når den ikke er brugt i så mange minutter, og når fanen har været skjult lige så længe.",
     minutes: "minutter",
     backup_not_encrypted: "Filen er ikke krypteret, heller ikke med PIN-lås. Opbevar den sikkert.",
+    overview_total: "Bekymringer i alt",
+    overview_open: "Åbne bekymringer",
+    overview_closed: "Lukkede bekymringer",
+    overview_overdue_follow_ups: "Overskredne opfølgninger",
+    overview_overdue_items: "Overskredne punkter i handleplaner",
+    overview_staircase_unknown: "Trin ikke kendt",
+    month_names: "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december",
 };

@@ -334,4 +334,11 @@ pub(super) const EN: Texts = Texts {
     auto_lock_hint: "The app locks when it has not been used for this many minutes, and when the tab has been hidden as long.",
     minutes: "minutes",
     backup_not_encrypted: "The file is not encrypted, even with PIN lock on. Keep it safe.",
+    overview_total: "Concerns in total",
+    overview_open: "Open concerns",
+    overview_closed: "Closed concerns",
+    overview_overdue_follow_ups: "Overdue follow-ups",
+    overview_overdue_items: "Overdue action plan items",
+    overview_staircase_unknown: "Step not known",
+    month_names: "January|February|March|April|May|June|July|August|September|October|November|December",
 };

@@ -384,6 +384,14 @@ pub struct Texts {
     pub auto_lock_hint: &'static str,
     pub minutes: &'static str,
     pub backup_not_encrypted: &'static str,
+    pub overview_total: &'static str,
+    pub overview_open: &'static str,
+    pub overview_closed: &'static str,
+    pub overview_overdue_follow_ups: &'static str,
+    pub overview_overdue_items: &'static str,
+    pub overview_staircase_unknown: &'static str,
+    /// The twelve month names, January first, separated by '|'.
+    pub month_names: &'static str,
 }
 
 /// The text table for `lang`.
