@@ -1,5 +1,4 @@
-//! The app's pages: their paths, titles, whether they appear in the navigation, and whether
-//! their feature is built yet. The UI's router and navigation are generated from this table,
+//! The app's pages: their paths, titles and whether they appear in the navigation. The UI's router and navigation are generated from this table,
 //! and the end-to-end tests walk it.
 
 use super::i18n::Texts;
@@ -97,23 +96,6 @@ impl Page {
             Page::Profile => t.page_profile,
             Page::Privacy => t.page_privacy,
         }
-    }
-
-    /// Whether the page's feature exists. Pages that are not built show an honest
-    /// "kommer snart" page instead of fake content.
-    pub fn is_built(self) -> bool {
-        matches!(
-            self,
-            Page::Start
-                | Page::Settings
-                | Page::Profile
-                | Page::Staircase
-                | Page::Organisation
-                | Page::Guide
-                | Page::NewConcern
-                | Page::Concerns
-                | Page::Privacy
-        )
     }
 
     /// The page at `path`, if any (exact match; a trailing slash is ignored).

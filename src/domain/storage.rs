@@ -368,6 +368,65 @@ pub fn save<T: Serialize + DeserializeOwned>(
     store.set(key, &codec.encode(data))
 }
 
+/// Prefix of training mode's namespace: everything training mode stores lives under it.
+pub const TRAINING_PREFIX: &str = "ssp.training.";
+
+/// A store inside another under a prefix: the key `ssp.concern.1` is `ssp.training.concern.1`
+/// in the store underneath. Domain code runs unchanged in training mode, and nothing it writes
+/// can reach, or be read as, real data.
+pub struct Namespaced<'a> {
+    pub inner: &'a dyn KeyValueStore,
+    pub prefix: &'static str,
+}
+
+impl<'a> Namespaced<'a> {
+    pub fn training(inner: &'a dyn KeyValueStore) -> Self {
+        Namespaced {
+            inner,
+            prefix: TRAINING_PREFIX,
+        }
+    }
+
+    fn outer(&self, key: &str) -> String {
+        format!(
+            "{}{}",
+            self.prefix,
+            key.strip_prefix(KEY_PREFIX).unwrap_or(key)
+        )
+    }
+}
+
+impl KeyValueStore for Namespaced<'_> {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.inner.get(&self.outer(key))
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.inner.set(&self.outer(key), value)
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.inner.remove(&self.outer(key))
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .inner
+            .keys()?
+            .into_iter()
+            .filter_map(|k| {
+                k.strip_prefix(self.prefix)
+                    .map(|rest| format!("{KEY_PREFIX}{rest}"))
+            })
+            .collect())
+    }
+}
+
+/// "Nulstil": removes everything training mode stored, and nothing else. Returns how many.
+pub fn clear_training(store: &dyn KeyValueStore) -> Result<usize, StoreError> {
+    clear_app_data(&Namespaced::training(store))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,5 +670,56 @@ mod tests {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].1.raw, "garbage");
         assert!(listed[0].1.reason.contains("unreadable"));
+    }
+
+    #[test]
+    fn training_writes_stay_in_their_namespace_and_reset_clears_only_them() {
+        use crate::domain::concern::Concern;
+        use crate::domain::concern_store;
+        let device = MemoryStore::new();
+        device.set("ssp.settings", "real settings").unwrap();
+        device.set("ssp.concern.real", "real record").unwrap();
+        device.set("other.app", "not ours").unwrap();
+        let before: Vec<(String, String)> = device
+            .keys()
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.clone(), device.get(&k).unwrap().unwrap()))
+            .collect();
+
+        let training = Namespaced::training(&device);
+        let c: Concern = serde_json::from_value(serde_json::json!({
+            "id": "t1", "revision": 1, "pseudonym": "Fiktiv", "school_class": null,
+            "profile": "halsnaes", "answers": {}, "level": "green", "topics": ["trivsel"],
+            "action_plan": [], "follow_up": "2026-12-01", "status": "open",
+            "close_reason": null, "created_ms": 1, "updated_ms": 1, "history": []
+        }))
+        .unwrap();
+        concern_store::save_one(&training, &c, None, 5).unwrap();
+        let (seen, _) = concern_store::load_all(&training, 5);
+        assert_eq!(
+            seen.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            ["t1"]
+        );
+        // The real store never sees the training concern; training never sees the real one.
+        assert!(device.get("ssp.training.concern.t1").unwrap().is_some());
+        assert!(device
+            .keys()
+            .unwrap()
+            .iter()
+            .all(|k| k.starts_with(TRAINING_PREFIX) || before.iter().any(|(b, _)| b == k)));
+        assert_eq!(training.get("ssp.concern.real").unwrap(), None);
+        let mut keys = training.keys().unwrap();
+        keys.sort();
+        assert_eq!(keys, ["ssp.concern.t1", "ssp.concerns.index"]);
+
+        assert_eq!(clear_training(&device).unwrap(), 2);
+        let after: Vec<(String, String)> = device
+            .keys()
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.clone(), device.get(&k).unwrap().unwrap()))
+            .collect();
+        assert_eq!(after, before, "real data untouched, training gone");
     }
 }

@@ -8,6 +8,18 @@ pub fn set_lang(tag: &str) {
 }
 
 /// Sets the tab title.
+/// Adds or removes a class on `<html>` (e.g. "large-text", which scales every rem).
+pub fn set_root_class(class: &str, on: bool) {
+    if let Some(root) = gloo::utils::document().document_element() {
+        let list = root.class_list();
+        let _ = if on {
+            list.add_1(class)
+        } else {
+            list.remove_1(class)
+        };
+    }
+}
+
 pub fn set_title(title: &str) {
     gloo::utils::document().set_title(title);
 }

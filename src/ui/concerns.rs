@@ -10,7 +10,8 @@ use crate::domain::guide::Level;
 use crate::domain::pages::Page;
 use crate::domain::settings::StorageNotice;
 use crate::domain::topics;
-use crate::platform::{self, vault};
+use crate::platform;
+use crate::ui::data;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -22,7 +23,7 @@ pub fn retry_unsaved(app: AppState) {
         app.concerns
             .with_untracked(|l| l.iter().filter(|c| ids.contains(&c.id)).cloned().collect())
     });
-    vault::write(
+    data::write(
         move |store| {
             pending
                 .iter()
@@ -56,7 +57,7 @@ pub fn save_concern(
 ) {
     let now = platform::now_ms();
     let c = c.clone();
-    vault::write(
+    data::write(
         {
             let c = c.clone();
             move |store| concern_store::save_one(store, &c, base_revision, now)
@@ -364,7 +365,7 @@ pub fn ConcernPage() -> impl IntoView {
             let now = platform::now_ms();
             let navigate = navigate.clone();
             let gone = id.clone();
-            vault::write(
+            data::write(
                 move |store| concern_store::delete_one(store, &id, revision, now),
                 move |result, stored| match result.and(stored) {
                     Ok(()) => {

@@ -6,7 +6,8 @@ use crate::domain::dates::Date;
 use crate::domain::pages::Page;
 use crate::domain::storage;
 use crate::domain::{backup, concern_store};
-use crate::platform::{self, local_storage::LocalStorage, vault};
+use crate::platform::{self, local_storage::LocalStorage};
+use crate::ui::data;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -23,7 +24,7 @@ pub fn DeviceData() -> impl IntoView {
             .unwrap_or(0)
             .div_ceil(1024);
         // Read through the PIN lock: a set-aside concern is sealed like the concern.
-        let set_aside = vault::read(storage::list_quarantine).unwrap_or_default();
+        let set_aside = data::read(storage::list_quarantine).unwrap_or_default();
         let list = if set_aside.is_empty() {
             view! { <p class="hint">{t_now.quarantine_none}</p> }.into_any()
         } else {
@@ -48,7 +49,7 @@ pub fn DeviceData() -> impl IntoView {
                                         <button type="button" class="btn btn--tertiary"
                                             on:click=move |_| {
                                                 let key = delete_key.clone();
-                                                vault::write(move |s| s.remove(&key), move |_, _| version.update(|v| *v += 1));
+                                                data::write(move |s| s.remove(&key), move |_, _| version.update(|v| *v += 1));
                                             }>
                                             {t_now.delete}
                                         </button>
@@ -66,7 +67,12 @@ pub fn DeviceData() -> impl IntoView {
                 <h2 id="data-title">{t_now.data_title}</h2>
                 <p>{t_now.data_used} " " <strong>{format!("{used_kb} kB")}</strong> " " {t_now.data_used_of}</p>
                 <p><A href=Page::Privacy.path() attr:class="btn btn--tertiary">{t_now.privacy_link}</A></p>
-                <Backup />
+                // Training's concerns are fiction: no backup of them, no import into them.
+                {move || if app.training.get() {
+                    view! { <p class="hint">{t.get().training_no_backup}</p> }.into_any()
+                } else {
+                    view! { <Backup /> }.into_any()
+                }}
                 <h3>{t_now.quarantine_title}</h3>
                 <p class="hint">{t_now.quarantine_intro}</p>
                 {list}
@@ -124,7 +130,7 @@ fn Backup() -> impl IntoView {
             &app.settings.get_untracked(),
             &app.library.get_untracked(),
             &app.concerns.get_untracked(),
-            vault::read(|s| concern_store::tombstones(s, now)),
+            data::read(|s| concern_store::tombstones(s, now)),
             now,
         );
         let name = format!("ssp-handleguide-{}.json", Date::from_ms(now).iso());
@@ -153,7 +159,7 @@ fn Backup() -> impl IntoView {
         let mut library = app.library.get_untracked();
         let settings = plan.settings.clone();
         // Concerns are sealed when a PIN is set; the library is updated in memory at once.
-        vault::write(
+        data::write(
             move |store| (backup::apply(store, &plan, &mut library, now), library),
             move |(written, library), stored| match written.and(stored) {
                 Ok(()) => {

@@ -43,7 +43,7 @@ pub fn lock_now(app: AppState) {
 pub fn load_concerns(app: AppState) {
     let now = platform::now_ms();
     let days = app.settings.get_untracked().retention_days();
-    pin::write(
+    super::data::write(
         move |store| {
             let (mut concerns, report) = concern_store::load_all(store, now);
             let (deleted, pending) = concern_store::apply_retention(store, &concerns, days, now);
@@ -71,7 +71,7 @@ pub fn load_concerns(app: AppState) {
 /// Reads the concerns again (another tab changed them).
 pub fn reload_concerns(app: AppState) {
     let now = platform::now_ms();
-    pin::write(
+    super::data::write(
         move |store| concern_store::load_all(store, now).0,
         move |concerns, _| app.concerns.set(concerns),
     );
@@ -323,20 +323,19 @@ pub fn PinSettings() -> impl IntoView {
         );
     };
     let settings = app.settings;
-    let auto_lock =
-        move || {
-            AUTO_LOCK_CHOICES
+    let auto_lock = move || {
+        AUTO_LOCK_CHOICES
             .into_iter()
             .map(|m| view! {
                 <label class="radio">
                     <input type="radio" name="auto-lock" value=m.to_string()
                         prop:checked=move || settings.read().auto_lock_minutes() == m
                         on:change=move |_| settings.update(|s| s.auto_lock_minutes = Some(m)) />
-                    <span>{m} " " {move || t.get().minutes}</span>
+                    <span>{m} " " {move || if m == 1 { t.get().minute } else { t.get().minutes }}</span>
                 </label>
             })
             .collect_view()
-        };
+    };
     let label = move |f: fn(&'static Texts) -> &'static str| Signal::derive(move || f(t.get()));
     view! {
         <section class="card" aria-labelledby="pin-title">

@@ -1,9 +1,9 @@
 //! UI: Leptos components. Thin: they read domain state and call domain functions; texts come
 //! from `domain::i18n`, content from data files. No business rules inside `view!`.
 
-mod coming_soon;
 mod common;
 pub(crate) mod concerns;
+pub(crate) mod data;
 mod device_data;
 pub(crate) mod guide;
 pub(crate) mod lock;
@@ -15,6 +15,7 @@ mod shell;
 mod staircase;
 mod start;
 mod text_metrics;
+mod training;
 
 use crate::domain::i18n::{texts, Texts};
 use crate::domain::pages::Page;
@@ -53,6 +54,12 @@ pub struct AppState {
     /// A PIN is set and has not been entered (or the app locked itself): nothing of the data is
     /// shown, and the concerns are not in memory.
     pub locked: RwSignal<bool>,
+    /// Training mode: a banner everywhere; concerns live in training's own namespace.
+    pub training: RwSignal<bool>,
+    /// The training case being walked through the guide.
+    pub training_case: RwSignal<Option<String>>,
+    /// "Stor tekst" for a projector.
+    pub large_text: RwSignal<bool>,
 }
 
 pub fn use_app() -> AppState {
@@ -101,6 +108,8 @@ pub fn App() -> impl IntoView {
     let library = RwSignal::new(library);
     let concerns = RwSignal::new(Vec::new());
     let locked = RwSignal::new(platform::vault::is_set());
+    let training_on = training::stored_on();
+    data::set_training(training_on);
     let texts = Memo::new(move |_| texts(settings.read().lang));
     let profile = Memo::new(move |_| {
         let id = settings.read().municipality.clone()?;
@@ -118,6 +127,9 @@ pub fn App() -> impl IntoView {
         retention: RwSignal::new((0, 0)),
         guide_answers: RwSignal::new(Default::default()),
         locked,
+        training: RwSignal::new(training_on),
+        training_case: RwSignal::new(None),
+        large_text: RwSignal::new(false),
     });
     let app = use_app();
     // With no PIN, the concerns load before the first render; with one, after it is entered.
@@ -159,6 +171,8 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| platform::document::set_lang(settings.read().lang.tag()));
+    let large_text = app.large_text;
+    Effect::new(move |_| platform::document::set_root_class("large-text", large_text.get()));
 
     view! {
         <Router>
@@ -173,7 +187,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=device_data::PrivacyPage />
                     <Route path=path!("/concerns") view=concerns::ConcernsPage />
                     <Route path=path!("/concerns/:id") view=concerns::ConcernPage />
-                    <Route path=path!("/training") view=|| coming_soon::coming_soon(Page::Training) />
+                    <Route path=path!("/training") view=training::TrainingPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>
             </shell::Shell>

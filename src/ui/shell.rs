@@ -15,6 +15,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     view! {
         <div class="app" class:app--hidden=move || hidden.get() aria-hidden=move || hidden.get().then_some("true")>
             <SkipLink />
+            <super::training::TrainingBanner />
             <Header />
             // While locked: no navigation, no notices, only the PIN field.
             {move || (!locked.get()).then(|| view! { <Nav /> })}

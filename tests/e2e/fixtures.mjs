@@ -34,8 +34,6 @@ export const FROM_SETTINGS_DA = [
   { path: "/privacy", heading: "Privatliv og data" },
 ];
 
-/** Pages whose feature is built; the others must say "Kommer snart". */
-export const BUILT = new Set(["/", "/guide", "/concern/new", "/concerns", "/settings", "/staircase", "/organisation", "/profile"]);
 
 export const mainHeading = (page) => page.getByRole("heading", { level: 1 });
 export const nav = (page, name = "Hovedmenu") => page.getByRole("navigation", { name });

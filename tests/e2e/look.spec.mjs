@@ -46,7 +46,7 @@ for (const size of SIZES) {
       await page.screenshot({ path: `screenshots/start-${size.name}.png` });
     });
 
-    test("settings and a coming-soon page", async ({ page }) => {
+    test("settings and the training page", async ({ page }) => {
       await startWithMunicipality(page);
       await page.goto("/settings");
       await expect(mainHeading(page)).toHaveText("Indstillinger");
@@ -54,7 +54,7 @@ for (const size of SIZES) {
       await page.screenshot({ path: `screenshots/settings-${size.name}.png`, fullPage: true });
       await page.goto("/training");
       await expect(mainHeading(page)).toHaveText("Undervisning");
-      await page.screenshot({ path: `screenshots/coming-soon-${size.name}.png` });
+      await page.screenshot({ path: `screenshots/training-start-${size.name}.png` });
     });
 
     for (const [municipality, slug] of [["Halsnæs Kommune", "halsnaes"], ["Silkeborg Kommune", "silkeborg"]]) {

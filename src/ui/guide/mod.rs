@@ -12,7 +12,8 @@ use crate::domain::guide::{self, Guide};
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
 use crate::domain::storage::{self, Codec, Loaded};
-use crate::platform::{self, vault};
+use crate::platform;
+use crate::ui::data;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -33,19 +34,28 @@ const DRAFT_CODEC: Codec = Codec {
 fn load_draft() -> Answers {
     // Read through the PIN lock: the draft is sealed like the concerns.
     let now = platform::now_ms();
-    match vault::read(|store| storage::load::<Answers>(store, DRAFT_KEY, &DRAFT_CODEC, now)) {
+    match data::read(|store| storage::load::<Answers>(store, DRAFT_KEY, &DRAFT_CODEC, now)) {
         Loaded::Found(a) => a,
         _ => Answers::new(),
     }
 }
 
+/// Puts `answers` in the concern guide's draft (a training case's answers, or none).
+pub fn replace_draft(answers: Answers) {
+    if answers.is_empty() {
+        forget_draft();
+    } else {
+        keep_draft(answers);
+    }
+}
+
 fn forget_draft() {
-    vault::write(|store| store.remove(DRAFT_KEY), |_, _| {});
+    data::write(|store| store.remove(DRAFT_KEY), |_, _| {});
 }
 
 fn keep_draft(answers: Answers) {
     let now = platform::now_ms();
-    vault::write(
+    data::write(
         move |store| storage::save(store, DRAFT_KEY, &DRAFT_CODEC, &answers, now),
         |_, _| {},
     );
@@ -270,6 +280,11 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
                     Mode::Concern => t.get().guide_intro_concern,
                 }}
             </p>
+            // A training case: its story, and at the outcome its answer key first, for the room.
+            {(mode == Mode::Concern).then(|| view! {
+                <super::training::CaseStory />
+                {move || session.displayed().is_none().then(|| view! { <super::training::CaseKey answers=session.answers.into() /> })}
+            })}
             {body}
         </section>
     }

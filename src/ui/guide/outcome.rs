@@ -263,6 +263,7 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
             <section class="card save-form no-print" aria-labelledby="save-title">
                 <h3 id="save-title">{t_now.save_title}</h3>
                 <p>{t_now.save_intro}</p>
+                {app.training.get().then(|| view! { <p class="badge badge--training">{t_now.training_save_note}</p> })}
                 <div class="field">
                     <label for="save-child">{t_now.child_label}</label>
                     <p class="hint" id="save-child-hint">{t_now.child_hint}</p>

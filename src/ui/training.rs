@@ -1,0 +1,275 @@
+//! Training mode (undervisningstilstand): a banner on every screen, the fictional cases, the
+//! case's story in the guide and its answer key at the outcome. While it is on, concerns and
+//! drafts live in training's own namespace (`ui::data`), and the real ones are not shown.
+
+use super::{use_app, use_page_title, AppState};
+use crate::domain::guide::engine::Answers;
+use crate::domain::i18n::Texts;
+use crate::domain::pages::Page;
+use crate::domain::storage::{self, KeyValueStore};
+use crate::domain::topics;
+use crate::domain::training::{self, Expected, TrainingCase};
+use crate::platform::{self, local_storage::LocalStorage};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+/// Stored while training mode is on, so a reload mid-session stays in training.
+const ON_KEY: &str = "ssp.training.on";
+
+pub fn stored_on() -> bool {
+    matches!(LocalStorage.get(ON_KEY), Ok(Some(_)))
+}
+
+/// Turns training mode on or off: concerns are read again from where they now live, and the
+/// guide's in-memory answers are dropped so nothing crosses over.
+pub fn switch(app: AppState, on: bool) {
+    let _ = if on {
+        LocalStorage.set(ON_KEY, "1")
+    } else {
+        LocalStorage.remove(ON_KEY)
+    };
+    super::data::set_training(on);
+    app.training.set(on);
+    app.training_case.set(None);
+    app.guide_answers.set(Answers::new());
+    app.concerns.set(Vec::new());
+    super::lock::load_concerns(app);
+}
+
+/// "Nulstil": everything training stored is deleted; training mode stays on.
+pub fn reset(app: AppState) {
+    let _ = storage::clear_training(&LocalStorage);
+    let _ = LocalStorage.set(ON_KEY, "1");
+    app.training_case.set(None);
+    app.guide_answers.set(Answers::new());
+    app.concerns.set(Vec::new());
+}
+
+/// The case shown now, if any.
+fn active_case(app: AppState) -> Option<&'static TrainingCase> {
+    let id = app.training_case.get()?;
+    training::builtin().case(&id)
+}
+
+/// On every screen while training mode is on.
+#[component]
+pub fn TrainingBanner() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let navigate = use_navigate();
+    let leave = {
+        let navigate = navigate.clone();
+        move |_| {
+            switch(app, false);
+            navigate(Page::Training.path(), Default::default());
+        }
+    };
+    let do_reset = move |_| {
+        reset(app);
+        app.notice.set(None);
+        navigate(Page::Training.path(), Default::default());
+        platform::document::focus_after_render("training-reset-done");
+    };
+    move || {
+        app.training.get().then(|| {
+            view! {
+                <div class="training-banner no-print" role="region" aria-label=move || t.get().page_training>
+                    <p class="training-banner__text"><strong>{move || t.get().training_banner}</strong></p>
+                    <div class="training-banner__tools">
+                        <button type="button" class="btn btn--banner" aria-pressed=move || app.large_text.get().to_string()
+                            on:click=move |_| app.large_text.update(|l| *l = !*l)>{move || t.get().large_text}</button>
+                        <button type="button" class="btn btn--banner" on:click=do_reset.clone()>{move || t.get().training_reset}</button>
+                        <button type="button" class="btn btn--banner" on:click=leave.clone()>{move || t.get().training_leave}</button>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// Undervisning: start training, or, while it is on, the cases by topic.
+#[component]
+pub fn TrainingPage() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    use_page_title(Page::Training);
+    let navigate = use_navigate();
+    let open_case = move |id: String, fill: bool| {
+        app.training_case.set(Some(id.clone()));
+        let answers = match training::builtin().case(&id) {
+            Some(case) if fill => training::walk(
+                case,
+                super::guide::guide(),
+                app.profile.get_untracked().as_ref(),
+            )
+            .unwrap_or_default(),
+            _ => Answers::new(),
+        };
+        // The draft of the training guide lives in training's namespace.
+        super::guide::replace_draft(answers);
+        navigate(Page::NewConcern.path(), Default::default());
+    };
+    let open_case = StoredValue::new(open_case);
+    move || {
+        let t_now = t.get();
+        let lang = app.settings.read().lang;
+        if !app.training.get() {
+            return view! {
+                <section class="page page--narrow">
+                    <h1>{t_now.page_training}</h1>
+                    <p class="lead">{t_now.training_intro}</p>
+                    <button type="button" class="btn btn--primary btn--large" on:click=move |_| switch(app, true)>
+                        {t_now.training_start}
+                    </button>
+                </section>
+            }
+            .into_any();
+        }
+        let set = training::builtin();
+        let cases = topics::all()
+            .iter()
+            .flat_map(|topic| set.cases_on(&topic.id).map(move |c| (topic, c)))
+            .map(|(topic, case)| {
+                let id = case.id.clone();
+                let id2 = case.id.clone();
+                view! {
+                    <li class="card training-case">
+                        <p class="badge badge--info">{topic.label(lang).to_string()}</p>
+                        <h3>{case.title.get(lang).to_string()}</h3>
+                        <p>{case.story.get(lang).to_string()}</p>
+                        <div class="button-row">
+                            <button type="button" class="btn btn--primary"
+                                on:click=move |_| open_case.with_value(|f| f(id.clone(), false))>{t_now.training_walk}</button>
+                            <button type="button" class="btn btn--secondary"
+                                on:click=move |_| open_case.with_value(|f| f(id2.clone(), true))>{t_now.training_fill}</button>
+                        </div>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="page">
+                <h1>{t_now.page_training}</h1>
+                <p id="training-reset-done" tabindex="-1" class="lead">{set.fiction_notice.get(lang).to_string()}</p>
+                <h2>{t_now.training_cases_title}</h2>
+                <ul class="training-cases">{cases}</ul>
+            </section>
+        }
+        .into_any()
+    }
+}
+
+/// Above the guide while a case is walked: its story.
+#[component]
+pub fn CaseStory() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    move || {
+        let lang = app.settings.read().lang;
+        let case = active_case(app).filter(|_| app.training.get())?;
+        Some(view! {
+            <aside class="card training-story" aria-labelledby="case-title">
+                <p class="badge badge--training">{t.get().training_case_label}</p>
+                <h2 id="case-title">{case.title.get(lang).to_string()}</h2>
+                <p>{case.story.get(lang).to_string()}</p>
+            </aside>
+        })
+    }
+}
+
+fn yes_no(b: bool, t: &'static Texts) -> &'static str {
+    if b {
+        t.yes
+    } else {
+        t.no
+    }
+}
+
+/// The rows of the answer key: what the case expects beside what the answers gave.
+fn rows(
+    expected: &Expected,
+    yours: &Expected,
+    t: &'static Texts,
+    lang: crate::domain::i18n::Lang,
+) -> Vec<(&'static str, String, String)> {
+    let level = |e: &Expected| {
+        super::guide::guide().level_texts[&e.level]
+            .name
+            .get(lang)
+            .to_string()
+    };
+    vec![
+        (t.training_row_level, level(expected), level(yours)),
+        (
+            t.training_row_acute,
+            yes_no(expected.acute, t).into(),
+            yes_no(yours.acute, t).into(),
+        ),
+        (
+            t.training_row_duty,
+            yes_no(expected.duty_applies, t).into(),
+            yes_no(yours.duty_applies, t).into(),
+        ),
+        (
+            t.training_row_no_parents_first,
+            yes_no(expected.no_parent_contact_first, t).into(),
+            yes_no(yours.no_parent_contact_first, t).into(),
+        ),
+        (
+            t.training_row_notification,
+            yes_no(expected.notification, t).into(),
+            yes_no(yours.notification, t).into(),
+        ),
+        (
+            t.training_row_police,
+            yes_no(expected.police, t).into(),
+            yes_no(yours.police, t).into(),
+        ),
+    ]
+}
+
+/// At the outcome while a case is walked: the answer key and the discussion points.
+#[component]
+pub fn CaseKey(answers: Signal<Answers>) -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    move || {
+        let t_now = t.get();
+        let lang = app.settings.read().lang;
+        let case = active_case(app).filter(|_| app.training.get())?;
+        let profile = app.profile.get()?;
+        let outcome = super::guide::guide().outcome(&answers.get(), &profile);
+        let differences = case.expected.differences(&outcome);
+        let yours = Expected::of(&outcome);
+        let table = rows(&case.expected, &yours, t_now, lang)
+            .into_iter()
+            .map(|(what, expected, yours)| {
+                let differs = expected != yours;
+                view! {
+                    <tr class:differs=differs><th scope="row">{what}</th><td>{expected}</td><td>{yours}</td></tr>
+                }
+            })
+            .collect_view();
+        let points = case
+            .discussion
+            .iter()
+            .map(|p| view! { <li>{p.get(lang).to_string()}</li> })
+            .collect_view();
+        Some(view! {
+            <section class="card training-key" aria-labelledby="key-title">
+                <h2 id="key-title">{t_now.training_facit_title}</h2>
+                <p class=if differences.is_empty() { "alert alert--success" } else { "alert alert--warning" }>
+                    {if differences.is_empty() { t_now.training_match } else { t_now.training_differs }}
+                </p>
+                <table class="table">
+                    <thead><tr><td></td><th scope="col">{t_now.training_expected}</th><th scope="col">{t_now.training_yours}</th></tr></thead>
+                    <tbody>{table}</tbody>
+                </table>
+                <h3>{t_now.training_discussion}</h3>
+                <ul>{points}</ul>
+                <p><A href=Page::Training.path() attr:class="btn btn--secondary">{t_now.training_back_to_cases}</A></p>
+            </section>
+        })
+    }
+}
