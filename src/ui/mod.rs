@@ -14,6 +14,7 @@ mod shell;
 mod staircase;
 mod start;
 mod text_metrics;
+mod update_notice;
 
 use crate::domain::i18n::{texts, Texts};
 use crate::domain::pages::Page;

@@ -17,6 +17,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <Header />
             <Nav />
             <main id="main" class="main" tabindex="-1">
+                <super::update_notice::UpdateNotice />
                 <Notice />
                 <RetentionNotice />
                 {children()}
