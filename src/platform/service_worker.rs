@@ -21,7 +21,16 @@ const SKIP_WAITING: &str = "SKIP_WAITING";
 const TAKEOVER_TIMEOUT_MS: u32 = 4_000;
 
 thread_local! {
+    /// `register` has set everything up (once per page).
+    static STARTED: Cell<bool> = const { Cell::new(false) };
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
+    /// The callback of the latest [`register`] call.
+    static ON_UPDATE: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+    /// A newer version is ready; remembered for a callback registered later.
+    static UPDATE_READY: Cell<bool> = const { Cell::new(false) };
+    /// This page was loaded by a worker (or one has taken it over since). The first worker
+    /// taking over a first visit is no update.
+    static CONTROLLED: Cell<bool> = const { Cell::new(false) };
     /// This page asked the waiting worker to take over, and reloads when it has.
     static RELOAD_ON_TAKEOVER: Cell<bool> = const { Cell::new(false) };
 }
@@ -35,30 +44,33 @@ fn container() -> Option<ServiceWorkerContainer> {
     present.then(|| navigator.service_worker())
 }
 
-/// Registers `/sw.js`, and calls `on_update_ready` whenever a newer version of the app is ready
-/// while this page runs an older one: its worker is installed and waiting, or another tab has
-/// already let it take over. Call once per page. Does nothing where service workers are not
-/// available; the app then simply needs the network.
+/// Registers `/sw.js` (the first call on a page), and calls `on_update_ready` when a newer
+/// version of the app is ready while this page runs an older one: its worker is installed and
+/// waiting, or another tab has already let it take over. A later call replaces the callback
+/// (and calls it at once if a new version is already known), so a component that is created
+/// again simply registers again. Does nothing where service workers are not available; the
+/// app then simply needs the network.
 pub fn register(on_update_ready: impl Fn() + 'static) {
+    ON_UPDATE.set(Some(Rc::new(on_update_ready)));
+    if UPDATE_READY.get() {
+        notify();
+    }
+    if STARTED.replace(true) {
+        return;
+    }
     let Some(container) = container() else {
         return;
     };
-    let notify: Rc<dyn Fn()> = Rc::new(on_update_ready);
-    // A page that no worker loaded (the first visit) gets its first worker without that being
-    // an update.
-    let controlled = Rc::new(Cell::new(container.controller().is_some()));
-    {
-        let (notify, controlled) = (notify.clone(), controlled.clone());
-        EventListener::new(&container, "controllerchange", move |_| {
-            if RELOAD_ON_TAKEOVER.get() {
-                reload();
-            } else if controlled.replace(true) {
-                // Another tab let the new version take over; this page still runs the old one.
-                notify();
-            }
-        })
-        .forget();
-    }
+    CONTROLLED.set(container.controller().is_some());
+    EventListener::new(&container, "controllerchange", |_| {
+        if RELOAD_ON_TAKEOVER.get() {
+            reload();
+        } else if CONTROLLED.replace(true) {
+            // Another tab let the new version take over; this page still runs the old one.
+            notify();
+        }
+    })
+    .forget();
     // After the page has loaded, so that the worker's downloads do not compete with the
     // first render.
     let start = move || {
@@ -66,7 +78,7 @@ pub fn register(on_update_ready: impl Fn() + 'static) {
             match JsFuture::from(container.register("/sw.js")).await {
                 Ok(registration) => {
                     let registration: ServiceWorkerRegistration = registration.unchecked_into();
-                    watch(&registration, notify, controlled);
+                    watch(&registration);
                     REGISTRATION.set(Some(registration));
                 }
                 Err(error) => web_sys::console::warn_2(
@@ -83,23 +95,28 @@ pub fn register(on_update_ready: impl Fn() + 'static) {
     }
 }
 
+/// Tells the page that a newer version is ready.
+fn notify() {
+    UPDATE_READY.set(true);
+    // Cloned out first: the callback may register again.
+    if let Some(callback) = ON_UPDATE.with_borrow(Clone::clone) {
+        callback();
+    }
+}
+
 /// Follows `registration` for updates.
-fn watch(
-    registration: &ServiceWorkerRegistration,
-    notify: Rc<dyn Fn()>,
-    controlled: Rc<Cell<bool>>,
-) {
+fn watch(registration: &ServiceWorkerRegistration) {
     // Installed on an earlier visit, and still waiting.
-    if registration.waiting().is_some() && controlled.get() {
+    if registration.waiting().is_some() && CONTROLLED.get() {
         notify();
     }
     if let Some(worker) = registration.installing() {
-        on_installed(&worker, notify.clone(), controlled.clone());
+        on_installed(&worker);
     }
     let found = registration.clone();
     EventListener::new(registration, "updatefound", move |_| {
         if let Some(worker) = found.installing() {
-            on_installed(&worker, notify.clone(), controlled.clone());
+            on_installed(&worker);
         }
     })
     .forget();
@@ -114,11 +131,11 @@ fn watch(
     .forget();
 }
 
-/// Calls `notify` when `worker` has installed as an update (not as the first worker).
-fn on_installed(worker: &ServiceWorker, notify: Rc<dyn Fn()>, controlled: Rc<Cell<bool>>) {
+/// Tells the page when `worker` has installed as an update (not as the first worker).
+fn on_installed(worker: &ServiceWorker) {
     let installing = worker.clone();
     EventListener::new(worker, "statechange", move |_| {
-        if installing.state() == ServiceWorkerState::Installed && controlled.get() {
+        if installing.state() == ServiceWorkerState::Installed && CONTROLLED.get() {
             notify();
         }
     })

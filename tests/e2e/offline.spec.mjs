@@ -226,3 +226,35 @@ test("a new version waits for the user: notice mid-task, nothing swapped, 'Genin
     await server.stop();
   }
 });
+
+test("with two tabs open, 'Genindlæs' in one does not reload the other, which keeps the notice", async ({ page, context }) => {
+  test.setTimeout(60_000);
+  const built = readFileSync("dist/sw.js", "utf8");
+  const oldVersion = built.match(/const VERSION = "([0-9a-f]+)";/)[1];
+  const extra = { "/sw.js": ["text/javascript; charset=utf-8", built] };
+  const server = await startServer(extra);
+  try {
+    await firstVisit(page, server.origin);
+    await untilControlled(page);
+    const other = await context.newPage();
+    await other.goto(`${server.origin}/concern/new`);
+    await expect(question(other)).toHaveText("Er barnet i fare lige nu?");
+    await other.evaluate(() => (window.stillTheSamePage = true));
+
+    extra["/sw.js"][1] = built.replace(`const VERSION = "${oldVersion}";`, 'const VERSION = "e2e-next";');
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    for (const tab of [page, other]) await expect(tab.getByText("En ny version er klar – genindlæs")).toBeVisible();
+
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Genindlæs" }).click()]);
+    await expect.poll(() => page.evaluate(() => caches.keys())).toEqual(["ssp-handleguide-e2e-next"]);
+    // The other tab was not reloaded under its user; it still offers the reload.
+    expect(await other.evaluate(() => window.stillTheSamePage)).toBe(true);
+    await expect(question(other)).toHaveText("Er barnet i fare lige nu?");
+    await expect(other.getByText("En ny version er klar – genindlæs")).toBeVisible();
+    await Promise.all([other.waitForEvent("load"), other.getByRole("button", { name: "Genindlæs" }).click()]);
+    expect(await other.evaluate(() => window.stillTheSamePage)).toBeUndefined();
+    await expect(other.getByText("En ny version er klar – genindlæs")).toHaveCount(0);
+  } finally {
+    await server.stop();
+  }
+});
