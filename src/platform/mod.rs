@@ -8,6 +8,7 @@ pub mod document;
 pub mod files;
 pub mod local_storage;
 pub mod vault;
+pub mod service_worker;
 pub mod viewport;
 
 /// Milliseconds since the Unix epoch, from the browser's clock.

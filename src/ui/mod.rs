@@ -16,6 +16,7 @@ mod staircase;
 mod start;
 mod text_metrics;
 mod training;
+mod update_notice;
 
 use crate::domain::i18n::{texts, Texts};
 use crate::domain::pages::Page;

@@ -24,6 +24,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                     view! { <super::lock::LockScreen /> }.into_any()
                 } else {
                     view! {
+                        <super::update_notice::UpdateNotice />
                         <Notice />
                         <RetentionNotice />
                         {children()}

@@ -1,6 +1,9 @@
 // A small static server for the built app (dist/), used by the e2e tests and the benchmark.
 // No dependencies. App routes (paths without a file extension) fall back to index.html, as on
 // any static host configured for a single-page app; a missing file with an extension is a 404.
+// Caching as docs/hosting.md asks of a real host: files whose name carries trunk's content hash
+// are cached for a year; everything else (index.html, sw.js, the manifest, icons, fonts) is
+// revalidated on every request ("no-cache"), so a new release and its service worker are seen.
 //
 //   node tests/support/serve.mjs [dir=dist] [port=4173]
 
@@ -23,6 +26,9 @@ const TYPES = {
   ".woff2": "font/woff2",
   ".txt": "text/plain; charset=utf-8",
 };
+
+/** trunk's content hash in a file name: main-0123456789abcdef.css, app-…_bg.wasm. */
+const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z0-9]+$/;
 
 /** Creates (does not start) a server for `dir`. `extra` maps paths to [type, body] served from memory. */
 export function createStaticServer(dir, extra = {}) {
@@ -52,7 +58,7 @@ export function createStaticServer(dir, extra = {}) {
       const body = await readFile(target);
       res.writeHead(200, {
         "content-type": TYPES[extname(target)] || "application/octet-stream",
-        "cache-control": "no-cache",
+        "cache-control": HASHED.test(target) ? "public, max-age=31536000, immutable" : "no-cache",
       });
       res.end(body);
     } catch {

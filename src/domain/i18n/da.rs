@@ -285,6 +285,8 @@ pub(super) const DA: Texts = Texts {
     notice_storage_full: "Lageret på enheden er fuldt, så din ændring er ikke gemt endnu. Intet er tabt: ændringen er her, så længe siden er åben. Frigør plads – eksportér data under Indstillinger, og slet lukkede bekymringer – og tryk så Prøv igen.",
     retry: "Prøv igen",
     notice_needs_update: "Noget af det gemte er fra en nyere version af SSP Handleguide. Det er ikke rørt. Opdatér appen for at se det.",
+    update_ready: "En ny version er klar – genindlæs, når du er færdig med det, du er i gang med.",
+    update_reload: "Genindlæs",
     retention_pending: "lukkede bekymringer er ældre end opbevaringstiden og slettes, næste gang appen åbnes. Eksportér dem under Indstillinger, hvis de skal gemmes.",
     retention_deleted: "lukkede bekymringer er slettet efter opbevaringstiden, som varslet.",
     retention_label: "Opbevaring af lukkede bekymringer",

@@ -285,6 +285,8 @@ pub(super) const EN: Texts = Texts {
     notice_storage_full: "The device's storage is full, so your change is not saved yet. Nothing is lost: the change is here while the page is open. Free some space – export data in Settings and delete closed concerns – then press Try again.",
     retry: "Try again",
     notice_needs_update: "Some stored data is from a newer version of SSP Handleguide. It was left untouched. Update the app to see it.",
+    update_ready: "A new version is ready – reload when you have finished what you are doing.",
+    update_reload: "Reload",
     retention_pending: "closed concerns are older than the retention period and will be deleted the next time the app opens. Export them in Settings if they must be kept.",
     retention_deleted: "closed concerns were deleted after the retention period, as announced.",
     retention_label: "Keeping closed concerns",

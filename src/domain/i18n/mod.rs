@@ -335,6 +335,8 @@ pub struct Texts {
     pub notice_storage_full: &'static str,
     pub retry: &'static str,
     pub notice_needs_update: &'static str,
+    pub update_ready: &'static str,
+    pub update_reload: &'static str,
     pub retention_pending: &'static str,
     pub retention_deleted: &'static str,
     pub retention_label: &'static str,

@@ -1,0 +1,112 @@
+// The build step that makes the app installable and offline (pwa/build.mjs, a trunk hook),
+// tested in Node on temporary directories: no browser. The cache name must follow the build
+// output exactly: the same files give the same name, any changed byte or name a new one.
+import { test, expect } from "@playwright/test";
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ICONS, build, cacheVersion, iconSvg, precacheEntries } from "../../pwa/build.mjs";
+
+const dirs = [];
+/** A directory that looks like trunk's staging directory after the build. */
+function staged() {
+  const dir = mkdtempSync(join(tmpdir(), "ssp-pwa-"));
+  dirs.push(dir);
+  writeFileSync(join(dir, "index.html"), '<!doctype html><script type="module" src="/app-0123456789abcdef.js"></script>');
+  writeFileSync(join(dir, "app-0123456789abcdef.js"), "console.log('app');");
+  writeFileSync(join(dir, "app-0123456789abcdef_bg.wasm"), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
+  cpSync("pwa/manifest.webmanifest", join(dir, "manifest.webmanifest"));
+  return dir;
+}
+test.afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const png = (path) => {
+  const bytes = readFileSync(path);
+  expect(bytes.subarray(0, 8).toString("hex"), `${path} is a PNG`).toBe("89504e470d0a1a0a");
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+};
+
+test("the same output gives the same cache name; a changed file, a renamed file or a changed worker a new one", () => {
+  const a = staged();
+  const b = staged();
+  const first = build(a);
+  expect(first.version).toMatch(/^[0-9a-f]{16}$/);
+  expect(build(b).version, "same files, same name").toBe(first.version);
+  expect(build(a).version, "a second run over its own output changes nothing").toBe(first.version);
+  expect(readFileSync(join(b, "sw.js"), "utf8")).toBe(readFileSync(join(a, "sw.js"), "utf8"));
+
+  writeFileSync(join(b, "app-0123456789abcdef.js"), "console.log('app 2');");
+  const changed = build(b).version;
+  expect(changed, "one changed byte").not.toBe(first.version);
+
+  const c = staged();
+  renameSync(join(c, "app-0123456789abcdef_bg.wasm"), join(c, "app-fedcba9876543210_bg.wasm"));
+  const renamed = build(c).version;
+  expect(renamed, "a renamed file").not.toBe(first.version);
+  expect(renamed).not.toBe(changed);
+
+  const template = readFileSync("pwa/sw.js", "utf8");
+  const entries = precacheEntries(a);
+  expect(cacheVersion(entries, template)).toBe(first.version);
+  expect(cacheVersion(entries, `${template}\n// changed`), "a changed worker").not.toBe(first.version);
+});
+
+test("sw.js lists every file of the build with its hash, but not itself", () => {
+  const dir = staged();
+  const { version, entries } = build(dir);
+  const sw = readFileSync(join(dir, "sw.js"), "utf8");
+  expect(sw).toContain(`const VERSION = "${version}";`);
+  expect(sw).not.toContain("__VERSION__");
+  expect(sw).not.toContain("__PRECACHE__");
+  const urls = entries.map((e) => e.url);
+  expect(urls).toEqual([...urls].sort());
+  expect(urls).toEqual(
+    expect.arrayContaining(["/index.html", "/manifest.webmanifest", "/app-0123456789abcdef.js", "/app-0123456789abcdef_bg.wasm", ...ICONS.map((i) => `/${i.file}`)]),
+  );
+  expect(urls).not.toContain("/sw.js");
+  for (const { url, integrity } of entries) {
+    expect(integrity, url).toMatch(/^sha256-[A-Za-z0-9+/]{43}=$/);
+    expect(sw).toContain(JSON.stringify(url));
+  }
+});
+
+test("every icon is a PNG of its size, from the one drawing; the maskable ones are square to the edge", () => {
+  const dir = staged();
+  build(dir);
+  for (const icon of ICONS) {
+    expect(png(join(dir, icon.file)), icon.file).toEqual({ width: icon.size, height: icon.size });
+  }
+  const sizes = ICONS.map((i) => i.size);
+  expect(sizes).toEqual(expect.arrayContaining([192, 512, 180, 32]));
+  const source = readFileSync("pwa/icon.svg", "utf8");
+  expect(iconSvg(source, "rounded")).toMatch(/<rect id="background"[^>]* rx="/);
+  expect(iconSvg(source, "full")).not.toMatch(/<rect id="background"[^>]* rx="/);
+  expect(ICONS.find((i) => i.file.includes("maskable")).shape).toBe("full");
+  expect(ICONS.find((i) => i.file.includes("apple-touch")).shape).toBe("full");
+});
+
+test("the icon, the manifest and the page use the app's primary colour", () => {
+  const primary = readFileSync("style/main.css", "utf8").match(/--primary:\s*(#[0-9a-fA-F]{6})/)[1].toLowerCase();
+  const manifest = JSON.parse(readFileSync("pwa/manifest.webmanifest", "utf8"));
+  expect(readFileSync("pwa/icon.svg", "utf8")).toMatch(new RegExp(`<rect id="background"[^>]* fill="${primary}"`));
+  expect(manifest.theme_color).toBe(primary);
+  expect(readFileSync("index.html", "utf8")).toContain(`<meta name="theme-color" content="${primary}" />`);
+});
+
+test("the build refuses a manifest icon it does not render, and a directory without index.html", () => {
+  const dir = staged();
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.webmanifest"), "utf8"));
+  manifest.icons.push({ src: "/icons/icon-1024.png", sizes: "1024x1024", type: "image/png" });
+  writeFileSync(join(dir, "manifest.webmanifest"), JSON.stringify(manifest));
+  expect(() => build(dir)).toThrow(/icon-1024\.png is not in pwa\/build\.mjs ICONS/);
+  const empty = mkdtempSync(join(tmpdir(), "ssp-pwa-"));
+  dirs.push(empty);
+  expect(() => build(empty)).toThrow(/no index\.html/);
+});
+
+test("dist/sw.js belongs to the build in dist/", () => {
+  test.skip(!existsSync("dist/sw.js"), "no release build in dist/");
+  const sw = readFileSync("dist/sw.js", "utf8");
+  const version = sw.match(/const VERSION = "([0-9a-f]{16})";/)[1];
+  expect(cacheVersion(precacheEntries("dist"), readFileSync("pwa/sw.js", "utf8"))).toBe(version);
+});
