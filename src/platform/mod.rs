@@ -7,8 +7,8 @@ pub mod crypto;
 pub mod document;
 pub mod files;
 pub mod local_storage;
-pub mod vault;
 pub mod service_worker;
+pub mod vault;
 pub mod viewport;
 
 /// Milliseconds since the Unix epoch, from the browser's clock.
