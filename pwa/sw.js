@@ -21,8 +21,10 @@ const PRECACHE = /* __PRECACHE__ */ [];
 
 const PREFIX = "ssp-handleguide-";
 const CACHE = PREFIX + VERSION;
-/** trunk's content hash in a file name (main-0123456789abcdef.css): such a file never changes. */
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z0-9]+$/;
+/** trunk's content hash in a file name (main-0123456789abcdef.css): such a file never changes.
+ *  trunk writes the 64-bit hash as hex without leading zeros, so one build in 16 has 15 digits
+ *  (app-a21ec12a1d86687_bg.wasm); 8 is the floor, so "icon-192.png" is not taken for a hash. */
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z0-9]+$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

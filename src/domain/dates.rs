@@ -28,6 +28,28 @@ impl Date {
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
+
+    /// The date an ISO form (`YYYY-MM-DD`, as an `<input type="date">` gives it) names; `None`
+    /// for anything else, including days a month does not have (2026-02-30).
+    pub fn parse_iso(text: &str) -> Option<Date> {
+        let text = text.trim();
+        let mut parts = text.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if !(all_digits(y) && all_digits(m) && all_digits(d)) {
+            return None;
+        }
+        let date = Date {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
+        // A day the calendar does not have comes back as another date.
+        ((1..=12).contains(&date.month) && from_days(to_days(date)) == date).then_some(date)
+    }
 }
 
 // Howard Hinnant's days-from-civil algorithms.
@@ -90,6 +112,32 @@ mod tests {
             .iso(),
             "2028-02-29"
         );
+    }
+
+    #[test]
+    fn iso_dates_are_parsed_and_anything_else_is_refused() {
+        let d = |year, month, day| Some(Date { year, month, day });
+        let cases = [
+            ("2026-12-07", d(2026, 12, 7)),
+            (" 2028-02-29 ", d(2028, 2, 29)),
+            ("2026-02-29", None),
+            ("2026-04-31", None),
+            ("2026-13-01", None),
+            ("2026-00-10", None),
+            ("2026-12-00", None),
+            ("2026-12-7", None),
+            ("7.12.2026", None),
+            ("2026-12-07-01", None),
+            ("+026-12-07", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(Date::parse_iso(text), expected, "{text:?}");
+        }
+        for days in (0..40_000).step_by(37) {
+            let date = from_days(days);
+            assert_eq!(Date::parse_iso(&date.iso()), Some(date));
+        }
     }
 
     #[test]

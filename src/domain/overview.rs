@@ -26,6 +26,28 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// The filter a form's fields describe: a class ("" for all) and two ISO dates ("" for
+    /// open-ended). A date that cannot be read leaves that end of the period open.
+    pub fn from_inputs(school_class: &str, from: &str, to: &str) -> Filter {
+        Filter {
+            school_class: Some(school_class.trim())
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
+            from: Date::parse_iso(from),
+            to: Date::parse_iso(to),
+        }
+    }
+
+    /// Whether the period ends before it begins (then nothing is counted).
+    pub fn is_reversed(&self) -> bool {
+        matches!((self.from, self.to), (Some(from), Some(to)) if from > to)
+    }
+
+    /// Whether anything is filtered out at all.
+    pub fn is_active(&self) -> bool {
+        *self != Filter::from_inputs("", "", "")
+    }
+
     pub fn matches(&self, concern: &Concern) -> bool {
         let class_ok = match self.school_class.as_deref().map(class_key) {
             None => true,
@@ -292,7 +314,7 @@ fn count<T>(items: impl Iterator<Item = T>) -> u32 {
 }
 
 /// The name of a level in `lang` ("Grøn"), from the guide data.
-fn level_label(level: Level, lang: Lang) -> String {
+pub fn level_label(level: Level, lang: Lang) -> String {
     guide::load()
         .ok()
         .and_then(|g| g.level_texts.get(&level))
@@ -361,6 +383,21 @@ pub fn to_csv(overview: &Overview, lang: Lang) -> String {
         .collect()
 }
 
+/// [`to_csv`] as a file for a spreadsheet: the same text after a UTF-8 byte order mark. Excel
+/// on a Danish Windows reads a CSV without one as Windows-1252, so "Åbne" and "Rød" would show
+/// as "Ã…bne" and "RÃ¸d"; with the mark, Excel, LibreOffice and Numbers all read UTF-8 (and
+/// tools that read UTF-8 anyway skip it). The separator stays a comma (RFC 4180): Danish
+/// Excel expects ";" when a file is double-clicked, so open the file with Data → From Text/CSV,
+/// which detects the comma.
+pub fn to_csv_file(overview: &Overview, lang: Lang) -> String {
+    format!("\u{FEFF}{}", to_csv(overview, lang))
+}
+
+/// The CSV file's name: `ssp-overblik-YYYY-MM-DD.csv`.
+pub fn csv_file_name(today: Date) -> String {
+    format!("ssp-overblik-{}.csv", today.iso())
+}
+
 /// A field, quoted (with inner quotes doubled) when it holds a comma, a quote or a line break.
 fn csv_field(field: &str) -> String {
     if field.contains([',', '"', '\r', '\n']) {
@@ -400,6 +437,34 @@ mod tests {
         let mut v = vec!["10.a", "7.b", "7.a", "0.x", "Børnehaveklasse"];
         v.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(v, ["0.x", "7.a", "7.b", "10.a", "Børnehaveklasse"]);
+    }
+
+    #[test]
+    fn the_csv_file_is_the_csv_after_a_byte_order_mark() {
+        let o = overview(&[], &Filter::default(), Date::from_ms(0), &[]);
+        let file = to_csv_file(&o, Lang::Da);
+        assert_eq!(
+            file.strip_prefix('\u{FEFF}'),
+            Some(to_csv(&o, Lang::Da).as_str())
+        );
+        assert_eq!(file.as_bytes()[..3], [0xEF, 0xBB, 0xBF]);
+        let day = Date::parse_iso("2026-12-01").unwrap();
+        assert_eq!(csv_file_name(day), "ssp-overblik-2026-12-01.csv");
+    }
+
+    #[test]
+    fn the_form_fields_become_a_filter() {
+        let date = |s| Date::parse_iso(s);
+        assert_eq!(Filter::from_inputs("", "", ""), Filter::default());
+        assert!(!Filter::from_inputs("  ", "", "nonsense").is_active());
+        let f = Filter::from_inputs(" 7.b ", "2026-09-01", "2026-11-30");
+        assert_eq!(f.school_class.as_deref(), Some("7.b"));
+        assert_eq!((f.from, f.to), (date("2026-09-01"), date("2026-11-30")));
+        assert!(f.is_active() && !f.is_reversed());
+        let only_to = Filter::from_inputs("", "", "2026-11-30");
+        assert!(only_to.is_active() && !only_to.is_reversed());
+        assert!(Filter::from_inputs("", "2026-12-01", "2026-11-30").is_reversed());
+        assert!(!Filter::from_inputs("", "2026-11-30", "2026-11-30").is_reversed());
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum Page {
     Organisation,
     /// Saved concerns on this device.
     Concerns,
+    /// Overblik: the SSP consultant's numbers from the saved concerns.
+    Overview,
     /// Undervisning (training mode) for staff sessions.
     Training,
     Settings,
@@ -27,13 +29,14 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 10] = [
+    pub const ALL: [Page; 11] = [
         Page::Start,
         Page::NewConcern,
         Page::Guide,
         Page::Staircase,
         Page::Organisation,
         Page::Concerns,
+        Page::Overview,
         Page::Training,
         Page::Settings,
         Page::Profile,
@@ -42,7 +45,8 @@ impl Page {
 
     /// Pages in the main navigation, in order. `NewConcern` is reached from the start page,
     /// `Settings` from the header (it is rarely needed, and keeps the navigation on one line
-    /// on a tablet held upright).
+    /// on a tablet held upright). `Overview` is linked from the start page and the concerns
+    /// list: a seventh item would break the Danish navigation onto two lines at 768 px.
     pub const NAV: [Page; 6] = [
         Page::Start,
         Page::Guide,
@@ -60,6 +64,7 @@ impl Page {
             Page::Staircase => "/staircase",
             Page::Organisation => "/organisation",
             Page::Concerns => "/concerns",
+            Page::Overview => "/overview",
             Page::Training => "/training",
             Page::Settings => "/settings",
             Page::Profile => "/profile",
@@ -76,6 +81,7 @@ impl Page {
             Page::Staircase => t.page_staircase,
             Page::Organisation => t.page_organisation,
             Page::Concerns => t.page_concerns,
+            Page::Overview => t.page_overview,
             Page::Training => t.page_training,
             Page::Settings => t.page_settings,
             Page::Profile => t.page_profile,
@@ -95,6 +101,7 @@ impl Page {
             Page::Settings => t.nav_settings,
             Page::Profile => t.page_profile,
             Page::Privacy => t.page_privacy,
+            Page::Overview => t.page_overview,
         }
     }
 
@@ -127,11 +134,16 @@ mod tests {
         for page in Page::ALL {
             assert!(
                 // NewConcern from the start page, Settings from the header, Profile from both
-                // the first-start page and Settings.
+                // the first-start page and Settings, Overview from the start page and the
+                // concerns list.
                 Page::NAV.contains(&page)
                     || matches!(
                         page,
-                        Page::NewConcern | Page::Settings | Page::Profile | Page::Privacy
+                        Page::NewConcern
+                            | Page::Settings
+                            | Page::Profile
+                            | Page::Privacy
+                            | Page::Overview
                     ),
                 "{page:?} is not in the navigation"
             );

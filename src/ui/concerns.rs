@@ -187,7 +187,12 @@ pub fn ConcernsPage() -> impl IntoView {
         view! {
             <section class="page page--narrow">
                 <h1>{t_now.page_concerns}</h1>
-                <p><A href=Page::NewConcern.path() attr:class="btn btn--primary">{t_now.concerns_new}</A></p>
+                <p class="button-row">
+                    <A href=Page::NewConcern.path() attr:class="btn btn--primary">{t_now.concerns_new}</A>
+                    {(!empty).then(|| view! {
+                        <A href=Page::Overview.path() attr:class="btn btn--secondary">{t_now.overview_link}</A>
+                    })}
+                </p>
                 {if empty {
                     view! { <p class="hint">{t_now.concerns_empty}</p> }.into_any()
                 } else {

@@ -9,6 +9,7 @@ pub(crate) mod guide;
 pub(crate) mod lock;
 mod not_found;
 mod organisation;
+mod overview;
 mod profile_page;
 mod settings;
 mod shell;
@@ -188,6 +189,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=device_data::PrivacyPage />
                     <Route path=path!("/concerns") view=concerns::ConcernsPage />
                     <Route path=path!("/concerns/:id") view=concerns::ConcernPage />
+                    <Route path=path!("/overview") view=overview::OverviewPage />
                     <Route path=path!("/training") view=training::TrainingPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>

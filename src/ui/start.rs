@@ -69,6 +69,7 @@ fn Actions() -> impl IntoView {
         Page::Staircase,
         Page::Organisation,
         Page::Concerns,
+        Page::Overview,
         Page::Training,
     ]
     .into_iter()

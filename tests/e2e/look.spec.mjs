@@ -1,6 +1,7 @@
 // Look at it: screenshots at both tablet sizes (written to screenshots/, git-ignored), and
 // touch targets of at least 44 × 44 px on every interactive element that is shown.
-import { test, expect, mainHeading, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, mainHeading, seedStorage, startWithMunicipality } from "./fixtures.mjs";
+import { TODAY, WITH_CONCERNS, WITHOUT_CONCERNS } from "./overview-data.mjs";
 
 const SIZES = [
   { name: "portrait", width: 768, height: 1024 },
@@ -55,6 +56,36 @@ for (const size of SIZES) {
       await page.goto("/training");
       await expect(mainHeading(page)).toHaveText("Undervisning");
       await page.screenshot({ path: `screenshots/training-start-${size.name}.png` });
+    });
+
+    test("overview: figures and charts fit without sideways scrolling", async ({ page }) => {
+      await page.clock.setFixedTime(TODAY);
+      await seedStorage(page, WITH_CONCERNS);
+      await page.goto("/overview");
+      await expect(mainHeading(page)).toHaveText("Overblik");
+      await expect(page.locator(".chart--months svg")).toBeVisible();
+      await page.evaluate(() => document.fonts.ready);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, "/overview scrolls sideways").toBeLessThanOrEqual(0);
+      // Every chart's picture fits its card.
+      const wider = await page.$$eval(".chart", (cards) =>
+        cards.filter((c) => c.querySelector("svg") && c.querySelector("svg").getBoundingClientRect().right > c.getBoundingClientRect().right).length,
+      );
+      expect(wider, "charts wider than their card").toBe(0);
+      expect(await smallTouchTargets(page)).toEqual([]);
+      await page.screenshot({ path: `screenshots/overview-${size.name}.png`, fullPage: true });
+      await page.getByLabel("Skole og klasse").selectOption("Skole A, 6.b");
+      await expect(page.getByRole("status")).toHaveText("Viser 1 af 3 bekymringer.");
+      await page.screenshot({ path: `screenshots/overview-filtered-${size.name}.png` });
+    });
+
+    test("overview with no concerns", async ({ page }) => {
+      await seedStorage(page, WITHOUT_CONCERNS);
+      await page.goto("/overview");
+      await expect(mainHeading(page)).toHaveText("Overblik");
+      await page.evaluate(() => document.fonts.ready);
+      expect(await smallTouchTargets(page)).toEqual([]);
+      await page.screenshot({ path: `screenshots/overview-empty-${size.name}.png` });
     });
 
     for (const [municipality, slug] of [["Halsnæs Kommune", "halsnaes"], ["Silkeborg Kommune", "silkeborg"]]) {

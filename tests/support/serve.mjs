@@ -27,8 +27,9 @@ const TYPES = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** trunk's content hash in a file name: main-0123456789abcdef.css, app-…_bg.wasm. */
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z0-9]+$/;
+/** trunk's content hash in a file name: main-0123456789abcdef.css, app-…_bg.wasm (as in
+ *  pwa/sw.js: up to 16 hex digits, leading zeros dropped by trunk). */
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z0-9]+$/;
 
 /** Creates (does not start) a server for `dir`. `extra` maps paths to [type, body] served from memory. */
 export function createStaticServer(dir, extra = {}) {
