@@ -160,6 +160,12 @@ pub enum UnlockError {
     Browser(String),
 }
 
+impl UnlockError {
+    fn browser(e: wasm_bindgen::JsValue) -> Self {
+        UnlockError::Browser(format!("{e:?}"))
+    }
+}
+
 /// What opening found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Opened {
@@ -208,7 +214,7 @@ async fn open_keys(
     if wait > 0 {
         return Err(UnlockError::Wait(wait));
     }
-    let browser = |e: wasm_bindgen::JsValue| UnlockError::Browser(format!("{e:?}"));
+    let browser = UnlockError::browser;
     let kek = crypto::derive_pin_key(pin, &lock.salt_bytes(), lock.iterations)
         .await
         .map_err(browser)?;
@@ -236,7 +242,7 @@ async fn import_all(
     for (id, mut bytes) in raw {
         let key = crypto::import_data_key(&bytes)
             .await
-            .map_err(|e| UnlockError::Browser(format!("{e:?}")))?;
+            .map_err(UnlockError::browser)?;
         bytes.fill(0);
         keys.insert(id, key);
     }
@@ -348,7 +354,7 @@ pub enum PinError {
 }
 
 fn browser(e: wasm_bindgen::JsValue) -> PinError {
-    PinError::Unlock(UnlockError::Browser(format!("{e:?}")))
+    PinError::Unlock(UnlockError::browser(e))
 }
 
 /// A new data key and its wrapping under a new PIN key.

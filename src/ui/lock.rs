@@ -216,15 +216,15 @@ pub fn LockScreen() -> impl IntoView {
                     {move || {
                         let t = t.get();
                         let waiting = wait_s();
+                        // A damaged lock or a refusing browser is always said; otherwise a running
+                        // wait (also after a reload) comes before "wrong PIN".
                         let shown = match error.get() {
-                            Some(pin::UnlockError::WrongPin) if waiting > 0 => Some(unlock_error_text(&pin::UnlockError::Wait(waiting * 1000), t)),
-                            Some(pin::UnlockError::Wait(_)) if waiting > 0 => Some(unlock_error_text(&pin::UnlockError::Wait(waiting * 1000), t)),
-                            Some(pin::UnlockError::Wait(_)) => None,
-                            Some(e) => Some(unlock_error_text(&e, t)),
-                            None if waiting > 0 => Some(unlock_error_text(&pin::UnlockError::Wait(waiting * 1000), t)),
-                            None => None,
+                            Some(e @ (pin::UnlockError::Damaged | pin::UnlockError::Browser(_))) => Some(e),
+                            _ if waiting > 0 => Some(pin::UnlockError::Wait(waiting * 1000)),
+                            Some(pin::UnlockError::WrongPin) => Some(pin::UnlockError::WrongPin),
+                            _ => None,
                         };
-                        shown.map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+                        shown.map(|e| view! { <p class="field-error" role="alert">{unlock_error_text(&e, t)}</p> })
                     }}
                     <button type="submit" class="btn btn--primary"
                         disabled=move || busy.get() || must_wait()>

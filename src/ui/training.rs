@@ -199,33 +199,22 @@ fn rows(
             .get(lang)
             .to_string()
     };
+    let flag = |what: &'static str, of: fn(&Expected) -> bool| {
+        (
+            what,
+            yes_no(of(expected), t).into(),
+            yes_no(of(yours), t).into(),
+        )
+    };
     vec![
         (t.training_row_level, level(expected), level(yours)),
-        (
-            t.training_row_acute,
-            yes_no(expected.acute, t).into(),
-            yes_no(yours.acute, t).into(),
-        ),
-        (
-            t.training_row_duty,
-            yes_no(expected.duty_applies, t).into(),
-            yes_no(yours.duty_applies, t).into(),
-        ),
-        (
-            t.training_row_no_parents_first,
-            yes_no(expected.no_parent_contact_first, t).into(),
-            yes_no(yours.no_parent_contact_first, t).into(),
-        ),
-        (
-            t.training_row_notification,
-            yes_no(expected.notification, t).into(),
-            yes_no(yours.notification, t).into(),
-        ),
-        (
-            t.training_row_police,
-            yes_no(expected.police, t).into(),
-            yes_no(yours.police, t).into(),
-        ),
+        flag(t.training_row_acute, |e| e.acute),
+        flag(t.training_row_duty, |e| e.duty_applies),
+        flag(t.training_row_no_parents_first, |e| {
+            e.no_parent_contact_first
+        }),
+        flag(t.training_row_notification, |e| e.notification),
+        flag(t.training_row_police, |e| e.police),
     ]
 }
 

@@ -35,6 +35,14 @@ async function untilControlled(page) {
   expect(await page.evaluate(() => navigator.serviceWorker.controller.state)).toBe("activated");
 }
 
+/** A server whose sw.js is the build's until the test swaps `extra["/sw.js"][1]` for a new release. */
+async function serverWithReplaceableWorker() {
+  const built = readFileSync("dist/sw.js", "utf8");
+  const oldVersion = built.match(/const VERSION = "([0-9a-f]+)";/)[1];
+  const extra = { "/sw.js": ["text/javascript; charset=utf-8", built] };
+  return { built, oldVersion, extra, server: await startServer(extra) };
+}
+
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes) {
   expect(bytes.subarray(0, 8).toString("hex"), "PNG signature").toBe("89504e470d0a1a0a");
@@ -169,10 +177,7 @@ test("offline after one visit: every page, a deep link, the guide to its outcome
 
 test("a new version waits for the user: notice mid-task, nothing swapped, 'Genindlæs' switches and drops the old cache", async ({ page }) => {
   test.setTimeout(60_000);
-  const built = readFileSync("dist/sw.js", "utf8");
-  const oldVersion = built.match(/const VERSION = "([0-9a-f]+)";/)[1];
-  const extra = { "/sw.js": ["text/javascript; charset=utf-8", built] };
-  const server = await startServer(extra);
+  const { built, oldVersion, extra, server } = await serverWithReplaceableWorker();
   try {
     await firstVisit(page, server.origin);
     await untilControlled(page);
@@ -219,10 +224,7 @@ test("a new version waits for the user: notice mid-task, nothing swapped, 'Genin
 
 test("with two tabs open, 'Genindlæs' in one does not reload the other, which keeps the notice", async ({ page, context }) => {
   test.setTimeout(60_000);
-  const built = readFileSync("dist/sw.js", "utf8");
-  const oldVersion = built.match(/const VERSION = "([0-9a-f]+)";/)[1];
-  const extra = { "/sw.js": ["text/javascript; charset=utf-8", built] };
-  const server = await startServer(extra);
+  const { built, oldVersion, extra, server } = await serverWithReplaceableWorker();
   try {
     await firstVisit(page, server.origin);
     await untilControlled(page);
