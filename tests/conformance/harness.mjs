@@ -1,0 +1,58 @@
+// The conformance suite's small harness: named rules, each run on its own, a line per rule
+// with `ok` or what the server did instead, and an exit code that says whether any broke.
+import assert from "node:assert/strict";
+
+export { assert };
+
+export class Suite {
+  constructor(title) {
+    this.title = title;
+    this.results = [];
+  }
+
+  // Runs one rule. `group` is one of: ordering, idempotence, conflicts, tombstones, paging,
+  // auth, limits (the report groups by it).
+  async rule(group, name, fn) {
+    try {
+      await fn();
+      this.results.push({ group, name, ok: true });
+    } catch (e) {
+      this.results.push({ group, name, ok: false, why: e && e.message ? e.message : String(e) });
+    }
+  }
+
+  // Prints the report and returns the number of broken rules.
+  report() {
+    console.log(`\n${this.title}`);
+    for (const r of this.results) {
+      console.log(`  ${r.ok ? "ok    " : "BROKEN"} [${r.group}] ${r.name}`);
+      if (!r.ok) console.log(`         ${r.why.split("\n").join("\n         ")}`);
+    }
+    const broken = this.results.filter((r) => !r.ok).length;
+    console.log(`${this.results.length - broken} of ${this.results.length} rules hold`);
+    return broken;
+  }
+}
+
+// fetch with a JSON body and a parsed JSON answer (or null when the body is not JSON).
+export async function call(method, url, { headers = {}, body } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+// A fresh id, so that runs against a server with earlier data do not collide.
+export function freshId(prefix = "conf") {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
