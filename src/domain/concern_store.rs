@@ -183,18 +183,17 @@ pub fn load_all(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, LoadRe
     (concerns, report)
 }
 
-/// Saves one concern: the record, then the index. With `base_revision`, the save is refused if
-/// the stored record is at another revision (it changed since this edit began).
+/// Saves one concern: the record, then the index, then (where sync is set up) the outbox
+/// entry. With `base_revision`, the save is refused if the stored record is at another revision
+/// (it changed since this edit began).
 pub fn save_one(
     store: &dyn KeyValueStore,
     concern: &Concern,
     base_revision: Option<u32>,
     now_ms: u64,
 ) -> Result<(), SaveError> {
-    let key = record_key(&concern.id);
     if let Some(base) = base_revision {
-        if let Loaded::Found(stored) = storage::load::<Concern>(store, &key, &RECORD_CODEC, now_ms)
-        {
+        if let Some(stored) = load_one(store, &concern.id, now_ms) {
             if stored.revision != base {
                 return Err(SaveError::Conflict {
                     stored_revision: stored.revision,
@@ -202,17 +201,64 @@ pub fn save_one(
             }
         }
     }
-    storage::save(store, &key, &RECORD_CODEC, concern, now_ms)?;
+    save_without_sync(store, concern, now_ms)?;
+    super::sync::engine::note_change(store, &concern.id, now_ms)?;
+    Ok(())
+}
+
+/// Writes the record and the index, and nothing for sync (a version that came from the server).
+pub fn save_without_sync(
+    store: &dyn KeyValueStore,
+    concern: &Concern,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    storage::save(
+        store,
+        &record_key(&concern.id),
+        &RECORD_CODEC,
+        concern,
+        now_ms,
+    )?;
     let mut ids = read_index(store, now_ms);
     if !ids.contains(&concern.id) {
         ids.push(concern.id.clone());
         storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms)?;
     }
-    Ok(())
+    // A concern saved again is no longer deleted.
+    store.remove(&format!("{TOMBSTONE_PREFIX}{}", concern.id))
 }
 
-/// Deletes a concern, leaving a tombstone first (so an interruption never loses the delete).
+/// One stored concern, if it is there and readable.
+pub fn load_one(store: &dyn KeyValueStore, id: &str, now_ms: u64) -> Option<Concern> {
+    match storage::load::<Concern>(store, &record_key(id), &RECORD_CODEC, now_ms) {
+        Loaded::Found(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// The tombstone of a deleted concern.
+pub fn tombstone(store: &dyn KeyValueStore, id: &str, now_ms: u64) -> Option<Tombstone> {
+    let key = format!("{TOMBSTONE_PREFIX}{id}");
+    match storage::load::<Tombstone>(store, &key, &TOMBSTONE_CODEC, now_ms) {
+        Loaded::Found(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// Deletes a concern, leaving a tombstone first (so an interruption never loses the delete),
+/// and queues the delete for sync where sync is set up.
 pub fn delete_one(
+    store: &dyn KeyValueStore,
+    id: &str,
+    revision: u32,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    delete_without_sync(store, id, revision, now_ms)?;
+    super::sync::engine::note_change(store, id, now_ms)
+}
+
+/// Deletes a concern with its tombstone, and queues nothing (a delete that came from the server).
+pub fn delete_without_sync(
     store: &dyn KeyValueStore,
     id: &str,
     revision: u32,

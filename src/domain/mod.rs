@@ -15,6 +15,7 @@ pub mod pages;
 pub mod profile;
 pub mod settings;
 pub mod storage;
+pub mod sync;
 pub mod topics;
 pub mod training;
 pub mod vault;

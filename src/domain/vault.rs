@@ -48,7 +48,13 @@ pub const FAILURES_CODEC: Codec = Codec {
 /// The index (ids only), tombstones (id, revision, time), settings and profiles are not.
 pub fn is_sealed_key(key: &str) -> bool {
     let k = key.strip_prefix(QUARANTINE_PREFIX).unwrap_or(key);
-    k.starts_with("ssp.concern.") || k == "ssp.concerns" || k.starts_with("ssp.draft.")
+    k.starts_with("ssp.concern.")
+        || k == "ssp.concerns"
+        || k.starts_with("ssp.draft.")
+        // Sync: the outbox and kept conflicts hold concern content; the secret is the token.
+        || k == "ssp.sync.outbox"
+        || k == "ssp.sync.secret"
+        || k.starts_with("ssp.sync.conflict.")
 }
 
 /// Additional authenticated data for the value stored under `storage_key`.

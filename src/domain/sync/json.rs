@@ -1,0 +1,172 @@
+//! The JSON protocol's transport (docs/sync-protocol.md): requests to build and answers to read.
+
+use super::engine::Batch;
+use super::protocol::{
+    encode_component, ChangesResponse, Page, Pulled, PushOutcome, PushRequest, PushResponse,
+    Request, SyncError,
+};
+
+/// Documents per pull page.
+pub const PAGE: usize = 200;
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+/// `GET {base}/changes?since=…&limit=…`.
+pub fn changes_request(base: &str, token: &str, since: &str, limit: usize) -> Request {
+    Request::get(
+        format!(
+            "{base}/changes?since={}&limit={limit}",
+            encode_component(since)
+        ),
+        &bearer(token),
+    )
+}
+
+pub fn parse_changes(status: u16, body: &str) -> Result<Page, SyncError> {
+    if status != 200 {
+        return Err(SyncError::from_status(status, body));
+    }
+    let r: ChangesResponse = serde_json::from_str(body).map_err(|e| SyncError::BadAnswer {
+        status,
+        detail: format!("changes: {e}"),
+    })?;
+    Ok(Page {
+        docs: r
+            .docs
+            .into_iter()
+            .map(|doc| Pulled {
+                doc,
+                losing: Vec::new(),
+            })
+            .collect(),
+        checkpoint: r.checkpoint,
+        more: r.more,
+    })
+}
+
+/// `POST {base}/push` with the batch.
+pub fn push_request(base: &str, token: &str, batch: &Batch) -> Request {
+    let body = PushRequest {
+        client: batch.client.clone(),
+        mutations: batch.items.iter().map(|o| o.mutation.clone()).collect(),
+    };
+    Request::post(
+        format!("{base}/push"),
+        &bearer(token),
+        serde_json::to_string(&body).unwrap_or_default(),
+    )
+}
+
+/// Reads a push's answer. Every mutation sent must be answered exactly once; an answer that
+/// leaves one out (or names one not sent) is not trusted at all.
+pub fn parse_push(status: u16, body: &str, batch: &Batch) -> Result<PushOutcome, SyncError> {
+    if status != 200 {
+        return Err(SyncError::from_status(status, body));
+    }
+    let bad = |detail: String| SyncError::BadAnswer { status, detail };
+    let r: PushResponse = serde_json::from_str(body).map_err(|e| bad(format!("push: {e}")))?;
+    let mut outcome = PushOutcome::default();
+    for o in &batch.items {
+        let m = &o.mutation;
+        let ok = r.accepted.contains(&m.mid);
+        let conflict = r.conflicts.iter().find(|c| c.mid == m.mid);
+        match (ok, conflict) {
+            (true, None) => outcome.accepted.push((m.mid, m.doc.rev.clone())),
+            (false, Some(c)) if c.server.id == m.doc.id => {
+                outcome.conflicts.push((m.mid, c.server.clone()))
+            }
+            _ => return Err(bad(format!("push: mutation {} answered wrongly", m.mid))),
+        }
+    }
+    if r.accepted.len() + r.conflicts.len() != batch.items.len() {
+        return Err(bad("push: answers for mutations not sent".into()));
+    }
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sync::engine::Outgoing;
+    use crate::domain::sync::protocol::{Doc, Mutation};
+
+    fn doc(id: &str, rev: &str) -> Doc {
+        Doc {
+            id: id.into(),
+            rev: rev.into(),
+            base_rev: None,
+            deleted: false,
+            schema: 2,
+            updated_ms: 1,
+            data: Some(serde_json::json!({"id": id})),
+        }
+    }
+
+    fn batch() -> Batch {
+        Batch {
+            client: "c1".into(),
+            items: vec![
+                Outgoing {
+                    mutation: Mutation {
+                        mid: 7,
+                        doc: doc("a", "1-aa"),
+                    },
+                    drop_revs: vec![],
+                },
+                Outgoing {
+                    mutation: Mutation {
+                        mid: 8,
+                        doc: doc("b", "2-bb"),
+                    },
+                    drop_revs: vec![],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn push_request_is_the_documented_body() {
+        let r = push_request("https://s.example/ssp", "tok", &batch());
+        assert_eq!(r.url, "https://s.example/ssp/push");
+        assert_eq!(r.headers[0], ("Authorization".into(), "Bearer tok".into()));
+        let v: serde_json::Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+        assert_eq!(v["client"], "c1");
+        assert_eq!(v["mutations"][1]["mid"], 8);
+        assert_eq!(v["mutations"][1]["doc"]["rev"], "2-bb");
+        assert_eq!(
+            v["mutations"][1]["doc"]["base_rev"],
+            serde_json::Value::Null
+        );
+    }
+
+    #[test]
+    fn push_answers_must_cover_each_mutation_once() {
+        let ok = r#"{"accepted":[7],"conflicts":[{"mid":8,"id":"b","server":
+            {"id":"b","rev":"3-cc","base_rev":"2-x","deleted":false,"schema":2,"updated_ms":5,"data":{}}}]}"#;
+        let o = parse_push(200, ok, &batch()).unwrap();
+        assert_eq!(o.accepted, vec![(7, "1-aa".to_string())]);
+        assert_eq!(o.conflicts[0].1.rev, "3-cc");
+        let missing = r#"{"accepted":[7],"conflicts":[]}"#;
+        assert!(parse_push(200, missing, &batch()).is_err());
+        let extra = r#"{"accepted":[7,8,9],"conflicts":[]}"#;
+        assert!(parse_push(200, extra, &batch()).is_err());
+        assert_eq!(parse_push(401, "", &batch()), Err(SyncError::Unauthorized));
+        assert!(parse_push(200, "<html>", &batch()).is_err());
+    }
+
+    #[test]
+    fn changes_are_read_with_an_opaque_checkpoint() {
+        let r = changes_request("http://127.0.0.1:8787", "t", "12 3", 50);
+        assert_eq!(r.url, "http://127.0.0.1:8787/changes?since=12%203&limit=50");
+        let body = r#"{"docs":[{"id":"a","rev":"1-aa","base_rev":null,"deleted":true,"schema":2,"updated_ms":3,"data":null}],"checkpoint":"9","more":true}"#;
+        let p = parse_changes(200, body).unwrap();
+        assert_eq!(p.checkpoint, "9");
+        assert!(p.more && p.docs[0].doc.deleted && p.docs[0].losing.is_empty());
+        assert_eq!(
+            parse_changes(503, ""),
+            Err(SyncError::Server { status: 503 })
+        );
+    }
+}
