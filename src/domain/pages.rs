@@ -26,10 +26,11 @@ pub enum Page {
     Profile,
     /// What is stored where, for how long.
     Privacy,
+    Conflicts,
 }
 
 impl Page {
-    pub const ALL: [Page; 11] = [
+    pub const ALL: [Page; 12] = [
         Page::Start,
         Page::NewConcern,
         Page::Guide,
@@ -41,6 +42,7 @@ impl Page {
         Page::Settings,
         Page::Profile,
         Page::Privacy,
+        Page::Conflicts,
     ];
 
     /// Pages in the main navigation, in order. `NewConcern` is reached from the start page,
@@ -69,6 +71,7 @@ impl Page {
             Page::Settings => "/settings",
             Page::Profile => "/profile",
             Page::Privacy => "/privacy",
+            Page::Conflicts => "/conflicts",
         }
     }
 
@@ -86,6 +89,7 @@ impl Page {
             Page::Settings => t.page_settings,
             Page::Profile => t.page_profile,
             Page::Privacy => t.page_privacy,
+            Page::Conflicts => t.page_conflicts,
         }
     }
 
@@ -102,6 +106,7 @@ impl Page {
             Page::Profile => t.page_profile,
             Page::Privacy => t.page_privacy,
             Page::Overview => t.page_overview,
+            Page::Conflicts => t.page_conflicts,
         }
     }
 
@@ -144,6 +149,8 @@ mod tests {
                             | Page::Profile
                             | Page::Privacy
                             | Page::Overview
+                            // Reached from Settings' sync status and a concern's conflict badge.
+                            | Page::Conflicts
                     ),
                 "{page:?} is not in the navigation"
             );

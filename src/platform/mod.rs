@@ -8,6 +8,7 @@ pub mod document;
 pub mod files;
 pub mod local_storage;
 pub mod service_worker;
+pub mod sync;
 pub mod vault;
 pub mod viewport;
 

@@ -97,6 +97,9 @@ fn saved(app: AppState, c: &Concern, base_revision: Option<u32>, result: &Result
         }
         Err(SaveError::Conflict { .. }) => false,
     };
+    if result.is_ok() && !app.training.get_untracked() {
+        super::sync::changed(app);
+    }
     if keep {
         app.concerns
             .update(|list| match list.iter_mut().find(|x| x.id == c.id) {
@@ -158,6 +161,7 @@ pub fn ConcernsPage() -> impl IntoView {
                     let topics = topics::labels(&c.topics, lang);
                     let overdue = c.overdue(today);
                     let closed = c.status == Status::Closed;
+                    let conflict = app.sync.with(|v| v.conflict_ids.contains(&c.id));
                     view! {
                         <li>
                             <A href=format!("/concerns/{}", c.id) attr:class=format!(
@@ -176,6 +180,7 @@ pub fn ConcernsPage() -> impl IntoView {
                                         format!("{} {}", t_now.follow_up_label, iso_to_danish(&c.follow_up))
                                     }}
                                     {overdue.then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}
+                                    {conflict.then(|| view! { " " <strong class="badge badge--conflict">{t_now.conflict_badge}</strong> })}
                                 </span>
                             </A>
                         </li>
@@ -375,6 +380,9 @@ pub fn ConcernPage() -> impl IntoView {
                 move |result, stored| match result.and(stored) {
                     Ok(()) => {
                         app.concerns.update(|list| list.retain(|c| c.id != gone));
+                        if !app.training.get_untracked() {
+                            super::sync::changed(app);
+                        }
                         navigate(Page::Concerns.path(), Default::default());
                     }
                     Err(_) => app.notice.set(Some(StorageNotice::WriteFailed)),

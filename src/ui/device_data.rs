@@ -242,6 +242,8 @@ pub fn PrivacyPage() -> impl IntoView {
                 <p>{t.privacy_guide}</p>
                 <h2>{t.privacy_how_long_title}</h2>
                 <p>{t.privacy_how_long}</p>
+                <h2>{t.privacy_sync_title}</h2>
+                <p>{t.privacy_sync}</p>
                 <h2>{t.privacy_notify_title}</h2>
                 <p>{t.privacy_notify}</p>
             </section>

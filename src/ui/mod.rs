@@ -15,6 +15,7 @@ mod settings;
 mod shell;
 mod staircase;
 mod start;
+pub(crate) mod sync;
 mod text_metrics;
 mod training;
 mod update_notice;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub training_case: RwSignal<Option<String>>,
     /// "Stor tekst" for a projector.
     pub large_text: RwSignal<bool>,
+    /// Sync's status and the concerns with a conflict.
+    pub sync: RwSignal<sync::SyncView>,
 }
 
 pub fn use_app() -> AppState {
@@ -132,6 +135,7 @@ pub fn App() -> impl IntoView {
         training: RwSignal::new(training_on),
         training_case: RwSignal::new(None),
         large_text: RwSignal::new(false),
+        sync: RwSignal::new(Default::default()),
     });
     let app = use_app();
     // With no PIN, the concerns load before the first render; with one, after it is entered.
@@ -139,6 +143,7 @@ pub fn App() -> impl IntoView {
         lock::load_concerns(app);
     }
     lock::start_auto_lock(app);
+    sync::start(app);
     // Another tab saved or deleted a concern, or set or changed the PIN.
     platform::local_storage::on_change_elsewhere(move |key| {
         leptos::task::spawn_local(async move {
@@ -192,6 +197,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/overview") view=overview::OverviewPage />
                     <Route path=path!("/training") view=training::TrainingPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
+                    <Route path=path!("/conflicts") view=sync::ConflictsPage />
                 </Routes>
             </shell::Shell>
         </Router>

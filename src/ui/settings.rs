@@ -1,4 +1,4 @@
-//! Settings: language and municipality. More (PIN, data, sync) in later versions.
+//! Settings: language, municipality, retention, the PIN lock, sync and the device's data.
 
 use super::{use_app, use_page_title};
 use crate::domain::i18n::Lang;
@@ -84,8 +84,8 @@ pub fn SettingsPage() -> impl IntoView {
                     .collect_view()}
             </fieldset>
             <super::lock::PinSettings />
+            <super::sync::SyncSettings />
             <super::device_data::DeviceData />
-            <p class="hint">{move || t.get().settings_more_later}</p>
         </section>
     }
 }

@@ -52,6 +52,17 @@ pub enum UrlProblem {
     CredentialsInAddress,
 }
 
+impl UrlProblem {
+    pub fn text(&self, t: &crate::domain::i18n::Texts) -> &'static str {
+        match self {
+            UrlProblem::Empty => t.sync_url_empty,
+            UrlProblem::NotAnAddress => t.sync_url_invalid,
+            UrlProblem::NotHttps => t.sync_url_not_https,
+            UrlProblem::CredentialsInAddress => t.sync_url_credentials,
+        }
+    }
+}
+
 /// Checks an address and returns it without spaces around and without a trailing `/`.
 pub fn check_url(raw: &str) -> Result<String, UrlProblem> {
     let url = raw.trim().trim_end_matches('/');

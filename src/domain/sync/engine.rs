@@ -439,6 +439,14 @@ fn remote_concern(doc: &Doc) -> Result<Concern, bool> {
     }
 }
 
+/// The other version of a conflict as a concern (`None` when it is a deletion or unreadable).
+pub fn theirs_concern(c: &ConflictRecord) -> Option<Concern> {
+    if c.theirs.deleted {
+        return None;
+    }
+    remote_concern(&c.theirs).ok()
+}
+
 /// Writes a remote version on the device without queueing it. The stored revision is moved
 /// past the local one, so an edit another tab began earlier is refused rather than written
 /// over it.
@@ -614,6 +622,18 @@ pub fn record_ok(store: &dyn KeyValueStore, now: u64) -> Result<(), StoreError> 
         st.last_error = None;
         st.failures = 0;
         save_state(store, &st, now)?;
+    }
+    Ok(())
+}
+
+/// New credentials were saved: an authorisation error no longer stands (other errors do).
+pub fn record_ok_if_auth_error(store: &dyn KeyValueStore, now: u64) -> Result<(), StoreError> {
+    if let Some(mut st) = state(store, now) {
+        if st.last_error.as_ref().is_some_and(SyncError::needs_credentials) {
+            st.last_error = None;
+            st.failures = 0;
+            save_state(store, &st, now)?;
+        }
     }
     Ok(())
 }

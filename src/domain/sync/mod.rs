@@ -15,6 +15,7 @@
 //!   become a conflict, both versions are kept, and a person chooses;
 //! - training mode's namespace has no sync state, so nothing from training is ever queued.
 
+pub mod compare;
 pub mod config;
 pub mod couch;
 pub mod engine;

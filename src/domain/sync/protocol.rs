@@ -167,7 +167,11 @@ impl Request {
         Request {
             method: "GET",
             url,
-            headers: vec![("Authorization".into(), auth.to_string())],
+            headers: vec![
+                ("Authorization".into(), auth.to_string()),
+                // CouchDB redirects an unauthenticated request that does not ask for JSON.
+                ("Accept".into(), "application/json".into()),
+            ],
             body: None,
         }
     }
@@ -178,6 +182,7 @@ impl Request {
             url,
             headers: vec![
                 ("Authorization".into(), auth.to_string()),
+                ("Accept".into(), "application/json".into()),
                 ("Content-Type".into(), "application/json".into()),
             ],
             body: Some(body),
@@ -196,6 +201,21 @@ pub fn encode_component(s: &str) -> String {
         }
     }
     out
+}
+
+/// What to tell the user about an error, and what to do (in the chosen language).
+pub fn error_text(e: &SyncError, t: &crate::domain::i18n::Texts) -> String {
+    match e {
+        SyncError::Network => t.sync_err_network.to_string(),
+        SyncError::Unauthorized => t.sync_err_unauthorized.to_string(),
+        SyncError::Forbidden => t.sync_err_forbidden.to_string(),
+        SyncError::NotFound => t.sync_err_not_found.to_string(),
+        SyncError::TooLarge => t.sync_err_too_large.to_string(),
+        SyncError::BadAnswer { status, detail } => {
+            format!("{} {status} {detail}", t.sync_err_bad_answer)
+        }
+        SyncError::Server { status } => format!("{} {status}", t.sync_err_server),
+    }
 }
 
 /// The generation of a revision `<n>-<hex>` (0 when it has none).

@@ -1,0 +1,217 @@
+//! Sync in the browser: sends the requests the domain's transports build (`fetch`), and runs
+//! one round — push every batch, then pull every page — through the PIN lock. What to send,
+//! what an answer means and what is stored is all decided in `domain::sync`.
+
+use crate::domain::storage::{KeyValueStore, StoreError};
+use crate::domain::sync::config::{self, Kind, SyncConfig};
+use crate::domain::sync::engine::{self, Applied};
+use crate::domain::sync::protocol::{Request, SyncError};
+use crate::domain::sync::{couch, json};
+use crate::platform::{now_ms, vault};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// A request gets this long before it counts as a network error.
+const TIMEOUT_MS: i32 = 30_000;
+
+/// Sends a request; any answer with a status is `Ok`, no answer is `SyncError::Network`.
+pub async fn send(req: &Request) -> Result<(u16, String), SyncError> {
+    let window = gloo::utils::window();
+    let init = web_sys::RequestInit::new();
+    init.set_method(req.method);
+    let headers = web_sys::Headers::new().map_err(|_| SyncError::Network)?;
+    for (k, v) in &req.headers {
+        headers.set(k, v).map_err(|_| SyncError::Network)?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &req.body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    // Never the browser's own login box or cookies: credentials travel only in the header.
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    let abort = web_sys::AbortController::new().ok();
+    if let Some(a) = &abort {
+        init.set_signal(Some(&a.signal()));
+    }
+    let timer = abort.clone().map(|a| {
+        gloo::timers::callback::Timeout::new(TIMEOUT_MS as u32, move || a.abort())
+    });
+    let result = async {
+        let resp = JsFuture::from(window.fetch_with_str_and_init(&req.url, &init))
+            .await
+            .map_err(|_| SyncError::Network)?;
+        let resp: web_sys::Response = resp.dyn_into().map_err(|_| SyncError::Network)?;
+        let text = JsFuture::from(resp.text().map_err(|_| SyncError::Network)?)
+            .await
+            .map_err(|_| SyncError::Network)?;
+        Ok((resp.status(), text.as_string().unwrap_or_default()))
+    }
+    .await;
+    drop(timer);
+    result
+}
+
+/// A one-shot future for `vault::write`'s callback.
+struct Shared<T> {
+    value: Option<T>,
+    waker: Option<Waker>,
+}
+
+struct Written<T>(Rc<RefCell<Shared<T>>>);
+
+impl<T> Future for Written<T> {
+    type Output = T;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let mut s = self.0.borrow_mut();
+        match s.value.take() {
+            Some(v) => Poll::Ready(v),
+            None => {
+                s.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// Runs `f` on the real store (never training's) through the lock, and waits until its writes
+/// are on the device. A write that failed is an error.
+pub async fn write<T: 'static>(
+    f: impl FnOnce(&dyn KeyValueStore) -> Result<T, StoreError> + 'static,
+) -> Result<T, StoreError> {
+    let shared = Rc::new(RefCell::new(Shared {
+        value: None,
+        waker: None,
+    }));
+    let s2 = shared.clone();
+    vault::write(f, move |value, stored| {
+        let mut s = s2.borrow_mut();
+        s.value = Some(value.and_then(|v| stored.map(|()| v)));
+        if let Some(w) = s.waker.take() {
+            w.wake();
+        }
+    });
+    Written(shared).await
+}
+
+/// The settings and the secret, when sync is on and complete.
+pub fn settings() -> Option<(SyncConfig, String)> {
+    let now = now_ms();
+    vault::read(|s| {
+        let c = config::load(s, now)?;
+        let secret = config::secret(s, now);
+        (c.enabled && !secret.is_empty()).then_some((c, secret))
+    })
+}
+
+fn auth(c: &SyncConfig, secret: &str) -> String {
+    match c.kind {
+        Kind::Json => format!("Bearer {secret}"),
+        Kind::Couch => couch::basic(&c.user, secret),
+    }
+}
+
+fn store_error(e: StoreError) -> SyncError {
+    SyncError::BadAnswer {
+        status: 0,
+        detail: format!("device storage: {e}"),
+    }
+}
+
+/// Asks for one change with the given settings: the answer says whether the address and the
+/// credentials work.
+pub async fn test_connection(c: &SyncConfig, secret: &str) -> Result<(), SyncError> {
+    let req = match c.kind {
+        Kind::Json => json::changes_request(&c.url, secret, "", 1),
+        Kind::Couch => couch::changes_request(&c.url, &auth(c, secret), "", 1),
+    };
+    let (status, body) = send(&req).await?;
+    match c.kind {
+        Kind::Json => json::parse_changes(status, &body).map(|_| ()),
+        Kind::Couch => couch::parse_changes(status, &body, 1).map(|_| ()),
+    }
+}
+
+/// One round: every waiting change is pushed (batch by batch), then every new page is pulled.
+/// Stops at the first error; nothing is lost by stopping (the outbox and checkpoint are only
+/// moved on by answers that arrived).
+pub async fn round(c: &SyncConfig, secret: &str) -> Result<Applied, SyncError> {
+    let mut total = Applied::default();
+    let auth = auth(c, secret);
+    loop {
+        let batch = write(|s| engine::next_batch(s, now_ms()))
+            .await
+            .map_err(store_error)?;
+        let Some(batch) = batch else { break };
+        let outcome = match c.kind {
+            Kind::Json => {
+                let (status, body) = send(&json::push_request(&c.url, secret, &batch)).await?;
+                json::parse_push(status, &body, &batch)?
+            }
+            Kind::Couch => {
+                let (status, body) = send(&couch::bulk_request(&c.url, &auth, &batch)).await?;
+                let bulk = couch::parse_bulk(status, &body, &batch)?;
+                let mut current = Default::default();
+                if !bulk.to_check.is_empty() {
+                    let ids: Vec<String> = batch
+                        .items
+                        .iter()
+                        .filter(|o| bulk.to_check.contains(&o.mutation.mid))
+                        .map(|o| o.mutation.doc.id.clone())
+                        .collect();
+                    let (status, body) = send(&couch::all_docs_request(&c.url, &auth, &ids)).await?;
+                    current = couch::parse_all_docs(status, &body)?;
+                }
+                couch::finish_push(&batch, &bulk, &current)?
+            }
+        };
+        let a = write(move |s| engine::apply_push(s, &outcome, now_ms()))
+            .await
+            .map_err(store_error)?;
+        total.accepted += a.accepted;
+        total.conflicts += a.conflicts;
+        if a.accepted + a.conflicts == 0 {
+            break;
+        }
+    }
+    loop {
+        let since = vault::read(|s| engine::checkpoint(s, now_ms()));
+        let page = match c.kind {
+            Kind::Json => {
+                let (status, body) =
+                    send(&json::changes_request(&c.url, secret, &since, json::PAGE)).await?;
+                json::parse_changes(status, &body)?
+            }
+            Kind::Couch => {
+                let (status, body) =
+                    send(&couch::changes_request(&c.url, &auth, &since, couch::PAGE)).await?;
+                let mut p = couch::parse_changes(status, &body, couch::PAGE)?;
+                for (id, revs) in std::mem::take(&mut p.losing) {
+                    let mut docs = Vec::new();
+                    for rev in revs {
+                        let (status, body) =
+                            send(&couch::rev_request(&c.url, &auth, &id, &rev)).await?;
+                        docs.push(couch::parse_rev(status, &body)?);
+                    }
+                    couch::attach_losing(&mut p.page, &id, docs);
+                }
+                p.page
+            }
+        };
+        let more = page.more && !page.docs.is_empty();
+        let a = write(move |s| engine::apply_page(s, &page, now_ms()))
+            .await
+            .map_err(store_error)?;
+        total.updated += a.updated;
+        total.deleted += a.deleted;
+        total.conflicts += a.conflicts;
+        if !more {
+            break;
+        }
+    }
+    Ok(total)
+}

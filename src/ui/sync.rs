@@ -1,0 +1,422 @@
+//! Sync in the UI: the scheduler (when a round runs), the Settings section and the conflict
+//! screen. Rounds run only when sync is on, the data is open, training is off and the browser
+//! is online; failures back off with jitter; 401/403 wait for new credentials.
+
+use super::{use_app, use_page_title, AppState};
+use crate::domain::concern::Concern;
+use crate::domain::pages::Page;
+use crate::domain::sync::compare;
+use crate::domain::sync::config::{self, Kind, SyncConfig};
+use crate::domain::sync::engine::{self, Resolution, Status};
+use crate::domain::sync::protocol::{backoff_ms, error_text};
+use crate::platform::{self, local_storage::LocalStorage, now_ms, sync as net, vault};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::cell::Cell;
+
+/// What the UI shows about sync.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncView {
+    pub status: Status,
+    pub conflict_ids: Vec<String>,
+    pub busy: bool,
+}
+
+thread_local! {
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    static NEXT_AT: Cell<u64> = const { Cell::new(0) };
+    static TAB: String = platform::new_uuid();
+}
+
+/// Reads the status again (after a round, a save or a setting).
+pub fn refresh(app: AppState) {
+    let now = now_ms();
+    let (status, ids) = vault::read(|s| {
+        (
+            engine::status(s, now),
+            engine::conflicts(s, now).into_iter().map(|c| c.id).collect::<Vec<_>>(),
+        )
+    });
+    let busy = RUNNING.get();
+    let next = SyncView {
+        status,
+        conflict_ids: ids,
+        busy,
+    };
+    if app.sync.get_untracked() != next {
+        app.sync.set(next);
+    }
+}
+
+/// Runs a round now if one may run. `asked` (the user pressed a button, or came back online)
+/// skips the backoff wait and tries again after an authorisation error.
+pub fn kick(app: AppState, asked: bool) {
+    if RUNNING.get()
+        || app.locked.get_untracked()
+        || app.training.get_untracked()
+        || !gloo::utils::window().navigator().on_line()
+    {
+        return;
+    }
+    let now = now_ms();
+    if !asked && now < NEXT_AT.get() {
+        return;
+    }
+    let Some((cfg, secret)) = net::settings() else {
+        return;
+    };
+    let waiting_for_credentials = vault::read(|s| {
+        engine::state(s, now)
+            .and_then(|st| st.last_error)
+            .is_some_and(|e| e.needs_credentials())
+    });
+    if waiting_for_credentials && !asked {
+        return;
+    }
+    if !TAB.with(|tab| engine::take_lease(&LocalStorage, tab, now, 60_000)) {
+        return;
+    }
+    RUNNING.set(true);
+    refresh(app);
+    leptos::task::spawn_local(async move {
+        let result = net::round(&cfg, &secret).await;
+        let now = now_ms();
+        match result {
+            Ok(applied) => {
+                NEXT_AT.set(0);
+                let _ = net::write(move |s| engine::record_ok(s, now)).await;
+                if applied.changed_data() && !app.locked.get_untracked() {
+                    super::lock::reload_concerns(app);
+                }
+            }
+            Err(e) => {
+                let retries = e.retries();
+                let failures = net::write(move |s| engine::record_error(s, &e, now))
+                    .await
+                    .unwrap_or(1);
+                if retries {
+                    NEXT_AT.set(now + backoff_ms(failures, js_sys::Math::random()));
+                }
+            }
+        }
+        RUNNING.set(false);
+        refresh(app);
+    });
+}
+
+/// Starts the scheduler for the life of the page: a round soon after start, every 20 s when
+/// due, and at once when the browser comes back online.
+pub fn start(app: AppState) {
+    refresh(app);
+    gloo::timers::callback::Timeout::new(1_000, move || kick(app, false)).forget();
+    gloo::timers::callback::Interval::new(20_000, move || kick(app, false)).forget();
+    gloo::events::EventListener::new(&gloo::utils::window(), "online", move |_| kick(app, true))
+        .forget();
+    gloo::events::EventListener::new(&gloo::utils::window(), "offline", move |_| refresh(app))
+        .forget();
+}
+
+/// After a local change: the status shows it waiting, and a round follows shortly.
+pub fn changed(app: AppState) {
+    refresh(app);
+    gloo::timers::callback::Timeout::new(1_500, move || kick(app, false)).forget();
+}
+
+fn format_time(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{}.{}.{} {:02}:{:02}",
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// Settings' sync section.
+#[component]
+pub fn SyncSettings() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let now = now_ms();
+    let (stored, has_secret) =
+        vault::read(|s| (config::load(s, now), !config::secret(s, now).is_empty()));
+    let stored = stored.unwrap_or(SyncConfig {
+        enabled: false,
+        kind: Kind::Json,
+        url: String::new(),
+        user: String::new(),
+    });
+    let enabled = RwSignal::new(stored.enabled);
+    let kind = RwSignal::new(stored.kind);
+    let url = RwSignal::new(stored.url.clone());
+    let user = RwSignal::new(stored.user.clone());
+    let secret = RwSignal::new(String::new());
+    let has_secret = RwSignal::new(has_secret);
+    // (ok, text)
+    let message = RwSignal::new(None::<(bool, String)>);
+
+    // The form as settings, or what is wrong with it.
+    let checked = move || -> Result<(SyncConfig, Option<String>), String> {
+        let t = t.get_untracked();
+        let url = config::check_url(&url.get_untracked()).map_err(|p| p.text(t).to_string())?;
+        let c = SyncConfig {
+            enabled: enabled.get_untracked(),
+            kind: kind.get_untracked(),
+            url,
+            user: user.get_untracked().trim().to_string(),
+        };
+        if c.kind == Kind::Couch && c.user.is_empty() {
+            return Err(t.sync_user_missing.to_string());
+        }
+        let typed = secret.get_untracked();
+        if typed.is_empty() && !has_secret.get_untracked() {
+            return Err(t.sync_secret_missing.to_string());
+        }
+        Ok((c, (!typed.is_empty()).then_some(typed)))
+    };
+
+    let save = move |_| {
+        let (c, new_secret) = match checked() {
+            Ok(v) => v,
+            Err(why) => return message.set(Some((false, why))),
+        };
+        let client = platform::new_uuid();
+        let now = now_ms();
+        leptos::task::spawn_local(async move {
+            let result = net::write(move |s| {
+                config::save(s, &c, now)?;
+                if let Some(sec) = &new_secret {
+                    config::save_secret(s, sec, now)?;
+                }
+                if c.enabled {
+                    engine::set_up(s, &client, now)?;
+                }
+                // New credentials: the last authorisation error no longer stands.
+                engine::record_ok_if_auth_error(s, now)
+            })
+            .await;
+            let t = t.get_untracked();
+            match result {
+                Ok(()) => {
+                    secret.set(String::new());
+                    has_secret.set(true);
+                    message.set(Some((true, t.sync_saved.to_string())));
+                    refresh(app);
+                    kick(app, true);
+                }
+                Err(_) => message.set(Some((false, t.notice_storage_write_failed.to_string()))),
+            }
+        });
+    };
+
+    let test = move |_| {
+        let (c, typed) = match checked() {
+            Ok(v) => v,
+            Err(why) => return message.set(Some((false, why))),
+        };
+        let secret = typed.unwrap_or_else(|| vault::read(|s| config::secret(s, now_ms())));
+        message.set(Some((true, t.get_untracked().sync_testing.to_string())));
+        leptos::task::spawn_local(async move {
+            let t = t.get_untracked();
+            message.set(Some(match net::test_connection(&c, &secret).await {
+                Ok(()) => (true, t.sync_test_ok.to_string()),
+                Err(e) => (false, error_text(&e, t)),
+            }));
+        });
+    };
+
+    let status = move || {
+        let t = t.get();
+        let v = app.sync.get();
+        let s = v.status;
+        if app.training.get() {
+            return view! { <p class="hint">{t.sync_training_note}</p> }.into_any();
+        }
+        if !s.set_up || !enabled.get() {
+            return view! { <p class="hint">{t.sync_off_note}</p> }.into_any();
+        }
+        view! {
+            <h3>{t.sync_status_title}</h3>
+            <dl class="sync-status">
+                <dt>{t.sync_last}</dt>
+                <dd>{match s.last_ok_ms { Some(ms) => format_time(ms), None => t.sync_never.to_string() }}</dd>
+                <dt>{t.sync_waiting}</dt>
+                <dd data-testid="sync-waiting">{s.waiting}</dd>
+                <dt>{t.sync_conflicts}</dt>
+                <dd data-testid="sync-conflicts">{s.conflicts}
+                    {(s.conflicts > 0).then(|| view! {
+                        " " <A href=Page::Conflicts.path()>{t.sync_conflicts_link}</A>
+                    })}
+                </dd>
+                {s.last_error.map(|e| view! {
+                    <dt>{t.sync_last_error}</dt>
+                    <dd class="sync-status__error">{error_text(&e, t)}</dd>
+                })}
+            </dl>
+            {(s.from_future > 0).then(|| view! { <p class="alert alert--warning">{t.sync_from_future}</p> })}
+            <p>
+                <button type="button" class="btn btn--secondary" disabled=v.busy
+                    on:click=move |_| kick(app, true)>
+                    {if v.busy { t.sync_running } else { t.sync_now }}
+                </button>
+            </p>
+        }
+        .into_any()
+    };
+
+    view! {
+        <fieldset class="fieldset sync-settings">
+            <legend>{move || t.get().sync_title}</legend>
+            <p class="hint">{move || t.get().sync_hint}</p>
+            <label class="checkbox">
+                <input type="checkbox" prop:checked=move || enabled.get()
+                    on:change=move |ev| enabled.set(event_target_checked(&ev)) />
+                <span>{move || t.get().sync_enabled}</span>
+            </label>
+            <div class="sync-settings__fields" hidden=move || !enabled.get()>
+                <fieldset class="fieldset fieldset--inner">
+                    <legend>{move || t.get().sync_kind}</legend>
+                    <label class="radio">
+                        <input type="radio" name="sync-kind" prop:checked=move || kind.get() == Kind::Json
+                            on:change=move |_| kind.set(Kind::Json) />
+                        <span>{move || t.get().sync_kind_json}</span>
+                    </label>
+                    <label class="radio">
+                        <input type="radio" name="sync-kind" prop:checked=move || kind.get() == Kind::Couch
+                            on:change=move |_| kind.set(Kind::Couch) />
+                        <span>{move || t.get().sync_kind_couch}</span>
+                    </label>
+                </fieldset>
+                <label class="field">
+                    <span class="field__label">{move || t.get().sync_url}</span>
+                    <span class="hint">{move || t.get().sync_url_hint}</span>
+                    <input class="input" type="url" inputmode="url" autocomplete="off" spellcheck="false"
+                        prop:value=move || url.get()
+                        on:input=move |ev| url.set(event_target_value(&ev)) />
+                </label>
+                <label class="field" hidden=move || kind.get() != Kind::Couch>
+                    <span class="field__label">{move || t.get().sync_user}</span>
+                    <input class="input" type="text" autocomplete="off" spellcheck="false"
+                        prop:value=move || user.get()
+                        on:input=move |ev| user.set(event_target_value(&ev)) />
+                </label>
+                <label class="field">
+                    <span class="field__label">{move || {
+                        let t = t.get();
+                        if kind.get() == Kind::Couch { t.sync_password } else { t.sync_token }
+                    }}</span>
+                    <span class="hint">{move || {
+                        let t = t.get();
+                        if vault::is_set() { t.sync_secret_sealed } else { t.sync_secret_plain }
+                    }}</span>
+                    <input class="input" type="password" autocomplete="off"
+                        placeholder=move || has_secret.get().then(|| t.get().sync_secret_stored)
+                        prop:value=move || secret.get()
+                        on:input=move |ev| secret.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            <p class="button-row">
+                <button type="button" class="btn btn--primary" on:click=save>{move || t.get().sync_save}</button>
+                <button type="button" class="btn btn--secondary" hidden=move || !enabled.get() on:click=test>
+                    {move || t.get().sync_test}
+                </button>
+            </p>
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "alert alert--success" } else { "alert alert--error" } role="status">{text}</p>
+            })}
+            {status}
+        </fieldset>
+    }
+}
+
+/// The conflict screen: each concern changed on both sides, the two versions compared, and the
+/// choice — keep mine, use the other, or merge.
+#[component]
+pub fn ConflictsPage() -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    use_page_title(Page::Conflicts);
+    let done = RwSignal::new(false);
+    let list = move || {
+        app.sync.track();
+        app.concerns.track();
+        let now = now_ms();
+        vault::read(|s| engine::conflicts(s, now))
+    };
+    let settle = move |id: String, choice: Resolution| {
+        leptos::task::spawn_local(async move {
+            let now = now_ms();
+            if net::write(move |s| engine::resolve(s, &id, &choice, now)).await.is_ok() {
+                done.set(true);
+                super::lock::reload_concerns(app);
+                changed(app);
+            } else {
+                app.notice.set(Some(crate::domain::settings::StorageNotice::WriteFailed));
+            }
+        });
+    };
+    view! {
+        <section class="page">
+            <h1>{move || t.get().page_conflicts}</h1>
+            <p>{move || t.get().conflicts_intro}</p>
+            {move || done.get().then(|| view! { <p class="alert alert--success" role="status">{t.get().conflict_resolved}</p> })}
+            {move || {
+                let t = t.get();
+                let lang = app.settings.read().lang;
+                let conflicts = list();
+                if conflicts.is_empty() {
+                    return view! { <p class="hint">{t.conflicts_none}</p> }.into_any();
+                }
+                conflicts.into_iter().map(|c| {
+                    let mine: Option<Concern> = app.concerns.with(|l| l.iter().find(|x| x.id == c.id).cloned());
+                    let theirs = engine::theirs_concern(&c);
+                    let rows = compare::rows(mine.as_ref(), theirs.as_ref(), t, lang);
+                    let name = mine.as_ref().or(theirs.as_ref()).map(|x| x.child.clone()).unwrap_or_default();
+                    let merged = match (&mine, &theirs) {
+                        (Some(m), Some(th)) => Some(compare::merge(m, th)),
+                        _ => None,
+                    };
+                    let (id1, id2, id3) = (c.id.clone(), c.id.clone(), c.id.clone());
+                    view! {
+                        <article class="card conflict">
+                            <h2>{name}</h2>
+                            {theirs.is_none().then(|| view! { <p class="hint">{t.conflict_theirs_deleted_note}</p> })}
+                            {mine.is_none().then(|| view! { <p class="hint">{t.conflict_mine_deleted_note}</p> })}
+                            <table class="conflict__table">
+                                <thead><tr>
+                                    <th scope="col">{t.conflict_field}</th>
+                                    <th scope="col">{t.conflict_mine}</th>
+                                    <th scope="col">{t.conflict_theirs}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr class:differs=r.differs>
+                                            <th scope="row">{r.label}
+                                                {r.differs.then(|| view! { <span class="visually-hidden">{format!(" ({})", t.conflict_differs)}</span> })}
+                                            </th>
+                                            <td>{r.mine}</td>
+                                            <td>{r.theirs}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <p class="button-row">
+                                <button type="button" class="btn btn--primary"
+                                    on:click=move |_| settle(id1.clone(), Resolution::Mine)>{t.conflict_keep_mine}</button>
+                                <button type="button" class="btn btn--secondary"
+                                    on:click=move |_| settle(id2.clone(), Resolution::Theirs)>{t.conflict_take_theirs}</button>
+                                {merged.map(|m| view! {
+                                    <button type="button" class="btn btn--secondary"
+                                        on:click=move |_| settle(id3.clone(), Resolution::Merged(Box::new(m.clone())))>{t.conflict_merge}</button>
+                                })}
+                            </p>
+                            <p class="hint">{t.conflict_merge_hint}</p>
+                        </article>
+                    }
+                }).collect_view().into_any()
+            }}
+        </section>
+    }
+}
