@@ -17,7 +17,7 @@
 //   couch.url        // http://127.0.0.1:<port>/ssp   (the database URL the app is given)
 //   couch.baseUrl    // http://127.0.0.1:<port>
 //   couch.user, couch.password   // the first user
-//   await couch.stop(); await couch.restart();  // see "Restarts" below
+//   await couch.stop(); await couch.restart();  // see "Restarts" below (restart also after stop)
 //   await couch.injectConflict(id, { ...body }) // a replication-style conflicting branch
 //   await couch.destroy()                       // stop and drop the data
 //
@@ -208,8 +208,11 @@ export async function startCouchServer({ port = 0, users, db = "ssp", origins, l
     await closed;
   }
 
-  async function restart() {
+  // Down for a moment (downMs, default 50 ms), so that clients holding a keep-alive connection
+  // see it closed before the port answers again, as they would after a real restart.
+  async function restart({ downMs = 50 } = {}) {
     await stop();
+    await new Promise((resolve) => setTimeout(resolve, downMs));
     await listen();
   }
 
