@@ -53,6 +53,7 @@ const BasePouchDB = PouchDBCore.plugin(require("pouchdb-adapter-memory"))
 // CouchDB's answers, word for word, so the app sees the same bodies as from a real CouchDB.
 const UNAUTHORIZED_NO_CREDENTIALS = "You are not authorized to access this db.";
 const UNAUTHORIZED_WRONG = "Name or password is incorrect.";
+const LOCKED_OUT = "Account is temporarily locked due to multiple authentication failures";
 
 const CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
 const CORS_HEADERS = "Authorization, Content-Type";
@@ -77,6 +78,15 @@ function sameSecret(a, b) {
   const ha = createHash("sha256").update(a).digest();
   const hb = createHash("sha256").update(b).digest();
   return timingSafeEqual(ha, hb);
+}
+
+/** The name in an `Authorization: Basic …` header, or null. */
+function basicName(header) {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header || "");
+  if (!m) return null;
+  const decoded = Buffer.from(m[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? null : decoded.slice(0, colon);
 }
 
 /** The user named by an `Authorization: Basic …` header, or null with the reason to refuse. */
@@ -107,8 +117,15 @@ function checkBasic(header, users) {
  *    (http://127.0.0.1:<E2E_PORT or 4173> and http://localhost:<same>); "*" allows any origin
  *    (it is echoed back, as CouchDB does with `origins = *`).
  *  - log: a function given one line per request (default: none).
+ *  - wwwAuthenticate: a value for a `WWW-Authenticate` header on 401 answers (default none, as
+ *    CouchDB by default; CouchDB sends `Basic realm="server"` when [chttpd] require_valid_user
+ *    is true, which can make a browser show its own login dialog).
+ *  - lockout: `{ threshold = 5, windowMs = 300000 }` to behave like CouchDB 3.4+'s
+ *    [chttpd_auth_lockout] mode = enforce: after `threshold` failed logins of one user name
+ *    from one address within the window, that name gets 403 (even with the right password)
+ *    until the window, counted from the first failure, ends. Default off.
  */
-export async function startCouchServer({ port = 0, users, db = "ssp", origins, log } = {}) {
+export async function startCouchServer({ port = 0, users, db = "ssp", origins, log, wwwAuthenticate, lockout } = {}) {
   const userList = normaliseUsers(users);
   const e2ePort = Number(process.env.E2E_PORT || 4173);
   const allowed = new Set(origins || [`http://127.0.0.1:${e2ePort}`, `http://localhost:${e2ePort}`]);
@@ -158,16 +175,39 @@ export async function startCouchServer({ port = 0, users, db = "ssp", origins, l
     next();
   });
 
+  // Failed logins per "name address", for the optional lockout.
+  const failures = new Map();
+  const lock = lockout ? { threshold: 5, windowMs: 300_000, ...lockout } : null;
+  const sendJson = (res, status, body) => {
+    res.status(status).type("application/json");
+    res.send(JSON.stringify(body) + "\n");
+  };
+
   // HTTP Basic on everything but the welcome answer (`GET /`, public on CouchDB too).
   app.use((req, res, next) => {
     if (req.method === "GET" && req.path === "/") return next();
+    // Like CouchDB, only names of existing users are counted and locked.
+    const name = basicName(req.headers.authorization);
+    const claimed = name !== null && userList.some((u) => u.name === name) ? name : null;
+    const key = `${claimed} ${req.socket.remoteAddress}`;
+    if (lock && claimed !== null) {
+      const f = failures.get(key);
+      if (f && Date.now() - f.first > lock.windowMs) failures.delete(key);
+      else if (f && f.count >= lock.threshold) {
+        return sendJson(res, 403, { error: "forbidden", reason: LOCKED_OUT });
+      }
+    }
     const { user, reason } = checkBasic(req.headers.authorization, userList);
     if (!user) {
-      // Like CouchDB by default: no WWW-Authenticate header, so a browser does not pop up
-      // its own login dialog over the app.
-      res.status(401).type("application/json");
-      res.send(JSON.stringify({ error: "unauthorized", reason }) + "\n");
-      return;
+      if (lock && claimed !== null) {
+        const f = failures.get(key) || { first: Date.now(), count: 0 };
+        f.count++;
+        failures.set(key, f);
+      }
+      // By default no WWW-Authenticate header, like CouchDB by default, so a browser does
+      // not pop up its own login dialog over the app.
+      if (wwwAuthenticate) res.setHeader("WWW-Authenticate", wwwAuthenticate);
+      return sendJson(res, 401, { error: "unauthorized", reason });
     }
     req.sspUser = user.name;
     next();
