@@ -57,7 +57,8 @@ const LOCKED_OUT = "Account is temporarily locked due to multiple authentication
 
 const CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
 const CORS_HEADERS = "Authorization, Content-Type";
-// CouchDB 3's default list of headers a page may read from a cross-origin answer.
+// Headers a page may read from a cross-origin answer: CouchDB's own ones (its default
+// `exposed_headers`) and the usual simple ones.
 const CORS_EXPOSE =
   "Cache-Control, Content-Type, ETag, Server, X-Couch-Request-ID, X-Couch-Update-NewRev, X-CouchDB-Body-Time";
 
@@ -80,28 +81,26 @@ function sameSecret(a, b) {
   return timingSafeEqual(ha, hb);
 }
 
-/** The name in an `Authorization: Basic …` header, or null. */
-function basicName(header) {
+/** `{ name, password }` from an `Authorization: Basic …` header; null when there is none,
+ *  false when it is there but unreadable. */
+function parseBasic(header) {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header || "");
   if (!m) return null;
   const decoded = Buffer.from(m[1], "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  return colon < 0 ? null : decoded.slice(0, colon);
+  if (colon < 0) return false;
+  return { name: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** The user named by an `Authorization: Basic …` header, or null with the reason to refuse. */
+/** The user an `Authorization: Basic …` header logs in as, or null with the reason to refuse. */
 function checkBasic(header, users) {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header || "");
-  if (!m) return { user: null, reason: UNAUTHORIZED_NO_CREDENTIALS };
-  const decoded = Buffer.from(m[1], "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon < 0) return { user: null, reason: UNAUTHORIZED_WRONG };
-  const name = decoded.slice(0, colon);
-  const password = decoded.slice(colon + 1);
+  const creds = parseBasic(header);
+  if (creds === null) return { user: null, reason: UNAUTHORIZED_NO_CREDENTIALS };
+  if (creds === false) return { user: null, reason: UNAUTHORIZED_WRONG };
   // Look at every user, so the time taken does not tell which names exist.
   let found = null;
   for (const u of users) {
-    const ok = sameSecret(u.name, name) & sameSecret(u.password, password);
+    const ok = sameSecret(u.name, creds.name) & sameSecret(u.password, creds.password);
     if (ok && !found) found = u;
   }
   return found ? { user: found, reason: null } : { user: null, reason: UNAUTHORIZED_WRONG };
@@ -115,7 +114,7 @@ function checkBasic(header, users) {
  *  - db: the database to create (default "ssp").
  *  - origins: origins allowed by CORS; default the e2e app's origin
  *    (http://127.0.0.1:<E2E_PORT or 4173> and http://localhost:<same>); "*" allows any origin
- *    (it is echoed back, as CouchDB does with `origins = *`).
+ *    (the request's origin is echoed back).
  *  - log: a function given one line per request (default: none).
  *  - wwwAuthenticate: a value for a `WWW-Authenticate` header on 401 answers (default none, as
  *    CouchDB by default; CouchDB sends `Basic realm="server"` when [chttpd] require_valid_user
@@ -187,8 +186,8 @@ export async function startCouchServer({ port = 0, users, db = "ssp", origins, l
   app.use((req, res, next) => {
     if (req.method === "GET" && req.path === "/") return next();
     // Like CouchDB, only names of existing users are counted and locked.
-    const name = basicName(req.headers.authorization);
-    const claimed = name !== null && userList.some((u) => u.name === name) ? name : null;
+    const creds = parseBasic(req.headers.authorization);
+    const claimed = creds && userList.some((u) => u.name === creds.name) ? creds.name : null;
     const key = `${claimed} ${req.socket.remoteAddress}`;
     if (lock && claimed !== null) {
       const f = failures.get(key);
