@@ -212,6 +212,18 @@ pub fn save_without_sync(
     concern: &Concern,
     now_ms: u64,
 ) -> Result<(), StoreError> {
+    save_record(store, concern, now_ms)?;
+    add_to_index(store, std::slice::from_ref(&concern.id), now_ms)
+}
+
+/// Writes the record only (and drops a tombstone: a concern saved again is no longer deleted).
+/// The caller adds the id to the index afterwards — once for many records; until then, loading
+/// finds the record and repairs the index.
+pub fn save_record(
+    store: &dyn KeyValueStore,
+    concern: &Concern,
+    now_ms: u64,
+) -> Result<(), StoreError> {
     storage::save(
         store,
         &record_key(&concern.id),
@@ -219,13 +231,27 @@ pub fn save_without_sync(
         concern,
         now_ms,
     )?;
-    let mut ids = read_index(store, now_ms);
-    if !ids.contains(&concern.id) {
-        ids.push(concern.id.clone());
-        storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms)?;
-    }
-    // A concern saved again is no longer deleted.
     store.remove(&format!("{TOMBSTONE_PREFIX}{}", concern.id))
+}
+
+/// Adds ids to the index (one read and at most one write).
+pub fn add_to_index(
+    store: &dyn KeyValueStore,
+    new: &[String],
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    let mut ids = read_index(store, now_ms);
+    let mut known: std::collections::HashSet<String> = ids.iter().cloned().collect();
+    let before = ids.len();
+    for id in new {
+        if known.insert(id.clone()) {
+            ids.push(id.clone());
+        }
+    }
+    if ids.len() == before {
+        return Ok(());
+    }
+    storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms)
 }
 
 /// One stored concern, if it is there and readable.

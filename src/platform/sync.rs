@@ -38,9 +38,9 @@ pub async fn send(req: &Request) -> Result<(u16, String), SyncError> {
     if let Some(a) = &abort {
         init.set_signal(Some(&a.signal()));
     }
-    let timer = abort.clone().map(|a| {
-        gloo::timers::callback::Timeout::new(TIMEOUT_MS as u32, move || a.abort())
-    });
+    let timer = abort
+        .clone()
+        .map(|a| gloo::timers::callback::Timeout::new(TIMEOUT_MS as u32, move || a.abort()));
     let result = async {
         let resp = JsFuture::from(window.fetch_with_str_and_init(&req.url, &init))
             .await
@@ -163,7 +163,8 @@ pub async fn round(c: &SyncConfig, secret: &str) -> Result<Applied, SyncError> {
                         .filter(|o| bulk.to_check.contains(&o.mutation.mid))
                         .map(|o| o.mutation.doc.id.clone())
                         .collect();
-                    let (status, body) = send(&couch::all_docs_request(&c.url, &auth, &ids)).await?;
+                    let (status, body) =
+                        send(&couch::all_docs_request(&c.url, &auth, &ids)).await?;
                     current = couch::parse_all_docs(status, &body)?;
                 }
                 couch::finish_push(&batch, &bulk, &current)?

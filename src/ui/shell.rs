@@ -170,9 +170,13 @@ fn RetentionNotice() -> impl IntoView {
 #[component]
 fn Footer() -> impl IntoView {
     let t = use_texts();
+    let app = use_app();
     view! {
         <footer class="site-footer">
-            <p>{move || t.get().app_name} " · " {move || t.get().footer_local_only}</p>
+            <p>{move || t.get().app_name} " · " {move || {
+                let t = t.get();
+                if app.sync.with(|v| v.status.set_up && v.enabled) { t.footer_synced } else { t.footer_local_only }
+            }}</p>
         </footer>
     }
 }

@@ -20,6 +20,8 @@ pub struct SyncView {
     pub status: Status,
     pub conflict_ids: Vec<String>,
     pub busy: bool,
+    /// Sync is switched on in Settings.
+    pub enabled: bool,
 }
 
 thread_local! {
@@ -31,17 +33,21 @@ thread_local! {
 /// Reads the status again (after a round, a save or a setting).
 pub fn refresh(app: AppState) {
     let now = now_ms();
-    let (status, ids) = vault::read(|s| {
+    let (status, ids, enabled) = vault::read(|s| {
         (
             engine::status(s, now),
-            engine::conflicts(s, now).into_iter().map(|c| c.id).collect::<Vec<_>>(),
+            engine::conflicts(s, now)
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>(),
+            config::load(s, now).is_some_and(|c| c.enabled),
         )
     });
-    let busy = RUNNING.get();
     let next = SyncView {
         status,
         conflict_ids: ids,
-        busy,
+        busy: RUNNING.get(),
+        enabled,
     };
     if app.sync.get_untracked() != next {
         app.sync.set(next);
@@ -267,8 +273,8 @@ pub fn SyncSettings() -> impl IntoView {
     };
 
     view! {
-        <fieldset class="fieldset sync-settings">
-            <legend>{move || t.get().sync_title}</legend>
+        <section class="card sync-settings" aria-labelledby="sync-title">
+            <h2 id="sync-title">{move || t.get().sync_title}</h2>
             <p class="hint">{move || t.get().sync_hint}</p>
             <label class="checkbox">
                 <input type="checkbox" prop:checked=move || enabled.get()
@@ -327,7 +333,7 @@ pub fn SyncSettings() -> impl IntoView {
                 <p class=if ok { "alert alert--success" } else { "alert alert--error" } role="status">{text}</p>
             })}
             {status}
-        </fieldset>
+        </section>
     }
 }
 
@@ -348,12 +354,16 @@ pub fn ConflictsPage() -> impl IntoView {
     let settle = move |id: String, choice: Resolution| {
         leptos::task::spawn_local(async move {
             let now = now_ms();
-            if net::write(move |s| engine::resolve(s, &id, &choice, now)).await.is_ok() {
+            if net::write(move |s| engine::resolve(s, &id, &choice, now))
+                .await
+                .is_ok()
+            {
                 done.set(true);
                 super::lock::reload_concerns(app);
                 changed(app);
             } else {
-                app.notice.set(Some(crate::domain::settings::StorageNotice::WriteFailed));
+                app.notice
+                    .set(Some(crate::domain::settings::StorageNotice::WriteFailed));
             }
         });
     };

@@ -363,6 +363,7 @@ pub(super) const DA: Texts = Texts {
     days: "dage",
     to_settings: "Til Indstillinger",
     footer_local_only: "Data gemmes kun på denne enhed.",
+    footer_synced: "Data gemmes på denne enhed og synkroniseres med jeres server.",
     lock_title: "Data er låst",
     lock_intro: "Skriv PIN-koden for at se bekymringerne på denne enhed.",
     pin_label: "PIN-kode",

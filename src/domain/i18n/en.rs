@@ -363,6 +363,7 @@ pub(super) const EN: Texts = Texts {
     days: "days",
     to_settings: "To Settings",
     footer_local_only: "Data is stored only on this device.",
+    footer_synced: "Data is kept on this device and synced with your server.",
     lock_title: "Data is locked",
     lock_intro: "Enter the PIN to see the concerns on this device.",
     pin_label: "PIN",

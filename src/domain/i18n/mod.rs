@@ -413,6 +413,7 @@ pub struct Texts {
     pub days: &'static str,
     pub to_settings: &'static str,
     pub footer_local_only: &'static str,
+    pub footer_synced: &'static str,
     pub lock_title: &'static str,
     pub lock_intro: &'static str,
     pub pin_label: &'static str,

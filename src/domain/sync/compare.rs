@@ -21,7 +21,15 @@ fn describe(c: Option<&Concern>, t: &Texts, lang: Lang) -> Vec<String> {
     let plan = c
         .action_plan
         .iter()
-        .map(|a| format!("{} {} ({}, {})", if a.done { "✓" } else { "○" }, a.what, a.who, a.by))
+        .map(|a| {
+            format!(
+                "{} {} ({}, {})",
+                if a.done { "✓" } else { "○" },
+                a.what,
+                a.who,
+                a.by
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let last = c
@@ -56,7 +64,11 @@ pub fn rows(mine: Option<&Concern>, theirs: Option<&Concern>, t: &Texts, lang: L
     ];
     labels
         .into_iter()
-        .zip(describe(mine, t, lang).into_iter().zip(describe(theirs, t, lang)))
+        .zip(
+            describe(mine, t, lang)
+                .into_iter()
+                .zip(describe(theirs, t, lang)),
+        )
         .map(|(label, (m, th))| Row {
             label,
             differs: m != th,
@@ -126,7 +138,11 @@ mod tests {
         assert_eq!(m.history.len(), 3);
         assert_eq!(m.history[0].at_ms, 1, "in time order");
         assert!(m.revision > mine.revision.max(theirs.revision));
-        assert_eq!(merge(&mine, &mine).history, mine.history, "merging a version with itself adds nothing");
+        assert_eq!(
+            merge(&mine, &mine).history,
+            mine.history,
+            "merging a version with itself adds nothing"
+        );
     }
 
     #[test]

@@ -455,11 +455,23 @@ fn write_remote(
     doc: &Doc,
     now: u64,
 ) -> Result<Result<(), bool>, StoreError> {
+    let written = write_remote_record(store, doc, now)?;
+    if written.is_ok() && !doc.deleted {
+        concern_store::add_to_index(store, std::slice::from_ref(&doc.id), now)?;
+    }
+    Ok(written)
+}
+
+/// [`write_remote`] without the index (a page adds all its ids at once).
+fn write_remote_record(
+    store: &dyn KeyValueStore,
+    doc: &Doc,
+    now: u64,
+) -> Result<Result<(), bool>, StoreError> {
     if doc.deleted {
-        let revision = concern_store::load_one(store, &doc.id, now).map_or(0, |c| c.revision);
-        if concern_store::load_one(store, &doc.id, now).is_some()
-            || concern_store::tombstone(store, &doc.id, now).is_none()
-        {
+        let local = concern_store::load_one(store, &doc.id, now);
+        let revision = local.as_ref().map_or(0, |c| c.revision);
+        if local.is_some() || concern_store::tombstone(store, &doc.id, now).is_none() {
             concern_store::delete_without_sync(store, &doc.id, revision, now)?;
         }
         return Ok(Ok(()));
@@ -471,7 +483,7 @@ fn write_remote(
     if let Some(local) = concern_store::load_one(store, &doc.id, now) {
         c.revision = c.revision.max(local.revision + 1);
     }
-    concern_store::save_without_sync(store, &c, now)?;
+    concern_store::save_record(store, &c, now)?;
     Ok(Ok(()))
 }
 
@@ -484,6 +496,7 @@ pub fn apply_page(store: &dyn KeyValueStore, page: &Page, now: u64) -> Result<Ap
     let mut ob = outbox(store, now);
     let mut known = revs(store, now);
     let mut applied = Applied::default();
+    let mut new_ids = Vec::new();
     for pulled in &page.docs {
         let doc = &pulled.doc;
         let id = doc.id.clone();
@@ -521,8 +534,11 @@ pub fn apply_page(store: &dyn KeyValueStore, page: &Page, now: u64) -> Result<Ap
                 applied.conflicts += 1;
                 continue;
             }
-            match write_remote(store, doc, now)? {
+            match write_remote_record(store, doc, now)? {
                 Ok(()) => {
+                    if !doc.deleted {
+                        new_ids.push(id.clone());
+                    }
                     known.insert(id.clone(), doc.rev.clone());
                     if doc.deleted {
                         applied.deleted += 1;
@@ -556,6 +572,7 @@ pub fn apply_page(store: &dyn KeyValueStore, page: &Page, now: u64) -> Result<Ap
             applied.conflicts += 1;
         }
     }
+    concern_store::add_to_index(store, &new_ids, now)?;
     save_outbox(store, &ob, now)?;
     save_revs(store, &known, now)?;
     st.checkpoint = page.checkpoint.clone();
@@ -629,7 +646,11 @@ pub fn record_ok(store: &dyn KeyValueStore, now: u64) -> Result<(), StoreError> 
 /// New credentials were saved: an authorisation error no longer stands (other errors do).
 pub fn record_ok_if_auth_error(store: &dyn KeyValueStore, now: u64) -> Result<(), StoreError> {
     if let Some(mut st) = state(store, now) {
-        if st.last_error.as_ref().is_some_and(SyncError::needs_credentials) {
+        if st
+            .last_error
+            .as_ref()
+            .is_some_and(SyncError::needs_credentials)
+        {
             st.last_error = None;
             st.failures = 0;
             save_state(store, &st, now)?;
