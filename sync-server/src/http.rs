@@ -12,7 +12,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
@@ -214,7 +214,7 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 /// Builds the router with all layers (outermost first): request log, CORS, JSON errors,
-/// the 1 MiB body limit.
+/// the announced-size check, the 1 MiB body limit.
 pub fn router(app: AppState, origins: &Origins) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(match origins {
@@ -252,7 +252,10 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
         .route("/push", post(push))
         .fallback(not_found)
         .with_state(app)
+        // For bodies without Content-Length (chunked): stops reading at 1 MiB, the push
+        // handler then answers 413.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .layer(axum::middleware::map_response(json_errors))
         .layer(cors)
         .layer(trace)
@@ -268,6 +271,48 @@ async fn not_found() -> ApiError {
         "not_found",
         "no such path; the protocol has GET /changes and POST /push",
     )
+}
+
+/// How much of an oversized body is read (and thrown away) before the 413 is sent, and for
+/// how long.
+const DRAIN_MAX_BYTES: usize = 8 * MAX_BODY_BYTES;
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A request whose Content-Length is over the limit gets a 413 without reaching a handler.
+/// Its body is read and dropped first (up to [`DRAIN_MAX_BYTES`]): a server that answers and
+/// closes while the client is still sending makes the client's TCP stack see a reset, and
+/// the client (a browser's fetch too) reports a network error instead of the 413.
+async fn refuse_announced_oversize(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if !announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return next.run(req).await;
+    }
+    let mut body = req.into_body();
+    let drain = async {
+        let mut read = 0usize;
+        while read <= DRAIN_MAX_BYTES {
+            let frame =
+                std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+            match frame {
+                Some(Ok(frame)) => read += frame.data_ref().map_or(0, |d| d.len()),
+                _ => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain).await;
+    let mut response = ApiError::from(Invalid::TooLarge(format!(
+        "request body: more than {MAX_BODY_BYTES} bytes"
+    )))
+    .into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// Error responses made outside our handlers (the body limit's 413, a wrong method's 405)

@@ -240,6 +240,26 @@ async fn limits_are_413_with_json_and_store_nothing() {
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
     );
+    // With Content-Length announced: refused before any handler, and the connection is closed.
+    let announced = Request::post("/push")
+        .header(header::AUTHORIZATION, format!("Bearer {WRITE}"))
+        .header(header::CONTENT_LENGTH, 1024 * 1024 + 1)
+        .body(Body::from(vec![b' '; 1024 * 1024 + 1]))
+        .unwrap();
+    let a = send(&app, announced).await;
+    assert_error(&a, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    assert_eq!(a.headers[header::CONNECTION], "close");
+    // Exactly 1 MiB is within the limit (and then an ordinary 400 for not being a push).
+    let at_limit = Request::post("/push")
+        .header(header::AUTHORIZATION, format!("Bearer {WRITE}"))
+        .header(header::CONTENT_LENGTH, 1024 * 1024)
+        .body(Body::from(vec![b' '; 1024 * 1024]))
+        .unwrap();
+    assert_error(
+        &send(&app, at_limit).await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
     let a = send(&app, get("/changes", Some(READ))).await;
     assert_eq!(a.json["docs"], json!([]));
 }
