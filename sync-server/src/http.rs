@@ -288,7 +288,7 @@ async fn refuse_announced_oversize(req: Request<Body>, next: axum::middleware::N
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if !announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    if announced.is_none_or(|n| n <= MAX_BODY_BYTES as u64) {
         return next.run(req).await;
     }
     let mut body = req.into_body();

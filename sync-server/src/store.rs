@@ -26,6 +26,11 @@ use serde_json::value::RawValue;
 
 use crate::protocol::{ChangesPage, Checkpoint, Conflict, Doc, Invalid, PushRequest, PushResponse};
 
+/// A changes page stops before its documents' `data` would pass this many bytes (it always
+/// holds at least one document): `limit` 1000 of 256 KiB each would be 256 MiB in memory. The
+/// protocol allows it ("at most `limit`"), and `more` says the rest is on the next page.
+pub const PAGE_DATA_BYTES: usize = 8 * 1024 * 1024;
+
 /// The schema this code writes. A database with a newer one is refused at start-up.
 const SCHEMA_VERSION: i64 = 1;
 
@@ -225,8 +230,8 @@ impl Store {
         Ok(response)
     }
 
-    /// The documents changed after `since`, oldest change first, at most `limit` of them
-    /// (docs/sync-protocol.md, "Pull"). A checkpoint beyond this database's last change was
+    /// The documents changed after `since`, oldest change first, at most `limit` of them and
+    /// at most about [`PAGE_DATA_BYTES`] of data (docs/sync-protocol.md, "Pull"). A checkpoint beyond this database's last change was
     /// not written by it (another server, or a database restored from an older backup): 400.
     pub fn changes(&mut self, since: Checkpoint, limit: u32) -> Result<ChangesPage, StoreError> {
         let tx = self.conn.transaction()?;
@@ -245,12 +250,19 @@ impl Store {
         let mut checkpoint = since;
         let mut more = false;
         let mut rows = stmt.query(params![since.0, i64::from(limit) + 1])?;
+        let mut page_bytes = 0usize;
         while let Some(row) = rows.next()? {
-            if docs.len() == limit as usize {
+            let doc = doc_from_row(row)?;
+            let size = doc.data.as_ref().map_or(0, |d| d.get().len());
+            // Full by count, or by size (but never empty): the rest is on the next page.
+            if docs.len() == limit as usize
+                || (!docs.is_empty() && page_bytes + size > PAGE_DATA_BYTES)
+            {
                 more = true;
                 break;
             }
-            docs.push(doc_from_row(row)?);
+            page_bytes += size;
+            docs.push(doc);
             checkpoint = Checkpoint(row.get(7)?);
         }
         Ok(ChangesPage {

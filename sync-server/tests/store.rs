@@ -277,6 +277,35 @@ fn paging_visits_every_change_exactly_once_and_more_is_right() {
 }
 
 #[test]
+fn a_page_stops_at_about_8_mib_of_data_but_is_never_empty() {
+    let mut s = Store::in_memory();
+    // 40 documents of 250 KiB (10 MB): more than one page's worth even with limit 1000.
+    let big = format!("\"{}\"", "x".repeat(250 * 1024));
+    for i in 0..40 {
+        push(
+            &mut s,
+            "c1",
+            &[(i, doc(&format!("d{i}"), "1-x", None, &big))],
+        );
+    }
+    let p1 = s.changes(Checkpoint::START, 1000).unwrap();
+    let bytes: usize = p1
+        .docs
+        .iter()
+        .map(|d| d.data.as_ref().unwrap().get().len())
+        .sum();
+    assert!(p1.more);
+    assert!(bytes <= sync_server::store::PAGE_DATA_BYTES, "{bytes}");
+    assert_eq!(
+        p1.docs.len(),
+        sync_server::store::PAGE_DATA_BYTES / big.len()
+    );
+    let (rest, _) = all_changes(&mut s, p1.checkpoint);
+    assert_eq!(p1.docs.len() + rest.len(), 40);
+    assert_eq!(rest[0].id, format!("d{}", p1.docs.len()));
+}
+
+#[test]
 fn a_change_after_a_page_was_read_appears_on_a_later_page() {
     let mut s = Store::in_memory();
     for i in 0..3 {
