@@ -1,0 +1,446 @@
+//! The HTTP face of the server: routes, bearer-token auth, JSON errors, CORS, the body limit,
+//! and one log line per request.
+//!
+//! Invariants:
+//! - every error response is JSON `{ "error": <code>, "message": <text> }` (also the ones made
+//!   by layers: the body limit's 413, an unknown method's 405);
+//! - auth comes first: a request without a known token learns nothing but 401, and a read
+//!   token's push is a 403 before its body is read;
+//! - logs name the token by its configured `name`; they never contain a token, a header, a
+//!   query value or anything from a document.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::{Access, Origins, TokenConfig};
+use crate::protocol::{self, Checkpoint, Invalid, MAX_BODY_BYTES};
+use crate::store::{Store, StoreError};
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<Mutex<Store>>,
+    tokens: Arc<[Token]>,
+}
+
+struct Token {
+    name: Arc<str>,
+    secret: Vec<u8>,
+    access: Access,
+}
+
+impl AppState {
+    pub fn new(store: Store, tokens: &[TokenConfig]) -> AppState {
+        AppState {
+            store: Arc::new(Mutex::new(store)),
+            tokens: tokens
+                .iter()
+                .map(|t| Token {
+                    name: t.name.as_str().into(),
+                    secret: t.token.as_bytes().to_vec(),
+                    access: t.access,
+                })
+                .collect(),
+        }
+    }
+
+    /// The token that matches `presented`. Every configured token is compared in full, in
+    /// time that does not depend on where the bytes differ.
+    fn find_token(&self, presented: &[u8]) -> Option<&Token> {
+        let mut found = None;
+        for t in self.tokens.iter() {
+            if constant_time_eq(&t.secret, presented) {
+                found = Some(t);
+            }
+        }
+        found
+    }
+
+    /// Runs `f` on the store in the blocking pool (SQLite calls block).
+    async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let store = Arc::clone(&self.store);
+        let result = tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock cannot leave a half-written push behind (the
+            // transaction rolls back when dropped), so a poisoned lock is safe to reuse.
+            let mut store = store
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut store)
+        })
+        .await;
+        match result {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(StoreError::Invalid(invalid))) => Err(ApiError::from(invalid)),
+            Ok(Err(e)) => {
+                tracing::error!("storage failed: {e}");
+                Err(ApiError::internal())
+            }
+            Err(e) => {
+                tracing::error!("storage task failed: {e}");
+                Err(ApiError::internal())
+            }
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// What the log line of a request says besides method, path, status and time: the token's
+/// name and counts. Handlers put it in the response's extensions.
+#[derive(Clone, Debug, Default)]
+pub struct RequestLog {
+    pub token: Option<Arc<str>>,
+    pub detail: String,
+}
+
+/// An error response: `{ "error": code, "message": message }`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    token: Option<Arc<str>>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            token: None,
+        }
+    }
+
+    fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed; try again later",
+        )
+    }
+
+    fn by(mut self, token: &Arc<str>) -> ApiError {
+        self.token = Some(Arc::clone(token));
+        self
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> ApiError {
+        match invalid {
+            Invalid::BadRequest(m) => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", m),
+            Invalid::TooLarge(m) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", m),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            Json(ErrorBody {
+                error: self.code,
+                message: &self.message,
+            }),
+        )
+            .into_response();
+        // Our own messages never quote a value from the request, so they may be logged.
+        response.extensions_mut().insert(RequestLog {
+            token: self.token,
+            detail: format!("error={} {}", self.code, self.message),
+        });
+        response
+    }
+}
+
+/// The caller, known by a valid `Authorization: Bearer <token>`. Extracting it first makes
+/// an unauthenticated request stop at 401 before anything else is looked at.
+pub struct Caller {
+    name: Arc<str>,
+    access: Access,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Caller, ApiError> {
+        let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m);
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| unauthorized("no Authorization header"))?;
+        let presented = header
+            .as_bytes()
+            .strip_prefix(b"Bearer ")
+            .or_else(|| header.as_bytes().strip_prefix(b"bearer "))
+            .ok_or_else(|| unauthorized("Authorization must be \"Bearer <token>\""))?;
+        let token = app
+            .find_token(presented)
+            .ok_or_else(|| unauthorized("unknown token"))?;
+        Ok(Caller {
+            name: Arc::clone(&token.name),
+            access: token.access,
+        })
+    }
+}
+
+/// Builds the router with all layers (outermost first): request log, CORS, JSON errors,
+/// the announced-size check, the 1 MiB body limit.
+pub fn router(app: AppState, origins: &Origins) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(match origins {
+            Origins::Any => AllowOrigin::any(),
+            Origins::List(list) => {
+                AllowOrigin::list(list.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+            }
+        })
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+        .max_age(Duration::from_secs(600));
+
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<Body>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        })
+        .on_request(())
+        .on_failure(())
+        .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {
+            let log = res.extensions().get::<RequestLog>();
+            let token = log.and_then(|l| l.token.as_deref()).unwrap_or("-");
+            let detail = log.map(|l| l.detail.as_str()).unwrap_or("");
+            let status = res.status().as_u16();
+            let ms = latency.as_secs_f64() * 1000.0;
+            if res.status().is_server_error() {
+                tracing::error!("{status} {ms:.1} ms token={token:?} {detail}");
+            } else {
+                tracing::info!("{status} {ms:.1} ms token={token:?} {detail}");
+            }
+        });
+
+    Router::new()
+        .route("/health", get(health))
+        .route("/changes", get(changes))
+        .route("/push", post(push))
+        .fallback(not_found)
+        .with_state(app)
+        // For bodies without Content-Length (chunked): stops reading at 1 MiB, the push
+        // handler then answers 413.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_announced_oversize))
+        .layer(axum::middleware::map_response(json_errors))
+        .layer(cors)
+        .layer(trace)
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "ok": true }))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such path; the protocol has GET /changes and POST /push",
+    )
+}
+
+/// How much of an oversized body is read (and thrown away) before the 413 is sent, and for
+/// how long.
+const DRAIN_MAX_BYTES: usize = 8 * MAX_BODY_BYTES;
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A request whose Content-Length is over the limit gets a 413 without reaching a handler.
+/// Its body is read and dropped first (up to [`DRAIN_MAX_BYTES`]): a server that answers and
+/// closes while the client is still sending makes the client's TCP stack see a reset, and
+/// the client (a browser's fetch too) reports a network error instead of the 413.
+async fn refuse_announced_oversize(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_none_or(|n| n <= MAX_BODY_BYTES as u64) {
+        return next.run(req).await;
+    }
+    let mut body = req.into_body();
+    let drain = async {
+        let mut read = 0usize;
+        while read <= DRAIN_MAX_BYTES {
+            let frame =
+                std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+            match frame {
+                Some(Ok(frame)) => read += frame.data_ref().map_or(0, |d| d.len()),
+                _ => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain).await;
+    let mut response = ApiError::from(Invalid::TooLarge(format!(
+        "request body: more than {MAX_BODY_BYTES} bytes"
+    )))
+    .into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        HeaderValue::from_static("close"),
+    );
+    response
+}
+
+/// Error responses made outside our handlers (the body limit's 413, a wrong method's 405)
+/// get the protocol's JSON shape.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too_large",
+            format!("request body: more than {MAX_BODY_BYTES} bytes"),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "use GET /changes and POST /push".to_string(),
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "no such path".to_string()),
+        s if s.is_server_error() => ("internal", "the server failed; try again later".into()),
+        _ => ("bad_request", "the request was refused".to_string()),
+    };
+    let mut error = ApiError::new(status, code, message);
+    error.token = response
+        .extensions()
+        .get::<RequestLog>()
+        .and_then(|l| l.token.clone());
+    error.into_response()
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// `GET /changes?since=<checkpoint>&limit=<n>`
+async fn changes(
+    State(app): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "query: not readable",
+        )
+        .by(&caller.name)
+    })?;
+    let param = |name: &str| {
+        query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let since = Checkpoint::parse(param("since").unwrap_or(""))
+        .map_err(|e| ApiError::from(e).by(&caller.name))?;
+    let limit =
+        protocol::parse_limit(param("limit")).map_err(|e| ApiError::from(e).by(&caller.name))?;
+    let page = app
+        .with_store(move |store| store.changes(since, limit))
+        .await
+        .map_err(|e| e.by(&caller.name))?;
+    let detail = format!(
+        "since={since} limit={limit} docs={} checkpoint={} more={}",
+        page.docs.len(),
+        page.checkpoint,
+        page.more
+    );
+    let mut response = Json(page).into_response();
+    response.extensions_mut().insert(RequestLog {
+        token: Some(caller.name),
+        detail,
+    });
+    Ok(response)
+}
+
+/// `POST /push`
+async fn push(
+    State(app): State<AppState>,
+    caller: Caller,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    if caller.access != Access::Write {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this token may read but not push",
+        )
+        .by(&caller.name));
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::from(Invalid::TooLarge(format!(
+                "request body: more than {MAX_BODY_BYTES} bytes"
+            )))
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "body: could not be read",
+            )
+        }
+        .by(&caller.name)
+    })?;
+    let request = protocol::parse_push(&body).map_err(|e| ApiError::from(e).by(&caller.name))?;
+    let mutations = request.mutations.len();
+    let now = now_ms();
+    let outcome = app
+        .with_store(move |store| store.push(&request, now))
+        .await
+        .map_err(|e| e.by(&caller.name))?;
+    let detail = format!(
+        "mutations={mutations} accepted={} conflicts={}",
+        outcome.accepted.len(),
+        outcome.conflicts.len()
+    );
+    let mut response = Json(outcome).into_response();
+    response.extensions_mut().insert(RequestLog {
+        token: Some(caller.name),
+        detail,
+    });
+    Ok(response)
+}

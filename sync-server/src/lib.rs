@@ -1,0 +1,15 @@
+//! Reference server for the SSP Handleguide sync protocol v1 (docs/sync-protocol.md).
+//!
+//! - [`protocol`]: the wire format and its validation (no HTTP, no storage);
+//! - [`store`]: SQLite and the push/pull rules (no HTTP);
+//! - [`http`]: routes, auth, CORS, limits, logs;
+//! - [`config`]: the JSON config file and command-line flags.
+//!
+//! The server stores each document's `data` as the client sent it and never looks inside:
+//! the data is about children, so nothing from it is logged, and it leaves the server only
+//! in answers to a valid token.
+
+pub mod config;
+pub mod http;
+pub mod protocol;
+pub mod store;

@@ -1,0 +1,636 @@
+// Conformance suite for the JSON sync protocol v1 (docs/sync-protocol.md).
+//
+//   node tests/conformance/run.mjs json <base-url> <write-token> <read-token>
+//
+// Works against a server that already holds data: every rule uses fresh document and client
+// ids, and reads the feed from the checkpoint it finds by paging to the end first. It does
+// assume that nobody else writes to the server while it runs (the paging rules count pages).
+// It leaves its (fictional) test documents on the server.
+//
+// The CORS rule sends its preflight from CONFORMANCE_ORIGIN (default http://127.0.0.1:8080,
+// the address of scripts/serve); the server must list that origin (or "*").
+//
+// Every failure says what the server did instead: the status and an excerpt of the body.
+import { Suite, call as harnessCall, freshId, assert } from "./harness.mjs";
+
+const ORIGIN = process.env.CONFORMANCE_ORIGIN || "http://127.0.0.1:8080";
+const KIB = 1024;
+
+/** `call` from the harness, with a network failure described as such (not "fetch failed"). */
+async function call(method, url, init) {
+  try {
+    return await harnessCall(method, url, init);
+  } catch (e) {
+    const cause = e && e.cause ? `${e.cause.code || ""} ${e.cause.message || ""}`.trim() : "";
+    throw new Error(`${method} ${url}: no HTTP answer (${e.message}${cause ? `: ${cause}` : ""})`);
+  }
+}
+
+/** Runs every rule against `baseUrl`; prints the report and returns the number of broken rules. */
+export async function run(baseUrl, writeToken, readToken) {
+  if (!baseUrl || !writeToken || !readToken) {
+    throw new Error("usage: run.mjs json <base-url> <write-token> <read-token>");
+  }
+  const base = baseUrl.replace(/\/+$/, "");
+  const W = { Authorization: `Bearer ${writeToken}` };
+  const R = { Authorization: `Bearer ${readToken}` };
+  const suite = new Suite(`JSON sync protocol v1 at ${base}`);
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  /** A short description of a response for failure messages: status and a body excerpt. */
+  const show = (res) => {
+    const body = (res.text || "").replace(/\s+/g, " ");
+    return `HTTP ${res.status} ${body.length > 300 ? `${body.slice(0, 300)}…` : body}`;
+  };
+  const check = (cond, message) => {
+    if (!cond) throw new Error(message);
+  };
+  /** The response must have `status` and, for errors, the JSON `{ error: code, message }`. */
+  const expectStatus = (res, status, code, what) => {
+    const label = what ? `${what}: ` : "";
+    check(
+      res.status === status,
+      `${label}expected ${status}${code ? ` ${code}` : ""}, got ${show(res)}`,
+    );
+    if (code) {
+      check(
+        res.json && res.json.error === code && typeof res.json.message === "string",
+        `${label}expected the JSON error {"error":"${code}","message":…}, got ${show(res)}`,
+      );
+    }
+  };
+
+  const hex16 = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
+  /** A live document in generation `gen` on `base` (null for a new document). Fictional data. */
+  const doc = (id, gen, baseRev, data = { pseudonym: "ZZ", note: "fictional conformance data", gen }) => ({
+    id,
+    rev: `${gen}-${hex16()}`,
+    base_rev: baseRev,
+    deleted: false,
+    schema: 2,
+    updated_ms: Date.now(),
+    data,
+  });
+  const tombstone = (id, gen, baseRev) => ({ ...doc(id, gen, baseRev), deleted: true, data: null });
+
+  /** A device: its client id and growing mutation ids. */
+  const newClient = () => {
+    let mid = 0;
+    return { id: freshId("client"), nextMid: () => ++mid };
+  };
+
+  const push = (client, mutations, headers = W) =>
+    call("POST", `${base}/push`, { headers, body: { client: client.id, mutations } });
+
+  /** Pushes documents as one batch with new mids; returns the response and the mutations. */
+  const pushDocs = async (client, docs, headers = W) => {
+    const mutations = docs.map((d) => ({ mid: client.nextMid(), doc: d }));
+    const res = await push(client, mutations, headers);
+    return { res, mutations };
+  };
+
+  /** Pushes documents that must all be accepted. */
+  const pushAccepted = async (client, docs, what = "push") => {
+    const { res, mutations } = await pushDocs(client, docs);
+    expectStatus(res, 200, null, what);
+    const mids = mutations.map((m) => m.mid);
+    check(
+      res.json && JSON.stringify(res.json.accepted) === JSON.stringify(mids) && res.json.conflicts?.length === 0,
+      `${what}: expected accepted ${JSON.stringify(mids)} and no conflicts, got ${show(res)}`,
+    );
+    return mutations;
+  };
+
+  const pull = (since, limit, headers = R) => {
+    const params = [];
+    if (since !== undefined) params.push(`since=${encodeURIComponent(since)}`);
+    if (limit !== undefined) params.push(`limit=${limit}`);
+    return call("GET", `${base}/changes${params.length ? `?${params.join("&")}` : ""}`, { headers });
+  };
+
+  /** A changes page that must be well-formed. */
+  const page = async (since, limit, headers = R) => {
+    const res = await pull(since, limit, headers);
+    expectStatus(res, 200, null, `GET /changes since=${JSON.stringify(since)} limit=${limit}`);
+    const j = res.json;
+    check(
+      j && Array.isArray(j.docs) && typeof j.checkpoint === "string" && typeof j.more === "boolean",
+      `a changes page must be {docs: [...], checkpoint: "<string>", more: <bool>}, got ${show(res)}`,
+    );
+    return j;
+  };
+
+  /** Reads every page from `since` to the end; returns all docs and the final checkpoint. */
+  const readToEnd = async (since, limit = 1000, headers = R) => {
+    const docs = [];
+    const pages = [];
+    let cp = since;
+    for (let i = 0; ; i++) {
+      check(i < 10_000, "paging never ended: `more` stayed true for 10,000 pages");
+      const p = await page(cp, limit, headers);
+      check(p.docs.length <= limit, `a page with limit=${limit} held ${p.docs.length} documents`);
+      pages.push(p);
+      docs.push(...p.docs);
+      if (p.more) {
+        check(p.checkpoint !== cp, `more: true but the checkpoint did not move from ${JSON.stringify(cp)}`);
+      }
+      cp = p.checkpoint;
+      if (!p.more) return { docs, checkpoint: cp, pages };
+    }
+  };
+
+  // The checkpoint at the end of the feed, kept up to date so each rule reads only new changes.
+  let headCp = "";
+  const head = async () => {
+    headCp = (await readToEnd(headCp)).checkpoint;
+    return headCp;
+  };
+  /** The documents among `docs` whose id is one of `ids`, in feed order. */
+  const only = (docs, ids) => docs.filter((d) => ids.includes(d.id));
+  const idsOf = (docs) => docs.map((d) => d.id);
+  const brief = (docs) => JSON.stringify(docs.map((d) => `${d.id}@${d.rev}${d.deleted ? " (deleted)" : ""}`));
+
+  // --- ordering -----------------------------------------------------------------------------
+
+  await suite.rule("ordering", "a new document (base_rev null) is accepted", async () => {
+    const c = newClient();
+    await pushAccepted(c, [doc(freshId("doc"), 1, null)], "POST /push of a new document");
+  });
+
+  await suite.rule("ordering", "changes after a checkpoint come in the order the server accepted them", async () => {
+    const cp = await head();
+    const c = newClient();
+    const ids = [freshId("doc-c"), freshId("doc-a"), freshId("doc-b")];
+    // One batch of two, then one more push: acceptance order is c, a, b.
+    await pushAccepted(c, [doc(ids[0], 1, null), doc(ids[1], 1, null)]);
+    await pushAccepted(c, [doc(ids[2], 1, null)]);
+    const { docs } = await readToEnd(cp);
+    const got = only(docs, ids);
+    check(
+      JSON.stringify(idsOf(got)) === JSON.stringify(ids),
+      `expected ${JSON.stringify(ids)} in this order after checkpoint ${JSON.stringify(cp)}, got ${brief(got)}`,
+    );
+  });
+
+  await suite.rule("ordering", "a document comes back exactly as it was pushed (every field, data unchanged)", async () => {
+    const cp = await head();
+    const c = newClient();
+    const data = {
+      pseudonym: "QX",
+      observations: ["fictional", "æøå ÆØÅ – “quotes” \u00e9 😀"],
+      nested: { level: 3, items: [1, 2.5, -7, true, null, { k: "v" }] },
+      empty: {},
+    };
+    const [m] = await pushAccepted(c, [doc(freshId("doc"), 1, null, data)]);
+    const { docs } = await readToEnd(cp);
+    const got = only(docs, [m.doc.id]);
+    check(got.length === 1, `expected the document once after the checkpoint, got ${brief(got)}`);
+    assert.deepEqual(got[0], m.doc, "the document in /changes differs from the one pushed");
+  });
+
+  await suite.rule("ordering", "each document appears once, in its latest revision, at the place of its latest change", async () => {
+    const cp = await head();
+    const c = newClient();
+    const [x, y] = [freshId("doc-x"), freshId("doc-y")];
+    const [mx] = await pushAccepted(c, [doc(x, 1, null)]);
+    await pushAccepted(c, [doc(y, 1, null)]);
+    const [mx2] = await pushAccepted(c, [doc(x, 2, mx.doc.rev)], "edit on the current revision");
+    const { docs } = await readToEnd(cp);
+    const got = only(docs, [x, y]);
+    check(
+      got.length === 2 && got[0].id === y && got[1].id === x && got[1].rev === mx2.doc.rev,
+      `expected [${y}, ${x}@${mx2.doc.rev}] (x once, latest revision, after y), got ${brief(got)}`,
+    );
+  });
+
+  await suite.rule("ordering", "a client gets its own change back (pulled with the write token too)", async () => {
+    const cp = await head();
+    const c = newClient();
+    const [m] = await pushAccepted(c, [doc(freshId("doc"), 1, null)]);
+    const { docs } = await readToEnd(cp, 1000, W);
+    const got = only(docs, [m.doc.id]);
+    check(
+      got.length === 1 && got[0].rev === m.doc.rev,
+      `expected ${m.doc.id}@${m.doc.rev} in the pusher's own pull, got ${brief(got)}`,
+    );
+  });
+
+  // --- idempotence --------------------------------------------------------------------------
+
+  await suite.rule("idempotence", "the same (client, mid) twice gets the identical outcome and adds no change", async () => {
+    const c = newClient();
+    const ids = [freshId("doc"), freshId("doc")];
+    const mutations = ids.map((id) => ({ mid: c.nextMid(), doc: doc(id, 1, null) }));
+    const first = await push(c, mutations);
+    expectStatus(first, 200, null, "first push");
+    const cp = await head();
+    const again = await push(c, mutations);
+    expectStatus(again, 200, null, "the same batch again");
+    check(
+      JSON.stringify(again.json) === JSON.stringify(first.json),
+      `the repeat answered ${show(again)}; the first push answered ${show(first)}`,
+    );
+    const { docs } = await readToEnd(cp);
+    const got = only(docs, ids);
+    check(got.length === 0, `the repeat added changes to the feed: ${brief(got)}`);
+  });
+
+  await suite.rule("idempotence", "a batch sent again after others changed its documents changes nothing and is still accepted", async () => {
+    // A client whose connection broke after the server applied its batch sends it again —
+    // possibly after another device edited the document. The server must answer from its
+    // memory of (client, mid), not apply the mutation again.
+    const a = newClient();
+    const b = newClient();
+    const id = freshId("doc");
+    const batch = [{ mid: a.nextMid(), doc: doc(id, 1, null) }];
+    const first = await push(a, batch);
+    expectStatus(first, 200, null, "first push");
+    check(
+      JSON.stringify(first.json?.accepted) === JSON.stringify([batch[0].mid]),
+      `the first push was not accepted: ${show(first)}`,
+    );
+    const [mb] = await pushAccepted(b, [doc(id, 2, batch[0].doc.rev)], "another client's edit");
+    const cp = await head();
+    const again = await push(a, batch);
+    check(
+      again.status === 200 &&
+        JSON.stringify(again.json?.accepted) === JSON.stringify([batch[0].mid]) &&
+        again.json?.conflicts?.length === 0,
+      `expected the first outcome again ({"accepted":[${batch[0].mid}],"conflicts":[]}), got ${show(again)}`,
+    );
+    const { docs } = await readToEnd(cp);
+    check(only(docs, [id]).length === 0, `the repeat changed the document: ${brief(only(docs, [id]))}`);
+    const all = only((await readToEnd("")).docs, [id]);
+    check(
+      all.length === 1 && all[0].rev === mb.doc.rev,
+      `expected the other client's revision ${mb.doc.rev} to stay, got ${brief(all)}`,
+    );
+  });
+
+  await suite.rule("idempotence", "a repeated conflict is a conflict again, with the server's current document", async () => {
+    const a = newClient();
+    const b = newClient();
+    const id = freshId("doc");
+    const [ma] = await pushAccepted(a, [doc(id, 1, null)]);
+    const stale = [{ mid: b.nextMid(), doc: doc(id, 2, "1-0000000000000000") }];
+    const first = await push(b, stale);
+    expectStatus(first, 200, null, "conflicting push");
+    const again = await push(b, stale);
+    expectStatus(again, 200, null, "the same conflicting push again");
+    check(
+      JSON.stringify(again.json) === JSON.stringify(first.json) && again.json?.conflicts?.[0]?.server?.rev === ma.doc.rev,
+      `expected the same conflict with the server's ${ma.doc.rev} twice; first ${show(first)}; then ${show(again)}`,
+    );
+  });
+
+  await suite.rule("idempotence", "the same revision pushed again by another client is accepted and adds no change", async () => {
+    const a = newClient();
+    const b = newClient();
+    const d = doc(freshId("doc"), 1, null);
+    await pushAccepted(a, [d]);
+    const cp = await head();
+    const { res, mutations } = await pushDocs(b, [d]);
+    check(
+      res.status === 200 && JSON.stringify(res.json?.accepted) === JSON.stringify([mutations[0].mid]),
+      `expected the identical revision to be accepted, got ${show(res)}`,
+    );
+    const { docs } = await readToEnd(cp);
+    check(only(docs, [d.id]).length === 0, `it added a change: ${brief(only(docs, [d.id]))}`);
+  });
+
+  await suite.rule("idempotence", "the same mid from another client is another mutation", async () => {
+    const cp = await head();
+    const a = newClient();
+    const b = newClient();
+    const [da, db] = [doc(freshId("doc"), 1, null), doc(freshId("doc"), 1, null)];
+    const ra = await push(a, [{ mid: 1, doc: da }]);
+    const rb = await push(b, [{ mid: 1, doc: db }]);
+    check(
+      JSON.stringify(ra.json?.accepted) === "[1]" && JSON.stringify(rb.json?.accepted) === "[1]",
+      `expected both accepted; client A: ${show(ra)}; client B: ${show(rb)}`,
+    );
+    const got = only((await readToEnd(cp)).docs, [da.id, db.id]);
+    check(got.length === 2, `expected both documents in the feed, got ${brief(got)}`);
+  });
+
+  // --- conflicts ----------------------------------------------------------------------------
+
+  await suite.rule("conflicts", "a push on a stale base is a conflict carrying the server's current document; nothing changes", async () => {
+    const a = newClient();
+    const b = newClient();
+    const id = freshId("doc");
+    const [m1] = await pushAccepted(a, [doc(id, 1, null)]);
+    const [m2] = await pushAccepted(a, [doc(id, 2, m1.doc.rev)], "edit on the current revision");
+    const cp = await head();
+    const { res, mutations } = await pushDocs(b, [doc(id, 2, m1.doc.rev, { pseudonym: "YY", note: "stale edit" })]);
+    expectStatus(res, 200, null, "push on a stale base");
+    const c = res.json?.conflicts;
+    check(
+      Array.isArray(res.json?.accepted) && res.json.accepted.length === 0 && Array.isArray(c) && c.length === 1,
+      `expected {"accepted":[],"conflicts":[one]}, got ${show(res)}`,
+    );
+    check(c[0].mid === mutations[0].mid && c[0].id === id, `the conflict names the wrong mutation: ${show(res)}`);
+    assert.deepEqual(c[0].server, m2.doc, "the conflict's `server` is not the server's current document");
+    const got = only((await readToEnd(cp)).docs, [id]);
+    check(got.length === 0, `the conflicting push changed the feed: ${brief(got)}`);
+  });
+
+  await suite.rule("conflicts", "a new document (base_rev null) whose id the server already has is a conflict", async () => {
+    const a = newClient();
+    const b = newClient();
+    const id = freshId("doc");
+    const [ma] = await pushAccepted(a, [doc(id, 1, null)]);
+    const { res } = await pushDocs(b, [doc(id, 1, null)]);
+    check(
+      res.status === 200 && res.json?.conflicts?.length === 1 && res.json.conflicts[0].server?.rev === ma.doc.rev,
+      `expected a conflict carrying ${ma.doc.rev}, got ${show(res)}`,
+    );
+  });
+
+  await suite.rule("conflicts", "in a mixed batch every mutation is in exactly one list, accepted ones in order", async () => {
+    const a = newClient();
+    const b = newClient();
+    const taken = freshId("doc");
+    const [mt] = await pushAccepted(a, [doc(taken, 1, null)]);
+    const { res, mutations } = await pushDocs(b, [
+      doc(freshId("doc"), 1, null),
+      doc(taken, 2, "1-ffffffffffffffff"),
+      doc(freshId("doc"), 1, null),
+    ]);
+    expectStatus(res, 200, null, "mixed batch");
+    const [m1, m2, m3] = mutations.map((m) => m.mid);
+    const accepted = res.json?.accepted;
+    const conflicts = res.json?.conflicts;
+    check(
+      JSON.stringify(accepted) === JSON.stringify([m1, m3]) &&
+        conflicts?.length === 1 &&
+        conflicts[0].mid === m2 &&
+        conflicts[0].id === taken &&
+        conflicts[0].server?.rev === mt.doc.rev,
+      `expected accepted [${m1},${m3}] and one conflict for mid ${m2} with the server's ${mt.doc.rev}, got ${show(res)}`,
+    );
+  });
+
+  // --- tombstones ---------------------------------------------------------------------------
+
+  await suite.rule("tombstones", "a delete is accepted and appears in changes as a tombstone (deleted: true, data: null)", async () => {
+    const c = newClient();
+    const id = freshId("doc");
+    const [m1] = await pushAccepted(c, [doc(id, 1, null)]);
+    const cp = await head();
+    const [md] = await pushAccepted(c, [tombstone(id, 2, m1.doc.rev)], "delete");
+    const got = only((await readToEnd(cp)).docs, [id]);
+    check(got.length === 1, `expected the tombstone once after the checkpoint, got ${brief(got)}`);
+    assert.deepEqual(got[0], md.doc, "the tombstone in /changes differs from the one pushed");
+    check(got[0].deleted === true && got[0].data === null, `not a tombstone: ${JSON.stringify(got[0])}`);
+    const all = only((await readToEnd("")).docs, [id]);
+    check(all.length === 1 && all[0].deleted === true, `from the start, expected only the tombstone, got ${brief(all)}`);
+  });
+
+  await suite.rule("tombstones", "an edit made before the delete is a conflict carrying the tombstone", async () => {
+    const a = newClient();
+    const b = newClient();
+    const id = freshId("doc");
+    const [m1] = await pushAccepted(a, [doc(id, 1, null)]);
+    const [md] = await pushAccepted(a, [tombstone(id, 2, m1.doc.rev)], "delete");
+    const { res } = await pushDocs(b, [doc(id, 2, m1.doc.rev)]);
+    const server = res.json?.conflicts?.[0]?.server;
+    check(
+      res.status === 200 && server && server.rev === md.doc.rev && server.deleted === true && server.data === null,
+      `expected a conflict carrying the tombstone ${md.doc.rev}, got ${show(res)}`,
+    );
+  });
+
+  await suite.rule("tombstones", "a tombstone is restored by a document whose base_rev is the tombstone's rev", async () => {
+    const c = newClient();
+    const id = freshId("doc");
+    const [m1] = await pushAccepted(c, [doc(id, 1, null)]);
+    const [md] = await pushAccepted(c, [tombstone(id, 2, m1.doc.rev)], "delete");
+    const cp = await head();
+    const [mr] = await pushAccepted(c, [doc(id, 3, md.doc.rev, { pseudonym: "ZZ", note: "restored" })], "restore");
+    const got = only((await readToEnd(cp)).docs, [id]);
+    check(got.length === 1, `expected the restored document once, got ${brief(got)}`);
+    assert.deepEqual(got[0], mr.doc, "the restored document in /changes differs from the one pushed");
+  });
+
+  // --- paging -------------------------------------------------------------------------------
+
+  for (const limit of [1, 2]) {
+    await suite.rule("paging", `paging with limit=${limit} visits every change exactly once, and more is right`, async () => {
+      const cp = await head();
+      const c = newClient();
+      const ids = Array.from({ length: 5 }, () => freshId("doc"));
+      await pushAccepted(c, ids.map((id) => doc(id, 1, null)));
+      const { docs, pages } = await readToEnd(cp, limit);
+      check(
+        JSON.stringify(idsOf(only(docs, ids))) === JSON.stringify(ids),
+        `expected each of ${JSON.stringify(ids)} once, in order, got ${brief(only(docs, ids))}`,
+      );
+      // "At most limit" per page (readToEnd checks that). `more` must be right both ways: a
+      // page that says more: true is followed by a page with documents, and the page that
+      // holds the last change says more: false (not a full page followed by an empty one).
+      const shape = pages.map((p) => `${p.docs.length}${p.more ? "+more" : ""}`).join(", ");
+      const emptyAfterMore = pages.findIndex((p, i) => p.more && pages[i + 1].docs.length === 0);
+      check(
+        emptyAfterMore === -1,
+        `5 changes with limit=${limit}: page ${emptyAfterMore + 1} said more: true but the next page was empty; pages [${shape}]`,
+      );
+      check(
+        pages.length >= Math.ceil(5 / limit) && pages[pages.length - 1].docs.length > 0,
+        `5 changes with limit=${limit}: expected the page with the last change to say more: false; got pages [${shape}]`,
+      );
+    });
+  }
+
+  await suite.rule("paging", "a change made after a page was read appears on a later page, in its newer revision", async () => {
+    const cp = await head();
+    const c = newClient();
+    const ids = [freshId("doc"), freshId("doc"), freshId("doc")];
+    const ms = await pushAccepted(c, ids.map((id) => doc(id, 1, null)));
+    const p1 = await page(cp, 2);
+    check(
+      JSON.stringify(idsOf(p1.docs)) === JSON.stringify(ids.slice(0, 2)) && p1.more === true,
+      `first page: expected ${JSON.stringify(ids.slice(0, 2))} and more: true, got ${brief(p1.docs)} more: ${p1.more}`,
+    );
+    const [m2] = await pushAccepted(c, [doc(ids[0], 2, ms[0].doc.rev)], "edit of a document already read");
+    const rest = only((await readToEnd(p1.checkpoint)).docs, ids);
+    check(
+      rest.length === 2 && rest[0].id === ids[2] && rest[1].id === ids[0] && rest[1].rev === m2.doc.rev,
+      `after the first page: expected [${ids[2]}, ${ids[0]}@${m2.doc.rev}], got ${brief(rest)}`,
+    );
+  });
+
+  await suite.rule("paging", "with no new changes the page is empty, keeps the checkpoint and says more: false", async () => {
+    const c = newClient();
+    await pushAccepted(c, [doc(freshId("doc"), 1, null)]); // so the checkpoint is not the start
+    const cp = await head();
+    const p = await page(cp, 10);
+    check(
+      p.docs.length === 0 && p.checkpoint === cp && p.more === false,
+      `expected {"docs":[],"checkpoint":${JSON.stringify(cp)},"more":false}, got ${JSON.stringify(p).slice(0, 300)}`,
+    );
+  });
+
+  await suite.rule("paging", "the first pull (since empty or absent) starts at the beginning; without limit a page holds at most 100", async () => {
+    const empty = await page("", 1);
+    const absent = await page(undefined, 1);
+    check(
+      JSON.stringify(empty) === JSON.stringify(absent),
+      `since= and no since differ: ${JSON.stringify(empty).slice(0, 200)} vs ${JSON.stringify(absent).slice(0, 200)}`,
+    );
+    const all = (await readToEnd("")).docs;
+    check(
+      empty.docs.length === 1 && empty.docs[0].id === all[0]?.id,
+      `the first page (limit=1) is not the start of the feed: ${brief(empty.docs)}, the feed starts ${brief(all.slice(0, 1))}`,
+    );
+    const dflt = await page("", undefined);
+    const same = JSON.stringify(dflt.docs) === JSON.stringify(all.slice(0, dflt.docs.length));
+    check(
+      dflt.docs.length > 0 && dflt.docs.length <= 100 && same && dflt.more === dflt.docs.length < all.length,
+      `the feed holds ${all.length} documents; without limit expected the first ones (at most 100) and more: ${all.length > 100}, got ${dflt.docs.length}, more: ${dflt.more}${same ? "" : ", not the start of the feed"}`,
+    );
+  });
+
+  await suite.rule("paging", "an unreadable checkpoint is a 400 bad_request", async () => {
+    const res = await pull("not a checkpoint ~!", 10);
+    expectStatus(res, 400, "bad_request", "GET /changes?since=not a checkpoint ~!");
+  });
+
+  // --- auth ---------------------------------------------------------------------------------
+
+  await suite.rule("auth", "no token is a 401 unauthorized, for pull and push", async () => {
+    expectStatus(await pull("", 1, {}), 401, "unauthorized", "GET /changes without a token");
+    const c = newClient();
+    const { res } = await pushDocs(c, [doc(freshId("doc"), 1, null)], {});
+    expectStatus(res, 401, "unauthorized", "POST /push without a token");
+  });
+
+  await suite.rule("auth", "an unknown token is a 401 unauthorized, for pull and push", async () => {
+    const wrong = { Authorization: `Bearer ${freshId("wrong-token")}-not-configured` };
+    expectStatus(await pull("", 1, wrong), 401, "unauthorized", "GET /changes with an unknown token");
+    const c = newClient();
+    const { res } = await pushDocs(c, [doc(freshId("doc"), 1, null)], wrong);
+    expectStatus(res, 401, "unauthorized", "POST /push with an unknown token");
+  });
+
+  await suite.rule("auth", "a read token can pull, and its push is a 403 forbidden that stores nothing", async () => {
+    expectStatus(await pull("", 1, R), 200, null, "GET /changes with the read token");
+    const cp = await head();
+    const c = newClient();
+    const d = doc(freshId("doc"), 1, null);
+    const { res } = await pushDocs(c, [d], R);
+    expectStatus(res, 403, "forbidden", "POST /push with the read token");
+    const got = only((await readToEnd(cp)).docs, [d.id]);
+    check(got.length === 0, `the refused push was stored: ${brief(got)}`);
+  });
+
+  await suite.rule("auth", `CORS: a preflight from ${ORIGIN} is allowed, with Authorization and Content-Type`, async () => {
+    const res = await call("OPTIONS", `${base}/push`, {
+      headers: {
+        Origin: ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+      },
+    });
+    const h = (name) => res.headers.get(name) || "";
+    const allowOrigin = h("access-control-allow-origin");
+    const allowHeaders = h("access-control-allow-headers").toLowerCase();
+    const allowMethods = h("access-control-allow-methods").toUpperCase();
+    const seen = `HTTP ${res.status}, Access-Control-Allow-Origin: ${JSON.stringify(allowOrigin)}, -Headers: ${JSON.stringify(allowHeaders)}, -Methods: ${JSON.stringify(allowMethods)}`;
+    check(res.status >= 200 && res.status < 300, `preflight: expected 2xx, got ${seen}`);
+    check(allowOrigin === ORIGIN || allowOrigin === "*", `preflight: expected Access-Control-Allow-Origin ${ORIGIN}, got ${seen}`);
+    // "*" does not cover Authorization in the Fetch standard: it must be named.
+    check(
+      allowHeaders.includes("authorization") && (allowHeaders.includes("content-type") || allowHeaders.includes("*")),
+      `preflight: expected Access-Control-Allow-Headers to name Authorization and Content-Type, got ${seen}`,
+    );
+    check(
+      allowMethods.includes("POST") || allowMethods.includes("*"),
+      `preflight: expected Access-Control-Allow-Methods to include POST, got ${seen}`,
+    );
+    const get = await call("GET", `${base}/changes?since=&limit=1`, { headers: { ...R, Origin: ORIGIN } });
+    const getOrigin = get.headers.get("access-control-allow-origin") || "";
+    check(
+      getOrigin === ORIGIN || getOrigin === "*",
+      `GET /changes from ${ORIGIN}: expected Access-Control-Allow-Origin, got ${JSON.stringify(getOrigin)} (${show(get)})`,
+    );
+  });
+
+  // --- limits -------------------------------------------------------------------------------
+
+  await suite.rule("limits", "101 mutations in one push is a 413 too_large, and none is stored", async () => {
+    const cp = await head();
+    const c = newClient();
+    const docs = Array.from({ length: 101 }, () => doc(freshId("doc"), 1, null));
+    const { res } = await pushDocs(c, docs);
+    expectStatus(res, 413, "too_large", "POST /push with 101 mutations");
+    const got = only((await readToEnd(cp)).docs, docs.map((d) => d.id));
+    check(got.length === 0, `${got.length} of the refused documents were stored: ${brief(got.slice(0, 3))}…`);
+  });
+
+  await suite.rule("limits", "100 mutations in one push are accepted", async () => {
+    const c = newClient();
+    await pushAccepted(c, Array.from({ length: 100 }, () => doc(freshId("doc"), 1, null)), "POST /push with 100 mutations");
+  });
+
+  await suite.rule("limits", "a body over 1 MiB is a 413 too_large (each data under 256 KiB)", async () => {
+    const c = newClient();
+    // Five documents of ~220 KiB: every data is within its own limit, the body is ~1.1 MiB.
+    const docs = Array.from({ length: 5 }, () =>
+      doc(freshId("doc"), 1, null, { pseudonym: "ZZ", pad: "x".repeat(220 * KIB) }),
+    );
+    const { res } = await pushDocs(c, docs);
+    expectStatus(res, 413, "too_large", "POST /push with a 1.1 MiB body");
+  });
+
+  await suite.rule("limits", "a data over 256 KiB is a 413 too_large; one just under is accepted", async () => {
+    const c = newClient();
+    const over = doc(freshId("doc"), 1, null, { pad: "x".repeat(256 * KIB) });
+    const { res } = await pushDocs(c, [over]);
+    expectStatus(res, 413, "too_large", "POST /push with 256 KiB + 10 bytes of data");
+    const under = doc(freshId("doc"), 1, null, { pad: "x".repeat(255 * KIB) });
+    await pushAccepted(c, [under], "POST /push with 255 KiB of data");
+  });
+
+  await suite.rule("limits", "limit=0 and limit=1001 are a 400 bad_request; 1 and 1000 are fine", async () => {
+    expectStatus(await pull("", 0), 400, "bad_request", "GET /changes?limit=0");
+    expectStatus(await pull("", 1001), 400, "bad_request", "GET /changes?limit=1001");
+    expectStatus(await pull("", 1), 200, null, "GET /changes?limit=1");
+    expectStatus(await pull("", 1000), 200, null, "GET /changes?limit=1000");
+  });
+
+  await suite.rule("limits", "an id or rev over 64 characters, or an id with other characters, is a 400", async () => {
+    const c = newClient();
+    const cases = [
+      ["id of 65 characters", { ...doc("a".repeat(65), 1, null) }],
+      ["id with a space", { ...doc("has space", 1, null) }],
+      ["id with a slash", { ...doc("a/b", 1, null) }],
+      ["rev of 65 characters", { ...doc(freshId("doc"), 1, null), rev: `1-${"f".repeat(63)}` }],
+    ];
+    for (const [what, d] of cases) {
+      const { res } = await pushDocs(c, [d]);
+      expectStatus(res, 400, "bad_request", what);
+    }
+    // The limits themselves are allowed: 64 characters each.
+    const ok = { ...doc(`${freshId("doc")}-${"a".repeat(64)}`.slice(0, 64), 1, null), rev: `1-${"e".repeat(62)}` };
+    await pushAccepted(c, [ok], "id and rev of 64 characters");
+  });
+
+  await suite.rule("limits", "a body that is not JSON, or misses a field, is a 400 bad_request", async () => {
+    const notJson = await call("POST", `${base}/push`, { headers: W, body: "this is not json" });
+    expectStatus(notJson, 400, "bad_request", "POST /push with a non-JSON body");
+    const c = newClient();
+    const { rev: _drop, ...noRev } = doc(freshId("doc"), 1, null);
+    const { res } = await pushDocs(c, [noRev]);
+    expectStatus(res, 400, "bad_request", "POST /push of a document without rev");
+  });
+
+  await suite.rule("limits", "another path is a 404 not_found", async () => {
+    const res = await call("GET", `${base}/no-such-path-${freshId()}`, { headers: R });
+    expectStatus(res, 404, "not_found", "GET of an unknown path");
+  });
+
+  return suite.report();
+}
