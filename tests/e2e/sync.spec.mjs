@@ -231,3 +231,40 @@ for (const backend of BACKENDS) {
     }
   });
 }
+
+test("sync refuses an unencrypted address, says so when the server refuses the token, and loses nothing", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const server = await startSyncServer({});
+  const t = await tablet(browser, TABLET_A);
+  const { page } = t;
+  try {
+    await page.getByLabel("Synkronisér med en server").check();
+    await page.getByLabel("Adresse").fill("http://sync.kommune.example/ssp");
+    await page.getByLabel("Token").fill("anything");
+    await page.getByRole("button", { name: "Gem synkronisering" }).click();
+    await expect(page.getByRole("status")).toContainText("Adressen skal begynde med https://");
+    // Nothing was stored for sync.
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("ssp.sync.")))).toEqual([]);
+
+    // A wrong token: the test says so in plain Danish; saved anyway, the round stops and the
+    // outbox keeps both concerns.
+    await page.getByLabel("Adresse").fill(server.url);
+    await page.getByLabel("Token").fill("wrong-token");
+    await page.getByRole("button", { name: "Test forbindelse" }).click();
+    await expect(page.getByRole("status")).toContainText("Serveren afviste adgangen");
+    await page.getByRole("button", { name: "Gem synkronisering" }).click();
+    await expect(page.getByText("Serveren afviste adgangen")).toBeVisible();
+    await expect(waiting(page)).toHaveText("2");
+    await expectAccessible(page, "Settings with a sync error");
+
+    // The right token: the waiting changes go.
+    await page.getByLabel("Token").fill(server.writeToken);
+    await page.getByRole("button", { name: "Gem synkronisering" }).click();
+    await expect(waiting(page)).toHaveText("0");
+    await expect(page.getByText("Serveren afviste adgangen")).toHaveCount(0);
+    expect(t.errors).toEqual([]);
+  } finally {
+    await t.context.close();
+    await server.stop();
+  }
+});
