@@ -51,6 +51,10 @@ fn record_key(id: &str) -> String {
     format!("{RECORD_PREFIX}{id}")
 }
 
+fn tombstone_key(id: &str) -> String {
+    format!("{TOMBSTONE_PREFIX}{id}")
+}
+
 /// A deleted concern, remembered for sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tombstone {
@@ -88,10 +92,9 @@ impl From<StoreError> for SaveError {
 }
 
 fn read_index(store: &dyn KeyValueStore, now_ms: u64) -> Vec<String> {
-    match storage::load::<Vec<String>>(store, INDEX_KEY, &INDEX_CODEC, now_ms) {
-        Loaded::Found(ids) => ids,
-        _ => Vec::new(),
-    }
+    storage::load::<Vec<String>>(store, INDEX_KEY, &INDEX_CODEC, now_ms)
+        .found()
+        .unwrap_or_default()
 }
 
 /// Moves the schema-1 document into records. The records and the index are written before the
@@ -231,7 +234,7 @@ pub fn save_record(
         concern,
         now_ms,
     )?;
-    store.remove(&format!("{TOMBSTONE_PREFIX}{}", concern.id))
+    store.remove(&tombstone_key(&concern.id))
 }
 
 /// Adds ids to the index (one read and at most one write).
@@ -256,19 +259,12 @@ pub fn add_to_index(
 
 /// One stored concern, if it is there and readable.
 pub fn load_one(store: &dyn KeyValueStore, id: &str, now_ms: u64) -> Option<Concern> {
-    match storage::load::<Concern>(store, &record_key(id), &RECORD_CODEC, now_ms) {
-        Loaded::Found(c) => Some(c),
-        _ => None,
-    }
+    storage::load::<Concern>(store, &record_key(id), &RECORD_CODEC, now_ms).found()
 }
 
 /// The tombstone of a deleted concern.
 pub fn tombstone(store: &dyn KeyValueStore, id: &str, now_ms: u64) -> Option<Tombstone> {
-    let key = format!("{TOMBSTONE_PREFIX}{id}");
-    match storage::load::<Tombstone>(store, &key, &TOMBSTONE_CODEC, now_ms) {
-        Loaded::Found(t) => Some(t),
-        _ => None,
-    }
+    storage::load::<Tombstone>(store, &tombstone_key(id), &TOMBSTONE_CODEC, now_ms).found()
 }
 
 /// Deletes a concern, leaving a tombstone first (so an interruption never loses the delete),
@@ -295,14 +291,14 @@ pub fn delete_without_sync(
         revision: revision + 1,
         deleted_ms: now_ms,
     };
-    let tombstone_key = format!("{TOMBSTONE_PREFIX}{id}");
-    match storage::save(store, &tombstone_key, &TOMBSTONE_CODEC, &tombstone, now_ms) {
+    let key = tombstone_key(id);
+    match storage::save(store, &key, &TOMBSTONE_CODEC, &tombstone, now_ms) {
         Ok(()) => store.remove(&record_key(id))?,
         // A full store: deleting is how the user frees space, so remove the record first and
         // then write the (much smaller) tombstone.
         Err(StoreError::QuotaExceeded) => {
             store.remove(&record_key(id))?;
-            storage::save(store, &tombstone_key, &TOMBSTONE_CODEC, &tombstone, now_ms)?;
+            storage::save(store, &key, &TOMBSTONE_CODEC, &tombstone, now_ms)?;
         }
         Err(e) => return Err(e),
     }
@@ -319,9 +315,9 @@ pub fn keep_tombstone(
     t: &Tombstone,
     now_ms: u64,
 ) -> Result<(), StoreError> {
-    let key = format!("{TOMBSTONE_PREFIX}{}", t.id);
-    if let Loaded::Found(existing) =
-        storage::load::<Tombstone>(store, &key, &TOMBSTONE_CODEC, now_ms)
+    let key = tombstone_key(&t.id);
+    if let Some(existing) =
+        storage::load::<Tombstone>(store, &key, &TOMBSTONE_CODEC, now_ms).found()
     {
         if existing.revision >= t.revision {
             return Ok(());
@@ -354,10 +350,9 @@ pub fn announced(
     store: &dyn KeyValueStore,
     now_ms: u64,
 ) -> std::collections::BTreeMap<String, u64> {
-    match storage::load(store, RETENTION_KEY, &RETENTION_CODEC, now_ms) {
-        Loaded::Found(m) => m,
-        _ => Default::default(),
-    }
+    storage::load(store, RETENTION_KEY, &RETENTION_CODEC, now_ms)
+        .found()
+        .unwrap_or_default()
 }
 
 /// Retention at start-up: deletes (with tombstones) the concerns past retention that were
@@ -408,7 +403,7 @@ pub fn apply_retention(
     }
     for t in tombstones(store, session_start_ms) {
         if t.deleted_ms + u64::from(retention_days) * DAY_MS <= session_start_ms {
-            let _ = store.remove(&format!("{TOMBSTONE_PREFIX}{}", t.id));
+            let _ = store.remove(&tombstone_key(&t.id));
         }
     }
     (deleted, pending)
@@ -421,12 +416,7 @@ pub fn tombstones(store: &dyn KeyValueStore, now_ms: u64) -> Vec<Tombstone> {
         .unwrap_or_default()
         .into_iter()
         .filter(|k| k.starts_with(TOMBSTONE_PREFIX))
-        .filter_map(
-            |k| match storage::load::<Tombstone>(store, &k, &TOMBSTONE_CODEC, now_ms) {
-                Loaded::Found(t) => Some(t),
-                _ => None,
-            },
-        )
+        .filter_map(|k| storage::load::<Tombstone>(store, &k, &TOMBSTONE_CODEC, now_ms).found())
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out

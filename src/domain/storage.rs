@@ -321,6 +321,17 @@ pub enum Loaded<T> {
     },
 }
 
+impl<T> Loaded<T> {
+    /// The value, if one was found and read (every other outcome has already been dealt with:
+    /// quarantined, left for a newer app, or reported by the store).
+    pub fn found(self) -> Option<T> {
+        match self {
+            Loaded::Found(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
 /// Reads and decodes the document under `key`; an unreadable value is quarantined.
 pub fn load<T: DeserializeOwned>(
     store: &dyn KeyValueStore,

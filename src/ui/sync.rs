@@ -36,10 +36,7 @@ pub fn refresh(app: AppState) {
     let (status, ids, enabled) = vault::read(|s| {
         (
             engine::status(s, now),
-            engine::conflicts(s, now)
-                .into_iter()
-                .map(|c| c.id)
-                .collect::<Vec<_>>(),
+            engine::conflict_ids(s),
             config::load(s, now).is_some_and(|c| c.enabled),
         )
     });

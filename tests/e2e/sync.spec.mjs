@@ -4,7 +4,7 @@
 // sync, then started again; the same concern changed on both becomes a conflict, is merged on
 // the conflict screen, and both tablets and the server end with the same data.
 import { readFileSync } from "node:fs";
-import { test, expect, mainHeading, expectAccessible } from "./fixtures.mjs";
+import { test, expect, mainHeading, expectAccessible, seedStorage } from "./fixtures.mjs";
 import { startSyncServer } from "../support/sync-server.mjs";
 import { startCouchServer } from "../support/couch-server.mjs";
 
@@ -78,12 +78,7 @@ async function tablet(browser, seed) {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.addInitScript((entries) => {
-    if (!sessionStorage.getItem("seeded")) {
-      for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
-      sessionStorage.setItem("seeded", "1");
-    }
-  }, seed);
+  await seedStorage(page, seed);
   await page.goto("/settings");
   await expect(mainHeading(page)).toHaveText("Indstillinger");
   return { context, page, errors };

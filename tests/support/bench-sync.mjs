@@ -34,12 +34,15 @@ const appUrl = `http://127.0.0.1:${web.address().port}`;
 const sync = await startSyncServer({ origins: [appUrl] });
 const auth = { Authorization: `Bearer ${sync.writeToken}`, "Content-Type": "application/json" };
 
-async function checkpointAtEnd() {
+/** Pages through the server's whole feed: how many documents, and the checkpoint at its end. */
+async function feed() {
   let since = "";
+  let docs = 0;
   for (;;) {
     const r = await (await fetch(`${sync.url}/changes?since=${encodeURIComponent(since)}&limit=1000`, { headers: auth })).json();
+    docs += r.docs.length;
     since = r.checkpoint;
-    if (!r.more) return since;
+    if (!r.more) return { docs, checkpoint: since };
   }
 }
 
@@ -102,7 +105,7 @@ try {
   }
   for (let r = 0; r < runs; r++) {
     const ids = Array.from({ length: pushCount }, () => randomUUID());
-    const entries = base({ next_mid: pushCount + 1, checkpoint: await checkpointAtEnd() });
+    const entries = base({ next_mid: pushCount + 1, checkpoint: (await feed()).checkpoint });
     ids.forEach((id, i) => (entries[`ssp.concern.${id}`] = JSON.stringify({ schema: 2, data: concern(id, i) })));
     entries["ssp.concerns.index"] = env(ids);
     entries["ssp.sync.outbox"] = env(ids.map((id, i) => ({ mid: i + 1, id })));
@@ -111,13 +114,7 @@ try {
     pushedStored = m.stored;
   }
   // Every pushed change reached the server (not just left the outbox).
-  let since = "";
-  for (;;) {
-    const r = await (await fetch(`${sync.url}/changes?since=${encodeURIComponent(since)}&limit=1000`, { headers: auth })).json();
-    serverDocs += r.docs.length;
-    since = r.checkpoint;
-    if (!r.more) break;
-  }
+  serverDocs = (await feed()).docs;
   if (serverDocs !== pullCount + runs * pushCount) throw new Error(`server holds ${serverDocs} documents, expected ${pullCount + runs * pushCount}`);
 } finally {
   await browser.close();

@@ -1,7 +1,7 @@
 //! What the user sets for sync, and which addresses are allowed: `https://` only, except
 //! `http://localhost` and `http://127.0.0.1` (a server on the same machine, for testing).
 
-use crate::domain::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
+use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// The settings (not secret: kept in the clear so the status can be shown while locked).
@@ -108,10 +108,7 @@ pub fn check_url(raw: &str) -> Result<String, UrlProblem> {
 
 /// The stored settings, or `None` when sync was never set up on this device.
 pub fn load(store: &dyn KeyValueStore, now_ms: u64) -> Option<SyncConfig> {
-    match storage::load(store, CONFIG_KEY, &CONFIG_CODEC, now_ms) {
-        Loaded::Found(c) => Some(c),
-        _ => None,
-    }
+    storage::load(store, CONFIG_KEY, &CONFIG_CODEC, now_ms).found()
 }
 
 pub fn save(store: &dyn KeyValueStore, config: &SyncConfig, now_ms: u64) -> Result<(), StoreError> {
@@ -120,10 +117,9 @@ pub fn save(store: &dyn KeyValueStore, config: &SyncConfig, now_ms: u64) -> Resu
 
 /// The token (JSON) or password (CouchDB); empty when none is stored.
 pub fn secret(store: &dyn KeyValueStore, now_ms: u64) -> String {
-    match storage::load(store, SECRET_KEY, &SECRET_CODEC, now_ms) {
-        Loaded::Found(s) => s,
-        _ => String::new(),
-    }
+    storage::load(store, SECRET_KEY, &SECRET_CODEC, now_ms)
+        .found()
+        .unwrap_or_default()
 }
 
 pub fn save_secret(store: &dyn KeyValueStore, secret: &str, now_ms: u64) -> Result<(), StoreError> {

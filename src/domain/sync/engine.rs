@@ -17,7 +17,7 @@
 use super::protocol::{make_rev, Doc, Mutation, Page, PushOutcome, SyncError};
 use crate::domain::concern::Concern;
 use crate::domain::concern_store::{self, RECORD_CODEC};
-use crate::domain::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
+use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,6 +84,19 @@ pub struct ConflictRecord {
     pub at_ms: u64,
 }
 
+impl ConflictRecord {
+    /// The server's current version against a local change (no other branches).
+    fn server_version(server: &Doc, now: u64) -> ConflictRecord {
+        ConflictRecord {
+            id: server.id.clone(),
+            theirs: server.clone(),
+            base_rev: server.rev.clone(),
+            losing_revs: Vec::new(),
+            at_ms: now,
+        }
+    }
+}
+
 /// One mutation ready to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outgoing {
@@ -137,15 +150,26 @@ pub struct Status {
     pub from_future: u32,
 }
 
+impl SyncState {
+    /// A new outbox entry for concern `id`, with the next mutation id.
+    fn queue(&mut self, id: &str) -> Entry {
+        let mid = self.next_mid;
+        self.next_mid += 1;
+        Entry {
+            mid,
+            id: id.to_string(),
+            sent: None,
+            drop_revs: Vec::new(),
+        }
+    }
+}
+
 fn load_or<T: serde::de::DeserializeOwned>(
     store: &dyn KeyValueStore,
     key: &str,
     now: u64,
 ) -> Option<T> {
-    match storage::load(store, key, &CODEC, now) {
-        Loaded::Found(v) => Some(v),
-        _ => None,
-    }
+    storage::load(store, key, &CODEC, now).found()
 }
 
 pub fn state(store: &dyn KeyValueStore, now: u64) -> Option<SyncState> {
@@ -188,16 +212,24 @@ pub fn conflict(store: &dyn KeyValueStore, id: &str, now: u64) -> Option<Conflic
     load_or(store, &conflict_key(id), now)
 }
 
-/// Every kept conflict, by id.
-pub fn conflicts(store: &dyn KeyValueStore, now: u64) -> Vec<ConflictRecord> {
-    let mut keys: Vec<String> = store
+/// The ids of the concerns with a kept conflict, sorted (from the keys; nothing decoded).
+pub fn conflict_ids(store: &dyn KeyValueStore) -> Vec<String> {
+    let mut ids: Vec<String> = store
         .keys()
         .unwrap_or_default()
         .into_iter()
-        .filter(|k| k.starts_with(CONFLICT_PREFIX))
+        .filter_map(|k| k.strip_prefix(CONFLICT_PREFIX).map(str::to_string))
         .collect();
-    keys.sort();
-    keys.iter().filter_map(|k| load_or(store, k, now)).collect()
+    ids.sort();
+    ids
+}
+
+/// Every kept conflict, by id.
+pub fn conflicts(store: &dyn KeyValueStore, now: u64) -> Vec<ConflictRecord> {
+    conflict_ids(store)
+        .iter()
+        .filter_map(|id| conflict(store, id, now))
+        .collect()
 }
 
 fn keep_conflict(
@@ -245,13 +277,7 @@ pub fn note_change(store: &dyn KeyValueStore, id: &str, now: u64) -> Result<(), 
     if ob.iter().any(|e| e.id == id && e.sent.is_none()) {
         return Ok(());
     }
-    ob.push(Entry {
-        mid: st.next_mid,
-        id: id.to_string(),
-        sent: None,
-        drop_revs: Vec::new(),
-    });
-    st.next_mid += 1;
+    ob.push(st.queue(id));
     // The counter first: a mutation id is never handed out twice, even if the outbox write fails.
     save_state(store, &st, now)?;
     save_outbox(store, &ob, now)
@@ -301,7 +327,7 @@ pub fn next_batch(store: &dyn KeyValueStore, now: u64) -> Result<Option<Batch>, 
     };
     let mut ob = outbox(store, now);
     let known = revs(store, now);
-    let held: BTreeSet<String> = conflicts(store, now).into_iter().map(|c| c.id).collect();
+    let held: BTreeSet<String> = conflict_ids(store).into_iter().collect();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut items = Vec::new();
     let mut bytes = 0usize;
@@ -400,25 +426,9 @@ pub fn apply_push(
         ob.retain(|e| e.mid != *mid);
         // The local change stays queued (as a new mutation) and held by the conflict.
         if !ob.iter().any(|e| e.id == id) {
-            ob.push(Entry {
-                mid: st.next_mid,
-                id: id.clone(),
-                sent: None,
-                drop_revs: Vec::new(),
-            });
-            st.next_mid += 1;
+            ob.push(st.queue(&id));
         }
-        keep_conflict(
-            store,
-            &ConflictRecord {
-                id,
-                theirs: server.clone(),
-                base_rev: server.rev.clone(),
-                losing_revs: Vec::new(),
-                at_ms: now,
-            },
-            now,
-        )?;
+        keep_conflict(store, &ConflictRecord::server_version(server, now), now)?;
         applied.conflicts += 1;
     }
     save_state(store, &st, now)?;
@@ -520,17 +530,7 @@ pub fn apply_page(store: &dyn KeyValueStore, page: &Page, now: u64) -> Result<Ap
             applied.accepted += 1;
         } else if !already {
             if ob.iter().any(|e| e.id == id) {
-                keep_conflict(
-                    store,
-                    &ConflictRecord {
-                        id: id.clone(),
-                        theirs: doc.clone(),
-                        base_rev: doc.rev.clone(),
-                        losing_revs: Vec::new(),
-                        at_ms: now,
-                    },
-                    now,
-                )?;
+                keep_conflict(store, &ConflictRecord::server_version(doc, now), now)?;
                 applied.conflicts += 1;
                 continue;
             }
@@ -681,7 +681,7 @@ pub fn status(store: &dyn KeyValueStore, now: u64) -> Status {
         Some(st) => Status {
             set_up: true,
             waiting: outbox(store, now).len(),
-            conflicts: conflicts(store, now).len(),
+            conflicts: conflict_ids(store).len(),
             last_ok_ms: st.last_ok_ms,
             last_error: st.last_error,
             from_future: st.from_future,
