@@ -2,6 +2,7 @@
 //! merge of both (this device's fields, every action item and every history entry from both).
 
 use crate::domain::concern::{Concern, Status};
+use crate::domain::dates::Date;
 use crate::domain::i18n::{Lang, Texts};
 use crate::domain::overview::level_label;
 
@@ -27,7 +28,7 @@ fn describe(c: Option<&Concern>, t: &Texts, lang: Lang) -> Vec<String> {
                 if a.done { "✓" } else { "○" },
                 a.what,
                 a.who,
-                a.by
+                danish_date(&a.by)
             )
         })
         .collect::<Vec<_>>()
@@ -45,10 +46,15 @@ fn describe(c: Option<&Concern>, t: &Texts, lang: Lang) -> Vec<String> {
             Status::Open => t.status_open.to_string(),
             Status::Closed => t.status_closed.to_string(),
         },
-        c.follow_up.clone(),
+        danish_date(&c.follow_up),
         plan,
         format!("{} · {}", c.history.len(), last),
     ]
+}
+
+/// An ISO date as the app shows dates (7.12.2026); anything else as it is.
+fn danish_date(iso: &str) -> String {
+    Date::parse_iso(iso).map_or_else(|| iso.to_string(), Date::danish)
 }
 
 /// The rows to compare; a deleted side reads "Slettet".
@@ -154,6 +160,11 @@ mod tests {
         let r = rows(Some(&mine), Some(&theirs), t, Lang::Da);
         let differing: Vec<&str> = r.iter().filter(|x| x.differs).map(|x| x.label).collect();
         assert_eq!(differing, vec![t.cmp_follow_up]);
+        let follow = r.iter().find(|x| x.label == t.cmp_follow_up).unwrap();
+        assert_eq!(
+            (follow.mine.as_str(), follow.theirs.as_str()),
+            ("7.12.2026", "4.1.2027")
+        );
         let r = rows(Some(&mine), None, t, Lang::Da);
         assert!(r.iter().all(|x| x.theirs == t.conflict_deleted));
     }
