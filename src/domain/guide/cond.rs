@@ -4,6 +4,7 @@ use super::engine::{Answer, Answers};
 use super::Level;
 use crate::domain::profile::{Function, Profile};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// A condition. Written in JSON as one small object, e.g. `{"answer": "acute", "is": "yes"}`,
 /// `{"topic_any": ["vold"]}`, `{"all": [...]}`.
@@ -19,6 +20,7 @@ pub enum Cond {
     WeightAtLeast(WeightAtLeast),
     CountAtLeast(CountAtLeast),
     ProfileHas(ProfileHas),
+    Ground(GroundIs),
     Ref(Ref),
     All(All),
     Any(AnyOf),
@@ -58,6 +60,7 @@ cond_struct!(CountAtLeast {
 cond_struct!(ProfileHas {
     profile_has: Function
 });
+cond_struct!(GroundIs { ground: String });
 cond_struct!(Ref { r#ref: String });
 cond_struct!(All { all: Vec<Cond> });
 cond_struct!(AnyOf { any: Vec<Cond> });
@@ -73,6 +76,9 @@ pub struct Ctx<'a> {
     pub profile: Option<&'a Profile>,
     /// Named conditions (`{"ref": "no_parent_contact"}`).
     pub refs: &'a [(&'a str, bool)],
+    /// The grounds of § 133 that apply: the duty step's ticks plus those the earlier answers
+    /// imply (`{"ground": "abuse"}`). Empty while they are being worked out.
+    pub grounds: &'a BTreeSet<String>,
 }
 
 fn single<'a>(answers: &'a Answers, step: &str) -> Option<&'a str> {
@@ -82,7 +88,7 @@ fn single<'a>(answers: &'a Answers, step: &str) -> Option<&'a str> {
     }
 }
 
-fn multi<'a>(answers: &'a Answers, step: &str) -> Option<&'a std::collections::BTreeSet<String>> {
+fn multi<'a>(answers: &'a Answers, step: &str) -> Option<&'a BTreeSet<String>> {
     match answers.get(step) {
         Some(Answer::Multi(ids)) => Some(ids),
         _ => None,
@@ -108,6 +114,7 @@ impl Cond {
             Cond::ProfileHas(c) => ctx.profile.is_some_and(|p| {
                 p.role_with(c.profile_has).is_some() || p.body_with(c.profile_has).is_some()
             }),
+            Cond::Ground(c) => ctx.grounds.contains(&c.ground),
             Cond::Ref(c) => ctx
                 .refs
                 .iter()
@@ -140,6 +147,7 @@ impl Cond {
             ),
             Cond::CountAtLeast(c) => out.push(Mention::Step(c.count_at_least.answer.clone())),
             Cond::Ref(c) => out.push(Mention::Ref(c.r#ref.clone())),
+            Cond::Ground(c) => out.push(Mention::Ground(c.ground.clone())),
             Cond::All(c) => c.all.iter().for_each(|x| x.mentions(out)),
             Cond::Any(c) => c.any.iter().for_each(|x| x.mentions(out)),
             Cond::Not(c) => c.not.mentions(out),
@@ -154,6 +162,8 @@ pub enum Mention {
     Step(String),
     Option(String, String),
     Ref(String),
+    /// A ground of § 133 (an option id of the duty step).
+    Ground(String),
 }
 
 #[cfg(test)]

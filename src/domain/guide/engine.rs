@@ -2,7 +2,7 @@
 //! answer (answers that no longer lie on the path are dropped and reported), and the level.
 
 use super::cond::Ctx;
-use super::{Guide, Level, Step, StepKind, OUTCOME};
+use super::{Guide, ImpliedGround, Level, Step, StepKind, OUTCOME};
 use crate::domain::profile::Profile;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,14 +61,18 @@ impl Guide {
         &self.steps[0]
     }
 
-    /// The sum of the weights of the chosen options.
+    /// The sum of the weights of the chosen options. (Options from the shared topic list
+    /// weigh nothing, so only a step's own options are looked at: no copies are made.)
     pub fn weight(&self, answers: &Answers) -> u32 {
         self.steps
             .iter()
             .map(|step| {
-                let choices = self.choices(step);
-                let weight_of =
-                    |id: &str| choices.iter().find(|c| c.id == id).map_or(0, |c| c.weight);
+                let weight_of = |id: &str| {
+                    step.options
+                        .iter()
+                        .find(|c| c.id == id)
+                        .map_or(0, |c| c.weight)
+                };
                 match answers.get(&step.id) {
                     Some(Answer::Single(id)) => weight_of(id),
                     Some(Answer::Multi(ids)) => ids.iter().map(|id| weight_of(id)).sum(),
@@ -78,14 +82,73 @@ impl Guide {
             .sum()
     }
 
-    /// The concern level and barometer column for these answers (first matching rule).
-    pub fn level(&self, answers: &Answers, profile: Option<&Profile>) -> (Level, u8) {
+    /// The implied grounds whose conditions hold for these answers (shown on the duty step
+    /// as already applying).
+    pub fn implied_grounds(
+        &self,
+        answers: &Answers,
+        profile: Option<&Profile>,
+    ) -> Vec<&ImpliedGround> {
+        let none = BTreeSet::new();
         let ctx = Ctx {
             answers,
             level: None,
             weight: self.weight(answers),
             profile,
             refs: &[],
+            grounds: &none,
+        };
+        self.implied_grounds
+            .iter()
+            .filter(|i| i.when.holds(&ctx))
+            .collect()
+    }
+
+    /// The grounds of § 133 that apply: the duty step's ticks (without "none") plus every
+    /// ground the answers imply. A ground a topic implies cannot be unticked into "no duty".
+    pub fn grounds(&self, answers: &Answers, profile: Option<&Profile>) -> BTreeSet<String> {
+        let mut grounds: BTreeSet<String> = match answers.get("duty") {
+            Some(Answer::Multi(ids)) => ids.clone(),
+            _ => BTreeSet::new(),
+        };
+        if let Some(duty) = self.step("duty") {
+            let exclusive: Vec<String> = duty
+                .options
+                .iter()
+                .filter(|c| c.exclusive)
+                .map(|c| c.id.clone())
+                .collect();
+            grounds.retain(|g| !exclusive.contains(g));
+        }
+        grounds.extend(
+            self.implied_grounds(answers, profile)
+                .into_iter()
+                .map(|i| i.ground.clone()),
+        );
+        grounds
+    }
+
+    /// The concern level and barometer column for these answers (first matching rule).
+    pub fn level(&self, answers: &Answers, profile: Option<&Profile>) -> (Level, u8) {
+        let grounds = self.grounds(answers, profile);
+        self.level_with(answers, profile, &grounds, self.weight(answers))
+    }
+
+    /// [`Guide::level`] with the grounds and weight already worked out.
+    pub(crate) fn level_with(
+        &self,
+        answers: &Answers,
+        profile: Option<&Profile>,
+        grounds: &BTreeSet<String>,
+        weight: u32,
+    ) -> (Level, u8) {
+        let ctx = Ctx {
+            answers,
+            level: None,
+            weight,
+            profile,
+            refs: &[],
+            grounds,
         };
         self.levels
             .iter()
@@ -96,13 +159,16 @@ impl Guide {
 
     /// The next step after `step` with these answers, or [`OUTCOME`].
     fn next_of(&self, step: &Step, answers: &Answers, profile: Option<&Profile>) -> Option<String> {
-        let (level, _) = self.level(answers, profile);
+        let grounds = self.grounds(answers, profile);
+        let weight = self.weight(answers);
+        let (level, _) = self.level_with(answers, profile, &grounds, weight);
         let ctx = Ctx {
             answers,
             level: Some(level),
-            weight: self.weight(answers),
+            weight,
             profile,
             refs: &[],
+            grounds: &grounds,
         };
         step.next
             .iter()

@@ -49,6 +49,23 @@ pub struct Legal {
     pub source: String,
     /// `false` for what LEGAL.md marks *believed*: shown as not confirmed.
     pub certain: bool,
+    /// The profile id whose own text is the source: the statement is cited only for that
+    /// municipality, never in another's advice. `None`: a general source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+}
+
+impl Legal {
+    /// Without a paragraph to cite, a statement is practice, not law, and is shown as such
+    /// with its source.
+    pub fn is_practice(&self) -> bool {
+        self.reference.is_none()
+    }
+
+    /// May this statement be cited in the advice for `profile_id`?
+    pub fn applies_to(&self, profile_id: &str) -> bool {
+        self.municipality.as_deref().is_none_or(|m| m == profile_id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,6 +209,7 @@ impl Actor {
             Actor::Infohus => Some(Function::Infohus),
             Actor::SspConsultant => Some(Function::SspConsultant),
             Actor::S115Forum => Some(Function::S115Forum),
+            Actor::Leader => Some(Function::Leader),
             _ => None,
         }
     }
@@ -222,6 +240,33 @@ pub struct PlanTemplate {
     /// The step is the written notification (underretning).
     #[serde(default)]
     pub notification: bool,
+    /// The step only tells someone: it is left out when another step already names the same
+    /// contact (e.g. the door for sparring is the leader), so no one is told twice.
+    #[serde(default)]
+    pub inform: bool,
+}
+
+/// A ground of § 133 that earlier answers imply by themselves: what the adult saw decides,
+/// not which box was ticked (e.g. the topic sexual abuse is ground (4), abuse).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpliedGround {
+    pub id: String,
+    /// On the answers before the duty step; never on a ground (no cycle).
+    pub when: Cond,
+    /// An option id of the duty step.
+    pub ground: String,
+    /// One sentence shown on the duty step: why the ground already applies.
+    pub because: Text,
+}
+
+/// The box that opens the outcome when the parents must not be contacted first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Warning {
+    pub title: Text,
+    pub text: Text,
+    pub legal: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,6 +283,10 @@ pub struct Guide {
     pub staircase: Vec<StaircaseRule>,
     pub follow_up_days: FollowUpDays,
     pub no_parent_contact_when: Cond,
+    pub no_parent_warning: Warning,
+    pub implied_grounds: Vec<ImpliedGround>,
+    /// Legal statements every outcome lists (e.g. what the colours mean).
+    pub outcome_legal: Vec<String>,
     pub plan: Vec<PlanTemplate>,
     pub actors: BTreeMap<Actor, Text>,
     pub channel_fallback: Text,

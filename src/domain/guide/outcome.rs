@@ -34,10 +34,17 @@ pub struct Outcome {
     pub level: Level,
     /// Bekymringsbarometeret's column, 1–5.
     pub column: u8,
-    /// The grounds of the skærpet underretningspligt that apply (option ids of the duty step).
+    /// The grounds of the skærpet underretningspligt that apply (option ids of the duty step):
+    /// the ticked ones and those the answers imply.
     pub grounds: Vec<String>,
+    /// Ids of the implied grounds (`implied_grounds[].id`) that hold: why a ground applies
+    /// although it may not have been ticked.
+    pub implied: Vec<String>,
+    /// Whom the suspicion points at (the suspect step's answer), when it was asked.
+    pub suspect: Option<String>,
     pub duty_applies: bool,
-    /// Violence or abuse by a parent is (or may be) suspected: no parent contact first.
+    /// Violence or abuse by a parent or close family is (or may be) suspected, or the acute
+    /// danger comes from home: no parent contact first. The outcome opens with the warning.
     pub no_parent_contact_first: bool,
     pub steps: Vec<PlanStep>,
     /// The number of the profile's staircase level the concern sits on.
@@ -78,23 +85,28 @@ impl Guide {
                 by_function(actor.function().expect("has a function"))
                     .unwrap_or(Contact::General(actor)),
             ),
-            Actor::You | Actor::Leader | Actor::Parents | Actor::Emergency => {
-                Some(Contact::General(actor))
-            }
+            // The profile's own leader role where it names one (e.g. "Din nærmeste leder").
+            Actor::Leader => Some(
+                by_function(crate::domain::profile::Function::Leader)
+                    .unwrap_or(Contact::General(actor)),
+            ),
+            Actor::You | Actor::Parents | Actor::Emergency => Some(Contact::General(actor)),
         }
     }
 
     /// The outcome for complete answers, for the chosen municipality.
     pub fn outcome(&self, answers: &Answers, profile: &Profile) -> Outcome {
         let acute = matches!(answers.get("acute"), Some(Answer::Single(a)) if a == "yes");
-        let (level, column) = self.level(answers, Some(profile));
         let weight = self.weight(answers);
+        let ground_set = self.grounds(answers, Some(profile));
+        let (level, column) = self.level_with(answers, Some(profile), &ground_set, weight);
         let base = Ctx {
             answers,
             level: Some(level),
             weight,
             profile: Some(profile),
             refs: &[],
+            grounds: &ground_set,
         };
         let no_parent_contact_first = self.no_parent_contact_when.holds(&base);
         let refs = [("no_parent_contact", no_parent_contact_first)];
@@ -103,31 +115,65 @@ impl Guide {
             ..base
         };
 
-        let grounds: Vec<String> = match answers.get("duty") {
-            Some(Answer::Multi(ids)) => ids.iter().filter(|id| *id != "none").cloned().collect(),
-            _ => Vec::new(),
-        };
+        let grounds: Vec<String> = ground_set.iter().cloned().collect();
+        let implied: Vec<String> = self
+            .implied_grounds(answers, Some(profile))
+            .into_iter()
+            .map(|i| i.id.clone())
+            .collect();
         let duty_applies = acute || !grounds.is_empty();
+        let suspect = match answers.get("suspect") {
+            Some(Answer::Single(s)) => Some(s.clone()),
+            _ => None,
+        };
 
-        let steps: Vec<PlanStep> = self
+        let candidates: Vec<(PlanStep, bool)> = self
             .plan
             .iter()
             .filter(|t| t.when.holds(&ctx))
             .filter_map(|t: &PlanTemplate| {
-                Some(PlanStep {
+                let step = PlanStep {
                     id: t.id.clone(),
                     actor: t.actor,
                     contact: self.resolve(t.actor, profile)?,
                     timing: t.timing,
-                    legal: t.legal.clone(),
+                    // A municipality's own text is cited only in its own advice.
+                    legal: t
+                        .legal
+                        .iter()
+                        .filter(|id| self.legal(id).is_some_and(|l| l.applies_to(&profile.id)))
+                        .cloned()
+                        .collect(),
                     contacts_parents: t.contacts_parents,
                     notification: t.notification,
-                })
+                };
+                Some((step, t.inform))
             })
             .collect();
+        // No one is told twice: a step that only informs is left out when a step that does
+        // more names the same contact, or an earlier informing step already did.
+        let mut steps: Vec<PlanStep> = Vec::new();
+        for (i, (step, inform)) in candidates.iter().enumerate() {
+            let named_by_other = candidates
+                .iter()
+                .enumerate()
+                .any(|(j, (other, other_inform))| {
+                    j != i && other.contact == step.contact && !*other_inform
+                });
+            let told_before = steps.iter().any(|s| s.contact == step.contact);
+            if *inform && (named_by_other || told_before) {
+                continue;
+            }
+            steps.push(step.clone());
+        }
 
         let mut legal: Vec<String> = Vec::new();
-        for id in steps.iter().flat_map(|s| s.legal.iter()) {
+        let warning = no_parent_contact_first.then_some(&self.no_parent_warning.legal);
+        for id in warning
+            .into_iter()
+            .flatten()
+            .chain(steps.iter().flat_map(|s| s.legal.iter()))
+        {
             if !legal.contains(id) {
                 legal.push(id.clone());
             }
@@ -191,6 +237,8 @@ impl Guide {
             level: if acute { Level::Red } else { level },
             column: if acute { 5 } else { column },
             grounds,
+            implied,
+            suspect,
             duty_applies,
             no_parent_contact_first,
             steps,
@@ -242,11 +290,31 @@ impl Guide {
             Some(url) => url.clone(),
             None => self.channel_fallback.get(lang).to_string(),
         };
-        template
-            .replace(
-                "{contact}",
-                &self.contact_name(&step.contact, profile, lang),
-            )
+        let name = self.contact_name(&step.contact, profile, lang);
+        // Mid-sentence a role's name is a common noun: "Aftal med den kommunale
+        // SSP-konsulent", not "med Den kommunale …". Bodies are proper names and keep theirs.
+        let in_sentence = match &step.contact {
+            Contact::Role(_) => lower_first(&name),
+            _ => name.clone(),
+        };
+        let filled = match template.find("{contact}") {
+            Some(0) => template.replacen("{contact}", &name, 1),
+            _ => template.to_string(),
+        };
+        filled
+            .replace("{contact}", &in_sentence)
             .replace("{channel}", &channel)
+    }
+}
+
+/// "Den kommunale SSP-konsulent" → "den kommunale SSP-konsulent"; an abbreviation or a name
+/// whose second letter is a capital ("SSP-konsulenterne", "PPR") is left as it is.
+pub fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(name.chars().skip(1)).collect()
+        }
+        _ => name.to_string(),
     }
 }

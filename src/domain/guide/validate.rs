@@ -135,6 +135,40 @@ pub fn problems(g: &Guide) -> Vec<String> {
         .filter_map(|r| r.when.as_ref())
         .for_each(|c| c.mentions(&mut mentions));
     g.no_parent_contact_when.mentions(&mut mentions);
+    let grounds: Vec<String> = g
+        .step("duty")
+        .map(|d| {
+            d.options
+                .iter()
+                .filter(|c| !c.exclusive)
+                .map(|c| c.id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    for i in &g.implied_grounds {
+        let mut own = Vec::new();
+        i.when.mentions(&mut own);
+        if own.iter().any(|m| matches!(m, Mention::Ground(_))) {
+            p.push(format!(
+                "implied ground \"{}\": its condition may not depend on a ground",
+                i.id
+            ));
+        }
+        if !grounds.contains(&i.ground) {
+            p.push(format!(
+                "implied ground \"{}\": \"{}\" is not an option of the duty step",
+                i.id, i.ground
+            ));
+        }
+        mentions.extend(own);
+    }
+    for id in g.no_parent_warning.legal.iter().chain(&g.outcome_legal) {
+        if !legal.contains(id.as_str()) {
+            p.push(format!(
+                "legal \"{id}\" (warning or outcome_legal) does not exist"
+            ));
+        }
+    }
     for t in &g.plan {
         t.when.mentions(&mut mentions);
         for id in &t.legal {
@@ -163,6 +197,9 @@ pub fn problems(g: &Guide) -> Vec<String> {
             },
             Mention::Ref(name) if name != "no_parent_contact" => {
                 p.push(format!("unknown ref \"{name}\""))
+            }
+            Mention::Ground(ground) if !grounds.contains(&ground) => {
+                p.push(format!("a condition names ground \"{ground}\""))
             }
             _ => {}
         }

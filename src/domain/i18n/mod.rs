@@ -207,7 +207,6 @@ pub struct Texts {
     pub error_missing_observation: &'static str,
     pub error_too_few: &'static str,
     pub error_exclusive: &'static str,
-    pub level_so_far: &'static str,
     pub barometer_column: &'static str,
     pub outcome_title: &'static str,
     pub outcome_level: &'static str,
@@ -227,6 +226,16 @@ pub struct Texts {
     pub other_level_note: &'static str,
     pub legal_title: &'static str,
     pub not_confirmed: &'static str,
+    /// The mark on a statement without a paragraph: practice, not law (with its source).
+    pub practice_mark: &'static str,
+    /// On the duty step: a ground the earlier answers already imply.
+    pub implied_ground: &'static str,
+    /// "None of these" when a ground is already implied: none of the others.
+    pub duty_none_others: &'static str,
+    /// Under the staircase placement: it is the guide's suggestion.
+    pub staircase_suggested: &'static str,
+    /// Under the staircase placement when the profile's levels are an editorial mapping.
+    pub staircase_mapped: &'static str,
     pub follow_up_title: &'static str,
     pub follow_up_on: &'static str,
     pub print: &'static str,

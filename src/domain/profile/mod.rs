@@ -111,10 +111,12 @@ pub enum Function {
     Infohus,
     /// A cross-disciplinary forum where concerns are agreed on.
     CaseForum,
+    /// The employee's own leader: the guide's "tell your leader" names this role.
+    Leader,
 }
 
 impl Function {
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "ssp-consultant",
         "police",
         "social-services",
@@ -122,6 +124,7 @@ impl Function {
         "s115-forum",
         "infohus",
         "case-forum",
+        "leader",
     ];
 }
 

@@ -5,7 +5,7 @@ use super::{error_text, guide, Session};
 use crate::domain::cpr;
 use crate::domain::guide::engine::Answer;
 use crate::domain::guide::{Step, StepKind};
-use crate::domain::i18n::Lang;
+use crate::domain::i18n::{Lang, Texts};
 use crate::ui::use_app;
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
@@ -56,6 +56,9 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
                     <p class="legal-note">
                         {l.reference.clone().map(|r| view! { <strong>{r}": "</strong> })}
                         {l.text.get(lang).to_string()}
+                        {l.is_practice().then(|| view! { " " <span class="tag tag--practice">{t_now.practice_mark}</span> })}
+                        {(!l.certain).then(|| view! { " " <span class="tag">{t_now.not_confirmed}</span> })}
+                        <span class="source-line">" " {l.source.clone()}</span>
                     </p>
                 }
             })
@@ -70,19 +73,6 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
                 .join(" · ");
             view! { <div class="alert alert--info" role="status"><p>{t_now.cleared_notice} " " {names}</p></div> }
         });
-        let level_note = (s.id == "duty").then(|| {
-            let profile = app.profile.get();
-            let (level, column) = session.answers.with(|a| guide().level(a, profile.as_ref()));
-            let texts = &guide().level_texts[&level];
-            let column_name = guide().columns.get(&column.to_string()).map(|c| c.get(lang).to_string()).unwrap_or_default();
-            view! {
-                <div class=format!("level-box level-box--{}", super::level_css(level))>
-                    <p class="level-box__label">{t_now.level_so_far}</p>
-                    <p class="level-box__name">{texts.name.get(lang).to_string()} " – " {column_name}</p>
-                    <p>{texts.meaning.get(lang).to_string()}</p>
-                </div>
-            }
-        });
         // In their own closures, so that an error or notice does not rebuild the fields.
         let error = move || {
             session.error.get().map(|e| {
@@ -91,7 +81,7 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
         };
         let controls = match s.kind {
             StepKind::Single => EitherOf4::A(single(session, &s, existing, lang)),
-            StepKind::Multi => EitherOf4::B(multi(session, &s, existing, lang, t_now.next_button)),
+            StepKind::Multi => EitherOf4::B(multi(session, &s, existing, lang, t_now)),
             StepKind::Text => EitherOf4::C(text(session, &s, existing, lang)),
             StepKind::Review => EitherOf4::D(review(session, t_now.next_button)),
         };
@@ -111,7 +101,6 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
                 <h2 id="step-heading" class="step-question" tabindex="-1">{s.question.get(lang).to_string()}</h2>
                 {s.hint.as_ref().map(|h| view! { <p class="hint step-hint">{h.get(lang).to_string()}</p> })}
                 {legal}
-                {level_note}
                 {controls}
                 {error}
                 <div class="step-nav">
@@ -156,8 +145,24 @@ fn multi(
     s: &Step,
     existing: Option<Answer>,
     lang: Lang,
-    next: &'static str,
+    t_now: &'static Texts,
 ) -> impl IntoView {
+    let next = t_now.next_button;
+    // Grounds the earlier answers already imply (e.g. the topic sexual abuse is ground (4)):
+    // shown ticked, with why, and they cannot be unticked into "no duty".
+    let profile = use_app().profile.get_untracked();
+    let implied: Vec<(String, String)> = if s.id == "duty" {
+        session.answers.with_untracked(|a| {
+            guide()
+                .implied_grounds(a, profile.as_ref())
+                .into_iter()
+                .map(|i| (i.ground.clone(), i.because.get(lang).to_string()))
+                .collect()
+        })
+    } else {
+        Vec::new()
+    };
+    let implied_ids: BTreeSet<String> = implied.iter().map(|(g, _)| g.clone()).collect();
     let picked = RwSignal::new(match existing {
         Some(Answer::Multi(ids)) => ids,
         _ => BTreeSet::new(),
@@ -168,6 +173,7 @@ fn multi(
         .filter(|c| c.exclusive)
         .map(|c| c.id.clone())
         .collect();
+    let exclusive_ids = exclusive.clone();
     let boxes = choices
         .into_iter()
         .map(|c| {
@@ -187,12 +193,38 @@ fn multi(
                     }
                 })
             };
+            let reasons: Vec<String> = implied
+                .iter()
+                .filter(|(g, _)| *g == c.id)
+                .map(|(_, why)| why.clone())
+                .collect();
+            if !reasons.is_empty() {
+                let hint_id = format!("implied-{}", c.id);
+                return view! {
+                    <div class="check check--implied">
+                        <input type="checkbox" id=format!("check-{}", c.id) checked disabled aria-describedby=hint_id.clone() />
+                        <label for=format!("check-{}", c.id)>
+                            <span>{c.label.get(lang).to_string()}</span>
+                            <span class="check__implied" id=hint_id>
+                                <strong>{t_now.implied_ground} ": "</strong>{reasons.join(" ")}
+                            </span>
+                        </label>
+                    </div>
+                }
+                .into_any();
+            }
+            let label = if c.exclusive && !implied.is_empty() {
+                t_now.duty_none_others.to_string()
+            } else {
+                c.label.get(lang).to_string()
+            };
             view! {
                 <label class="check" class:check--exclusive=c.exclusive>
                     <input type="checkbox" prop:checked=move || picked.with(|p| p.contains(&id_checked)) on:change=toggle />
-                    <span>{c.label.get(lang).to_string()}</span>
+                    <span>{label}</span>
                 </label>
             }
+            .into_any()
         })
         .collect_view();
     let step_id = s.id.clone();
@@ -200,7 +232,16 @@ fn multi(
         <div class="checks" role="group" aria-labelledby="step-heading">{boxes}</div>
         <p>
             <button type="button" class="btn btn--primary btn--wide"
-                on:click=move |_| session.submit(&step_id, Answer::Multi(picked.get()))>
+                on:click=move |_| {
+                    // The implied grounds go with the answer, so the stored answer says what
+                    // applies; "none of the others" adds nothing to them.
+                    let mut chosen = picked.get();
+                    if !implied_ids.is_empty() {
+                        chosen.retain(|c| !exclusive_ids.contains(c));
+                        chosen.extend(implied_ids.iter().cloned());
+                    }
+                    session.submit(&step_id, Answer::Multi(chosen))
+                }>
                 {next} " →"
             </button>
         </p>
