@@ -1,5 +1,5 @@
 // The concern guide, walked as a teacher does. Taps are counted on the common paths.
-import { test, expect, mainHeading, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, mainHeading, startWithMunicipality, expectAccessible } from "./fixtures.mjs";
 
 /** Clicks and counts. */
 function tapper(page) {
@@ -37,8 +37,8 @@ async function walkBullying(page, t, { shots } = {}) {
   await shot("5-impact");
   await t.tap(page.getByRole("button", { name: "Tydeligt" }));
   await expect(question(page)).toHaveText("Har du grund til at antage, at et af disse gælder?");
-  await expect(page.getByText("Din bekymring indtil nu")).toBeVisible();
-  await expect(page.locator(".level-box")).toContainText("Gul");
+  // No colour verdict before the question is answered.
+  await expect(page.locator(".level-box")).toHaveCount(0);
   await shot("6-duty");
   await t.tap(check(page, "Ingen af disse"));
   await t.tap(next(page));
@@ -48,16 +48,27 @@ async function walkBullying(page, t, { shots } = {}) {
   await expect(page.getByRole("heading", { level: 2, name: "Det skal du gøre nu" })).toBeVisible();
 }
 
-test("(a) acute danger → call 112 first", async ({ page }) => {
+test("(a) acute danger → call 112 first; danger from home → no parent contact, the warning first", async ({ page }) => {
   await startWithMunicipality(page, "Køge Kommune");
   await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
   await page.getByRole("button", { name: "Ja, lige nu" }).click();
+  await expect(question(page)).toHaveText("Kommer faren fra barnets hjem – eller tør barnet ikke gå hjem?");
+  await expect(page.locator(".step-hint")).toContainText("ringet 112");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Ja", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Ring 112 nu" })).toBeVisible();
   const first = page.locator(".plan__step").first();
   await expect(first).toContainText("Ring 112 nu");
   await expect(page.locator(".legal-list")).toContainText("114");
   await expect(page.locator(".legal-list")).toContainText("døgnvagt");
   await expect(page.locator(".duty")).toContainText("Underretningspligten gælder");
+  // The warning is the first thing on the outcome, and no step contacts the parents.
+  const firstBox = page.locator(".outcome > :is(section, p, div):not(.print-only)").first();
+  await expect(firstBox).toHaveClass(/stop-box/);
+  await expect(firstBox).toContainText("Kontakt ikke forældrene");
+  await expect(page.locator(".plan")).not.toContainText("Tal med forældrene");
+  await expect(page.locator(".plan")).not.toContainText("Aftal, hvem der taler med forældrene");
+  await expectAccessible(page);
 });
 
 test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan and the door; the draft survives reload", async ({ page }) => {
@@ -73,6 +84,9 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   await expect(page.locator(".outcome")).toContainText("Mobning – indsats/handleplan");
   await expect(page.locator(".plan")).toContainText("Din nærmeste leder");
   await expect(page.locator(".plan")).toContainText("forældrene");
+  // The leader is Halsnæs' door: named mid-sentence in lower case, and not told twice.
+  await expect(page.locator(".plan")).toContainText("Drøft bekymringen med din nærmeste leder");
+  await expect(page.locator(".plan")).not.toContainText("Fortæl din leder");
   await expect(page.locator(".duty")).toContainText("gælder underretningspligten ikke");
 
   await page.reload();
@@ -105,7 +119,7 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   await page.screenshot({ path: "screenshots/concern-detail-landscape.png", fullPage: true });
 
   // Action plan: mark an item done; add one; close with a reason; the history records it.
-  await page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." }).check();
+  await page.getByRole("checkbox", { name: "Aftal, hvem der giver de involverede fagpersoner besked om det videre forløb." }).check();
   await page.getByLabel("Hvad", { exact: true }).fill("Ring til far, cpr 150590-4321");
   await page.getByLabel("Hvem (rolle)").fill("Klasselærer");
   await page.getByLabel("Senest").fill("2026-12-10");
@@ -137,8 +151,8 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   await expect(page.locator(".badge")).toContainText("Lukket: Mobningen er stoppet");
   await page.reload();
   await expect(page.locator(".history")).toContainText("Lukket: Mobningen er stoppet");
-  await expect(page.locator(".history")).toContainText("Udført: Fortæl din leder om bekymringen.");
-  await expect(page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." })).toBeChecked();
+  await expect(page.locator(".history")).toContainText("Udført: Aftal, hvem der giver de involverede fagpersoner besked");
+  await expect(page.getByRole("checkbox", { name: "Aftal, hvem der giver de involverede fagpersoner besked om det videre forløb." })).toBeChecked();
 
   // Delete asks first.
   await page.getByRole("button", { name: "Slet bekymringen" }).click();
@@ -147,37 +161,88 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   await expect(page.getByText("Der er ingen gemte bekymringer")).toBeVisible();
 });
 
-test("(c) suspected sexual abuse by a parent → duty applies, no parent contact first, § 133", async ({ page }) => {
+test("(c) sexual abuse picked, no duty ground ticked, someone in the home → no parent contact, the warning first, the municipality today", async ({ page }) => {
   await startWithMunicipality(page, "Silkeborg Kommune");
   await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
   await page.getByRole("button", { name: "Nej", exact: true }).click();
-  await page.getByLabel("Det har jeg set eller hørt").fill("Hun fortalte, at hendes stedfar rører hende, når moren er på arbejde.");
+  await page.getByLabel("Det har jeg set eller hørt").fill("Hun fortalte, at mors kæreste rører hende, når moren er på arbejde.");
+  await page.getByLabel("Hvornår og hvor?").fill("Mandag kl. 10, i klasselokalet");
   await next(page).click();
   await check(page, "Seksuelle overgreb").click();
   await next(page).click();
   await page.getByRole("button", { name: "Det er første gang" }).click();
-  await page.getByRole("button", { name: "Meget" }).click();
-  await check(page, "Barnet har været udsat for vold eller overgreb").click();
+  await page.getByRole("button", { name: "Lidt" }).click();
+  // The topic already means ground (4): shown ticked, with why, and it cannot be unticked.
+  const abuse = check(page, "Barnet har været udsat for vold eller overgreb");
+  await expect(abuse).toBeChecked();
+  await expect(abuse).toBeDisabled();
+  await expect(page.locator(".check--implied")).toContainText("Gælder allerede ud fra dine svar");
+  await expect(page.locator(".check--implied")).toContainText("seksuelle overgreb");
+  await expectAccessible(page);
+  // The teacher is unsure and ticks nothing else.
+  await check(page, "Ingen andre af disse").click();
   await next(page).click();
-  await expect(question(page)).toHaveText("Hvem mistænker du for volden eller overgrebet?");
-  await page.getByRole("button", { name: "En forælder eller en anden voksen i hjemmet" }).click();
+  await expect(question(page)).toHaveText("Hvem går mistanken på?");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "En anden i familien eller i hjemmet, fx en forælders kæreste" }).click();
   await next(page).click();
 
   await expect(page.locator(".level-box")).toContainText("Rød");
   await expect(page.locator(".duty")).toContainText("Underretningspligten gælder");
-  await expect(page.locator(".duty")).toContainText("Kontakt ikke forældrene først");
-  await expect(page.locator(".plan")).toContainText("Kontakt ikke forældrene, før kommunen er underrettet");
-  await expect(page.locator(".plan")).toContainText("Underret kommunen skriftligt i dag");
+  // The warning box opens the outcome, before the level.
+  const firstBox = page.locator(".outcome > :is(section, p, div):not(.print-only)").first();
+  await expect(firstBox).toHaveClass(/stop-box/);
+  await expect(firstBox).toContainText("Kontakt ikke forældrene");
+  const steps = page.locator(".plan__step");
+  await expect(steps.nth(0)).toContainText("Kontakt ikke forældrene, før kommunen er underrettet");
+  await expect(steps.nth(1)).toContainText("Kontakt kommunens børne- og familieafdeling i dag");
+  await expect(steps.nth(1)).toContainText("Spørg ikke barnet mere ud");
+  await expect(page.locator(".plan")).toContainText("videresend");
   await expect(page.locator(".plan")).toContainText("Barnets Lov § 133");
-  await expect(page.locator(".plan")).toContainText("Forebyggelsesbetjent");
   await expect(page.locator(".plan")).not.toContainText("Tal med forældrene");
+  await expect(page.locator(".plan")).not.toContainText("Aftal, hvem der taler med forældrene");
   await expect(page.locator(".legal-list")).toContainText("Ikke bekræftet i en kilde");
+  await expect(page.locator(".legal-list")).toContainText("Praksis, ikke lov");
+  await expectAccessible(page);
 
-  // Changing the duty answer drops the question about who is suspected, and says so.
-  await page.getByRole("button", { name: "Ret – Har du grund til at antage, at et af disse gælder?" }).click();
+  // On paper too, the warning comes first.
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".stop-box")).toBeVisible();
+  await page.emulateMedia({ media: "screen" });
+
+  // Changing the topics drops the question about who is suspected, and says so.
+  await page.getByRole("button", { name: "Ret – Hvad handler bekymringen om?" }).click();
+  await check(page, "Seksuelle overgreb").click();
+  await check(page, "Fravær").click();
+  await next(page).click();
+  await expect(page.getByRole("status")).toContainText("Hvem går mistanken på?");
+});
+
+test("a fight in the schoolyard → the school's matter, no police step", async ({ page }) => {
+  await startWithMunicipality(page, "Holbæk Kommune");
+  await page.getByRole("link", { name: /Hvad skal jeg gøre\?/ }).click();
+  await page.getByRole("button", { name: "Nej", exact: true }).click();
+  await page.getByLabel("Det har jeg set eller hørt").fill("To elever fra 7.a sloges i frikvarteret om en fodbold.");
+  await next(page).click();
+  await check(page, "Vold").click();
+  await next(page).click();
+  await expect(question(page)).toHaveText("Hvad handler volden om?");
+  await expectAccessible(page);
+  await check(page, "En slåskamp eller konflikt mellem elever").click();
+  await next(page).click();
+  await page.getByRole("button", { name: "Det er første gang" }).click();
+  await page.getByRole("button", { name: "Lidt" }).click();
   await check(page, "Ingen af disse").click();
   await next(page).click();
-  await expect(page.getByRole("status")).toContainText("Hvem mistænker du for volden eller overgrebet?");
+  await next(page).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Det skal du gøre nu" })).toBeVisible();
+  await expect(page.locator(".plan")).toContainText("skolens egen sag");
+  // Nobody in the plan is the police (Holbæk's is "Lokalpolitiet"), and 112 is not called.
+  const who = await page.locator(".plan__who").allTextContents();
+  expect(who.length).toBeGreaterThan(2);
+  expect(who.filter((w) => /politi|112/i.test(w))).toEqual([]);
+  await expect(page.locator(".duty")).toContainText("gælder underretningspligten ikke");
+  await expectAccessible(page);
 });
 
 test("(d) Hvad skal jeg gøre? gives the advice and stores nothing", async ({ page }) => {

@@ -164,7 +164,6 @@ pub(super) const DA: Texts = Texts {
     duty_title: "Underretningspligt",
     duty_applies: "Underretningspligten gælder. Du skal underrette kommunen i dag.",
     duty_not: "Ud fra dine svar gælder underretningspligten ikke nu. Bliver du mere bekymret, så brug guiden igen.",
-    no_parents_first: "Kontakt ikke forældrene først.",
     plan_title: "Trin for trin",
     plan_who: "Hvem",
     timing_now: "Nu",

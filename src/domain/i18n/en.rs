@@ -164,7 +164,6 @@ pub(super) const EN: Texts = Texts {
     duty_title: "Duty to notify",
     duty_applies: "The duty to notify applies. You must notify the municipality today.",
     duty_not: "From your answers the duty to notify does not apply now. If you become more worried, use the guide again.",
-    no_parents_first: "Do not contact the parents first.",
     plan_title: "Step by step",
     plan_who: "Who",
     timing_now: "Now",

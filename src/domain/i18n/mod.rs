@@ -213,7 +213,6 @@ pub struct Texts {
     pub duty_title: &'static str,
     pub duty_applies: &'static str,
     pub duty_not: &'static str,
-    pub no_parents_first: &'static str,
     pub plan_title: &'static str,
     pub plan_who: &'static str,
     pub timing_now: &'static str,

@@ -75,9 +75,15 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
             } else {
                 view! { <p class="hint">{t_now.no_interventions_fit}</p> }.into_any()
             };
+            let mapped = level.is_some_and(|l| l.mapped);
             view! {
                 <section class="outcome-section">
                     <h3>{t_now.staircase_place} " " {n} {level.map(|l| format!(": {}", l.title))}</h3>
+                    <p class="mapped-note">
+                        <span class="mapped-note__label">{t_now.mapped_label}</span>
+                        {t_now.staircase_suggested}
+                        {mapped.then(|| view! { " " {t_now.staircase_mapped} })}
+                    </p>
                     <p class="small-title">{t_now.interventions_fit}</p>
                     {list}
                 </section>
@@ -87,20 +93,32 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
         let legal = o
             .legal
             .iter()
-            .chain(std::iter::once(&"levels".to_string()))
-            .chain(std::iter::once(&"levels-mapping".to_string()))
+            .chain(guide().outcome_legal.iter())
             .filter_map(|id| guide().legal(id))
+            .filter(|l| l.applies_to(&profile.id))
             .map(|l| {
                 view! {
                     <li>
                         {l.text.get(lang).to_string()}
                         {l.reference.clone().map(|r| view! { " " <strong>"(" {r} ")"</strong> })}
+                        {l.is_practice().then(|| view! { " " <span class="tag tag--practice">{t_now.practice_mark}</span> })}
                         {(!l.certain).then(|| view! { " " <span class="tag">{t_now.not_confirmed}</span> })}
                         <span class="source-line">" " {l.source.clone()}</span>
                     </li>
                 }
             })
             .collect_view();
+
+        // The first thing on the outcome, on screen and on paper, when it applies.
+        let warning = o.no_parent_contact_first.then(|| {
+            let w = &guide().no_parent_warning;
+            view! {
+                <section class="stop-box" role="note" aria-labelledby="stop-title">
+                    <h3 id="stop-title" class="stop-box__title">"⚠ " {w.title.get(lang).to_string()}</h3>
+                    <p class="stop-box__text">{w.text.get(lang).to_string()}</p>
+                </section>
+            }
+        });
 
         let answers_list = {
             let pos = guide().position(&answers, Some(&profile));
@@ -153,6 +171,7 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
             <article class="outcome" aria-labelledby="outcome-title">
                 <p class="print-only">{t_now.app_name} " · " {profile.name.clone()} " · " {today.danish()}</p>
                 <h2 id="outcome-title" tabindex="-1">{t_now.outcome_title}</h2>
+                {warning}
                 {o.acute.then(|| view! { <p class="acute-banner" role="alert">{t_now.acute_banner}</p> })}
                 <div class=level_class>
                     <p class="level-box__label">{t_now.outcome_level}</p>
@@ -162,7 +181,6 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                 <section class="outcome-section duty" class:duty--applies=o.duty_applies>
                     <h3>{t_now.duty_title}</h3>
                     <p>{if o.duty_applies { t_now.duty_applies } else { t_now.duty_not }}</p>
-                    {o.no_parent_contact_first.then(|| view! { <p class="warning-line"><strong>{t_now.no_parents_first}</strong></p> })}
                 </section>
                 <section class="outcome-section">
                     <h3>{t_now.plan_title}</h3>
