@@ -212,7 +212,8 @@ fn check(g: &Guide, a: &Answers, p: &Profile, n: &mut Counts) -> Result<(), Stri
         let channel = p
             .links
             .notification_channel
-            .clone()
+            .as_ref()
+            .map(|c| c.words())
             .unwrap_or_else(|| g.channel_fallback.da.clone());
         for needed in [
             "Barnets Lov § 133",

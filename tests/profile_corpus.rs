@@ -1,6 +1,7 @@
 //! The malformed-profile corpus: each file in `tests/profiles/malformed/` has exactly one
-//! defect (or, in the last, several) and must produce exactly the listed errors — path and
-//! English reason — with a Danish reason beside each. The valid base it was made from parses.
+//! defect (or, in `43-several-errors-at-once.json`, several) and must produce exactly the
+//! listed errors — path and English reason — with a Danish reason beside each. The valid base
+//! it was made from parses.
 
 use ssp_handleguide::domain::i18n::Lang;
 use ssp_handleguide::domain::profile;
@@ -10,6 +11,7 @@ use std::path::Path;
 const MISSING: &str = "required field is missing";
 const UNKNOWN: &str = "unknown field (a typo? see docs/profile-format.md)";
 const OBJECT: &str = "expected an object { … }";
+const BAD_URL: &str = "must be a web address starting with https://";
 
 /// (file, [(path, English reason)]) — the errors in the order the validator reports them
 /// (sorted by path).
@@ -115,7 +117,7 @@ const CORPUS: &[(&str, &[(&str, &str)])] = &[
     ),
     ("38-target-age-reversed.json", &[("$.target_age", "\"from\" must not be greater than \"to\"")]),
     ("39-target-age-out-of-range.json", &[("$.target_age.to", "must be between 0 and 30")]),
-    ("40-website-without-scheme.json", &[("$.links.website", "must be a web address starting with https://")]),
+    ("40-website-without-scheme.json", &[("$.links.website", BAD_URL)]),
     ("41-member-as-plain-text.json", &[("$.bodies[0].members[0]", OBJECT)]),
     ("42-action-plan-as-text.json", &[("$.staircase.interventions[1].action_plan", "expected true or false")]),
     (
@@ -126,6 +128,24 @@ const CORPUS: &[(&str, &[(&str, &str)])] = &[
             ("$.staircase.interventions[0].topics[0]", "\"bullying\" is not a known topic"),
         ],
     ),
+    // links.notification_channel: an address, or a route object with url and/or text + source.
+    (
+        "44-channel-route-without-url-or-text.json",
+        &[("$.links.notification_channel", "needs a \"url\" or a \"text\" (or both)")],
+    ),
+    ("45-channel-route-without-source.json", &[("$.links.notification_channel.source", MISSING)]),
+    (
+        "46-channel-source-unknown-document.json",
+        &[("$.links.notification_channel.source.document", "\"hjemmeside\" is not a known source document")],
+    ),
+    ("47-channel-route-url-without-scheme.json", &[("$.links.notification_channel.url", BAD_URL)]),
+    ("48-channel-url-without-scheme.json", &[("$.links.notification_channel", BAD_URL)]),
+    (
+        "49-channel-as-list.json",
+        &[("$.links.notification_channel", "expected a web address (text) or an object { … }")],
+    ),
+    ("50-channel-route-unknown-field.json", &[("$.links.notification_channel.email", UNKNOWN)]),
+    ("51-channel-route-blank-text.json", &[("$.links.notification_channel.text", "must not be empty")]),
 ];
 
 fn dir() -> std::path::PathBuf {

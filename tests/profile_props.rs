@@ -3,9 +3,9 @@
 
 use proptest::prelude::*;
 use ssp_handleguide::domain::profile::{
-    self, Body, BodyKind, Cadence, Contact, Document, Function, Intervention, Level, Links,
-    MappingModel, Member, Method, Partner, Profile, Role, Source, SparringDoor, Staircase,
-    TargetAge, TextItem, Weekday,
+    self, Body, BodyKind, Cadence, ChannelRoute, Contact, Document, Function, Intervention, Level,
+    Links, MappingModel, Member, Method, NotificationChannel, Partner, Profile, Role, Source,
+    SparringDoor, Staircase, TargetAge, TextItem, Weekday,
 };
 use ssp_handleguide::domain::topics;
 
@@ -41,6 +41,28 @@ fn text_item() -> impl Strategy<Value = TextItem> {
         mapped,
         model,
     })
+}
+
+fn url() -> impl Strategy<Value = String> {
+    "https://[a-z]{1,12}\\.example/[a-z0-9-]{0,16}"
+}
+
+/// Both forms: a bare address, or a route with an address, words or both, and its source.
+fn notification_channel() -> impl Strategy<Value = Option<NotificationChannel>> {
+    proptest::option::of(prop_oneof![
+        url().prop_map(NotificationChannel::Url),
+        (0u8..3, url(), text(), source(), provenance()).prop_map(
+            |(which, url, text, source, (mapped, model))| {
+                NotificationChannel::Route(ChannelRoute {
+                    url: (which != 1).then_some(url),
+                    text: (which != 0).then_some(text),
+                    source,
+                    mapped,
+                    model,
+                })
+            }
+        ),
+    ])
 }
 
 fn weekday() -> impl Strategy<Value = Weekday> {
@@ -243,7 +265,7 @@ fn any_profile() -> impl Strategy<Value = Profile> {
             staircase(),
             proptest::collection::vec((text(), text(), source(), provenance()), 0..3),
             proptest::collection::vec((text(), opt_text(), source()), 0..3),
-            proptest::option::of(Just("https://example.org/underretning".to_string())),
+            notification_channel(),
         )
             .prop_map(
                 |(

@@ -39,6 +39,8 @@ pub enum ChangeKind {
     FollowUpChanged,
     Closed,
     Reopened,
+    /// The written notification's draft was saved with the concern (schema 3).
+    NotificationDrafted,
 }
 
 /// One entry of the change history: when, by which role, what changed (and about what).
@@ -77,6 +79,9 @@ pub struct Concern {
     pub created_ms: u64,
     pub updated_ms: u64,
     pub history: Vec<Change>,
+    /// The written notification's draft, as the teacher last saved it (schema 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<super::notification::Draft>,
 }
 
 /// Why a concern cannot be saved as it is.
@@ -189,7 +194,45 @@ impl Concern {
                 kind: ChangeKind::Created,
                 detail: String::new(),
             }],
+            notification: None,
         })
+    }
+
+    /// Keeps the notification's draft with the concern. The first time, the follow-up "Har du
+    /// fået kvittering?" joins the action plan, due `receipt_weekdays` weekdays later. A draft
+    /// with a CPR-like number is refused, as every free text is.
+    pub fn save_notification(
+        &mut self,
+        draft: super::notification::Draft,
+        receipt: (&str, u32),
+        now_ms: u64,
+        by_role: &str,
+    ) -> Result<(), ConcernProblem> {
+        if let Some(cpr) = draft.cpr() {
+            return Err(ConcernProblem::CprInText(cpr));
+        }
+        let (what, weekdays) = receipt;
+        if !self.action_plan.iter().any(|i| i.what == what) {
+            self.action_plan.push(ActionItem {
+                what: what.to_string(),
+                who: by_role.to_string(),
+                by: Date::from_ms(now_ms).plus_weekdays(weekdays).iso(),
+                done: false,
+            });
+        }
+        let first = self.notification.is_none();
+        self.notification = Some(draft);
+        self.touch(
+            now_ms,
+            by_role,
+            if first {
+                ChangeKind::NotificationDrafted
+            } else {
+                ChangeKind::Edited
+            },
+            String::new(),
+        );
+        Ok(())
     }
 
     fn touch(&mut self, now_ms: u64, by_role: &str, kind: ChangeKind, detail: String) {

@@ -30,9 +30,16 @@ fn rename_child_to_pseudonym(mut v: Value) -> Result<Value, String> {
     Ok(v)
 }
 
+/// Schema 2 → 3: a concern may hold the notification's draft and the change kind
+/// `notification_drafted`. Nothing to convert; the number keeps an older app from reading (and
+/// re-saving without the draft) a record it does not understand.
+fn may_hold_a_notification(v: Value) -> Result<Value, String> {
+    Ok(v)
+}
+
 pub const RECORD_CODEC: Codec = Codec {
-    schema: 2,
-    migrations: &[rename_child_to_pseudonym],
+    schema: 3,
+    migrations: &[rename_child_to_pseudonym, may_hold_a_notification],
 };
 const INDEX_CODEC: Codec = Codec {
     schema: 1,

@@ -19,6 +19,20 @@ impl Date {
         from_days(to_days(self) + i64::from(days))
     }
 
+    /// The date `n` weekdays (Monday–Friday) later; public holidays are not known here.
+    pub fn plus_weekdays(self, n: u32) -> Date {
+        let mut days = to_days(self);
+        let mut left = n;
+        while left > 0 {
+            days += 1;
+            // 1970-01-01 (day 0) was a Thursday: Monday is 0.
+            if (days + 3).rem_euclid(7) < 5 {
+                left -= 1;
+            }
+        }
+        from_days(days)
+    }
+
     /// Danish form: 7.12.2026.
     pub fn danish(self) -> String {
         format!("{}.{}.{}", self.day, self.month, self.year)
@@ -145,5 +159,49 @@ mod tests {
         for days in (-1000..40_000).step_by(17) {
             assert_eq!(to_days(from_days(days)), days);
         }
+    }
+
+    #[test]
+    fn weekdays_skip_the_weekend() {
+        // Monday 30.11.2026 + 6 weekdays = Tuesday 8.12.2026; Friday 4.12 + 1 = Monday 7.12.
+        let monday = Date {
+            year: 2026,
+            month: 11,
+            day: 30,
+        };
+        assert_eq!(
+            monday.plus_weekdays(6),
+            Date {
+                year: 2026,
+                month: 12,
+                day: 8
+            }
+        );
+        let friday = Date {
+            year: 2026,
+            month: 12,
+            day: 4,
+        };
+        assert_eq!(
+            friday.plus_weekdays(1),
+            Date {
+                year: 2026,
+                month: 12,
+                day: 7
+            }
+        );
+        let saturday = Date {
+            year: 2026,
+            month: 12,
+            day: 5,
+        };
+        assert_eq!(
+            saturday.plus_weekdays(1),
+            Date {
+                year: 2026,
+                month: 12,
+                day: 7
+            }
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod cpr;
 pub mod dates;
 pub mod guide;
 pub mod i18n;
+pub mod notification;
 pub mod overview;
 pub mod pages;
 pub mod profile;

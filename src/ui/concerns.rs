@@ -310,6 +310,7 @@ pub fn ConcernPage() -> impl IntoView {
                     ChangeKind::FollowUpChanged => t_now.change_follow_up,
                     ChangeKind::Closed => t_now.change_closed,
                     ChangeKind::Reopened => t_now.change_reopened,
+                    ChangeKind::NotificationDrafted => t_now.change_notification,
                 };
                 let detail = if h.kind == ChangeKind::FollowUpChanged {
                     iso_to_danish(&h.detail)

@@ -260,6 +260,38 @@ pub struct ImpliedGround {
     pub because: Text,
 }
 
+/// The written notification's draft (`notification` in the guide file): the sections a
+/// caseworker expects and the Danish phrases the draft is built from (see
+/// [`crate::domain::notification`]). The draft is always Danish; titles and hints are shown in
+/// the chosen language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationData {
+    #[serde(rename = "_comment", default)]
+    pub comment: Option<String>,
+    pub heading: String,
+    pub date_line: String,
+    pub identity: String,
+    /// Written in place of an empty section in the text that is copied or printed.
+    pub empty: String,
+    pub language_note: Text,
+    pub sections: Vec<DraftSectionSpec>,
+    pub phrases: BTreeMap<String, String>,
+    /// The follow-up saving a draft adds to the concern's action plan.
+    pub receipt_item: Text,
+    pub receipt_weekdays: u32,
+    /// The legal statement behind the receipt (shown as not confirmed where it is).
+    pub receipt_legal: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftSectionSpec {
+    pub id: String,
+    pub title: Text,
+    pub hint: Text,
+}
+
 /// The box that opens the outcome when the parents must not be contacted first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -288,6 +320,7 @@ pub struct Guide {
     /// Legal statements every outcome lists (e.g. what the colours mean).
     pub outcome_legal: Vec<String>,
     pub plan: Vec<PlanTemplate>,
+    pub notification: NotificationData,
     pub actors: BTreeMap<Actor, Text>,
     pub channel_fallback: Text,
 }

@@ -287,7 +287,7 @@ impl Guide {
             .map(|t| t.text.get(lang))
             .unwrap_or_default();
         let channel = match &profile.links.notification_channel {
-            Some(url) => url.clone(),
+            Some(c) => c.words(),
             None => self.channel_fallback.get(lang).to_string(),
         };
         let name = self.contact_name(&step.contact, profile, lang);

@@ -162,7 +162,26 @@ pub fn problems(g: &Guide) -> Vec<String> {
         }
         mentions.extend(own);
     }
-    for id in g.no_parent_warning.legal.iter().chain(&g.outcome_legal) {
+    let n = &g.notification;
+    let section_ids: Vec<&str> = n.sections.iter().map(|s| s.id.as_str()).collect();
+    if section_ids != crate::domain::notification::SECTIONS {
+        p.push(format!(
+            "notification: the sections must be {:?}, in that order",
+            crate::domain::notification::SECTIONS
+        ));
+    }
+    for key in crate::domain::notification::PHRASES {
+        if n.phrases.get(*key).is_none_or(|t| t.trim().is_empty()) {
+            p.push(format!("notification: phrase \"{key}\" is missing"));
+        }
+    }
+    for id in g
+        .no_parent_warning
+        .legal
+        .iter()
+        .chain(&g.outcome_legal)
+        .chain(std::iter::once(&n.receipt_legal))
+    {
         if !legal.contains(id.as_str()) {
             p.push(format!(
                 "legal \"{id}\" (warning or outcome_legal) does not exist"

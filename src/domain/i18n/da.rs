@@ -235,6 +235,7 @@ pub(super) const DA: Texts = Texts {
     change_follow_up: "Opfølgning flyttet til",
     change_closed: "Lukket",
     change_reopened: "Genåbnet",
+    change_notification: "Underretningens udkast gemt",
     follow_up_change: "Flyt opfølgningen",
     change_edited: "Oplysninger rettet",
     edit_details: "Ret initialer og klasse",

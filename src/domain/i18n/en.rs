@@ -235,6 +235,7 @@ pub(super) const EN: Texts = Texts {
     change_follow_up: "Follow-up moved to",
     change_closed: "Closed",
     change_reopened: "Reopened",
+    change_notification: "Notification draft saved",
     follow_up_change: "Move the follow-up",
     change_edited: "Details changed",
     edit_details: "Change initials and class",

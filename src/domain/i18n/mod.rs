@@ -290,6 +290,7 @@ pub struct Texts {
     pub change_follow_up: &'static str,
     pub change_closed: &'static str,
     pub change_reopened: &'static str,
+    pub change_notification: &'static str,
     pub follow_up_change: &'static str,
     pub change_edited: &'static str,
     pub edit_details: &'static str,

@@ -32,6 +32,8 @@ pub enum Expected {
     Object,
     List,
     Url,
+    /// A web address, or an object with the route (`links.notification_channel`).
+    UrlOrObject,
 }
 
 impl Expected {
@@ -51,6 +53,8 @@ impl Expected {
             (Expected::List, Lang::En) => "a list [ … ]",
             (Expected::Url, Lang::Da) => "en webadresse (tekst)",
             (Expected::Url, Lang::En) => "a web address (text)",
+            (Expected::UrlOrObject, Lang::Da) => "en webadresse (tekst) eller et objekt { … }",
+            (Expected::UrlOrObject, Lang::En) => "a web address (text) or an object { … }",
         }
     }
 }
@@ -132,6 +136,8 @@ pub enum ErrorKind {
     MappedWithoutModel,
     ModelWithoutMapped,
     AgeRangeReversed,
+    /// A notification route object with neither `url` nor `text`.
+    RouteWithoutUrlOrText,
     /// The schema accepted something the types did not: a bug in the app, not in the file.
     Internal {
         detail: String,
@@ -203,6 +209,10 @@ impl ErrorKind {
             ModelWithoutMapped => "\"model\" needs \"mapped\": true".into(),
             AgeRangeReversed if da => "\"from\" må ikke være større end \"to\"".into(),
             AgeRangeReversed => "\"from\" must not be greater than \"to\"".into(),
+            RouteWithoutUrlOrText if da => {
+                "skal have en \"url\" eller en \"text\" (eller begge)".into()
+            }
+            RouteWithoutUrlOrText => "needs a \"url\" or a \"text\" (or both)".into(),
             Internal { detail } if da => format!("intern fejl i appen: {detail}"),
             Internal { detail } => format!("internal error in the app: {detail}"),
         }

@@ -326,12 +326,82 @@ pub struct Partner {
     pub source: Source,
 }
 
+/// Where a professional sends a written notification (underretning): a web address, or a route
+/// in words (e.g. by phone or secure e-mail to the children and family services) with its source.
+///
+/// In JSON either a string (the address) or an object `{ "url", "text", "source", "mapped",
+/// "model" }`; see `docs/profile-format.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NotificationChannel {
+    /// An https:// address, e.g. the municipality's digital notification form.
+    Url(String),
+    /// A route in words and/or an address, with where it comes from.
+    Route(ChannelRoute),
+}
+
+/// A notification route with its source. At least one of `url` and `text` is given (the
+/// validator checks it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelRoute {
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The route as the source states it, e.g. "Ring til Familieafdelingens rådgivning".
+    #[serde(default)]
+    pub text: Option<String>,
+    pub source: Source,
+    #[serde(default)]
+    pub mapped: bool,
+    #[serde(default)]
+    pub model: Option<MappingModel>,
+}
+
+impl NotificationChannel {
+    /// The web address, if there is one.
+    pub fn url(&self) -> Option<&str> {
+        let url = match self {
+            NotificationChannel::Url(url) => Some(url.as_str()),
+            NotificationChannel::Route(route) => route.url.as_deref(),
+        };
+        url.filter(|u| !u.trim().is_empty())
+    }
+
+    /// The route in words, if there is one.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            NotificationChannel::Url(_) => None,
+            NotificationChannel::Route(route) => {
+                route.text.as_deref().filter(|t| !t.trim().is_empty())
+            }
+        }
+    }
+
+    /// Where the route comes from (a bare address has no source).
+    pub fn source(&self) -> Option<&Source> {
+        match self {
+            NotificationChannel::Url(_) => None,
+            NotificationChannel::Route(route) => Some(&route.source),
+        }
+    }
+
+    /// One line for a sentence: the URL, or the text, or "text (url)".
+    pub fn words(&self) -> String {
+        match (self.text(), self.url()) {
+            (Some(text), Some(url)) => format!("{text} ({url})"),
+            (Some(text), None) => text.to_string(),
+            (None, Some(url)) => url.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Links {
     /// Where a professional sends a written notification (underretning).
     #[serde(default)]
-    pub notification_channel: Option<String>,
+    pub notification_channel: Option<NotificationChannel>,
     #[serde(default)]
     pub website: Option<String>,
 }
@@ -499,4 +569,87 @@ pub fn builtin() -> &'static [Builtin] {
 /// A built-in profile by id.
 pub fn find_builtin(id: &str) -> Option<&'static Profile> {
     builtin().iter().map(|b| &b.profile).find(|p| p.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn source() -> Source {
+        Source {
+            document: "kilde".into(),
+            section: Some("Underretning".into()),
+            quote: None,
+        }
+    }
+
+    fn route(url: Option<&str>, text: Option<&str>) -> NotificationChannel {
+        NotificationChannel::Route(ChannelRoute {
+            url: url.map(String::from),
+            text: text.map(String::from),
+            source: source(),
+            mapped: false,
+            model: None,
+        })
+    }
+
+    #[test]
+    fn a_notification_channel_in_words() {
+        let url = "https://kommune.example/underretning";
+        let bare = NotificationChannel::Url(url.into());
+        assert_eq!(
+            (bare.url(), bare.text(), bare.source()),
+            (Some(url), None, None)
+        );
+        assert_eq!(bare.words(), url);
+
+        let text = route(None, Some("Ring til Familieafdelingen"));
+        assert_eq!(
+            (text.url(), text.text(), text.source()),
+            (None, Some("Ring til Familieafdelingen"), Some(&source()))
+        );
+        assert_eq!(text.words(), "Ring til Familieafdelingen");
+
+        let both = route(Some(url), Some("Familieafdelingens formular"));
+        assert_eq!(
+            both.words(),
+            "Familieafdelingens formular (https://kommune.example/underretning)"
+        );
+        assert_eq!(route(Some(url), None).words(), url);
+        assert_eq!(route(Some(url), Some(" ")).words(), url);
+    }
+
+    #[test]
+    fn both_json_forms_of_the_channel_round_trip() {
+        let url = json!("https://kommune.example/underretning");
+        let object = json!({
+            "url": null,
+            "text": "Ring til Familieafdelingen",
+            "source": { "document": "kilde", "section": "Underretning", "quote": null },
+            "mapped": true,
+            "model": "editorial"
+        });
+        let c: NotificationChannel = serde_json::from_value(url.clone()).unwrap();
+        assert!(matches!(c, NotificationChannel::Url(_)));
+        assert_eq!(serde_json::to_value(&c).unwrap(), url);
+        let c: NotificationChannel = serde_json::from_value(object.clone()).unwrap();
+        assert!(matches!(&c, NotificationChannel::Route(r) if r.mapped));
+        assert_eq!(serde_json::to_value(&c).unwrap(), object);
+        let links: Links = serde_json::from_value(json!({ "notification_channel": null })).unwrap();
+        assert_eq!(links.notification_channel, None);
+    }
+
+    /// The seeds name no notification channel, so the built-ins leave it out rather than
+    /// invent one.
+    #[test]
+    fn builtin_profiles_name_no_notification_channel() {
+        for b in builtin() {
+            assert_eq!(
+                b.profile.links.notification_channel, None,
+                "{}",
+                b.profile.id
+            );
+        }
+    }
 }

@@ -19,6 +19,8 @@ pub(super) enum Ty {
     },
     /// An https:// (or http://) address.
     Url,
+    /// Either an address ([`Ty::Url`]) or the given object type.
+    UrlOr(&'static Ty),
     OneOf(&'static [&'static str]),
     /// The value may also be `null`.
     Nullable(&'static Ty),
@@ -208,8 +210,14 @@ static PARTNER: Ty = Ty::Object(&[
     opt("group", &OPT_TEXT),
     req("source", &SOURCE),
 ]);
+/// Where to send a written notification: an address, or a route in words and/or an address
+/// with its source. That a route has `url` or `text` is checked in `validate`.
+static CHANNEL_ROUTE: Ty = item![opt("url", &OPT_URL), opt("text", &OPT_TEXT)];
 static LINKS: Ty = Ty::Object(&[
-    opt("notification_channel", &OPT_URL),
+    opt(
+        "notification_channel",
+        &Ty::Nullable(&Ty::UrlOr(&CHANNEL_ROUTE)),
+    ),
     opt("website", &OPT_URL),
 ]);
 
@@ -328,6 +336,13 @@ fn walk(value: &Value, ty: &Ty, path: &str, errors: &mut Vec<ProfileError>) {
             Some(_) => {}
             None => err(ErrorKind::WrongType {
                 expected: Expected::Url,
+            }),
+        },
+        Ty::UrlOr(object) => match value {
+            Value::String(_) => walk(value, &Ty::Url, path, errors),
+            Value::Object(_) => walk(value, object, path, errors),
+            _ => err(ErrorKind::WrongType {
+                expected: Expected::UrlOrObject,
             }),
         },
         Ty::OneOf(allowed) => match value.as_str() {

@@ -1,7 +1,7 @@
 //! Semantic rules that the schema cannot express: unique ids, references that resolve, no
-//! empty staircase levels, no cycles in the organisation, and the provenance rules. They run
-//! on the raw JSON so that they report alongside structural errors, and skip what has the
-//! wrong shape (the schema reports that).
+//! empty staircase levels, no cycles in the organisation, a notification route that says
+//! where, and the provenance rules. They run on the raw JSON so that they report alongside
+//! structural errors, and skip what has the wrong shape (the schema reports that).
 
 use super::errors::{ErrorKind, ProfileError, Target};
 use super::FORMAT_VERSION;
@@ -197,6 +197,22 @@ pub(super) fn semantics(value: &Value, errors: &mut Vec<ProfileError>) {
                     ErrorKind::AgeRangeReversed,
                 ));
             }
+        }
+    }
+
+    // A notification route says where to send it: an address, words, or both. (An empty
+    // text is the schema's to report.)
+    if let Some(route) = value
+        .get("links")
+        .and_then(|l| l.get("notification_channel"))
+        .filter(|c| c.is_object())
+    {
+        let given = |key: &str| route.get(key).is_some_and(|v| !v.is_null());
+        if !given("url") && !given("text") {
+            errors.push(ProfileError::new(
+                "$.links.notification_channel",
+                ErrorKind::RouteWithoutUrlOrText,
+            ));
         }
     }
 
