@@ -49,6 +49,38 @@ pub fn print() {
     let _ = gloo::utils::window().print();
 }
 
+/// Prints with `header` (e.g. "Køge Kommune · 30.11.2026") at the top of every page, beside
+/// the page numbers the stylesheet puts at the bottom: the header goes into an `@page` rule
+/// of its own, written as a CSS string so nothing in it is read as CSS.
+pub fn print_with_header(header: &str) {
+    let document = gloo::utils::document();
+    let escaped: String = header
+        .chars()
+        .flat_map(|c| match c {
+            '"' | '\\' => vec!['\\', c],
+            '\n' | '\r' => vec![' '],
+            c => vec![c],
+        })
+        .collect();
+    let css = format!("@page {{ @top-left {{ content: \"{escaped}\"; }} }}");
+    let style = match document.get_element_by_id("print-header") {
+        Some(el) => el,
+        None => {
+            let Ok(el) = document.create_element("style") else {
+                print();
+                return;
+            };
+            el.set_id("print-header");
+            if let Some(head) = document.head() {
+                let _ = head.append_child(&el);
+            }
+            el
+        }
+    };
+    style.set_text_content(Some(&css));
+    print();
+}
+
 /// Scrolls to the top of the page (after moving to the next question).
 pub fn scroll_to_top() {
     gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);

@@ -6,12 +6,15 @@ use crate::domain::concern::{self, ActionItem, ChangeKind, Concern, Status};
 use crate::domain::concern_store::{self, SaveError};
 use crate::domain::cpr;
 use crate::domain::dates::Date;
+use crate::domain::guide;
 use crate::domain::guide::Level;
+use crate::domain::notification::Draft;
 use crate::domain::pages::Page;
 use crate::domain::settings::StorageNotice;
 use crate::domain::topics;
 use crate::platform;
 use crate::ui::data;
+use crate::ui::guide::notification;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -228,6 +231,12 @@ pub fn ConcernPage() -> impl IntoView {
     // A change refused because the concern moved on elsewhere.
     let conflict = RwSignal::new(None::<Concern>);
     let edit_problem = RwSignal::new(None::<&'static str>);
+    // The written notification: open or not, the draft being edited, what saving said.
+    let note_open = RwSignal::new(false);
+    let note_draft = RwSignal::new(Draft {
+        sections: Vec::new(),
+    });
+    let note_message = RwSignal::new(None::<String>);
     let by_role = move || super::my_role(app);
     // Applies `f` to this concern (as it is now) and stores it.
     // This concern as it is now (other tabs may have changed it).
@@ -455,6 +464,79 @@ pub fn ConcernPage() -> impl IntoView {
             "level-box level-box--{}",
             crate::ui::guide::level_css(c.level)
         );
+        // The written notification: kept with the concern, reopened and edited here.
+        let profile = app
+            .library
+            .with(|l| l.find(&c.profile).cloned())
+            .or_else(|| app.profile.get());
+        let notification_section = profile.and_then(|profile| {
+            let advised = guide::builtin()
+                .outcome(&c.answers, &profile)
+                .steps
+                .iter()
+                .any(|s| s.notification);
+            (advised || c.notification.is_some()).then(|| {
+                let generated = notification::build(
+                    &c.answers,
+                    &profile,
+                    c.history.first().map(|h| h.by_role.as_str()),
+                    c.school_class.as_deref(),
+                    &c.action_plan,
+                );
+                let saved = c.notification.clone();
+                let open = {
+                    let generated = generated.clone();
+                    move |_| {
+                        note_draft.set(saved.clone().unwrap_or_else(|| generated.clone()));
+                        note_message.set(None);
+                        note_open.set(true);
+                        platform::document::focus_after_render("draft-title");
+                    }
+                };
+                let save_note = move |_| {
+                    let Some(mut c) = current() else { return };
+                    let base = c.revision;
+                    let n = &guide::builtin().notification;
+                    let lang = app.settings.read_untracked().lang;
+                    let receipt = (n.receipt_item.get(lang), n.receipt_weekdays);
+                    let t_now = t.get_untracked();
+                    match c.save_notification(note_draft.get_untracked(), receipt, platform::now_ms(), &by_role()) {
+                        Ok(()) => {
+                            store(c, base);
+                            note_message.set(Some(t_now.notification_saved.to_string()));
+                        }
+                        Err(p) => note_message.set(Some(match &p {
+                            concern::ConcernProblem::CprInText(cpr) => format!("{} {cpr}", t_now.problem_cpr),
+                            other => problem_text(other, t_now).to_string(),
+                        })),
+                    }
+                };
+                let has_saved = c.notification.is_some();
+                view! {
+                    <section class="card notification-card" aria-labelledby="draft-title">
+                        <h2 id="draft-title" tabindex="-1">{t_now.notification_title}</h2>
+                        {move || note_message.get().map(|m| view! { <p class="alert alert--info" role="status">{m}</p> })}
+                        {move || if note_open.get() {
+                            let t_now = t.get();
+                            view! {
+                                <notification::NotificationEditor draft=note_draft generated=generated.clone() profile=profile.clone()>
+                                    <button type="button" class="btn btn--primary" on:click=save_note>{t_now.notification_save}</button>
+                                    <button type="button" class="btn btn--tertiary" on:click=move |_| note_open.set(false)>{t_now.notification_close}</button>
+                                </notification::NotificationEditor>
+                            }.into_any()
+                        } else {
+                            let t_now = t.get();
+                            view! {
+                                <p>{if has_saved { t_now.notification_saved } else { t_now.notification_none }}</p>
+                                <button type="button" class="btn btn--secondary no-print" on:click=open.clone()>
+                                    {if has_saved { t_now.notification_open } else { t_now.notification_write }}
+                                </button>
+                            }.into_any()
+                        }}
+                    </section>
+                }
+            })
+        });
         view! {
             <section class="page page--narrow">
                 <p><A href=Page::Concerns.path() attr:class="btn btn--tertiary">"← " {t_now.back_to_list}</A></p>
@@ -507,6 +589,7 @@ pub fn ConcernPage() -> impl IntoView {
                 </div>
                 {c.observation("observed").map(|o| view! { <h2>{t_now.observed_label}</h2><p class="quote">{o.to_string()}</p> })}
                 {c.observation("child_words").map(|o| view! { <h2>{t_now.child_words_label}</h2><p class="quote">{o.to_string()}</p> })}
+                {notification_section}
                 <h2>{t_now.action_plan_title}</h2>
                 <ul class="action-plan">{items}</ul>
                 <fieldset class="card add-item">

@@ -2,6 +2,7 @@
 //! for et barn" (the answers are kept as a draft on the device). The steps, rules and outcome
 //! come from `data/guide.json` through `domain::guide`; this module only shows them.
 
+pub mod notification;
 mod outcome;
 mod steps;
 
@@ -10,6 +11,7 @@ use super::{use_app, use_page_title};
 use crate::domain::guide::engine::{Answer, AnswerError, Answers};
 use crate::domain::guide::{self, Guide};
 use crate::domain::i18n::Texts;
+use crate::domain::notification::Draft;
 use crate::domain::pages::Page;
 use crate::domain::storage::{self, Codec, Loaded};
 use crate::platform;
@@ -26,6 +28,9 @@ pub enum Mode {
 }
 
 const DRAFT_KEY: &str = "ssp.draft.concern";
+/// The written notification's draft while the concern is not yet saved (sealed under the PIN
+/// like every `ssp.draft.` key).
+const NOTE_KEY: &str = "ssp.draft.notification";
 const DRAFT_CODEC: Codec = Codec {
     schema: 1,
     migrations: &[],
@@ -40,6 +45,25 @@ fn load_draft() -> Answers {
     }
 }
 
+fn load_note() -> Option<Draft> {
+    let now = platform::now_ms();
+    match data::read(|store| storage::load::<Draft>(store, NOTE_KEY, &DRAFT_CODEC, now)) {
+        Loaded::Found(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn keep_note(note: Option<Draft>) {
+    let now = platform::now_ms();
+    data::write(
+        move |store| match &note {
+            Some(d) => storage::save(store, NOTE_KEY, &DRAFT_CODEC, d, now),
+            None => store.remove(NOTE_KEY),
+        },
+        |_, _| {},
+    );
+}
+
 /// Puts `answers` in the concern guide's draft (a training case's answers, or none).
 pub fn replace_draft(answers: Answers) {
     if answers.is_empty() {
@@ -51,6 +75,7 @@ pub fn replace_draft(answers: Answers) {
 
 fn forget_draft() {
     data::write(|store| store.remove(DRAFT_KEY), |_, _| {});
+    keep_note(None);
 }
 
 fn keep_draft(answers: Answers) {
@@ -72,6 +97,11 @@ pub struct Session {
     /// Steps whose answers the last change removed.
     pub cleared: RwSignal<Vec<String>>,
     pub error: RwSignal<Option<AnswerError>>,
+    /// The written notification's draft: in memory for "Hvad skal jeg gøre?", kept on the
+    /// device (sealed) for a concern until it is saved with it.
+    pub notification: RwSignal<Option<Draft>>,
+    /// The draft's screen is shown instead of the outcome.
+    pub drafting: RwSignal<bool>,
 }
 
 pub fn guide() -> &'static Guide {
@@ -153,6 +183,8 @@ impl Session {
         }
         self.answers.set(Answers::new());
         self.shown.set(None);
+        self.notification.set(None);
+        self.drafting.set(false);
     }
 
     pub fn restart(self) {
@@ -160,6 +192,8 @@ impl Session {
         self.shown.set(None);
         self.cleared.set(Vec::new());
         self.error.set(None);
+        self.notification.set(None);
+        self.drafting.set(false);
         if self.mode == Mode::Concern {
             forget_draft();
         }
@@ -232,6 +266,11 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
         shown: RwSignal::new(None),
         cleared: RwSignal::new(Vec::new()),
         error: RwSignal::new(None),
+        notification: RwSignal::new(match mode {
+            Mode::Concern => load_note(),
+            Mode::Guide => None,
+        }),
+        drafting: RwSignal::new(false),
     };
     if mode == Mode::Concern {
         // Keep the draft on the device after every change (not on the first, loading run).
@@ -243,6 +282,12 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
                 } else {
                     keep_draft(answers);
                 }
+            }
+        });
+        Effect::new(move |ran: Option<()>| {
+            let note = session.notification.get();
+            if ran.is_some() {
+                keep_note(note);
             }
         });
     }
@@ -267,8 +312,11 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
             return Either::Left(view! { <NoProfile /> }.into_any());
         }
         Either::Right(match session.displayed() {
-            Some(step) => Either::Left(view! { <steps::StepView session step /> }),
-            None => Either::Right(view! { <outcome::OutcomeView session /> }),
+            Some(step) => Either::Left(view! { <steps::StepView session step /> }.into_any()),
+            None if session.drafting.get() => {
+                Either::Right(view! { <NotificationScreen session /> }.into_any())
+            }
+            None => Either::Right(view! { <outcome::OutcomeView session /> }.into_any()),
         })
     };
     view! {
@@ -288,4 +336,38 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
             {body}
         </section>
     }
+}
+
+/// The written notification from the outcome: the draft to edit, copy and print.
+#[component]
+fn NotificationScreen(session: Session) -> impl IntoView {
+    let app = use_app();
+    let t = app.texts;
+    let profile = app.profile.get_untracked()?;
+    let answers = session.answers.get_untracked();
+    let role = (session.mode == Mode::Concern).then(|| super::my_role(app));
+    let generated = notification::build(&answers, &profile, role.as_deref(), None, &[]);
+    let draft = RwSignal::new(
+        session
+            .notification
+            .get_untracked()
+            .unwrap_or_else(|| generated.clone()),
+    );
+    Effect::new(move |_| session.notification.set(Some(draft.get())));
+    let t_now = t.get_untracked();
+    let back = move |_| {
+        session.drafting.set(false);
+        platform::document::focus_after_render("outcome-title");
+    };
+    Some(view! {
+        <article class="notification" aria-labelledby="draft-title">
+            <h2 id="draft-title" tabindex="-1" class="no-print">{t_now.notification_title}</h2>
+            <p class="badge badge--info no-print">
+                {if session.mode == Mode::Concern { t_now.notification_with_concern } else { t_now.notification_in_memory }}
+            </p>
+            <notification::NotificationEditor draft generated profile>
+                <button type="button" class="btn btn--tertiary" on:click=back>{t_now.notification_back}</button>
+            </notification::NotificationEditor>
+        </article>
+    })
 }

@@ -185,6 +185,16 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                 <section class="outcome-section">
                     <h3>{t_now.plan_title}</h3>
                     <ol class="plan">{steps}</ol>
+                    {o.steps.iter().any(|s| s.notification).then(|| view! {
+                        <div class="write-notification no-print">
+                            <p>{t_now.notification_advised}</p>
+                            <button type="button" class="btn btn--primary" on:click=move |_| {
+                                session.drafting.set(true);
+                                platform::document::scroll_to_top();
+                                platform::document::focus_after_render("draft-title");
+                            }>{t_now.notification_write}</button>
+                        </div>
+                    })}
                 </section>
                 {staircase}
                 <section class="outcome-section">
@@ -200,7 +210,10 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                     <dl class="answers">{answers_list}</dl>
                 </section>
                 <div class="step-nav no-print">
-                    <button type="button" class="btn btn--primary" on:click=move |_| platform::document::print()>{t_now.print}</button>
+                    <button type="button" class="btn btn--primary" on:click={
+                        let header = format!("{} · {}", profile.name, today.danish());
+                        move |_| platform::document::print_with_header(&header)
+                    }>{t_now.print}</button>
                     <super::RestartButton session />
                 </div>
                 {(session.mode == Mode::Concern).then(|| view! { <SaveForm session outcome=o.clone() /> })}
@@ -254,7 +267,21 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
                 ConcernProblem::CprInText(cpr) => format!("{} {cpr}", t_now.problem_cpr),
                 other => crate::ui::concerns::problem_text(other, t_now).to_string(),
             })),
-            Ok(c) => {
+            Ok(mut c) => {
+                // The notification's draft goes with the concern (and the receipt follow-up).
+                if let Some(d) = session.notification.get_untracked() {
+                    let n = &guide().notification;
+                    let receipt = (n.receipt_item.get(lang), n.receipt_weekdays);
+                    if let Err(p) = c.save_notification(d, receipt, platform::now_ms(), &role_now) {
+                        problem.set(Some(match &p {
+                            ConcernProblem::CprInText(cpr) => {
+                                format!("{} {cpr}", t_now.problem_cpr)
+                            }
+                            other => crate::ui::concerns::problem_text(other, t_now).to_string(),
+                        }));
+                        return;
+                    }
+                }
                 let id = c.id.clone();
                 app.settings.update(|s| s.my_role = Some(role_now.clone()));
                 let navigate = navigate.clone();

@@ -233,12 +233,15 @@ fn multi(
         <p>
             <button type="button" class="btn btn--primary btn--wide"
                 on:click=move |_| {
-                    // The implied grounds go with the answer, so the stored answer says what
-                    // applies; "none of the others" adds nothing to them.
+                    // Only what the teacher ticked is stored: the implied grounds follow from
+                    // the earlier answers (and go if those change). With nothing else ticked,
+                    // the answer is "none of the others".
                     let mut chosen = picked.get();
                     if !implied_ids.is_empty() {
-                        chosen.retain(|c| !exclusive_ids.contains(c));
-                        chosen.extend(implied_ids.iter().cloned());
+                        chosen.retain(|c| !implied_ids.contains(c));
+                        if chosen.is_empty() {
+                            chosen.extend(exclusive_ids.iter().cloned());
+                        }
                     }
                     session.submit(&step_id, Answer::Multi(chosen))
                 }>
