@@ -465,7 +465,7 @@ mod tests {
             "the old document is gone once moved"
         );
         let raw = store.get(&record_key(&concerns[0].id)).unwrap().unwrap();
-        assert!(raw.starts_with("{\"schema\":2,"));
+        assert!(raw.starts_with("{\"schema\":3,"));
         assert!(raw.contains("\"pseudonym\":\"AB\"") && !raw.contains("\"child\""));
         // Loading again changes nothing.
         let (again, report) = load_all(&store, 6);

@@ -159,3 +159,23 @@ test("with a PIN set, the draft is not in localStorage in the clear", async ({ p
   expect(check2).not.toContain("talte med forældrene");
   expect(check2).not.toContain("Har du fået kvittering");
 });
+
+test("a very long draft still prints on A4: it wraps and runs on to more pages, nothing is cut", async ({ page }) => {
+  await startWithMunicipality(page, "Viborg Kommune");
+  const t = { count: 0, tap: (l) => l.click() };
+  await walkToOutcome(page, t);
+  await page.getByRole("button", { name: "Skriv underretningen" }).click();
+  const long = Array.from({ length: 80 }, (_, i) => `Linje ${i + 1}: hun spørger efter mad og har det samme tøj på.`).join("\n");
+  const unbroken = "x".repeat(400);
+  await page.getByLabel("Det har jeg set og hørt").fill(`${long}\n${unbroken}`);
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.emulateMedia({ media: "print" });
+  const print = page.locator(".draft__print");
+  await expect(print).toContainText("Linje 80");
+  const overflow = await print.evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow, "no text runs past the page's edge").toBeLessThanOrEqual(0);
+  const pdf = (await page.pdf({ format: "A4" })).toString("latin1");
+  const pages = (pdf.match(/\/Type\s*\/Page[^s]/g) || []).length;
+  console.log(`a long draft prints on ${pages} A4 pages`);
+  expect(pages).toBeGreaterThanOrEqual(2);
+});

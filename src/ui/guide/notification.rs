@@ -55,7 +55,12 @@ pub fn NotificationEditor(
         Some(c) => {
             let link = c.url().map(|u| view! { <a href=u.to_string() target="_blank" rel="noopener">{u.to_string()}</a> });
             let text = c.text().map(|x| view! { <span>{x.to_string()}" "</span> });
-            view! { <p class="channel__where">{text}{link}</p> }.into_any()
+            // A route in words comes with where the municipality says so.
+            let source = c.source().cloned().map(|source| {
+                let document_title = crate::ui::common::document_title(&profile, &source);
+                view! { <crate::ui::common::SourceLine source document_title /> }
+            });
+            view! { <p class="channel__where">{text}{link}</p> {source} }.into_any()
         }
         None => {
             view! { <p class="channel__where">{t_now.notification_channel_missing}</p> }.into_any()
