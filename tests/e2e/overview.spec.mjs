@@ -72,7 +72,8 @@ async function expectCharts(page, { topicCounts, levels, steps, months }) {
 const ALL = {
   topicCounts: { Trivsel: 1, Mobning: 2, Vold: 1 },
   levels: [["Grøn", "1"], ["Gul", "1"], ["Rød", "1"]],
-  steps: [["Trin 1", "1"], ["Trin 2", "1"], ["Trin 3", "1"], ["Trin ikke kendt", "0"]],
+  // Elev K is the victim of violence: never on the crime step (issue 13), so step 2.
+  steps: [["Trin 1", "1"], ["Trin 2", "2"], ["Trin 3", "0"], ["Trin ikke kendt", "0"]],
   months: [["september 2026", "1"], ["oktober 2026", "0"], ["november 2026", "2"]],
 };
 
@@ -132,7 +133,7 @@ test("the class and period filters change every number, and reset shows all agai
   await expectCharts(page, {
     topicCounts: { Mobning: 1, Vold: 1 },
     levels: [["Grøn", "0"], ["Gul", "1"], ["Rød", "1"]],
-    steps: [["Trin 1", "0"], ["Trin 2", "1"], ["Trin 3", "1"], ["Trin ikke kendt", "0"]],
+    steps: [["Trin 1", "0"], ["Trin 2", "2"], ["Trin 3", "0"], ["Trin ikke kendt", "0"]],
     months: [["november 2026", "2"]],
   });
   // … up to and including 20.11: Elev K only.
@@ -190,7 +191,8 @@ test("the CSV holds the numbers and nothing about a child", async ({ page }) => 
     "level,yellow,Gul,1",
     "level,red,Rød,1",
     "staircase,1,Trin 1,1",
-    "staircase,3,Trin 3,1",
+    "staircase,2,Trin 2,2",
+    "staircase,3,Trin 3,0",
     "staircase,unknown,Trin ikke kendt,0",
     "month,2026-09,september 2026,1",
     "month,2026-10,oktober 2026,0",
