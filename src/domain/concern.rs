@@ -97,6 +97,14 @@ pub enum ConcernProblem {
     CprInText(String),
 }
 
+/// A word that reads as part of a name: a capital, then small letters, three letters or more
+/// ("Anna"; not "SSP", "6.b" or "og"). Shared by the child field and the notification's draft.
+pub fn name_like_word(w: &str) -> bool {
+    w.chars().count() >= 3
+        && w.chars().next().is_some_and(char::is_uppercase)
+        && w.chars().skip(1).all(char::is_lowercase)
+}
+
 /// Checks the child field and free texts before saving.
 pub fn check_child(child: &str) -> Result<(), ConcernProblem> {
     let c = child.trim();
@@ -107,14 +115,7 @@ pub fn check_child(child: &str) -> Result<(), ConcernProblem> {
         return Err(ConcernProblem::ChildTooLong);
     }
     // Two or more capitalised words of three letters or more read as a first and last name.
-    let name_like = c
-        .split_whitespace()
-        .filter(|w| {
-            w.chars().count() >= 3
-                && w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars().skip(1).all(char::is_lowercase)
-        })
-        .count();
+    let name_like = c.split_whitespace().filter(|w| name_like_word(w)).count();
     if name_like >= 2 {
         return Err(ConcernProblem::ChildLooksLikeName);
     }

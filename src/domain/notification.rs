@@ -11,7 +11,6 @@ use super::concern::ActionItem;
 use super::guide::engine::{Answer, Answers};
 use super::guide::outcome::Outcome;
 use super::guide::{Guide, NotificationData};
-use super::i18n::Lang;
 use super::profile::Profile;
 use serde::{Deserialize, Serialize};
 
@@ -328,10 +327,8 @@ impl Draft {
         };
         let known = pairs(generated);
         for pair in pairs(self) {
-            let problem = DraftProblem::NameLike(pair);
-            if !matches!(&problem, DraftProblem::NameLike(p) if known.contains(p))
-                && !out.contains(&problem)
-            {
+            let problem = DraftProblem::NameLike(pair.clone());
+            if !known.contains(&pair) && !out.contains(&problem) {
                 out.push(problem);
             }
         }
@@ -347,14 +344,10 @@ impl Draft {
     }
 }
 
-/// Two neighbouring words that each start with a capital and go on in small letters (three
-/// letters or more), as a first and last name do: "Anna Jensen".
+/// Two neighbouring words that each read as part of a name
+/// ([`super::concern::name_like_word`]), as a first and last name do: "Anna Jensen".
 pub fn name_like_pairs(text: &str) -> Vec<String> {
-    let looks = |w: &str| {
-        w.chars().count() >= 3
-            && w.chars().next().is_some_and(char::is_uppercase)
-            && w.chars().skip(1).all(char::is_lowercase)
-    };
+    let looks = |w: &str| super::concern::name_like_word(w);
     let words: Vec<&str> = text.split_whitespace().collect();
     let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
     words
@@ -364,16 +357,6 @@ pub fn name_like_pairs(text: &str) -> Vec<String> {
         .filter(|w| looks(&bare(w[0])) && looks(&bare(w[1])))
         .map(|w| format!("{} {}", bare(w[0]), bare(w[1])))
         .collect()
-}
-
-/// The section's title in `lang` (the screen); the copied text always uses Danish.
-pub fn title(g: &Guide, id: &str, lang: Lang) -> String {
-    g.notification
-        .sections
-        .iter()
-        .find(|s| s.id == id)
-        .map(|s| s.title.get(lang).to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

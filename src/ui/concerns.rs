@@ -125,6 +125,17 @@ pub fn problem_text(
     }
 }
 
+/// [`problem_text`], with the CPR-like number found shown, so it can be found and removed.
+pub fn problem_message(
+    p: &concern::ConcernProblem,
+    t: &'static crate::domain::i18n::Texts,
+) -> String {
+    match p {
+        concern::ConcernProblem::CprInText(cpr) => format!("{} {cpr}", t.problem_cpr),
+        other => problem_text(other, t).to_string(),
+    }
+}
+
 fn level_label(level: Level, lang: crate::domain::i18n::Lang) -> String {
     crate::domain::guide::load()
         .ok()
@@ -505,10 +516,7 @@ pub fn ConcernPage() -> impl IntoView {
                             store(c, base);
                             note_message.set(Some(t_now.notification_saved.to_string()));
                         }
-                        Err(p) => note_message.set(Some(match &p {
-                            concern::ConcernProblem::CprInText(cpr) => format!("{} {cpr}", t_now.problem_cpr),
-                            other => problem_text(other, t_now).to_string(),
-                        })),
+                        Err(p) => note_message.set(Some(problem_message(&p, t_now))),
                     }
                 };
                 let has_saved = c.notification.is_some();

@@ -107,6 +107,15 @@ impl Guide {
     /// The grounds of § 133 that apply: the duty step's ticks (without "none") plus every
     /// ground the answers imply. A ground a topic implies cannot be unticked into "no duty".
     pub fn grounds(&self, answers: &Answers, profile: Option<&Profile>) -> BTreeSet<String> {
+        self.grounds_with(answers, &self.implied_grounds(answers, profile))
+    }
+
+    /// [`Guide::grounds`] with the implied grounds already worked out.
+    pub(crate) fn grounds_with(
+        &self,
+        answers: &Answers,
+        implied: &[&ImpliedGround],
+    ) -> BTreeSet<String> {
         let mut grounds: BTreeSet<String> = match answers.get("duty") {
             Some(Answer::Multi(ids)) => ids.clone(),
             _ => BTreeSet::new(),
@@ -120,11 +129,7 @@ impl Guide {
                 .collect();
             grounds.retain(|g| !exclusive.contains(g));
         }
-        grounds.extend(
-            self.implied_grounds(answers, profile)
-                .into_iter()
-                .map(|i| i.ground.clone()),
-        );
+        grounds.extend(implied.iter().map(|i| i.ground.clone()));
         grounds
     }
 

@@ -98,7 +98,8 @@ impl Guide {
     pub fn outcome(&self, answers: &Answers, profile: &Profile) -> Outcome {
         let acute = matches!(answers.get("acute"), Some(Answer::Single(a)) if a == "yes");
         let weight = self.weight(answers);
-        let ground_set = self.grounds(answers, Some(profile));
+        let implied_grounds = self.implied_grounds(answers, Some(profile));
+        let ground_set = self.grounds_with(answers, &implied_grounds);
         let (level, column) = self.level_with(answers, Some(profile), &ground_set, weight);
         let base = Ctx {
             answers,
@@ -116,11 +117,7 @@ impl Guide {
         };
 
         let grounds: Vec<String> = ground_set.iter().cloned().collect();
-        let implied: Vec<String> = self
-            .implied_grounds(answers, Some(profile))
-            .into_iter()
-            .map(|i| i.id.clone())
-            .collect();
+        let implied: Vec<String> = implied_grounds.iter().map(|i| i.id.clone()).collect();
         let duty_applies = acute || !grounds.is_empty();
         let suspect = match answers.get("suspect") {
             Some(Answer::Single(s)) => Some(s.clone()),

@@ -3,7 +3,7 @@
 //! references, and the follow-up date.
 
 use super::{guide, Mode, Session};
-use crate::domain::concern::{Concern, ConcernProblem, PlanLine};
+use crate::domain::concern::{Concern, PlanLine};
 use crate::domain::dates::Date;
 use crate::domain::guide::outcome::Outcome;
 use crate::domain::guide::Timing;
@@ -262,23 +262,14 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
             &role_now,
         );
         match made {
-            Err(p) => problem.set(Some(match &p {
-                // The number found is shown, so it can be found and removed.
-                ConcernProblem::CprInText(cpr) => format!("{} {cpr}", t_now.problem_cpr),
-                other => crate::ui::concerns::problem_text(other, t_now).to_string(),
-            })),
+            Err(p) => problem.set(Some(crate::ui::concerns::problem_message(&p, t_now))),
             Ok(mut c) => {
                 // The notification's draft goes with the concern (and the receipt follow-up).
                 if let Some(d) = session.notification.get_untracked() {
                     let n = &guide().notification;
                     let receipt = (n.receipt_item.get(lang), n.receipt_weekdays);
                     if let Err(p) = c.save_notification(d, receipt, platform::now_ms(), &role_now) {
-                        problem.set(Some(match &p {
-                            ConcernProblem::CprInText(cpr) => {
-                                format!("{} {cpr}", t_now.problem_cpr)
-                            }
-                            other => crate::ui::concerns::problem_text(other, t_now).to_string(),
-                        }));
+                        problem.set(Some(crate::ui::concerns::problem_message(&p, t_now)));
                         return;
                     }
                 }
