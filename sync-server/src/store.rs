@@ -119,6 +119,9 @@ impl Store {
             conn
         };
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Deleted and overwritten content (an older revision of a concern) is overwritten with
+        // zeros in the file, not left in free pages where a copy of the file would still hold it.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let store = Store { conn };
         store.migrate()?;
         Ok(store)
@@ -156,6 +159,15 @@ impl Store {
             tombstones,
             last_seq: last_seq(&self.conn)?,
         })
+    }
+
+    /// Whether SQLite overwrites deleted content with zeros on this connection
+    /// (`PRAGMA secure_delete`, set on at open).
+    pub fn secure_delete(&self) -> Result<bool, StoreError> {
+        let on: i64 = self
+            .conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
+        Ok(on == 1)
     }
 
     /// Handles a push: every mutation in order, in one transaction (docs/sync-protocol.md,

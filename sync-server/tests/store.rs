@@ -370,3 +370,43 @@ fn data_survives_reopening_the_file() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn secure_delete_is_on_and_an_overwritten_revision_leaves_no_trace_in_the_file() {
+    assert!(Store::in_memory().secure_delete().unwrap());
+    let dir = std::env::temp_dir().join(format!(
+        "sync-server-secure-delete-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("db.sqlite3");
+    {
+        let mut s = Store::open(&path).unwrap();
+        assert!(
+            s.secure_delete().unwrap(),
+            "PRAGMA secure_delete reads back 1"
+        );
+        let old = format!(r#"{{"note":"OLD-REVISION-{}"}}"#, "x".repeat(200));
+        push(&mut s, "c1", &[(1, doc("a", "1-a", None, &old))]);
+        let new = format!(r#"{{"note":"new-{}"}}"#, "y".repeat(10));
+        push(&mut s, "c1", &[(2, doc("a", "2-a", Some("1-a"), &new))]);
+        // The tombstone replaces the new content as well.
+        push(&mut s, "c1", &[(3, tombstone("a", "3-a", "2-a"))]);
+    }
+    // After a clean close the WAL is checkpointed into the file and removed.
+    let bytes = std::fs::read(&path).unwrap();
+    let found = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        !found(b"OLD-REVISION-"),
+        "an overwritten revision is still in the file"
+    );
+    assert!(
+        !found(b"new-yyyyyyyyyy"),
+        "a deleted document's content is still in the file"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
