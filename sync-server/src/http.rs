@@ -6,15 +6,18 @@
 //!   by layers: the body limit's 413, an unknown method's 405);
 //! - auth comes first: a request without a known token learns nothing but 401, and a read
 //!   token's push is a 403 before its body is read;
+//! - after too many failed logins from one client address, or overall (see [`crate::auth`]),
+//!   a request with a token gets 429 with `Retry-After` before its token is looked at;
 //! - logs name the token by its configured `name`; they never contain a token, a header, a
 //!   query value or anything from a document.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, Request, StatusCode};
@@ -26,6 +29,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{Limits, Throttle, Tokens};
 use crate::config::{Access, Origins, TokenConfig};
 use crate::protocol::{self, Checkpoint, Invalid, MAX_BODY_BYTES};
 use crate::store::{Store, StoreError};
@@ -34,40 +38,58 @@ use crate::store::{Store, StoreError};
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<Mutex<Store>>,
-    tokens: Arc<[Token]>,
-}
-
-struct Token {
-    name: Arc<str>,
-    secret: Vec<u8>,
-    access: Access,
+    tokens: Tokens,
+    throttle: Arc<Throttle>,
+    trust_x_forwarded_for: bool,
 }
 
 impl AppState {
     pub fn new(store: Store, tokens: &[TokenConfig]) -> AppState {
         AppState {
             store: Arc::new(Mutex::new(store)),
-            tokens: tokens
-                .iter()
-                .map(|t| Token {
-                    name: t.name.as_str().into(),
-                    secret: t.token.as_bytes().to_vec(),
-                    access: t.access,
-                })
-                .collect(),
+            tokens: Tokens::new(tokens),
+            throttle: Arc::new(Throttle::new(Limits::default())),
+            trust_x_forwarded_for: false,
         }
     }
 
-    /// The token that matches `presented`. Every configured token is compared in full, in
-    /// time that does not depend on where the bytes differ.
-    fn find_token(&self, presented: &[u8]) -> Option<&Token> {
-        let mut found = None;
-        for t in self.tokens.iter() {
-            if constant_time_eq(&t.secret, presented) {
-                found = Some(t);
+    /// Other limits on failed logins (tests).
+    pub fn with_limits(mut self, limits: Limits) -> AppState {
+        self.throttle = Arc::new(Throttle::new(limits));
+        self
+    }
+
+    /// Takes the client's address from the last `X-Forwarded-For` entry (behind a proxy).
+    pub fn trusting_x_forwarded_for(mut self, trust: bool) -> AppState {
+        self.trust_x_forwarded_for = trust;
+        self
+    }
+
+    /// The token table, to replace it while the server runs (SIGHUP).
+    pub fn tokens(&self) -> Tokens {
+        self.tokens.clone()
+    }
+
+    /// The address failed logins are counted against: the peer, or the last
+    /// `X-Forwarded-For` entry when the config trusts the proxy that writes it.
+    fn client_address(&self, parts: &Parts) -> IpAddr {
+        if self.trust_x_forwarded_for {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next_back()
+                .and_then(|v| v.trim().parse::<IpAddr>().ok());
+            if let Some(ip) = forwarded {
+                return ip;
             }
         }
-        found
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
     }
 
     /// Runs `f` on the store in the blocking pool (SQLite calls block).
@@ -100,13 +122,6 @@ impl AppState {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// What the log line of a request says besides method, path, status and time: the token's
 /// name and counts. Handlers put it in the response's extensions.
 #[derive(Clone, Debug, Default)]
@@ -122,6 +137,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     token: Option<Arc<str>>,
+    retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -131,6 +147,7 @@ impl ApiError {
             code,
             message: message.into(),
             token: None,
+            retry_after: None,
         }
     }
 
@@ -173,6 +190,14 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
+        if let Some(wait) = self.retry_after {
+            // Whole seconds, rounded up, at least 1.
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                HeaderValue::from(secs.max(1)),
+            );
+        }
         // Our own messages never quote a value from the request, so they may be logged.
         response.extensions_mut().insert(RequestLog {
             token: self.token,
@@ -203,13 +228,28 @@ impl FromRequestParts<AppState> for Caller {
             .strip_prefix(b"Bearer ")
             .or_else(|| header.as_bytes().strip_prefix(b"bearer "))
             .ok_or_else(|| unauthorized("Authorization must be \"Bearer <token>\""))?;
-        let token = app
-            .find_token(presented)
-            .ok_or_else(|| unauthorized("unknown token"))?;
-        Ok(Caller {
-            name: Arc::clone(&token.name),
-            access: token.access,
-        })
+        let address = app.client_address(parts);
+        let now = Instant::now();
+        if let Err(wait) = app.throttle.check(address, now) {
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_failed_logins",
+                "too many wrong tokens from this address or in total; try again after Retry-After seconds",
+            );
+            e.retry_after = Some(wait);
+            return Err(e);
+        }
+        match app.tokens.find(presented) {
+            Some((name, access, false)) => Ok(Caller { name, access }),
+            Some((name, _, true)) => {
+                app.throttle.failed(address, now);
+                Err(unauthorized("this token has been revoked").by(&name))
+            }
+            None => {
+                app.throttle.failed(address, now);
+                Err(unauthorized("unknown token"))
+            }
+        }
     }
 }
 

@@ -1,12 +1,17 @@
 //! `sync-server --config <file.json> [--listen <addr:port>] [--db <path>]`
+//! `sync-server new-token` · `sync-server hash-token`
 //!
 //! Prints `listening on http://<addr>` on stdout once it accepts connections (tests wait for
 //! that line); logs go to stderr. Stops gracefully on SIGTERM or SIGINT: no new connections,
-//! requests in flight are answered, then the database is closed.
+//! requests in flight are answered, then the database is closed. SIGHUP reloads the tokens
+//! from the config file (a revoked tablet is cut off; the others go on).
 
 use std::process::ExitCode;
 
-use sync_server::config::{Args, Config, USAGE};
+use std::io::{BufRead, Read};
+
+use sync_server::auth::Tokens;
+use sync_server::config::{self, Access, Args, Config, USAGE};
 use sync_server::http::{router, AppState};
 use sync_server::store::Store;
 
@@ -18,6 +23,11 @@ async fn main() -> ExitCode {
         .with_max_level(tracing::Level::INFO)
         .init();
 
+    match std::env::args().nth(1).as_deref() {
+        Some("new-token") => return new_token(),
+        Some("hash-token") => return hash_token(),
+        _ => {}
+    }
     let args = match Args::parse(std::env::args().skip(1)) {
         Ok(Some(args)) => args,
         Ok(None) => {
@@ -72,9 +82,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let app = router(AppState::new(store, &config.tokens), &config.origins);
+    let state =
+        AppState::new(store, &config.tokens).trusting_x_forwarded_for(config.trust_x_forwarded_for);
+    log_tokens("tokens loaded", &config);
+    tokio::spawn(reload_on_hangup(
+        args.clone(),
+        config.clone(),
+        state.tokens(),
+    ));
+    let app = router(state, &config.origins);
     println!("listening on http://{addr}");
 
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     if let Err(e) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -83,6 +102,92 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     tracing::info!("stopped");
+    ExitCode::SUCCESS
+}
+
+fn log_tokens(what: &str, config: &Config) {
+    let revoked = config.tokens.iter().filter(|t| t.revoked).count();
+    tracing::info!(active = config.tokens.len() - revoked, revoked, "{what}");
+}
+
+/// On every SIGHUP: reads the config file again and puts its tokens in place. A file that no
+/// longer loads changes nothing (the error is logged). Other settings need a restart.
+async fn reload_on_hangup(args: Args, running: Config, tokens: Tokens) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut hangup) = signal(SignalKind::hangup()) else {
+            tracing::warn!("SIGHUP cannot be caught here: restart the server to reload tokens");
+            return;
+        };
+        while hangup.recv().await.is_some() {
+            match Config::load(&args) {
+                Ok(new) => {
+                    tokens.replace(&new.tokens);
+                    log_tokens("SIGHUP: tokens reloaded", &new);
+                    if new.listen != running.listen
+                        || new.database != running.database
+                        || new.origins != running.origins
+                        || new.trust_x_forwarded_for != running.trust_x_forwarded_for
+                        || new.max_connections != running.max_connections
+                    {
+                        tracing::warn!(
+                            "SIGHUP: only the tokens were reloaded; restart the server for the other changes"
+                        );
+                    }
+                }
+                Err(e) => tracing::error!(
+                    "SIGHUP: the config file does not load, the tokens in use stay: {e}"
+                ),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (args, running, tokens);
+}
+
+/// `new-token`: a fresh random token (32 bytes from the system's random source, as hex) and
+/// the config entry that holds its hash. The token is printed here once and stored nowhere.
+fn new_token() -> ExitCode {
+    let mut bytes = [0u8; 32];
+    if let Err(e) = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)) {
+        eprintln!("sync-server: no random source (/dev/urandom): {e}");
+        return ExitCode::FAILURE;
+    }
+    let token = config::hex(&bytes);
+    let hash = config::sha256(token.as_bytes());
+    println!("token:        {token}");
+    println!("token_sha256: {}", config::hex(&hash));
+    println!();
+    println!(
+        "Give the token to the tablet (Settings > Sync > Token); it is not kept anywhere here."
+    );
+    println!(
+        "Put this entry in \"tokens\" in the config file, with the tablet's or school's name:"
+    );
+    println!();
+    println!(
+        "    {},",
+        config::config_line("Skole A – tablet 1", &hash, Access::Write)
+    );
+    println!();
+    println!("Then reload: systemctl reload ssp-sync (or kill -HUP <pid>).");
+    ExitCode::SUCCESS
+}
+
+/// `hash-token`: reads one token on stdin, prints its `token_sha256`.
+fn hash_token() -> ExitCode {
+    let mut line = String::new();
+    if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
+        eprintln!("sync-server: reading the token from stdin: {e}");
+        return ExitCode::FAILURE;
+    }
+    let token = line.trim_end_matches(['\r', '\n']);
+    if let Err(e) = config::check_new_token(token) {
+        eprintln!("sync-server: {e}");
+        return ExitCode::from(2);
+    }
+    println!("{}", config::hex(&config::sha256(token.as_bytes())));
     ExitCode::SUCCESS
 }
 

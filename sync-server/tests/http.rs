@@ -4,6 +4,11 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use sync_server::auth::Limits;
 use sync_server::config::{Access, Origins, TokenConfig};
 use sync_server::http::{router, AppState};
 use sync_server::store::Store;
@@ -13,23 +18,26 @@ const WRITE: &str = "test-write-token-0000000000000001";
 const READ: &str = "test-read-token-00000000000000002";
 const APP_ORIGIN: &str = "https://ssp.example.dk";
 
+fn tokens() -> Vec<TokenConfig> {
+    vec![
+        TokenConfig::from_secret("Skole A", WRITE, Access::Write),
+        TokenConfig::from_secret("Skole A (læs)", READ, Access::Read),
+    ]
+}
+
 fn app() -> Router {
-    let tokens = [
-        TokenConfig {
-            name: "Skole A".into(),
-            token: WRITE.into(),
-            access: Access::Write,
-        },
-        TokenConfig {
-            name: "Skole A (læs)".into(),
-            token: READ.into(),
-            access: Access::Read,
-        },
-    ];
     router(
-        AppState::new(Store::in_memory(), &tokens),
+        AppState::new(Store::in_memory(), &tokens()),
         &Origins::List(vec![APP_ORIGIN.into()]),
     )
+}
+
+/// A GET /changes from the client address `from` (as the server's accept loop records it).
+fn get_from(from: &str, token: &str) -> Request<Body> {
+    let mut req = get("/changes", Some(token));
+    let addr: SocketAddr = format!("{from}:50000").parse().unwrap();
+    req.extensions_mut().insert(ConnectInfo(addr));
+    req
 }
 
 struct Answer {
@@ -323,4 +331,129 @@ async fn cors_preflight_and_responses_for_the_apps_origin_only() {
     let a = send(&app, req).await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     assert_eq!(a.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], APP_ORIGIN);
+}
+
+#[tokio::test]
+async fn failed_logins_are_slowed_per_address_and_overall_without_revealing_a_right_token() {
+    let limits = Limits {
+        per_address: 3,
+        overall: 6,
+        window: Duration::from_secs(60),
+        addresses: 100,
+    };
+    let app = router(
+        AppState::new(Store::in_memory(), &tokens()).with_limits(limits),
+        &Origins::List(vec![APP_ORIGIN.into()]),
+    );
+    let wrong = "test-wrong-token-000000000000000";
+    for _ in 0..3 {
+        let a = send(&app, get_from("192.0.2.1", wrong)).await;
+        assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    // The fourth try from that address is refused before the token is looked at: the right
+    // token gets the same 429, so guessing on cannot tell a hit.
+    for token in [wrong, WRITE] {
+        let a = send(&app, get_from("192.0.2.1", token)).await;
+        assert_error(&a, StatusCode::TOO_MANY_REQUESTS, "too_many_failed_logins");
+        let wait: u64 = a.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+    }
+    // Another address is not held back; health needs no token and always answers.
+    assert_eq!(
+        send(&app, get_from("192.0.2.2", READ)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, get("/health", None)).await.status,
+        StatusCode::OK
+    );
+    // Overall: three more failures from three other addresses reach 6, and everyone waits.
+    for last in 3..6 {
+        let a = send(&app, get_from(&format!("192.0.2.{last}"), wrong)).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let a = send(&app, get_from("192.0.2.2", READ)).await;
+    assert_error(&a, StatusCode::TOO_MANY_REQUESTS, "too_many_failed_logins");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_counted() {
+    let limits = Limits {
+        per_address: 1,
+        overall: 100,
+        window: Duration::from_secs(60),
+        addresses: 100,
+    };
+    let app = router(
+        AppState::new(Store::in_memory(), &tokens())
+            .with_limits(limits)
+            .trusting_x_forwarded_for(true),
+        &Origins::Any,
+    );
+    let via_proxy = |client: &str, token: &str| {
+        let mut req = get_from("127.0.0.1", token);
+        req.headers_mut().insert(
+            "x-forwarded-for",
+            format!("10.9.9.9, {client}").parse().unwrap(),
+        );
+        req
+    };
+    let wrong = "test-wrong-token-000000000000000";
+    assert_eq!(
+        send(&app, via_proxy("198.51.100.7", wrong)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(&app, via_proxy("198.51.100.7", READ)).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another school behind the same proxy goes on.
+    assert_eq!(
+        send(&app, via_proxy("198.51.100.8", READ)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_and_the_others_keep_working_after_a_reload() {
+    let lost = "test-lost-tablet-token-0000000003";
+    let mut config = tokens();
+    config.push(TokenConfig::from_secret(
+        "Skole A tablet 3",
+        lost,
+        Access::Write,
+    ));
+    let state = AppState::new(Store::in_memory(), &config);
+    let table = state.tokens();
+    let app = router(state, &Origins::Any);
+    assert_eq!(
+        send(&app, get("/changes", Some(lost))).await.status,
+        StatusCode::OK
+    );
+
+    config[2].revoked = true;
+    table.replace(&config);
+    let a = send(&app, get("/changes", Some(lost))).await;
+    assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_error(
+        &send(
+            &app,
+            post("/push", Some(lost), push_body(vec![new_doc(1, "d1")])),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    assert_eq!(
+        send(&app, get("/changes", Some(WRITE))).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, get("/changes", Some(READ))).await.status,
+        StatusCode::OK
+    );
 }

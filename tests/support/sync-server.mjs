@@ -16,7 +16,7 @@
 // The binary is `${CARGO_TARGET_DIR:-target}/release/sync-server`. Its log (stderr) is kept
 // in memory and printed when it fails to start; SYNC_SERVER_LOG=1 passes it through.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -49,7 +49,8 @@ function defaultOrigins() {
 /**
  * Starts a server. `port` 0 or absent: a free port (kept by restart()). `dbPath` absent: a
  * database in a temporary directory. `tokens` absent: one write and one read token, random.
- * Resolves once the server printed `listening on http://…`.
+ * Each token is `{ name, token, access, revoked? }`; the config file gets only its SHA-256
+ * (`token_sha256`), as the server requires. Resolves once the server printed `listening on http://…`.
  */
 export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}) {
   const binary = syncServerBinary();
@@ -70,7 +71,7 @@ export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}
   const configPath = join(dir, "config.json");
   await writeFile(
     configPath,
-    JSON.stringify({ database: db, allowed_origins: origins || defaultOrigins(), tokens: tokenList }, null, 2),
+    JSON.stringify({ database: db, allowed_origins: origins || defaultOrigins(), tokens: tokenList.map(configEntry) }, null, 2),
   );
 
   const server = {
@@ -124,6 +125,13 @@ export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}
     throw e;
   }
   return server;
+}
+
+/** A token as the server's config holds it: the name, the SHA-256 of the token, the access. */
+export function configEntry({ name, token, access, revoked }) {
+  const entry = { name, token_sha256: createHash("sha256").update(token, "utf8").digest("hex"), access };
+  if (revoked) entry.revoked = true;
+  return entry;
 }
 
 function tail(lines) {
