@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -26,7 +25,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{Limits, Throttle, Tokens};
@@ -138,6 +136,8 @@ pub struct ApiError {
     message: String,
     token: Option<Arc<str>>,
     retry_after: Option<Duration>,
+    /// Ends the connection after the answer (a body was left unread or cut short).
+    close: bool,
 }
 
 impl ApiError {
@@ -148,6 +148,7 @@ impl ApiError {
             message: message.into(),
             token: None,
             retry_after: None,
+            close: false,
         }
     }
 
@@ -196,6 +197,12 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 HeaderValue::from(secs.max(1)),
+            );
+        }
+        if self.close {
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                HeaderValue::from_static("close"),
             );
         }
         // Our own messages never quote a value from the request, so they may be logged.
@@ -253,8 +260,8 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Builds the router with all layers (outermost first): request log, CORS, JSON errors,
-/// the announced-size check, the 1 MiB body limit.
+/// Builds the router with all layers (outermost first): request log, CORS, JSON errors. The
+/// body limit is the push handler's own, after the token is checked ([`read_body`]).
 pub fn router(app: AppState, origins: &Origins) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(match origins {
@@ -292,10 +299,6 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
         .route("/push", post(push))
         .fallback(not_found)
         .with_state(app)
-        // For bodies without Content-Length (chunked): stops reading at 1 MiB, the push
-        // handler then answers 413.
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .layer(axum::middleware::map_response(json_errors))
         .layer(cors)
         .layer(trace)
@@ -313,46 +316,78 @@ async fn not_found() -> ApiError {
     )
 }
 
-/// How much of an oversized body is read (and thrown away) before the 413 is sent, and for
-/// how long.
+/// How much of an oversized body is read (and thrown away) before the 413 is sent.
 const DRAIN_MAX_BYTES: usize = 8 * MAX_BODY_BYTES;
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a push's body may take to arrive (the whole of it, or the drain of an oversized one).
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A request whose Content-Length is over the limit gets a 413 without reaching a handler.
-/// Its body is read and dropped first (up to [`DRAIN_MAX_BYTES`]): a server that answers and
-/// closes while the client is still sending makes the client's TCP stack see a reset, and
-/// the client (a browser's fetch too) reports a network error instead of the 413.
-async fn refuse_announced_oversize(req: Request<Body>, next: axum::middleware::Next) -> Response {
-    let announced = req
-        .headers()
+/// Reads a push's body, at most [`MAX_BODY_BYTES`]; called only after the token was checked,
+/// so a caller without a valid token never gets the server to read a body.
+///
+/// An oversized body (announced by Content-Length, or found out while reading a chunked one)
+/// is read on and dropped, up to [`DRAIN_MAX_BYTES`], before the 413 is sent, with
+/// `Connection: close`: a server that answers and closes while the client is still sending
+/// makes the client's TCP stack see a reset, and the client (a browser's fetch too) reports a
+/// network error or a broken pipe instead of the 413.
+async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let announced = headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_none_or(|n| n <= MAX_BODY_BYTES as u64) {
-        return next.run(req).await;
-    }
-    let mut body = req.into_body();
-    let drain = async {
-        let mut read = 0usize;
-        while read <= DRAIN_MAX_BYTES {
+    let mut body = body;
+    let read = async {
+        let mut buf = Vec::new();
+        let mut total = 0usize;
+        let too_large = announced.is_some_and(|n| n > MAX_BODY_BYTES as u64);
+        loop {
             let frame =
                 std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
             match frame {
-                Some(Ok(frame)) => read += frame.data_ref().map_or(0, |d| d.len()),
-                _ => break,
+                None => break,
+                Some(Err(_)) => return Err(None),
+                Some(Ok(frame)) => {
+                    let Some(data) = frame.data_ref() else {
+                        continue;
+                    };
+                    total += data.len();
+                    if too_large || total > MAX_BODY_BYTES {
+                        if total > DRAIN_MAX_BYTES {
+                            break;
+                        }
+                    } else {
+                        buf.extend_from_slice(data);
+                    }
+                }
             }
         }
+        if too_large || total > MAX_BODY_BYTES {
+            Err(Some(()))
+        } else {
+            Ok(Bytes::from(buf))
+        }
     };
-    let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain).await;
-    let mut response = ApiError::from(Invalid::TooLarge(format!(
-        "request body: more than {MAX_BODY_BYTES} bytes"
-    )))
-    .into_response();
-    response.headers_mut().insert(
-        axum::http::header::CONNECTION,
-        HeaderValue::from_static("close"),
-    );
-    response
+    let too_large = || {
+        let mut e = ApiError::from(Invalid::TooLarge(format!(
+            "request body: more than {MAX_BODY_BYTES} bytes"
+        )));
+        e.close = true;
+        e
+    };
+    match tokio::time::timeout(BODY_TIMEOUT, read).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(Some(()))) => Err(too_large()),
+        // Oversized and still coming after the timeout: the 413 all the same.
+        Err(_) if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) => Err(too_large()),
+        Ok(Err(None)) | Err(_) => {
+            let mut e = ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "body: could not be read in time",
+            );
+            e.close = true;
+            Err(e)
+        }
+    }
 }
 
 /// Error responses made outside our handlers (the body limit's 413, a wrong method's 405)
@@ -441,7 +476,8 @@ async fn changes(
 async fn push(
     State(app): State<AppState>,
     caller: Caller,
-    body: Result<Bytes, BytesRejection>,
+    headers: axum::http::HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
     if caller.access != Access::Write {
         return Err(ApiError::new(
@@ -451,20 +487,9 @@ async fn push(
         )
         .by(&caller.name));
     }
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::from(Invalid::TooLarge(format!(
-                "request body: more than {MAX_BODY_BYTES} bytes"
-            )))
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                "body: could not be read",
-            )
-        }
-        .by(&caller.name)
-    })?;
+    let body = read_body(&headers, body)
+        .await
+        .map_err(|e| e.by(&caller.name))?;
     let request = protocol::parse_push(&body).map_err(|e| ApiError::from(e).by(&caller.name))?;
     let mutations = request.mutations.len();
     let now = now_ms();

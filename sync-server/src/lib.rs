@@ -4,7 +4,8 @@
 //! - [`store`]: SQLite and the push/pull rules (no HTTP);
 //! - [`http`]: routes, auth, CORS, limits, logs;
 //! - [`auth`]: the token table (hashes, revocation, reload) and the failed-login limit;
-//! - [`config`]: the JSON config file and command-line flags.
+//! - [`config`]: the JSON config file and command-line flags;
+//! - [`serve`]: the accept loop (connection cap, head-read deadline, graceful stop).
 //!
 //! The server stores each document's `data` as the client sent it and never looks inside:
 //! the data is about children, so nothing from it is logged, and it leaves the server only
@@ -14,4 +15,5 @@ pub mod auth;
 pub mod config;
 pub mod http;
 pub mod protocol;
+pub mod serve;
 pub mod store;

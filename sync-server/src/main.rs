@@ -13,6 +13,7 @@ use std::io::{BufRead, Read};
 use sync_server::auth::Tokens;
 use sync_server::config::{self, Access, Args, Config, USAGE};
 use sync_server::http::{router, AppState};
+use sync_server::serve::{ensure_open_file_limit, serve, ServeOptions, HEADER_TIMEOUT};
 use sync_server::store::Store;
 
 #[tokio::main]
@@ -46,6 +47,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(warning) = ensure_open_file_limit(config.max_connections) {
+        tracing::warn!("{warning}");
+    }
     let store = match Store::open(&config.database) {
         Ok(store) => store,
         Err(e) => {
@@ -93,14 +97,16 @@ async fn main() -> ExitCode {
     let app = router(state, &config.origins);
     println!("listening on http://{addr}");
 
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        eprintln!("sync-server: {e}");
-        return ExitCode::FAILURE;
-    }
+    serve(
+        listener,
+        app,
+        ServeOptions {
+            max_connections: config.max_connections,
+            header_timeout: HEADER_TIMEOUT,
+        },
+        shutdown_signal(),
+    )
+    .await;
     tracing::info!("stopped");
     ExitCode::SUCCESS
 }

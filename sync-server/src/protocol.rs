@@ -5,7 +5,9 @@
 //! - a [`Doc`] has a valid `id` (1–64 characters `A–Z a–z 0–9 - _`), a `rev` and `base_rev` of
 //!   1–64 characters, and `data` is `None` exactly when `deleted` is true;
 //! - `data` is the client's JSON text byte for byte ([`RawValue`]): the server never parses
-//!   or rewrites the concern inside it, and it is at most [`MAX_DATA_BYTES`];
+//!   or rewrites the concern inside it, and it is at most [`MAX_DATA_BYTES`] and nested at most
+//!   [`MAX_DEPTH`] levels deep (the app's own parser, serde_json, refuses more than 128, and
+//!   browsers' `JSON.parse` overflow their stack on deep enough input);
 //! - a [`PushRequest`] has at most [`MAX_MUTATIONS`] mutations and a valid client id;
 //! - a [`Checkpoint`] is a change sequence number; its text form is the canonical decimal.
 //!
@@ -20,6 +22,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const MAX_MUTATIONS: usize = 100;
 /// Largest `data` of one document, as JSON text, in bytes (256 KiB).
 pub const MAX_DATA_BYTES: usize = 256 * 1024;
+/// Deepest nesting of arrays and objects in `data` (`{}` is 1, `{"a":[1]}` is 2).
+pub const MAX_DEPTH: usize = 64;
 /// Longest `id`, `rev`, `base_rev` and client id, in characters.
 pub const MAX_ID_CHARS: usize = 64;
 /// `limit` on changes: the range and the default.
@@ -305,6 +309,14 @@ fn validate_mutation(i: usize, m: MutationWire) -> Result<Mutation, Invalid> {
             )));
         }
     }
+    if let Some(data) = &d.data {
+        if json_depth(data.get().as_bytes()) > MAX_DEPTH {
+            return Err(at(
+                "doc.data",
+                &format!("nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+    }
     Ok(Mutation {
         mid: m.mid,
         doc: Doc {
@@ -317,6 +329,34 @@ fn validate_mutation(i: usize, m: MutationWire) -> Result<Mutation, Invalid> {
             data: d.data,
         },
     })
+}
+
+/// How deep arrays and objects nest in a JSON text that is known to be valid: one pass,
+/// no recursion (a deeply nested document must not overflow the stack here either).
+pub fn json_depth(json: &[u8]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in json {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 #[cfg(test)]
@@ -435,6 +475,36 @@ mod tests {
             parse_push(&body(vec![json!({ "mid": 1, "doc": d })])),
             Err(Invalid::TooLarge(_))
         ));
+    }
+
+    #[test]
+    fn depth_is_counted_outside_strings_without_recursion() {
+        assert_eq!(json_depth(b"1"), 0);
+        assert_eq!(json_depth(b"{}"), 1);
+        assert_eq!(json_depth(br#"{"a":[1,{"b":"[[[{{"}],"c":"\"]]"}"#), 3);
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(json_depth(deep(130_000).as_bytes()), 130_000);
+    }
+
+    #[test]
+    fn data_nested_deeper_than_the_limit_is_a_400_and_the_limit_itself_is_fine() {
+        let nested = |n: usize| {
+            let text = format!("{}{}", "[".repeat(n - 1), "]".repeat(n - 1));
+            format!(
+                r#"{{"id":"a","rev":"1-x","base_rev":null,"deleted":false,"schema":2,"updated_ms":1,"data":{{"x":{text}}}}}"#
+            )
+        };
+        let push =
+            |doc: String| format!(r#"{{"client":"c","mutations":[{{"mid":1,"doc":{doc}}}]}}"#);
+        assert!(parse_push(push(nested(MAX_DEPTH)).as_bytes()).is_ok());
+        let m = bad(parse_push(push(nested(MAX_DEPTH + 1)).as_bytes()));
+        assert!(
+            m.contains("mutations[0].doc.data") && m.contains("64 levels"),
+            "{m}"
+        );
+        // What the load run stored: 130,000 levels. Refused, and no stack overflow on the way.
+        let m = bad(parse_push(push(nested(130_000)).as_bytes()));
+        assert!(m.contains("levels deep"), "{m}");
     }
 
     #[test]

@@ -457,3 +457,51 @@ async fn a_revoked_token_is_refused_and_the_others_keep_working_after_a_reload()
         StatusCode::OK
     );
 }
+
+/// A body that announces 10 MiB and never sends a byte.
+fn never_arriving_push(token: Option<&str>) -> Request<Body> {
+    let stream = futures_pending_body();
+    let mut b = Request::post("/push").header(header::CONTENT_LENGTH, 10 * 1024 * 1024);
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    b.body(stream).unwrap()
+}
+
+fn futures_pending_body() -> Body {
+    struct Pending;
+    impl http_body::Body for Pending {
+        type Data = axum::body::Bytes;
+        type Error = std::convert::Infallible;
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Pending
+        }
+    }
+    Body::new(Pending)
+}
+
+#[tokio::test]
+async fn the_token_is_checked_before_an_oversized_body_is_read() {
+    let app = app();
+    for (token, status, code) in [
+        (None, StatusCode::UNAUTHORIZED, "unauthorized"),
+        (
+            Some("test-wrong-token-000000000000000"),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (Some(READ), StatusCode::FORBIDDEN, "forbidden"),
+    ] {
+        // Answered at once: the server does not wait for (or read) the 10 MiB first.
+        let a = tokio::time::timeout(
+            Duration::from_secs(2),
+            send(&app, never_arriving_push(token)),
+        )
+        .await
+        .expect("answered without reading the body");
+        assert_error(&a, status, code);
+    }
+}
