@@ -123,6 +123,17 @@ fn bad_answers_are_refused_with_what_is_missing() {
         ),
         ("acute", set(&["yes"]), AnswerError::WrongKind),
         ("nowhere", one("x"), AnswerError::UnknownStep),
+        // A CPR-like number is refused, so it never reaches the draft (issue 14).
+        (
+            "observation",
+            text("Hun sagde sit cpr 010203-1234 højt"),
+            AnswerError::CprNumber("observed".into()),
+        ),
+        (
+            "observation",
+            text("nummer 0102031234 stod på sedlen"),
+            AnswerError::CprNumber("observed".into()),
+        ),
     ];
     for (step, answer, expected) in cases {
         let mut a = Answers::new();

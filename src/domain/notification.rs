@@ -294,6 +294,13 @@ impl Draft {
         out.join("\n")
     }
 
+    /// Whether any section holds a CPR-like number: such a draft is never stored.
+    pub fn holds_cpr(&self) -> bool {
+        self.sections
+            .iter()
+            .any(|s| !crate::domain::cpr::find(&s.text).is_empty())
+    }
+
     /// What to look at before copying, printing or saving. `generated` is the draft as the
     /// app built it: a pair of capitalised words it already held (a title, "Barnets Lov") is
     /// not a name the teacher typed.

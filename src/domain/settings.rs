@@ -66,8 +66,10 @@ pub enum StorageNotice {
     WriteFailed,
     /// An imported municipality profile could not be read and was set aside.
     ProfileSetAside,
-    /// The saved concerns could not be read and were set aside.
-    ConcernsSetAside,
+    /// Some saved concerns could not be read and were set aside; the others loaded.
+    ConcernsSetAside { bad: usize, good: usize },
+    /// Some sealed values did not open with the lock's key and were set aside; the others opened.
+    ValuesSetAside { bad: usize, good: usize },
     /// The device's storage is full: a change is kept in memory but not saved yet.
     StorageFull,
     /// Some stored data is from a newer version of the app; it is left untouched.
@@ -75,17 +77,37 @@ pub enum StorageNotice {
 }
 
 impl StorageNotice {
-    pub fn message(self, t: &Texts) -> &'static str {
+    pub fn message(self, t: &Texts) -> String {
+        let counted = |text: &str, bad: usize, good: usize| {
+            text.replace("{bad}", &bad.to_string())
+                .replace("{good}", &good.to_string())
+        };
         match self {
-            StorageNotice::SettingQuarantined => t.notice_setting_quarantined,
-            StorageNotice::StorageUnavailable => t.notice_storage_unavailable,
-            StorageNotice::SettingUnreadableStorageFull => t.notice_setting_unreadable_full,
-            StorageNotice::WriteFailed => t.notice_storage_write_failed,
-            StorageNotice::ProfileSetAside => t.notice_profile_set_aside,
-            StorageNotice::ConcernsSetAside => t.notice_concerns_set_aside,
-            StorageNotice::StorageFull => t.notice_storage_full,
-            StorageNotice::NeedsUpdate => t.notice_needs_update,
+            StorageNotice::SettingQuarantined => t.notice_setting_quarantined.into(),
+            StorageNotice::StorageUnavailable => t.notice_storage_unavailable.into(),
+            StorageNotice::SettingUnreadableStorageFull => t.notice_setting_unreadable_full.into(),
+            StorageNotice::WriteFailed => t.notice_storage_write_failed.into(),
+            StorageNotice::ProfileSetAside => t.notice_profile_set_aside.into(),
+            StorageNotice::ConcernsSetAside { bad, good } => {
+                counted(t.notice_concerns_some_set_aside, bad, good)
+            }
+            StorageNotice::ValuesSetAside { bad, good } => {
+                counted(t.notice_values_set_aside, bad, good)
+            }
+            StorageNotice::StorageFull => t.notice_storage_full.into(),
+            StorageNotice::NeedsUpdate => t.notice_needs_update.into(),
         }
+    }
+
+    /// Whether the notice points to the list of what was set aside.
+    pub fn links_set_aside(self) -> bool {
+        matches!(
+            self,
+            StorageNotice::ConcernsSetAside { .. }
+                | StorageNotice::ValuesSetAside { .. }
+                | StorageNotice::ProfileSetAside
+                | StorageNotice::SettingQuarantined
+        )
     }
 }
 
@@ -265,7 +287,8 @@ mod tests {
             StorageNotice::SettingUnreadableStorageFull,
             StorageNotice::WriteFailed,
             StorageNotice::ProfileSetAside,
-            StorageNotice::ConcernsSetAside,
+            StorageNotice::ConcernsSetAside { bad: 1, good: 4 },
+            StorageNotice::ValuesSetAside { bad: 1, good: 4 },
             StorageNotice::StorageFull,
             StorageNotice::NeedsUpdate,
         ];

@@ -245,6 +245,46 @@ pub fn quarantine(
     Ok(qkey)
 }
 
+/// What a quarantine record's reason means, for a message in plain words (the technical reason
+/// stays in the record, shown on request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonKind {
+    /// Cut off, changed by hand, or not in the app's format.
+    Damaged,
+    /// Sealed, and does not open with the lock's key.
+    NotOpened,
+    /// Written by an older version and could not be brought up to date.
+    Upgrade,
+    /// An imported municipality profile that is not valid.
+    Profile,
+    Other,
+}
+
+impl QuarantineRecord {
+    pub fn reason_kind(&self) -> ReasonKind {
+        let r = self.reason.as_str();
+        if self.key.starts_with("ssp.profile.") {
+            ReasonKind::Profile
+        } else if r.starts_with("does not decrypt")
+            || r.starts_with("sealed with a key")
+            || r.starts_with("WebCrypto")
+        {
+            ReasonKind::NotOpened
+        } else if r.starts_with("migration from schema") {
+            ReasonKind::Upgrade
+        } else if r.starts_with("not JSON")
+            || r.starts_with("not a {")
+            || r.starts_with("data does not match")
+            || r.starts_with("damaged sealed value")
+            || r.contains("stored under another key")
+        {
+            ReasonKind::Damaged
+        } else {
+            ReasonKind::Other
+        }
+    }
+}
+
 /// All quarantined values, oldest first. Entries that are themselves unreadable are listed with
 /// their raw text so nothing disappears from view.
 pub fn list_quarantine(
@@ -569,6 +609,68 @@ mod tests {
         assert_eq!(listed[0].1.key, "ssp.note");
         assert_eq!(listed[0].1.at_ms, 42);
         assert!(listed[0].1.reason.starts_with("not JSON"));
+    }
+
+    #[test]
+    fn every_reason_the_app_writes_has_a_plain_kind() {
+        let kind = |key: &str, reason: String| {
+            QuarantineRecord {
+                key: key.into(),
+                at_ms: 0,
+                reason,
+                raw: String::new(),
+            }
+            .reason_kind()
+        };
+        let not_json = serde_json::from_str::<u32>("{").unwrap_err();
+        assert_eq!(
+            kind(
+                "ssp.concern.a",
+                DecodeError::NotJson(not_json.to_string()).to_string()
+            ),
+            ReasonKind::Damaged
+        );
+        assert_eq!(
+            kind(
+                "ssp.concern.a",
+                DecodeError::NotEnvelope("x".into()).to_string()
+            ),
+            ReasonKind::Damaged
+        );
+        assert_eq!(
+            kind(
+                "ssp.concern.a",
+                DecodeError::InvalidData("x".into()).to_string()
+            ),
+            ReasonKind::Damaged
+        );
+        let migration = DecodeError::Migration {
+            from: 1,
+            reason: "x".into(),
+        };
+        assert_eq!(
+            kind("ssp.concern.a", migration.to_string()),
+            ReasonKind::Upgrade
+        );
+        for sealed in [
+            "does not decrypt with the right PIN (changed on disk)",
+            "sealed with a key the lock does not have",
+            "WebCrypto refused the value",
+        ] {
+            assert_eq!(kind("ssp.concern.a", sealed.into()), ReasonKind::NotOpened);
+        }
+        assert_eq!(
+            kind("ssp.concern.a", "damaged sealed value".into()),
+            ReasonKind::Damaged
+        );
+        assert_eq!(
+            kind("ssp.profile.x", "profile: missing".into()),
+            ReasonKind::Profile
+        );
+        assert_eq!(
+            kind("ssp.concern.a", "something new".into()),
+            ReasonKind::Other
+        );
     }
 
     #[test]

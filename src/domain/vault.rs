@@ -14,7 +14,7 @@
 //! the same scheme with an independent implementation and check it against known test vectors
 //! (`tests/vault_vectors.rs`), and the browser test opens a fixture built from those vectors.
 
-use super::storage::{Codec, KeyValueStore, StoreError, QUARANTINE_PREFIX};
+use super::storage::{Codec, KeyValueStore, StoreError, KEY_PREFIX, QUARANTINE_PREFIX};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -43,18 +43,95 @@ pub const FAILURES_CODEC: Codec = Codec {
     migrations: &[],
 };
 
-/// Whether the value under `key` holds personal data and is sealed while a PIN is set: concern
-/// records, the schema-1 concern document, drafts, and quarantined copies of any of them.
-/// The index (ids only), tombstones (id, revision, time), settings and profiles are not.
+/// The keys stored in the clear while a lock is set: the short allowlist. None holds personal
+/// data: the lock record and the count of wrong attempts (needed to open the lock), the settings
+/// (language and municipality), training mode's on/off flag, and the sync tab lease (a random
+/// tab id and a time). Imported profiles (`ssp.profile.…`) are municipality documents.
+pub const PLAIN_KEYS: &[&str] = &[
+    LOCK_KEY,
+    FAILURES_KEY,
+    "ssp.settings",
+    "ssp.training.on",
+    "ssp.sync.lease",
+];
+/// Prefixes of allowlisted keys.
+pub const PLAIN_PREFIXES: &[&str] = &["ssp.profile."];
+/// A temporary key written to check that a change fits before it starts.
+pub const PROBE_KEY: &str = "ssp.lock.probe";
+
+/// Whether the value under `key` is kept in the clear while a lock is set. A quarantined copy
+/// is plain only when its source is (settings or a profile that did not parse).
+pub fn is_plain_key(key: &str) -> bool {
+    if let Some(rest) = key.strip_prefix(QUARANTINE_PREFIX) {
+        return rest.starts_with("ssp.settings.")
+            || PLAIN_PREFIXES.iter().any(|p| rest.starts_with(p));
+    }
+    PLAIN_KEYS.contains(&key) || PLAIN_PREFIXES.iter().any(|p| key.starts_with(p))
+}
+
+/// Whether the value under `key` is sealed while a lock is set: fail closed, every key the app
+/// writes (`ssp.…`) except the allowlist ([`is_plain_key`]). Concerns, their index and
+/// tombstones, drafts, retention, sync state, outbox, conflicts and secret, training's cases and
+/// every quarantined copy of any of them. Keys of other apps on the same origin are left alone.
 pub fn is_sealed_key(key: &str) -> bool {
-    let k = key.strip_prefix(QUARANTINE_PREFIX).unwrap_or(key);
-    k.starts_with("ssp.concern.")
-        || k == "ssp.concerns"
-        || k.starts_with("ssp.draft.")
-        // Sync: the outbox and kept conflicts hold concern content; the secret is the token.
-        || k == "ssp.sync.outbox"
-        || k == "ssp.sync.secret"
-        || k.starts_with("ssp.sync.conflict.")
+    key.starts_with(KEY_PREFIX) && key != PROBE_KEY && !is_plain_key(key)
+}
+
+/// How much of what should be sealed is sealed on the device: the truth the status shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SealStatus {
+    pub sealed: usize,
+    /// Values under sealed keys (sealed, in the clear, or damaged).
+    pub total: usize,
+}
+
+impl SealStatus {
+    pub fn complete(&self) -> bool {
+        self.sealed == self.total
+    }
+}
+
+/// Counts the values that should be sealed and those that are.
+pub fn seal_status(device: &dyn KeyValueStore) -> SealStatus {
+    let mut status = SealStatus::default();
+    for key in device.keys().unwrap_or_default() {
+        if !is_sealed_key(&key) {
+            continue;
+        }
+        let Ok(Some(raw)) = device.get(&key) else {
+            continue;
+        };
+        status.total += 1;
+        if matches!(Sealed::classify(&raw), Stored::Sealed(_)) {
+            status.sealed += 1;
+        }
+    }
+    status
+}
+
+/// Checks that `extra` more UTF-16 units fit on the device, by writing them once under
+/// [`PROBE_KEY`] and removing them again. Run before a change that must be all or nothing.
+pub fn check_free_space(device: &dyn KeyValueStore, extra: usize) -> Result<(), StoreError> {
+    let result = device.set(PROBE_KEY, &"0".repeat(extra));
+    let _ = device.remove(PROBE_KEY);
+    result
+}
+
+/// How many more UTF-16 units the writes need than the values they replace.
+pub fn growth(device: &dyn KeyValueStore, writes: &[Ready]) -> usize {
+    writes
+        .iter()
+        .map(|w| match w {
+            Ready::Set { key, stored, .. } => {
+                let before = device.get(key).ok().flatten().unwrap_or_default();
+                stored
+                    .encode_utf16()
+                    .count()
+                    .saturating_sub(before.encode_utf16().count())
+            }
+            Ready::Remove(_) => 0,
+        })
+        .sum()
 }
 
 /// Additional authenticated data for the value stored under `storage_key`.
@@ -90,6 +167,9 @@ pub struct LockRecord {
     pub keys: Vec<WrappedKey>,
     /// The data key new writes use.
     pub current: String,
+    /// What opens it.
+    #[serde(default)]
+    pub secret: Secret,
 }
 
 /// Why a lock record cannot be used.
@@ -112,6 +192,7 @@ impl LockRecord {
             salt: b64_encode(salt),
             current: key.id.clone(),
             keys: vec![key],
+            secret: Secret::Pin,
         }
     }
 
@@ -216,17 +297,79 @@ impl Sealed {
     }
 }
 
-/// Why a new PIN is refused.
+/// What opens the lock: a PIN of digits, or a passphrase. Stored in the lock record so the
+/// lock screen asks for the right thing; a record without it is a PIN (before passphrases).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Secret {
+    #[default]
+    Pin,
+    Passphrase,
+}
+
+/// The shortest passphrase accepted.
+pub const MIN_PASSPHRASE_LEN: usize = 12;
+/// The longest secret accepted (a passphrase pasted by mistake from a document is refused).
+pub const MAX_PASSPHRASE_LEN: usize = 200;
+/// The estimated strength below which a passphrase is refused, in bits.
+pub const MIN_PASSPHRASE_BITS: f64 = 50.0;
+/// Guesses per second an attacker with a copy of the storage makes against PBKDF2-HMAC-SHA256
+/// at [`ITERATIONS`] rounds on one consumer GPU: hashcat's public figures for mode 10900 (about
+/// 8.8 million a second at 999 rounds on an RTX 4090), scaled to 600,000 rounds.
+pub const GUESSES_PER_SECOND: f64 = 14_000.0;
+
+/// Why a new PIN or passphrase is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinProblem {
     /// Fewer than [`MIN_PIN_LEN`] or more than [`MAX_PIN_LEN`] digits.
     Length,
     /// Something other than the digits 0–9.
     NotDigits,
-    /// One digit repeated, or a straight run up or down (123456, 987654).
+    /// One digit repeated, a straight run up or down (123456, 987654), or a short group
+    /// repeated (121212, 123123).
     TooEasy,
+    /// A date (DDMMYY, YYMMDD, MMDDYY, MMYYYY, YYYYMM, DDMMYYYY, YYYYMMDD, MMDDYYYY) or two years.
+    Date,
+    /// A passphrase shorter than [`MIN_PASSPHRASE_LEN`] or longer than [`MAX_PASSPHRASE_LEN`].
+    PassphraseLength,
+    /// A passphrase estimated under [`MIN_PASSPHRASE_BITS`].
+    PassphraseWeak,
     /// The two entries differ.
     Mismatch,
+}
+
+fn num(d: &[u8]) -> u32 {
+    d.iter().fold(0, |n, c| n * 10 + u32::from(c - b'0'))
+}
+
+fn day_month(d: &[u8], m: &[u8]) -> bool {
+    (1..=31).contains(&num(d)) && (1..=12).contains(&num(m))
+}
+
+fn year(y: &[u8]) -> bool {
+    (1900..=2099).contains(&num(y))
+}
+
+/// Whether a string of digits reads as a date or as years: the first thing someone who knows
+/// the owner, or has a list of common PINs, tries.
+pub fn is_date_like(pin: &str) -> bool {
+    let d = pin.as_bytes();
+    match d.len() {
+        6 => {
+            day_month(&d[0..2], &d[2..4])
+                || day_month(&d[4..6], &d[2..4])
+                || day_month(&d[2..4], &d[0..2])
+                || ((1..=12).contains(&num(&d[0..2])) && year(&d[2..6]))
+                || (year(&d[0..4]) && (1..=12).contains(&num(&d[4..6])))
+        }
+        8 => {
+            (day_month(&d[0..2], &d[2..4]) && year(&d[4..8]))
+                || (year(&d[0..4]) && day_month(&d[6..8], &d[4..6]))
+                || (day_month(&d[2..4], &d[0..2]) && year(&d[4..8]))
+                || (year(&d[0..4]) && year(&d[4..8]))
+        }
+        _ => false,
+    }
 }
 
 /// Checks a new PIN and its repetition.
@@ -239,16 +382,102 @@ pub fn check_new_pin(pin: &str, repeat: &str) -> Result<(), PinProblem> {
     }
     let d: Vec<i32> = pin.bytes().map(|b| i32::from(b - b'0')).collect();
     let steps: Vec<i32> = d.windows(2).map(|w| w[1] - w[0]).collect();
-    if steps.iter().all(|s| *s == 0)
-        || steps.iter().all(|s| *s == 1)
-        || steps.iter().all(|s| *s == -1)
-    {
+    let repeated_group = (1..=pin.len() / 2)
+        .any(|p| pin.len().is_multiple_of(p) && d.iter().enumerate().all(|(i, x)| *x == d[i % p]));
+    if repeated_group || steps.iter().all(|s| *s == 1) || steps.iter().all(|s| *s == -1) {
         return Err(PinProblem::TooEasy);
+    }
+    if is_date_like(pin) {
+        return Err(PinProblem::Date);
     }
     if pin != repeat {
         return Err(PinProblem::Mismatch);
     }
     Ok(())
+}
+
+/// A cautious estimate of a passphrase's strength in bits. Words (split at spaces and hyphens)
+/// count as if drawn from a 10,000-word list, or by their letters if that is less; a passphrase
+/// of one word counts its characters by the kinds used, and a character that repeats or
+/// continues a run of the one before counts for nothing.
+pub fn passphrase_bits(p: &str) -> f64 {
+    fn chars_bits(w: &str) -> f64 {
+        let has = |f: fn(char) -> bool| w.chars().any(f);
+        let mut pool = 0.0f64;
+        if has(|c| c.is_lowercase()) {
+            pool += 29.0;
+        }
+        if has(|c| c.is_uppercase()) {
+            pool += 29.0;
+        }
+        if has(|c| c.is_ascii_digit()) {
+            pool += 10.0;
+        }
+        if has(|c| !c.is_alphanumeric()) {
+            pool += 33.0;
+        }
+        let chars: Vec<char> = w.chars().collect();
+        let counted = chars
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| {
+                *i == 0 || {
+                    let step = **c as i64 - chars[i - 1] as i64;
+                    !(-1..=1).contains(&step)
+                }
+            })
+            .count();
+        counted as f64 * f64::log2(pool.max(1.0))
+    }
+    let words: Vec<&str> = p
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 {
+        return chars_bits(p);
+    }
+    let mut seen: Vec<String> = Vec::new();
+    words
+        .iter()
+        .map(|w| {
+            let lower = w.to_lowercase();
+            if seen.contains(&lower) {
+                return 0.0;
+            }
+            seen.push(lower);
+            chars_bits(w).min(f64::log2(10_000.0))
+        })
+        .sum()
+}
+
+/// Checks a new passphrase and its repetition; returns its estimated strength in bits.
+pub fn check_new_passphrase(p: &str, repeat: &str) -> Result<f64, PinProblem> {
+    let len = p.chars().count();
+    if !(MIN_PASSPHRASE_LEN..=MAX_PASSPHRASE_LEN).contains(&len) {
+        return Err(PinProblem::PassphraseLength);
+    }
+    let bits = passphrase_bits(p);
+    if bits < MIN_PASSPHRASE_BITS {
+        return Err(PinProblem::PassphraseWeak);
+    }
+    if p != repeat {
+        return Err(PinProblem::Mismatch);
+    }
+    Ok(bits)
+}
+
+/// Checks a new secret of either kind.
+pub fn check_new_secret(kind: Secret, s: &str, repeat: &str) -> Result<(), PinProblem> {
+    match kind {
+        Secret::Pin => check_new_pin(s, repeat),
+        Secret::Passphrase => check_new_passphrase(s, repeat).map(|_| ()),
+    }
+}
+
+/// The average time, in seconds, to find a secret of `bits` bits by trying every possibility
+/// against a copy of the storage at [`GUESSES_PER_SECOND`].
+pub fn average_crack_seconds(bits: f64) -> f64 {
+    2f64.powf(bits - 1.0) / GUESSES_PER_SECOND
 }
 
 /// Wrong PIN attempts so far.
@@ -432,6 +661,50 @@ pub fn apply(
     Ok(())
 }
 
+/// Applies every write or none: when one fails (a full device), the writes already made are
+/// undone in reverse order (the earlier values restored, which only frees space) and the error
+/// is returned. Memory follows only what stays on the device.
+pub fn apply_all(
+    device: &dyn KeyValueStore,
+    plain: &mut BTreeMap<String, String>,
+    writes: Vec<Ready>,
+) -> Result<(), StoreError> {
+    let mut undo: Vec<(String, Option<String>)> = Vec::new();
+    let mut memory = plain.clone();
+    for w in writes {
+        let key = match &w {
+            Ready::Set { key, .. } | Ready::Remove(key) => key.clone(),
+        };
+        let before = device.get(&key)?;
+        let step = match w {
+            Ready::Set {
+                key,
+                stored,
+                plain: p,
+            } => device.set(&key, &stored).map(|()| {
+                if is_sealed_key(&key) {
+                    memory.insert(key, p);
+                }
+            }),
+            Ready::Remove(key) => device.remove(&key).map(|()| {
+                memory.remove(&key);
+            }),
+        };
+        if let Err(e) = step {
+            for (k, v) in undo.into_iter().rev() {
+                let _ = match v {
+                    Some(v) => device.set(&k, &v),
+                    None => device.remove(&k),
+                };
+            }
+            return Err(e);
+        }
+        undo.push((key, before));
+    }
+    *plain = memory;
+    Ok(())
+}
+
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding.
@@ -511,26 +784,127 @@ mod tests {
     }
 
     #[test]
-    fn only_personal_values_are_sealed() {
+    fn everything_is_sealed_except_the_short_allowlist() {
         for k in [
             "ssp.concern.6f1c",
             "ssp.concerns",
+            "ssp.concerns.index",
+            "ssp.tombstone.6f1c",
+            "ssp.retention",
             "ssp.draft.concern",
+            "ssp.draft.notification",
+            "ssp.sync.outbox",
+            "ssp.sync.secret",
+            "ssp.sync.state",
+            "ssp.sync.revs",
+            "ssp.sync.config",
+            "ssp.sync.conflict.6f1c",
+            "ssp.training.concern.6f1c",
+            "ssp.training.concerns.index",
             "ssp.quarantine.ssp.concern.6f1c.1700000000000",
+            "ssp.quarantine.ssp.sync.outbox.1700000000000",
+            "ssp.quarantine.ssp.sync.secret.1700000000000-1",
+            "ssp.quarantine.ssp.training.concern.a.1",
+            "ssp.something-new-in-a-later-version",
         ] {
             assert!(is_sealed_key(k), "{k}");
         }
         for k in [
-            "ssp.concerns.index",
-            "ssp.tombstone.6f1c",
             "ssp.settings",
             "ssp.profile.x",
             "ssp.lock",
-            "ssp.retention",
+            "ssp.lock.failures",
+            "ssp.lock.probe",
+            "ssp.training.on",
+            "ssp.sync.lease",
             "ssp.quarantine.ssp.settings.1",
+            "ssp.quarantine.ssp.profile.x.1",
+            "another-app.key",
         ] {
             assert!(!is_sealed_key(k), "{k}");
         }
+    }
+
+    #[test]
+    fn the_status_counts_what_is_sealed_and_what_is_not() {
+        let device = MemoryStore::new();
+        let sealed = Sealed {
+            key: "k1".into(),
+            iv: vec![1; IV_LEN],
+            ct: vec![2; 40],
+        }
+        .encode();
+        device.set("ssp.concern.a", &sealed).unwrap();
+        device
+            .set("ssp.concern.b", r#"{"schema":3,"data":{}}"#)
+            .unwrap();
+        device.set("ssp.concerns.index", &sealed).unwrap();
+        device.set("ssp.settings", r#"{"schema":1}"#).unwrap();
+        let status = seal_status(&device);
+        assert_eq!(
+            status,
+            SealStatus {
+                sealed: 2,
+                total: 3
+            }
+        );
+        assert!(!status.complete());
+    }
+
+    #[test]
+    fn free_space_is_checked_without_leaving_anything() {
+        let device = MemoryStore::with_quota(100);
+        device.set("ssp.concern.a", &"x".repeat(40)).unwrap();
+        assert_eq!(check_free_space(&device, 20), Ok(()));
+        assert_eq!(
+            check_free_space(&device, 60),
+            Err(StoreError::QuotaExceeded)
+        );
+        assert_eq!(device.keys().unwrap(), vec!["ssp.concern.a".to_string()]);
+        let writes = vec![Ready::Set {
+            key: "ssp.concern.a".into(),
+            stored: "y".repeat(70),
+            plain: "p".into(),
+        }];
+        assert_eq!(growth(&device, &writes), 30);
+    }
+
+    #[test]
+    fn apply_all_writes_everything_or_puts_everything_back() {
+        let device = MemoryStore::with_quota(150);
+        device.set("ssp.concern.a", "plain-a").unwrap();
+        device.set("ssp.concern.b", "plain-b").unwrap();
+        let writes = |b: usize| {
+            vec![
+                Ready::Set {
+                    key: "ssp.concern.a".into(),
+                    stored: "sealed-a".repeat(5),
+                    plain: "plain-a".into(),
+                },
+                Ready::Set {
+                    key: "ssp.concern.b".into(),
+                    stored: "s".repeat(b),
+                    plain: "plain-b".into(),
+                },
+            ]
+        };
+        let mut plain = BTreeMap::new();
+        assert_eq!(
+            apply_all(&device, &mut plain, writes(200)),
+            Err(StoreError::QuotaExceeded)
+        );
+        assert_eq!(
+            device.get("ssp.concern.a").unwrap().as_deref(),
+            Some("plain-a")
+        );
+        assert_eq!(
+            device.get("ssp.concern.b").unwrap().as_deref(),
+            Some("plain-b")
+        );
+        assert!(plain.is_empty());
+        assert_eq!(apply_all(&device, &mut plain, writes(20)), Ok(()));
+        assert_eq!(device.get("ssp.concern.b").unwrap(), Some("s".repeat(20)));
+        assert_eq!(plain.len(), 2);
     }
 
     #[test]
@@ -557,7 +931,73 @@ mod tests {
         }
         assert_eq!(check_new_pin("246813", "246812"), Err(PinProblem::Mismatch));
         assert_eq!(check_new_pin("246813", "246813"), Ok(()));
-        assert_eq!(check_new_pin("112233", "112233"), Ok(()));
+        assert_eq!(check_new_pin("135246", "135246"), Ok(()));
+        for repeated in ["121212", "123123", "90909090", "12341234"] {
+            assert_eq!(
+                check_new_pin(repeated, repeated),
+                Err(PinProblem::TooEasy),
+                "{repeated}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pin_that_is_a_date_is_refused() {
+        // DDMMYY, YYMMDD, MMDDYY, MMYYYY, YYYYMM, DDMMYYYY, YYYYMMDD, MMDDYYYY, two years.
+        for date in [
+            "240683", "830624", "062483", "061983", "198306", "24061983", "19830624", "06241983",
+            "19832011", "31122025",
+        ] {
+            assert_eq!(check_new_pin(date, date), Err(PinProblem::Date), "{date}");
+        }
+        // Not a date in any of those forms.
+        for not_date in ["246813", "994172", "73519642", "5820413"] {
+            assert_eq!(check_new_pin(not_date, not_date), Ok(()), "{not_date}");
+        }
+    }
+
+    #[test]
+    fn passphrases_need_length_and_strength() {
+        assert_eq!(
+            check_new_passphrase("kort", "kort"),
+            Err(PinProblem::PassphraseLength)
+        );
+        for weak in [
+            "aaaaaaaaaaaaaaaa",
+            "abcdefghijklmn",
+            "hest hest hest hest",
+            "Password1234",
+        ] {
+            assert_eq!(
+                check_new_passphrase(weak, weak),
+                Err(PinProblem::PassphraseWeak),
+                "{weak}"
+            );
+        }
+        let good = "grøn cykel under broen synger";
+        assert!(check_new_passphrase(good, good).unwrap() >= MIN_PASSPHRASE_BITS);
+        assert_eq!(
+            check_new_passphrase(good, "grøn cykel"),
+            Err(PinProblem::Mismatch)
+        );
+        assert_eq!(
+            check_new_secret(Secret::Pin, good, good),
+            Err(PinProblem::NotDigits)
+        );
+        assert_eq!(check_new_secret(Secret::Passphrase, good, good), Ok(()));
+    }
+
+    #[test]
+    fn the_stated_brute_force_costs_follow_from_the_guess_rate() {
+        // A 6-digit PIN: 10^6 possibilities, half tried on average, at 14,000 a second.
+        let six = average_crack_seconds(f64::log2(1e6));
+        assert!((30.0..40.0).contains(&six), "{six}");
+        // 8 digits: about an hour.
+        let eight = average_crack_seconds(f64::log2(1e8));
+        assert!((3_000.0..4_000.0).contains(&eight), "{eight}");
+        // The weakest passphrase accepted: more than a thousand years.
+        let year = 365.25 * 24.0 * 3600.0;
+        assert!(average_crack_seconds(MIN_PASSPHRASE_BITS) > 1_000.0 * year);
     }
 
     #[test]

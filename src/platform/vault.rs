@@ -7,7 +7,8 @@ use super::crypto;
 use super::local_storage::LocalStorage;
 use crate::domain::storage::{self, KeyValueStore, StoreError};
 use crate::domain::vault::{
-    self, Failures, LockRecord, Op, Ready, Sealed, Staged, Stored, Unsealed, WrappedKey,
+    self, Failures, LockRecord, Op, Ready, SealStatus, Sealed, Secret, Staged, Stored, Unsealed,
+    WrappedKey,
 };
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -30,7 +31,13 @@ struct Open {
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(if is_set() { State::Locked } else { State::Off });
+    /// Values handed to [`lock_holding`] (changes whose write failed), sealed in memory until the
+    /// next unlock.
+    static HELD: RefCell<Vec<Sealed>> = const { RefCell::new(Vec::new()) };
 }
+
+/// The additional data of a held value: it never goes to storage, so no storage key names it.
+const HELD_AAD: &str = "ssp.held";
 
 /// Whether a PIN is set on this device.
 pub fn is_set() -> bool {
@@ -49,6 +56,64 @@ pub fn lock() {
             *s = State::Locked;
         }
     });
+}
+
+/// Locks now, and keeps `held` (values the device could not take) sealed in memory under the
+/// current data key, so nothing personal stays readable and nothing is lost: [`take_held`] opens
+/// them after the next unlock. The decrypted copy is dropped at once; the sealing finishes after.
+pub fn lock_holding(held: Vec<String>) {
+    let key = current_key();
+    lock();
+    let Some((key, id)) = key else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        for value in held {
+            let Ok(iv) = crypto::random_bytes(vault::IV_LEN) else {
+                continue;
+            };
+            let aad = vault::value_aad(HELD_AAD);
+            let Ok(fut) = crypto::encrypt(&key, &iv, &aad, value.as_bytes()) else {
+                continue;
+            };
+            if let Ok(ct) = crypto::bytes(fut).await {
+                HELD.with_borrow_mut(|h| {
+                    h.push(Sealed {
+                        key: id.clone(),
+                        iv,
+                        ct,
+                    })
+                });
+            }
+        }
+    });
+}
+
+/// The held values, opened with the keys of the unlocked data (those that do not open stay held).
+pub async fn take_held() -> Vec<String> {
+    let held = HELD.with_borrow_mut(std::mem::take);
+    let mut out = Vec::new();
+    for s in held {
+        let fut = STATE.with_borrow(|st| match st {
+            State::Open(o) => o
+                .keys
+                .get(&s.key)
+                .and_then(|k| crypto::decrypt(k, &s.iv, &vault::value_aad(HELD_AAD), &s.ct).ok()),
+            _ => None,
+        });
+        let opened = match fut {
+            Some(fut) => crypto::bytes(fut)
+                .await
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok()),
+            None => None,
+        };
+        match opened {
+            Some(v) => out.push(v),
+            None => HELD.with_borrow_mut(|h| h.push(s)),
+        }
+    }
+    out
 }
 
 /// Reads through the lock: sealed values come decrypted from memory (none while locked).
@@ -94,23 +159,30 @@ fn crypto_error(e: wasm_bindgen::JsValue) -> StoreError {
     StoreError::Other(format!("WebCrypto: {e:?}"))
 }
 
-/// Seals the staged writes (all encryptions run at once) and applies them in order.
-async fn commit(ops: Vec<Op>) -> Result<(), StoreError> {
-    let key = STATE.with_borrow(|s| match s {
+/// The current data key and its id, while open.
+fn current_key() -> Option<(CryptoKey, String)> {
+    STATE.with_borrow(|s| match s {
         State::Open(o) => o
             .keys
             .get(&o.current)
             .cloned()
             .map(|k| (k, o.current.clone())),
         _ => None,
-    });
-    let needs_pin = !STATE.with_borrow(|s| matches!(s, State::Off));
+    })
+}
+
+/// Seals the writes of sealed keys with `key` (all encryptions run at once); with `key` `None`
+/// and a lock set, a write of a sealed key is refused: never in the clear.
+async fn seal(
+    ops: Vec<Op>,
+    key: Option<(CryptoKey, String)>,
+    needs_lock: bool,
+) -> Result<Vec<Ready>, StoreError> {
     let mut started = Vec::with_capacity(ops.len());
     for op in ops {
         started.push(match op {
             Op::Remove(k) => (Ready::Remove(k), None),
-            Op::Set(k, v) if needs_pin && vault::is_sealed_key(&k) => {
-                // Never store a sealed key's value in the clear while a PIN is set.
+            Op::Set(k, v) if needs_lock && vault::is_sealed_key(&k) => {
                 let Some((key, id)) = &key else {
                     return Err(StoreError::Unavailable("locked".into()));
                 };
@@ -142,10 +214,30 @@ async fn commit(ops: Vec<Op>) -> Result<(), StoreError> {
         }
         ready.push(r);
     }
+    Ok(ready)
+}
+
+/// Seals the staged writes and applies them in order.
+async fn commit(ops: Vec<Op>) -> Result<(), StoreError> {
+    let needs_lock = !STATE.with_borrow(|s| matches!(s, State::Off));
+    let ready = seal(ops, current_key(), needs_lock).await?;
     STATE.with_borrow_mut(|s| match s {
         State::Open(o) => vault::apply(&LocalStorage, &mut o.plain, ready),
         _ => vault::apply(&LocalStorage, &mut BTreeMap::new(), ready),
     })
+}
+
+/// What opens the lock on this device, if one is set.
+pub fn secret_kind() -> Option<Secret> {
+    match read_lock()? {
+        Ok(lock) => Some(lock.secret),
+        Err(()) => Some(Secret::Pin),
+    }
+}
+
+/// How much of what should be sealed is sealed on the device now.
+pub fn seal_status() -> SealStatus {
+    vault::seal_status(&LocalStorage)
 }
 
 /// Why the data could not be opened.
@@ -385,29 +477,35 @@ fn sealed_values() -> Vec<Op> {
     })
 }
 
-/// Sets a PIN (no PIN set before): the lock record first, then every sealed key's value is
-/// encrypted. An interruption leaves values in the clear that the next unlock seals.
-pub async fn set_pin(pin: &str) -> Result<(), PinError> {
+/// Sets a PIN or a passphrase (no lock set before), all or nothing: every value is sealed in
+/// memory first, the device is checked for the room the sealed values and the lock record need,
+/// and only then is anything written. Should a write still fail, everything written is put back
+/// and the lock record removed, so the device is as before and the error says why.
+pub async fn set_pin(secret: &str, kind: Secret) -> Result<(), PinError> {
     let salt = crypto::random_bytes(vault::SALT_LEN).map_err(browser)?;
     let mut dek = crypto::random_bytes(vault::KEY_LEN).map_err(browser)?;
-    let kek = crypto::derive_pin_key(pin, &salt, vault::ITERATIONS)
+    let kek = crypto::derive_pin_key(secret, &salt, vault::ITERATIONS)
         .await
         .map_err(browser)?;
     let wrapped = new_wrapped(&kek, "k1", &dek).await?;
     let key = crypto::import_data_key(&dek).await.map_err(browser)?;
     dek.fill(0);
-    let values = sealed_values();
-    let lock = LockRecord::new(&salt, wrapped);
-    LocalStorage
-        .set(vault::LOCK_KEY, &vault::LOCK_CODEC.encode(&lock))
+    let mut lock = LockRecord::new(&salt, wrapped);
+    lock.secret = kind;
+    let lock_raw = vault::LOCK_CODEC.encode(&lock);
+    let ready = seal(sealed_values(), Some((key.clone(), "k1".into())), true)
+        .await
         .map_err(PinError::Store)?;
-    let plain = values
-        .iter()
-        .filter_map(|op| match op {
-            Op::Set(k, v) => Some((k.clone(), v.clone())),
-            Op::Remove(_) => None,
-        })
-        .collect();
+    let room = vault::growth(&LocalStorage, &ready) + vault::LOCK_KEY.len() + lock_raw.len();
+    vault::check_free_space(&LocalStorage, room).map_err(PinError::Store)?;
+    LocalStorage
+        .set(vault::LOCK_KEY, &lock_raw)
+        .map_err(PinError::Store)?;
+    let mut plain = BTreeMap::new();
+    if let Err(e) = vault::apply_all(&LocalStorage, &mut plain, ready) {
+        let _ = LocalStorage.remove(vault::LOCK_KEY);
+        return Err(PinError::Store(e));
+    }
     STATE.with_borrow_mut(|s| {
         *s = State::Open(Open {
             keys: BTreeMap::from([("k1".to_string(), key)]),
@@ -415,13 +513,13 @@ pub async fn set_pin(pin: &str) -> Result<(), PinError> {
             plain,
         })
     });
-    commit(values).await.map_err(PinError::Store)
+    Ok(())
 }
 
 /// Changes the PIN and re-encrypts everything under a new data key. The old and the new data key
 /// are first stored wrapped under the new PIN (one write), so the new PIN opens everything
 /// whenever the change is interrupted; the old key is dropped last.
-pub async fn change_pin(old: &str, new: &str, now_ms: u64) -> Result<(), PinError> {
+pub async fn change_pin(old: &str, new: &str, kind: Secret, now_ms: u64) -> Result<(), PinError> {
     let Some(Ok(lock)) = read_lock() else {
         return Err(PinError::Unlock(UnlockError::Damaged));
     };
@@ -435,9 +533,13 @@ pub async fn change_pin(old: &str, new: &str, now_ms: u64) -> Result<(), PinErro
     let new_id = lock.next_key_id();
     let mut dek = crypto::random_bytes(vault::KEY_LEN).map_err(browser)?;
     let mut transition = LockRecord::new(&salt, new_wrapped(&kek, &new_id, &dek).await?);
+    transition.secret = kind;
     for (id, raw) in &old_keys {
         transition.keys.push(new_wrapped(&kek, id, raw).await?);
     }
+    // Re-sealing keeps every value's size; only the lock record grows while both keys are in it.
+    let room = vault::LOCK_CODEC.encode(&transition).len();
+    vault::check_free_space(&LocalStorage, room).map_err(PinError::Store)?;
     let new_key = crypto::import_data_key(&dek).await.map_err(browser)?;
     dek.fill(0);
     let mut keys = import_all(std::mem::take(&mut old_keys))

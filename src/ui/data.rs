@@ -1,9 +1,10 @@
 //! Where the UI's concerns live: the real store (through the PIN lock) or, in training mode,
 //! training's own namespace (`ssp.training.…`), so nothing from a training session mixes with
-//! real concerns. Every read and write of concerns and drafts in the UI goes through here.
+//! real concerns. Every read and write of concerns and drafts in the UI goes through here, and
+//! through the lock in both cases.
 
 use crate::domain::storage::{KeyValueStore, Namespaced, StoreError};
-use crate::platform::{local_storage::LocalStorage, vault};
+use crate::platform::vault;
 use std::cell::Cell;
 
 thread_local! {
@@ -18,7 +19,7 @@ pub fn set_training(on: bool) {
 /// Reads concerns and drafts from where they live now.
 pub fn read<T>(f: impl FnOnce(&dyn KeyValueStore) -> T) -> T {
     if TRAINING.get() {
-        f(&Namespaced::training(&LocalStorage))
+        vault::read(|s| f(&Namespaced::training(s)))
     } else {
         vault::read(f)
     }
@@ -30,9 +31,10 @@ pub fn write<T: 'static>(
     f: impl FnOnce(&dyn KeyValueStore) -> T,
     done: impl FnOnce(T, Result<(), StoreError>) + 'static,
 ) {
+    // Training's cases are sealed like real ones while a lock is set: fiction, but someone may
+    // type a real child's details into them.
     if TRAINING.get() {
-        let value = f(&Namespaced::training(&LocalStorage));
-        done(value, Ok(()));
+        vault::write(move |s| f(&Namespaced::training(s)), done);
     } else {
         vault::write(f, done);
     }

@@ -11,6 +11,17 @@ use crate::ui::data;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// A quarantine reason in plain words.
+fn reason_text(kind: storage::ReasonKind, t: &'static crate::domain::i18n::Texts) -> &'static str {
+    match kind {
+        storage::ReasonKind::Damaged => t.reason_damaged,
+        storage::ReasonKind::NotOpened => t.reason_not_opened,
+        storage::ReasonKind::Upgrade => t.reason_upgrade,
+        storage::ReasonKind::Profile => t.reason_profile,
+        storage::ReasonKind::Other => t.reason_other,
+    }
+}
+
 #[component]
 pub fn DeviceData() -> impl IntoView {
     let app = use_app();
@@ -40,7 +51,11 @@ pub fn DeviceData() -> impl IntoView {
                                 <li class="quarantine__item">
                                     <p><strong>{t_now.quarantine_from} ": "</strong><code>{record.key.clone()}</code>
                                         " · " {Date::from_ms(record.at_ms).danish()}</p>
-                                    <p class="hint">{t_now.quarantine_reason} ": " {record.reason.clone()}</p>
+                                    <p>{t_now.quarantine_reason} ": " {reason_text(record.reason_kind(), t_now)}</p>
+                                    <details class="hint">
+                                        <summary>{t_now.reason_detail}</summary>
+                                        <p><code>{record.reason.clone()}</code></p>
+                                    </details>
                                     <div class="button-row">
                                         <button type="button" class="btn btn--secondary"
                                             on:click=move |_| { let _ = platform::files::download_text(&file, "application/json", &json); }>
@@ -73,7 +88,7 @@ pub fn DeviceData() -> impl IntoView {
                 } else {
                     view! { <Backup /> }.into_any()
                 }}
-                <h3>{t_now.quarantine_title}</h3>
+                <h3 id="set-aside">{t_now.quarantine_title}</h3>
                 <p class="hint">{t_now.quarantine_intro}</p>
                 {list}
                 <ClearDevice />

@@ -5,42 +5,58 @@
 use super::{use_app, AppState};
 use crate::domain::concern::Concern;
 use crate::domain::concern_store;
+use crate::domain::guide::engine::Answers;
 use crate::domain::i18n::Texts;
 use crate::domain::settings::{StorageNotice, AUTO_LOCK_CHOICES};
-use crate::domain::vault::{self, PinProblem};
+use crate::domain::vault::{self, PinProblem, Secret};
 use crate::platform::{self, vault as pin};
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 thread_local! {
-    /// Changes whose write failed (storage full), kept through a lock so nothing is lost.
-    static HELD: RefCell<Vec<Concern>> = const { RefCell::new(Vec::new()) };
     static LAST_ACTIVITY: Cell<u64> = const { Cell::new(0) };
     static HIDDEN_SINCE: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
-/// Locks now: forgets the keys and every decrypted concern; a change not yet written is held
-/// aside (not shown) until the data is opened again.
+/// Locks now: forgets the keys, every decrypted value and the guide's answers, so nothing
+/// personal stays in memory or on screen. A change not yet written (storage full) is sealed in
+/// memory under the data key and comes back after the next unlock.
 pub fn lock_now(app: AppState) {
     if !pin::is_set() {
         return;
     }
     let unsaved = app.unsaved.get_untracked();
-    let held: Vec<Concern> = app
+    let held: Vec<String> = app
         .concerns
         .get_untracked()
-        .into_iter()
+        .iter()
         .filter(|c| unsaved.contains(&c.id))
+        .filter_map(|c| serde_json::to_string(c).ok())
         .collect();
-    HELD.with_borrow_mut(|h| h.extend(held));
-    pin::lock();
+    pin::lock_holding(held);
     app.concerns.set(Vec::new());
+    app.guide_answers.set(Answers::new());
     app.locked.set(true);
 }
 
 /// Loads the concerns (migrating, repairing and applying retention as at start) after the data
-/// was opened, or at start when no PIN is set.
+/// was opened, or at start when no lock is set (then before the first render).
 pub fn load_concerns(app: AppState) {
+    if pin::is_set() {
+        leptos::task::spawn_local(async move {
+            let held: Vec<Concern> = pin::take_held()
+                .await
+                .iter()
+                .filter_map(|raw| serde_json::from_str(raw).ok())
+                .collect();
+            load_with(app, held);
+        });
+    } else {
+        load_with(app, Vec::new());
+    }
+}
+
+fn load_with(app: AppState, held: Vec<Concern>) {
     let now = platform::now_ms();
     let days = app.settings.get_untracked().retention_days();
     super::data::write(
@@ -51,16 +67,20 @@ pub fn load_concerns(app: AppState) {
             (concerns, report, deleted.len(), pending.len())
         },
         move |(mut concerns, report, deleted, pending), _| {
-            for c in HELD.with_borrow_mut(std::mem::take) {
+            for c in held {
                 match concerns.iter_mut().find(|x| x.id == c.id) {
                     Some(x) => *x = c,
                     None => concerns.push(c),
                 }
             }
+            let good = concerns.len();
             app.concerns.set(concerns);
             app.retention.set((deleted, pending));
             if report.set_aside > 0 {
-                app.notice.set(Some(StorageNotice::ConcernsSetAside));
+                app.notice.set(Some(StorageNotice::ConcernsSetAside {
+                    bad: report.set_aside,
+                    good,
+                }));
             } else if report.from_future > 0 {
                 app.notice.set(Some(StorageNotice::NeedsUpdate));
             }
@@ -124,6 +144,9 @@ fn pin_problem_text(p: PinProblem, t: &'static Texts) -> &'static str {
         PinProblem::Length => t.pin_problem_length,
         PinProblem::NotDigits => t.pin_problem_digits,
         PinProblem::TooEasy => t.pin_problem_easy,
+        PinProblem::Date => t.pin_problem_date,
+        PinProblem::PassphraseLength => t.passphrase_problem_length,
+        PinProblem::PassphraseWeak => t.passphrase_problem_weak,
         PinProblem::Mismatch => t.pin_problem_mismatch,
     }
 }
@@ -131,22 +154,29 @@ fn pin_problem_text(p: PinProblem, t: &'static Texts) -> &'static str {
 fn pin_error_text(e: &pin::PinError, t: &'static Texts) -> String {
     match e {
         pin::PinError::Unlock(u) => unlock_error_text(u, t),
+        pin::PinError::Store(crate::domain::storage::StoreError::QuotaExceeded) => {
+            t.lock_no_room.to_string()
+        }
         pin::PinError::Store(_) => t.pin_store_failed.to_string(),
     }
 }
 
-/// A PIN field: digits, hidden, never filled in by the browser.
+/// A PIN or passphrase field: hidden, never filled in by the browser; digits only for a PIN.
 #[component]
 fn PinInput(
     id: &'static str,
     label: Signal<&'static str>,
     value: RwSignal<String>,
+    #[prop(into)] kind: Signal<Secret>,
 ) -> impl IntoView {
+    let pin = move || kind.get() == Secret::Pin;
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id class="input input--pin" type="password" inputmode="numeric"
-                autocomplete="off" maxlength=vault::MAX_PIN_LEN.to_string()
+            <input id=id class=move || if pin() { "input input--pin" } else { "input" } type="password"
+                inputmode=move || if pin() { "numeric" } else { "text" }
+                autocomplete="off" autocapitalize="off" spellcheck="false"
+                maxlength=move || if pin() { vault::MAX_PIN_LEN } else { vault::MAX_PASSPHRASE_LEN }.to_string()
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev)) />
         </div>
@@ -161,6 +191,7 @@ pub fn LockScreen() -> impl IntoView {
     let pin_value = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<pin::UnlockError>);
+    let kind = pin::secret_kind().unwrap_or_default();
     // Counts down the wait after repeated wrong PINs.
     let now = RwSignal::new(platform::now_ms());
     if let Ok(ticker) = set_interval_with_handle(
@@ -190,7 +221,10 @@ pub fn LockScreen() -> impl IntoView {
                     app.locked.set(false);
                     load_concerns(app);
                     if opened.set_aside > 0 {
-                        app.notice.set(Some(StorageNotice::ConcernsSetAside));
+                        app.notice.set(Some(StorageNotice::ValuesSetAside {
+                            bad: opened.set_aside,
+                            good: opened.values,
+                        }));
                     }
                     LAST_ACTIVITY.set(platform::now_ms());
                     platform::document::focus_after_render("main");
@@ -210,9 +244,10 @@ pub fn LockScreen() -> impl IntoView {
                     <path fill="currentColor" d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5zm-3 5a3 3 0 0 1 6 0v3H9V7zm3 7a2 2 0 0 1 1 3.7V19h-2v-1.3A2 2 0 0 1 12 14z"/>
                 </svg>
                 <h1 id="lock-title">{move || t.get().lock_title}</h1>
-                <p>{move || t.get().lock_intro}</p>
+                <p>{move || if kind == Secret::Pin { t.get().lock_intro } else { t.get().lock_intro_passphrase }}</p>
                 <form on:submit=submit>
-                    <PinInput id="unlock-pin" label=Signal::derive(move || t.get().pin_label) value=pin_value />
+                    <PinInput id="unlock-pin" kind=kind value=pin_value
+                        label=Signal::derive(move || if kind == Secret::Pin { t.get().pin_label } else { t.get().passphrase_label }) />
                     {move || {
                         let t = t.get();
                         let waiting = wait_s();
@@ -241,7 +276,35 @@ pub fn LockScreen() -> impl IntoView {
     }
 }
 
-/// The PIN section of Settings.
+/// The estimated strength of a passphrase being typed, in words and bits.
+fn strength_text(p: &str, t: &'static Texts) -> String {
+    let bits = vault::passphrase_bits(p);
+    let word = if bits < vault::MIN_PASSPHRASE_BITS {
+        t.strength_weak
+    } else if bits < 70.0 {
+        t.strength_fair
+    } else {
+        t.strength_strong
+    };
+    format!("{}: {word} (≈ {:.0} bit)", t.strength_label, bits)
+}
+
+/// What the lock protects against, and what not: the same words for both kinds, so the choice
+/// is made knowing both.
+#[component]
+fn LockProtects() -> impl IntoView {
+    let t = use_app().texts;
+    view! {
+        <details class="lock__protects">
+            <summary>{move || t.get().lock_protects_title}</summary>
+            <p>{move || t.get().lock_protects_pin}</p>
+            <p>{move || t.get().lock_protects_passphrase}</p>
+        </details>
+    }
+}
+
+/// The lock section of Settings: set (PIN or passphrase), the true status, change, remove,
+/// auto-lock.
 #[component]
 pub fn PinSettings() -> impl IntoView {
     let app = use_app();
@@ -254,12 +317,16 @@ pub fn PinSettings() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let remove_pin = RwSignal::new(String::new());
     let understood = RwSignal::new(false);
+    // The kind of the lock set now, and the kind chosen for a new one.
+    let current_kind = RwSignal::new(pin::secret_kind().unwrap_or_default());
+    let new_kind = RwSignal::new(Secret::Passphrase);
+    let status = RwSignal::new(pin::seal_status());
     let clear_fields = move || {
         for s in [new_pin, repeat, current, remove_pin] {
             s.set(String::new());
         }
     };
-    // Runs a PIN operation; `ok` is the text shown when it succeeds.
+    // Runs a lock operation; `ok` is the text shown when it succeeds.
     let run = move |op: std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<(), pin::PinError>>>,
     >,
@@ -270,6 +337,8 @@ pub fn PinSettings() -> impl IntoView {
             let result = op.await;
             busy.set(false);
             is_set.set(pin::is_set());
+            current_kind.set(pin::secret_kind().unwrap_or_default());
+            status.set(pin::seal_status());
             clear_fields();
             let t = t.get_untracked();
             message.set(Some(match result {
@@ -279,38 +348,46 @@ pub fn PinSettings() -> impl IntoView {
             platform::document::focus_after_render("pin-message");
         });
     };
+    let refuse = move |problem: PinProblem| {
+        message.set(Some((
+            false,
+            pin_problem_text(problem, t.get_untracked()).to_string(),
+        )));
+    };
     let set = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let t_now = t.get_untracked();
-        let (p, r) = (new_pin.get_untracked(), repeat.get_untracked());
-        if let Err(problem) = vault::check_new_pin(&p, &r) {
-            message.set(Some((false, pin_problem_text(problem, t_now).to_string())));
-            return;
+        let (p, r, kind) = (
+            new_pin.get_untracked(),
+            repeat.get_untracked(),
+            new_kind.get_untracked(),
+        );
+        if let Err(problem) = vault::check_new_secret(kind, &p, &r) {
+            return refuse(problem);
         }
         if !understood.get_untracked() {
-            message.set(Some((false, t_now.pin_must_understand.to_string())));
+            message.set(Some((
+                false,
+                t.get_untracked().pin_must_understand.to_string(),
+            )));
             return;
         }
-        run(Box::pin(async move { pin::set_pin(&p).await }), |t| {
+        run(Box::pin(async move { pin::set_pin(&p, kind).await }), |t| {
             t.pin_set_done
         });
     };
     let change = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (old, p, r) = (
+        let (old, p, r, kind) = (
             current.get_untracked(),
             new_pin.get_untracked(),
             repeat.get_untracked(),
+            new_kind.get_untracked(),
         );
-        if let Err(problem) = vault::check_new_pin(&p, &r) {
-            message.set(Some((
-                false,
-                pin_problem_text(problem, t.get_untracked()).to_string(),
-            )));
-            return;
+        if let Err(problem) = vault::check_new_secret(kind, &p, &r) {
+            return refuse(problem);
         }
         run(
-            Box::pin(async move { pin::change_pin(&old, &p, platform::now_ms()).await }),
+            Box::pin(async move { pin::change_pin(&old, &p, kind, platform::now_ms()).await }),
             |t| t.pin_changed,
         );
     };
@@ -337,6 +414,53 @@ pub fn PinSettings() -> impl IntoView {
             .collect_view()
     };
     let label = move |f: fn(&'static Texts) -> &'static str| Signal::derive(move || f(t.get()));
+    let by_kind = move |kind: RwSignal<Secret>,
+                        pin_text: fn(&'static Texts) -> &'static str,
+                        phrase_text: fn(&'static Texts) -> &'static str| {
+        Signal::derive(move || {
+            if kind.get() == Secret::Pin {
+                pin_text(t.get())
+            } else {
+                phrase_text(t.get())
+            }
+        })
+    };
+    // The choice of PIN or passphrase, and the strength of a passphrase as it is typed.
+    let kind_choice = move || {
+        view! {
+            <fieldset class="fieldset">
+                <legend>{move || t.get().lock_kind_legend}</legend>
+                {[(Secret::Passphrase, label(|t| t.lock_kind_passphrase)), (Secret::Pin, label(|t| t.lock_kind_pin))]
+                    .into_iter()
+                    .map(|(k, text)| view! {
+                        <label class="radio">
+                            <input type="radio" name="lock-kind" prop:checked=move || new_kind.get() == k
+                                on:change=move |_| { new_kind.set(k); new_pin.set(String::new()); repeat.set(String::new()); } />
+                            <span>{text}</span>
+                        </label>
+                    })
+                    .collect_view()}
+            </fieldset>
+            <PinInput id="pin-new" kind=new_kind value=new_pin
+                label=by_kind(new_kind, |t| t.pin_new_label, |t| t.passphrase_new_label) />
+            {move || (new_kind.get() == Secret::Passphrase && !new_pin.get().is_empty()).then(|| view! {
+                <p class="hint" aria-live="polite">{strength_text(&new_pin.get(), t.get())}</p>
+            })}
+            <PinInput id="pin-repeat" kind=new_kind value=repeat
+                label=by_kind(new_kind, |t| t.pin_repeat_label, |t| t.passphrase_repeat_label) />
+        }
+    };
+    let status_text = move || {
+        let s = status.get();
+        let t = t.get();
+        let text = if s.complete() {
+            t.lock_status_complete
+        } else {
+            t.lock_status_partial
+        };
+        text.replace("{sealed}", &s.sealed.to_string())
+            .replace("{total}", &s.total.to_string())
+    };
     view! {
         <section class="card" aria-labelledby="pin-title">
             <h2 id="pin-title">{move || t.get().pin_section_title}</h2>
@@ -346,7 +470,8 @@ pub fn PinSettings() -> impl IntoView {
             })}
             {move || if is_set.get() {
                 view! {
-                    <p class="badge badge--info">{move || t.get().pin_is_on}</p>
+                    <p class=move || if status.get().complete() { "badge badge--info" } else { "badge badge--warning" }>{status_text}</p>
+                    <LockProtects />
                     <p><button type="button" class="btn btn--secondary" on:click=move |_| lock_now(app)>{move || t.get().lock_now}</button></p>
                     <fieldset class="fieldset">
                         <legend>{move || t.get().auto_lock_label}</legend>
@@ -355,9 +480,9 @@ pub fn PinSettings() -> impl IntoView {
                     </fieldset>
                     <form on:submit=change>
                         <h3>{move || t.get().pin_change_title}</h3>
-                        <PinInput id="pin-current" label=label(|t| t.pin_current_label) value=current />
-                        <PinInput id="pin-new" label=label(|t| t.pin_new_label) value=new_pin />
-                        <PinInput id="pin-repeat" label=label(|t| t.pin_repeat_label) value=repeat />
+                        <PinInput id="pin-current" kind=current_kind value=current
+                            label=by_kind(current_kind, |t| t.pin_current_label, |t| t.passphrase_current_label) />
+                        {kind_choice}
                         <button type="submit" class="btn btn--secondary" disabled=move || busy.get()>
                             {move || if busy.get() { t.get().pin_busy } else { t.get().pin_change_button }}
                         </button>
@@ -365,7 +490,8 @@ pub fn PinSettings() -> impl IntoView {
                     <form on:submit=remove>
                         <h3>{move || t.get().pin_remove_title}</h3>
                         <p class="hint">{move || t.get().pin_remove_hint}</p>
-                        <PinInput id="pin-remove" label=label(|t| t.pin_current_label) value=remove_pin />
+                        <PinInput id="pin-remove" kind=current_kind value=remove_pin
+                            label=by_kind(current_kind, |t| t.pin_current_label, |t| t.passphrase_current_label) />
                         <button type="submit" class="btn btn--tertiary" disabled=move || busy.get()>
                             {move || t.get().pin_remove_button}
                         </button>
@@ -375,10 +501,10 @@ pub fn PinSettings() -> impl IntoView {
             } else {
                 view! {
                     <p>{move || t.get().pin_recommended}</p>
+                    <LockProtects />
                     <div class="alert alert--warning"><p>{move || t.get().pin_forgot_warning}</p></div>
                     <form on:submit=set>
-                        <PinInput id="pin-new" label=label(|t| t.pin_new_label) value=new_pin />
-                        <PinInput id="pin-repeat" label=label(|t| t.pin_repeat_label) value=repeat />
+                        {kind_choice}
                         <label class="checkbox">
                             <input type="checkbox" prop:checked=move || understood.get()
                                 on:change=move |ev| understood.set(event_target_checked(&ev)) />

@@ -129,6 +129,9 @@ fn Notice() -> impl IntoView {
             view! {
                 <div class="alert alert--warning" role="alert">
                     <p>{move || notice.message(t.get())}</p>
+                    {notice.links_set_aside().then(|| view! {
+                        <p><a href="/settings#set-aside">{move || t.get().notice_see_set_aside}</a></p>
+                    })}
                     {(notice == crate::domain::settings::StorageNotice::StorageFull).then(|| view! {
                         <button type="button" class="btn btn--primary" on:click=move |_| super::concerns::retry_unsaved(app)>
                             {move || t.get().retry}

@@ -39,11 +39,16 @@ pub fn switch(app: AppState, on: bool) {
 
 /// "Nulstil": everything training stored is deleted; training mode stays on.
 pub fn reset(app: AppState) {
-    let _ = storage::clear_training(&LocalStorage);
-    let _ = LocalStorage.set(ON_KEY, "1");
     app.training_case.set(None);
     app.guide_answers.set(Answers::new());
     app.concerns.set(Vec::new());
+    // Through the lock, so its decrypted copy forgets the cases too.
+    crate::platform::vault::write(
+        |s| storage::clear_training(s),
+        |_, _| {
+            let _ = LocalStorage.set(ON_KEY, "1");
+        },
+    );
 }
 
 /// The case shown now, if any.

@@ -34,6 +34,9 @@ pub enum AnswerError {
     ExclusiveWithOthers(String),
     /// A required field is empty.
     MissingField(String),
+    /// A field holds a CPR-like number: the answer is refused, so it never reaches the draft
+    /// or any other stored value.
+    CprNumber(String),
 }
 
 /// Where the guide stands with these answers.
@@ -243,6 +246,12 @@ impl Guide {
                     if values.get(&field.id).is_none_or(|v| v.trim().is_empty()) {
                         return Err(AnswerError::MissingField(field.id.clone()));
                     }
+                }
+                if let Some((id, _)) = values
+                    .iter()
+                    .find(|(_, v)| !crate::domain::cpr::find(v).is_empty())
+                {
+                    return Err(AnswerError::CprNumber(id.clone()));
                 }
             }
             (StepKind::Review, Answer::Seen) => {}

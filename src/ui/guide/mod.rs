@@ -54,6 +54,11 @@ fn load_note() -> Option<Draft> {
 }
 
 fn keep_note(note: Option<Draft>) {
+    // A CPR-like number is never stored: the draft stays in memory only until it is removed
+    // (the editor says so), and the device keeps the version before it.
+    if note.as_ref().is_some_and(Draft::holds_cpr) {
+        return;
+    }
     let now = platform::now_ms();
     data::write(
         move |store| match &note {
@@ -241,6 +246,7 @@ pub fn error_text(e: &AnswerError, t: &'static Texts) -> &'static str {
         AnswerError::MissingField(_) => t.error_missing_observation,
         AnswerError::TooFew { .. } => t.error_too_few,
         AnswerError::ExclusiveWithOthers(_) => t.error_exclusive,
+        AnswerError::CprNumber(_) => t.error_cpr_not_saved,
         // Not reachable from the UI's own controls; the closest plain message.
         AnswerError::UnknownOption(_) | AnswerError::WrongKind | AnswerError::UnknownStep => {
             t.error_too_few
