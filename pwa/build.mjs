@@ -8,6 +8,11 @@
 //    template. The service worker names its cache after VERSION, so any change to the build
 //    output gives a new cache, and the old one is deleted when the new worker takes over.
 //
+// 3. puts the Content-Security-Policy in index.html as a <meta> (first, so it is in force
+//    before anything loads), with the SHA-256 of trunk's inline loader script as the only inline
+//    script allowed. Runs before the precache list is made, so sw.js checks the page with it.
+//    frame-ancestors cannot be set by <meta>: hosts send it as a header (docs/hosting.md).
+//
 //   node pwa/build.mjs [dir]      dir: $TRUNK_STAGING_DIR when trunk runs it
 //
 // No network: @resvg/resvg-js is a prebuilt native module installed by `npm ci`.
@@ -110,11 +115,58 @@ export function checkManifest(dir) {
   }
 }
 
+/**
+ * The policy for `index.html`: `'self'` for everything, WebAssembly compiled from the app's
+ * own file, the inline loader scripts by hash, no plugins, no <base>, no form posts; sync may
+ * reach any https server (the municipality's), or http on this machine while developing.
+ */
+export function contentSecurityPolicy(html) {
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`,
+  );
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(" ")}`.trim(),
+    "style-src 'self'",
+    "img-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}
+
+const CSP_META = /<meta http-equiv="?Content-Security-Policy"?[^>]*>/i;
+
+/** Writes the policy into `dir`/index.html (replacing one written before). Returns it. */
+export function addCsp(dir) {
+  const file = join(dir, "index.html");
+  const html = readFileSync(file, "utf8").replace(CSP_META, "");
+  const policy = contentSecurityPolicy(html);
+  // Right after the charset (trunk's minifier drops the <head> tag itself), before anything loads.
+  const anchor = html.match(/<meta charset=[^>]*>/i) || html.match(/<head[^>]*>/i);
+  if (!anchor) throw new Error("index.html has neither <meta charset> nor <head>");
+  const at = anchor.index + anchor[0].length;
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
+  writeFileSync(file, html.slice(0, at) + meta + html.slice(at));
+  return policy;
+}
+
+/** The policy a page in `dir` carries, for a server to send as a header too. */
+export function cspOf(dir) {
+  const m = readFileSync(join(dir, "index.html"), "utf8").match(/Content-Security-Policy"? content="([^"]*)"/i);
+  return m ? m[1] : null;
+}
+
 /** Icons, then sw.js, into the built site in `dir`. Returns the version and what is cached. */
 export function build(dir, sourceDir = HERE) {
   if (!filesUnder(dir).includes("index.html")) {
     throw new Error(`${dir} has no index.html: run this after trunk has written the page (post_build)`);
   }
+  addCsp(dir);
   renderIcons(dir, readFileSync(join(sourceDir, "icon.svg"), "utf8"));
   checkManifest(dir);
   const entries = precacheEntries(dir);

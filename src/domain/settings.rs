@@ -88,6 +88,9 @@ impl StorageNotice {
             StorageNotice::SettingUnreadableStorageFull => t.notice_setting_unreadable_full.into(),
             StorageNotice::WriteFailed => t.notice_storage_write_failed.into(),
             StorageNotice::ProfileSetAside => t.notice_profile_set_aside.into(),
+            StorageNotice::ConcernsSetAside { bad, good: 0 } => {
+                counted(t.notice_concerns_none_readable, bad, 0)
+            }
             StorageNotice::ConcernsSetAside { bad, good } => {
                 counted(t.notice_concerns_some_set_aside, bad, good)
             }
@@ -288,6 +291,7 @@ mod tests {
             StorageNotice::WriteFailed,
             StorageNotice::ProfileSetAside,
             StorageNotice::ConcernsSetAside { bad: 1, good: 4 },
+            StorageNotice::ConcernsSetAside { bad: 1, good: 0 },
             StorageNotice::ValuesSetAside { bad: 1, good: 4 },
             StorageNotice::StorageFull,
             StorageNotice::NeedsUpdate,

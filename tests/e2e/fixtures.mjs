@@ -1,4 +1,5 @@
-// Shared test setup: every test fails if the page logs a console error or throws.
+// Shared test setup: every test fails if the page logs a console error, throws, or breaks the
+// Content-Security-Policy (reported by the page itself, whatever the console says).
 import { test as base, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -9,6 +10,12 @@ export const test = base.extend({
       if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
     });
     page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+    await page.exposeFunction("__reportCspViolation", (v) => errors.push(`csp: ${v}`));
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (e) =>
+        window.__reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`),
+      );
+    });
     await use(page);
     expect(errors, "the page logged no errors").toEqual([]);
   },

@@ -70,6 +70,14 @@ test("set a PIN: no plaintext on the device, reload asks for it, wrong is refuse
   await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
   const section = page.getByRole("region", { name: "PIN-lås" });
   await expect(section).toContainText("Glemmer du PIN-koden, kan bekymringerne ikke gendannes");
+  // A passphrase is offered first; this test chooses the PIN.
+  await expect(section.getByRole("radio", { name: "Adgangssætning (mindst 12 tegn) – anbefales" })).toBeChecked();
+  await section.getByRole("radio", { name: "PIN-kode (6–12 cifre)" }).check();
+
+  await section.getByLabel("Ny PIN-kode (6–12 cifre)").fill("240683");
+  await section.getByLabel("Gentag den nye PIN-kode").fill("240683");
+  await section.getByRole("button", { name: "Slå PIN-lås til" }).click();
+  await expect(section.getByRole("alert")).toContainText("ligner en dato");
 
   await section.getByLabel("Ny PIN-kode (6–12 cifre)").fill("123456");
   await section.getByLabel("Gentag den nye PIN-kode").fill("123456");
@@ -82,7 +90,8 @@ test("set a PIN: no plaintext on the device, reload asks for it, wrong is refuse
   await expect(section.getByRole("alert")).toContainText("Sæt kryds");
   await section.getByRole("checkbox", { name: /ikke kan gendannes/ }).check();
   await section.getByRole("button", { name: "Slå PIN-lås til" }).click();
-  await expect(section.getByRole("status")).toHaveText("PIN-lås er slået til, og bekymringerne er krypteret.");
+  await expect(section.getByRole("status")).toHaveText("Låsen er slået til, og alt gemt indhold er krypteret.");
+  await expect(section).toContainText(/Alt gemt indhold på enheden er krypteret \(\d+ værdier\)/);
   await expectAccessible(page, "Settings with PIN lock on");
   await page.setViewportSize({ width: 768, height: 1024 });
   await section.screenshot({ path: "screenshots/pin-settings-768x1024.png" });
@@ -128,10 +137,11 @@ test("change PIN re-encrypts; 'Lås nu' locks; the old PIN no longer opens", asy
   await unlock(page, PIN);
   const section = page.getByRole("region", { name: "PIN-lås" });
   await section.getByLabel("Nuværende PIN-kode").first().fill(PIN);
+  await section.getByRole("radio", { name: "PIN-kode (6–12 cifre)" }).check();
   await section.getByLabel("Ny PIN-kode (6–12 cifre)").fill("864209");
   await section.getByLabel("Gentag den nye PIN-kode").fill("864209");
   await section.getByRole("button", { name: "Skift PIN-kode" }).click();
-  await expect(section.getByRole("status")).toHaveText("PIN-koden er skiftet, og alt er krypteret igen.");
+  await expect(section.getByRole("status")).toHaveText("Låsen er skiftet, og alt er krypteret igen.");
 
   const storage = await page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
   const lock = JSON.parse(storage["ssp.lock"]).data;

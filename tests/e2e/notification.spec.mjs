@@ -136,11 +136,12 @@ test("with a PIN set, the draft is not in localStorage in the clear", async ({ p
   await startWithMunicipality(page, "Silkeborg Kommune");
   await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
   const section = page.getByRole("region", { name: "PIN-lås" });
+  await section.getByRole("radio", { name: "PIN-kode (6–12 cifre)" }).check();
   await section.getByLabel("Ny PIN-kode (6–12 cifre)").fill("135792");
   await section.getByLabel("Gentag den nye PIN-kode").fill("135792");
   await section.getByRole("checkbox", { name: /ikke kan gendannes/ }).check();
   await section.getByRole("button", { name: "Slå PIN-lås til" }).click();
-  await expect(section.getByRole("status")).toContainText("PIN-lås er slået til");
+  await expect(section.getByRole("status")).toContainText("Låsen er slået til");
   // Within the open tab (a reload would ask for the PIN).
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Forside", exact: true }).click();
   const t = { count: 0, tap: (l) => l.click() };

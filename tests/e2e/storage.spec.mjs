@@ -19,11 +19,19 @@ test("schema 1 is migrated; a record damaged by hand is set aside and the others
 
   await page.evaluate((id) => localStorage.setItem("ssp.concern." + id, '{"schema":2,"data":{"id":'), ID1);
   await page.reload();
-  await expect(page.getByRole("alert")).toContainText("De gemte bekymringer kunne ikke læses");
+  // How many, that the others are fine, and where the set-aside one is, in plain words.
+  await expect(page.getByRole("alert")).toContainText(
+    "Ikke alle gemte bekymringer kunne læses: 1 er lagt til side – ikke slettet. De øvrige 1 er i orden.",
+  );
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
   await expect(page.getByRole("link", { name: /AB/ })).toHaveCount(0);
-  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByRole("alert").getByRole("link", { name: "Se hvad der er lagt til side" }).click();
   await expect(page.locator(".quarantine__item")).toContainText("ssp.concern." + ID1);
+  await expect(page.locator(".quarantine__item")).toContainText("Data var ufuldstændige eller beskadigede");
+  // The parser's words only on request.
+  await expect(page.getByText(/EOF while parsing/)).toBeHidden();
+  await page.locator(".quarantine__item").getByText("Teknisk detalje").click();
+  await expect(page.getByText(/EOF while parsing/)).toBeVisible();
 });
 
 test("two tabs stay consistent, and an edit begun before a change elsewhere overwrites nothing", async ({ page, context }) => {

@@ -8,6 +8,7 @@
 //   node tests/support/serve.mjs [dir=dist] [port=4173]
 
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,25 @@ const TYPES = {
 /** trunk's content hash in a file name: main-0123456789abcdef.css, app-…_bg.wasm (as in
  *  pwa/sw.js: up to 16 hex digits, leading zeros dropped by trunk). */
 const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z0-9]+$/;
+
+/** The headers docs/hosting.md asks for on every answer: the page's own policy (from its
+ *  <meta>, pwa/build.mjs) plus frame-ancestors, which only a header can set. */
+function securityHeaders(root) {
+  let csp = null;
+  try {
+    const m = readFileSync(join(root, "index.html"), "utf8").match(/Content-Security-Policy"? content="([^"]*)"/i);
+    if (m) csp = `${m[1]}; frame-ancestors 'none'`;
+  } catch {
+    // No build yet: the tests that need one fail on their own.
+  }
+  return {
+    ...(csp ? { "content-security-policy": csp } : {}),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "microphone=(), geolocation=()",
+  };
+}
 
 /** Creates (does not start) a server for `dir`. `extra` maps paths to [type, body] served from memory. */
 export function createStaticServer(dir, extra = {}) {
@@ -58,6 +78,7 @@ export function createStaticServer(dir, extra = {}) {
     try {
       const body = await readFile(target);
       res.writeHead(200, {
+        ...securityHeaders(root),
         "content-type": TYPES[extname(target)] || "application/octet-stream",
         "cache-control": HASHED.test(target) ? "public, max-age=31536000, immutable" : "no-cache",
       });

@@ -507,6 +507,7 @@ pub struct Texts {
     pub lock_status_partial: &'static str,
     pub lock_no_room: &'static str,
     pub notice_concerns_some_set_aside: &'static str,
+    pub notice_concerns_none_readable: &'static str,
     pub notice_see_set_aside: &'static str,
     pub reason_damaged: &'static str,
     pub reason_not_opened: &'static str,

@@ -133,6 +133,7 @@ pub fn parse_changes(status: u16, body: &str, limit: usize) -> Result<ChangesPag
             docs,
             checkpoint,
             more,
+            rejected: 0,
         },
         losing,
     })

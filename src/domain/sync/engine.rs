@@ -15,6 +15,7 @@
 //! - `ssp.sync.conflict.<id>`: the server's version of a concern that was changed on both sides.
 
 use super::protocol::{make_rev, Doc, Mutation, Page, PushOutcome, SyncError};
+use super::validate;
 use crate::domain::concern::Concern;
 use crate::domain::concern_store::{self, RECORD_CODEC};
 use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
@@ -55,6 +56,10 @@ pub struct SyncState {
     /// Pulled documents written by a newer version of the app, not shown here.
     #[serde(default)]
     pub from_future: u32,
+    /// Documents from the server that failed the checks (`validate`) or did not read as a
+    /// concern: skipped, never stored. Counted since sync was set up.
+    #[serde(default)]
+    pub rejected: u32,
 }
 
 /// One changed concern waiting to reach the server.
@@ -130,6 +135,9 @@ pub struct Applied {
     pub deleted: usize,
     pub conflicts: usize,
     pub unreadable: usize,
+    /// Documents skipped because they failed the checks in `validate` (or, for a push answer,
+    /// a conflict whose server version failed them: that mutation stays in the outbox).
+    pub rejected: usize,
 }
 
 impl Applied {
@@ -148,6 +156,8 @@ pub struct Status {
     pub last_ok_ms: Option<u64>,
     pub last_error: Option<SyncError>,
     pub from_future: u32,
+    /// Documents from the server skipped as invalid (see [`SyncState::rejected`]).
+    pub rejected: u32,
 }
 
 impl SyncState {
@@ -256,6 +266,7 @@ pub fn set_up(store: &dyn KeyValueStore, client: &str, now: u64) -> Result<(), S
             last_error: None,
             failures: 0,
             from_future: 0,
+            rejected: 0,
         },
         now,
     )?;
@@ -408,6 +419,12 @@ pub fn apply_push(
         }
     }
     for (mid, server) in &outcome.conflicts {
+        // The server's version is kept on the device as a conflict: only a valid one.
+        if validate::check_doc(server).is_err() {
+            applied.rejected += 1;
+            st.rejected = st.rejected.saturating_add(1);
+            continue;
+        }
         let Some(sent) = ob
             .iter()
             .find(|e| e.mid == *mid)
@@ -505,10 +522,25 @@ pub fn apply_page(store: &dyn KeyValueStore, page: &Page, now: u64) -> Result<Ap
     let mut st = state(store, now).ok_or(StoreError::Other("sync not set up".into()))?;
     let mut ob = outbox(store, now);
     let mut known = revs(store, now);
-    let mut applied = Applied::default();
+    let mut applied = Applied {
+        rejected: page.rejected,
+        ..Applied::default()
+    };
     let mut new_ids = Vec::new();
     for pulled in &page.docs {
         let doc = &pulled.doc;
+        // Nothing of a document that fails the checks is stored, not even as a conflict.
+        if validate::check_doc(doc).is_err() {
+            applied.rejected += 1;
+            continue;
+        }
+        let losing: Vec<Doc> = pulled
+            .losing
+            .iter()
+            .filter(|d| validate::check_doc(d).is_ok() && d.id == doc.id)
+            .cloned()
+            .collect();
+        applied.rejected += pulled.losing.len() - losing.len();
         let id = doc.id.clone();
         let already = known.get(&id) == Some(&doc.rev);
         if let Some(mut c) = conflict(store, &id, now) {
@@ -552,19 +584,20 @@ pub fn apply_page(store: &dyn KeyValueStore, page: &Page, now: u64) -> Result<Ap
                 }
                 Err(false) => {
                     applied.unreadable += 1;
+                    st.rejected = st.rejected.saturating_add(1);
                     continue;
                 }
             }
         }
         // CouchDB kept other branches of this document: a conflict, shown like any other.
-        if let Some(first) = pulled.losing.first() {
+        if let Some(first) = losing.first() {
             keep_conflict(
                 store,
                 &ConflictRecord {
                     id: id.clone(),
                     theirs: first.clone(),
                     base_rev: doc.rev.clone(),
-                    losing_revs: pulled.losing.iter().map(|d| d.rev.clone()).collect(),
+                    losing_revs: losing.iter().map(|d| d.rev.clone()).collect(),
                     at_ms: now,
                 },
                 now,
@@ -572,6 +605,9 @@ pub fn apply_page(store: &dyn KeyValueStore, page: &Page, now: u64) -> Result<Ap
             applied.conflicts += 1;
         }
     }
+    st.rejected = st
+        .rejected
+        .saturating_add(u32::try_from(applied.rejected).unwrap_or(u32::MAX));
     concern_store::add_to_index(store, &new_ids, now)?;
     save_outbox(store, &ob, now)?;
     save_revs(store, &known, now)?;
@@ -685,6 +721,7 @@ pub fn status(store: &dyn KeyValueStore, now: u64) -> Status {
             last_ok_ms: st.last_ok_ms,
             last_error: st.last_error,
             from_future: st.from_future,
+            rejected: st.rejected,
         },
     }
 }

@@ -2,9 +2,11 @@
 
 use super::engine::Batch;
 use super::protocol::{
-    encode_component, ChangesResponse, Page, Pulled, PushOutcome, PushRequest, PushResponse,
-    Request, SyncError,
+    encode_component, Page, Pulled, PushOutcome, PushRequest, PushResponse, Request, SyncError,
 };
+use super::validate;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// Documents per pull page.
 pub const PAGE: usize = 200;
@@ -24,25 +26,39 @@ pub fn changes_request(base: &str, token: &str, since: &str, limit: usize) -> Re
     )
 }
 
+/// The changes answer with each document still as raw text, so each is measured and checked
+/// on its own ([`validate::parse_doc`]): a bad one is skipped, the rest of the page is used.
+#[derive(Deserialize)]
+struct ChangesWire {
+    docs: Vec<Box<RawValue>>,
+    checkpoint: String,
+    more: bool,
+}
+
 pub fn parse_changes(status: u16, body: &str) -> Result<Page, SyncError> {
     if status != 200 {
         return Err(SyncError::from_status(status, body));
     }
-    let r: ChangesResponse = serde_json::from_str(body).map_err(|e| SyncError::BadAnswer {
+    let r: ChangesWire = serde_json::from_str(body).map_err(|e| SyncError::BadAnswer {
         status,
         detail: format!("changes: {e}"),
     })?;
-    Ok(Page {
-        docs: r
-            .docs
-            .into_iter()
-            .map(|doc| Pulled {
+    let mut docs = Vec::with_capacity(r.docs.len());
+    let mut rejected = 0;
+    for raw in &r.docs {
+        match validate::parse_doc(raw.get()) {
+            Ok(doc) => docs.push(Pulled {
                 doc,
                 losing: Vec::new(),
-            })
-            .collect(),
+            }),
+            Err(_) => rejected += 1,
+        }
+    }
+    Ok(Page {
+        docs,
         checkpoint: r.checkpoint,
         more: r.more,
+        rejected,
     })
 }
 

@@ -5,6 +5,7 @@
 //! - [`engine`]: the durable outbox, applying pushes' answers and pulled changes, conflicts kept
 //!   for a person to decide — all on a [`KeyValueStore`](super::storage::KeyValueStore), so the
 //!   same code runs on localStorage (through the PIN lock) and natively in the fault tests;
+//! - [`validate`]: what a pulled document must be before anything of it is stored;
 //! - [`json`] and [`couch`]: the two transports as pure request builders and response parsers;
 //!   the browser sends the requests (`platform::sync`).
 //!
@@ -21,3 +22,4 @@ pub mod couch;
 pub mod engine;
 pub mod json;
 pub mod protocol;
+pub mod validate;

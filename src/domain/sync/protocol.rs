@@ -79,6 +79,9 @@ pub struct Page {
     pub docs: Vec<Pulled>,
     pub checkpoint: String,
     pub more: bool,
+    /// Documents of this page the transport could not use (too large, too deeply nested, not
+    /// a document): skipped, and counted with the engine's own rejections.
+    pub rejected: usize,
 }
 
 /// Why a request did not get an answer the engine can use. Kept as the last error for the
@@ -100,6 +103,13 @@ pub enum SyncError {
     BadAnswer { status: u16, detail: String },
     /// 5xx: the server failed; tried again later.
     Server { status: u16 },
+    /// 429: too many failed logins from here (or in total) on the server; tried again later.
+    Throttled,
+    /// The server answered with a redirect, which the app does not follow: the address must
+    /// be the sync service itself.
+    Redirected,
+    /// The answer was larger than [`super::validate::MAX_ANSWER_BYTES`] and was not read.
+    AnswerTooLarge,
 }
 
 impl SyncError {
@@ -110,6 +120,8 @@ impl SyncError {
             403 => SyncError::Forbidden,
             404 => SyncError::NotFound,
             413 => SyncError::TooLarge,
+            429 => SyncError::Throttled,
+            300..=399 => SyncError::Redirected,
             500..=599 => SyncError::Server { status },
             _ => SyncError::BadAnswer {
                 status,
@@ -122,7 +134,10 @@ impl SyncError {
     pub fn retries(&self) -> bool {
         matches!(
             self,
-            SyncError::Network | SyncError::Server { .. } | SyncError::TooLarge
+            SyncError::Network
+                | SyncError::Server { .. }
+                | SyncError::TooLarge
+                | SyncError::Throttled
         )
     }
 
@@ -215,6 +230,14 @@ pub fn error_text(e: &SyncError, t: &crate::domain::i18n::Texts) -> String {
             format!("{} {status} {detail}", t.sync_err_bad_answer)
         }
         SyncError::Server { status } => format!("{} {status}", t.sync_err_server),
+        // Until texts of their own exist: the nearest existing ones, with the detail.
+        SyncError::Throttled => format!("{} 429", t.sync_err_server),
+        SyncError::Redirected => t.sync_err_not_found.to_string(),
+        SyncError::AnswerTooLarge => format!(
+            "{} > {} MiB",
+            t.sync_err_bad_answer,
+            super::validate::MAX_ANSWER_BYTES / (1024 * 1024)
+        ),
     }
 }
 
@@ -318,6 +341,10 @@ mod tests {
         assert!(SyncError::from_status(403, "").needs_credentials());
         assert!(SyncError::from_status(503, "").retries());
         assert!(!SyncError::from_status(400, "").retries());
+        assert_eq!(SyncError::from_status(429, ""), SyncError::Throttled);
+        assert!(SyncError::Throttled.retries() && !SyncError::Throttled.needs_credentials());
+        assert_eq!(SyncError::from_status(302, ""), SyncError::Redirected);
+        assert!(!SyncError::Redirected.retries() && !SyncError::AnswerTooLarge.retries());
         assert_eq!(
             SyncError::from_status(400, r#"{"error":"bad_request","message":"limit"}"#),
             SyncError::BadAnswer {

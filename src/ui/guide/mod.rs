@@ -117,6 +117,12 @@ impl Session {
     /// Stores an answer and moves to the step after it.
     pub fn submit(self, step_id: &str, answer: Answer) {
         let profile = use_app().profile.get_untracked();
+        // A refused answer must not touch the answers signal: updating it re-renders the step,
+        // and the text being typed would be lost.
+        if let Err(e) = guide().check(step_id, &answer) {
+            self.error.set(Some(e));
+            return;
+        }
         let result = self
             .answers
             .try_update(|a| guide().answer(a, step_id, answer, profile.as_ref()))

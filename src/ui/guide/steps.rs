@@ -94,7 +94,7 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
                         {s.title.get(lang).to_string()}
                     </p>
                     <div class="progress__bar" aria-hidden="true">
-                        <div class="progress__fill" style=format!("width: {}%", n * 100 / total.max(1))></div>
+                        <div class="progress__fill" style:width=format!("{}%", n * 100 / total.max(1))></div>
                     </div>
                 </div>
                 {cleared_notice}
