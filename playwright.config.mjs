@@ -3,6 +3,8 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT || 4173);
+// Another build to test (e.g. `trunk build --release --dist /tmp/dist-x` while dist/ is in use).
+const DIST = process.env.E2E_DIST || "dist";
 
 export const chromiumLaunch = {
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -37,7 +39,7 @@ export default defineConfig({
     trace: "off",
   },
   webServer: {
-    command: `node tests/support/serve.mjs dist ${PORT}`,
+    command: `node tests/support/serve.mjs ${DIST} ${PORT}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 15_000,
