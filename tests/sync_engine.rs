@@ -5,6 +5,7 @@ mod sync_support;
 use ssp_handleguide::domain::concern_store;
 use ssp_handleguide::domain::storage::{KeyValueStore, MemoryStore, Namespaced};
 use ssp_handleguide::domain::sync::engine::{self, Resolution};
+use ssp_handleguide::domain::sync::json;
 use ssp_handleguide::domain::sync::protocol::{Doc, PushOutcome};
 use ssp_handleguide::domain::vault::is_sealed_key;
 use sync_support::{concern, Client};
@@ -182,4 +183,175 @@ fn one_tab_holds_the_lease_until_it_expires() {
         engine::take_lease(&s, "tab-2", NOW + 60_003, 60_000),
         "free once expired"
     );
+}
+
+/// A pulled document as the JSON transport carries it, with `data` as raw JSON text.
+fn raw_doc(id: &str, schema: u32, data: &str) -> String {
+    format!(
+        r#"{{"id":{},"rev":"1-00000000000000aa","base_rev":null,"deleted":false,"schema":{schema},"updated_ms":{NOW},"data":{data}}}"#,
+        serde_json::Value::from(id)
+    )
+}
+
+/// A valid concern's JSON with `BAD-MARKER` in its history, so a scan of the store finds it.
+fn marked(id: &str) -> serde_json::Value {
+    let mut c = concern(id, NOW);
+    c.history.push(ssp_handleguide::domain::concern::Change {
+        at_ms: NOW,
+        by_role: "server".into(),
+        kind: ssp_handleguide::domain::concern::ChangeKind::Edited,
+        detail: "BAD-MARKER".into(),
+    });
+    serde_json::to_value(&c).unwrap()
+}
+
+#[test]
+fn bad_pulled_documents_are_skipped_counted_and_never_stored() {
+    let c = Client::new("1", NOW);
+    // A local change waits for "victim": a pulled version of it would become a conflict, and a
+    // conflict keeps the server's version on the device. A bad one must not.
+    c.create("victim", "tok-1", NOW);
+    let good = |id: &str| raw_doc(id, 2, &serde_json::to_string(&concern(id, NOW)).unwrap());
+    let deep = format!(
+        r#"{{"x":{}"BAD-MARKER"{}}}"#,
+        "[".repeat(130_000),
+        "]".repeat(130_000)
+    );
+    let mut big = marked("big");
+    big["pad"] = serde_json::Value::from("x".repeat(300 * 1024));
+    let mut nested = marked("nested");
+    let mut v = serde_json::Value::from("BAD-MARKER");
+    for _ in 0..70 {
+        v = serde_json::json!([v]);
+    }
+    nested["pad"] = v;
+    let bad = [
+        // An id that is not one the app makes (and would reach into other storage keys).
+        raw_doc("../ssp.settings", 2, &marked("../ssp.settings").to_string()),
+        raw_doc("a.b", 2, &marked("a.b").to_string()),
+        raw_doc(&"x".repeat(65), 2, &marked(&"x".repeat(65)).to_string()),
+        // Too large, nested too deep (far too deep for the parser, and just over the limit).
+        raw_doc("big", 2, &big.to_string()),
+        raw_doc("victim", 2, &deep),
+        raw_doc("nested", 2, &nested.to_string()),
+        // The wrong kind: schema 0, data not an object, data on a tombstone, not a document.
+        raw_doc("schema0", 0, &marked("schema0").to_string()),
+        raw_doc("array", 2, r#"["BAD-MARKER"]"#),
+        raw_doc("victim", 2, r#""BAD-MARKER""#),
+        r#"{"id":"tomb","rev":"2-bb","base_rev":"1-aa","deleted":true,"schema":2,"updated_ms":1,"data":{"x":"BAD-MARKER"}}"#.into(),
+        r#"{"id":"nodoc","data":"BAD-MARKER"}"#.into(),
+        // A concern whose own id differs from the document's.
+        raw_doc("mismatch", 2, &marked("other").to_string()),
+    ];
+    let mut docs = vec![good("good-1")];
+    docs.extend(bad.iter().cloned());
+    docs.push(good("good-2"));
+    let body = format!(
+        r#"{{"docs":[{}],"checkpoint":"42","more":false}}"#,
+        docs.join(",")
+    );
+
+    let page = json::parse_changes(200, &body).expect("one bad document does not fail the page");
+    let applied = engine::apply_page(&c.store, &page, NOW).unwrap();
+    assert_eq!(applied.updated, 2, "{applied:?}");
+    assert_eq!(
+        applied.rejected + applied.unreadable,
+        bad.len(),
+        "{applied:?}"
+    );
+    assert_eq!(applied.conflicts, 0);
+    assert_eq!(c.status(NOW).rejected as usize, bad.len());
+    assert_eq!(
+        c.concerns(NOW).keys().cloned().collect::<Vec<_>>(),
+        ["good-1", "good-2", "victim"]
+    );
+    assert!(engine::conflict_ids(&c.store).is_empty());
+    for key in c.keys() {
+        let value = c.store.get(&key).unwrap().unwrap_or_default();
+        assert!(
+            !value.contains("BAD-MARKER"),
+            "{key} holds a rejected document"
+        );
+    }
+    // The page is done with: the checkpoint moved past it.
+    assert_eq!(engine::checkpoint(&c.store, NOW), "42");
+}
+
+#[test]
+fn a_push_answers_conflict_with_an_invalid_server_version_is_not_kept() {
+    let c = Client::new("1", NOW);
+    c.create("a", "tok-1", NOW);
+    let batch = engine::next_batch(&c.store, NOW).unwrap().unwrap();
+    let m = &batch.items[0].mutation;
+    let mut server = m.doc.clone();
+    server.rev = "2-ffffffffffffffff".into();
+    let mut v = serde_json::Value::from("BAD-MARKER");
+    for _ in 0..70 {
+        v = serde_json::json!([v]);
+    }
+    server.data.as_mut().unwrap()["pad"] = v;
+    let a = engine::apply_push(
+        &c.store,
+        &PushOutcome {
+            accepted: vec![],
+            conflicts: vec![(m.mid, server)],
+        },
+        NOW,
+    )
+    .unwrap();
+    assert_eq!((a.conflicts, a.rejected), (0, 1));
+    assert!(engine::conflict_ids(&c.store).is_empty());
+    // The change is still waiting, unchanged, for an answer that can be used.
+    assert_eq!(
+        engine::next_batch(&c.store, NOW).unwrap().unwrap().items[0].mutation,
+        *m
+    );
+    for key in c.keys() {
+        let value = c.store.get(&key).unwrap().unwrap_or_default();
+        assert!(!value.contains("BAD-MARKER"), "{key}");
+    }
+}
+
+#[test]
+fn the_engine_checks_documents_whichever_transport_brought_them() {
+    use ssp_handleguide::domain::sync::protocol::{Page, Pulled};
+    let c = Client::new("1", NOW);
+    let doc = |id: &str| Doc {
+        id: id.into(),
+        rev: "1-00000000000000aa".into(),
+        base_rev: None,
+        deleted: false,
+        schema: 2,
+        updated_ms: NOW,
+        data: Some(marked(id)),
+    };
+    // As CouchDB's transport hands them on: a bad id, and a good document whose other
+    // branch (kept as a conflict) has a bad id.
+    let good = doc("good");
+    let page = Page {
+        docs: vec![
+            Pulled {
+                doc: doc("a/b"),
+                losing: vec![],
+            },
+            Pulled {
+                doc: good.clone(),
+                losing: vec![doc("c d")],
+            },
+        ],
+        checkpoint: "7".into(),
+        more: false,
+        rejected: 1,
+    };
+    let a = engine::apply_page(&c.store, &page, NOW).unwrap();
+    assert_eq!((a.updated, a.rejected, a.conflicts), (1, 3, 0), "{a:?}");
+    assert_eq!(c.status(NOW).rejected, 3);
+    assert_eq!(
+        c.concerns(NOW).keys().cloned().collect::<Vec<_>>(),
+        ["good"]
+    );
+    assert!(c
+        .keys()
+        .iter()
+        .all(|k| !k.contains("a/b") && !k.contains("c d")));
 }
