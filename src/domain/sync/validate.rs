@@ -19,6 +19,29 @@ pub const MAX_ID_CHARS: usize = 64;
 /// largest is a push answer with 50 conflicts of 256 KiB (about 13 MiB).
 pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
+/// Whether an answer is refused before its body is read: a redirect (the browser's
+/// `Response.type` is `"opaqueredirect"` when it was told not to follow, `redirected` when it
+/// followed one anyway), or a Content-Length over [`MAX_ANSWER_BYTES`].
+pub fn refuse_answer(
+    kind: Option<&str>,
+    redirected: bool,
+    announced: Option<u64>,
+) -> Option<super::protocol::SyncError> {
+    use super::protocol::SyncError;
+    if kind == Some("opaqueredirect") || redirected {
+        Some(SyncError::Redirected)
+    } else if announced.is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+        Some(SyncError::AnswerTooLarge)
+    } else {
+        None
+    }
+}
+
+/// Whether `more` bytes may still be read after `so_far`, within [`MAX_ANSWER_BYTES`].
+pub fn answer_fits(so_far: usize, more: usize) -> bool {
+    so_far.saturating_add(more) <= MAX_ANSWER_BYTES
+}
+
 /// Why a pulled document was skipped (for tests and the log; the status only counts them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rejected {
@@ -204,6 +227,29 @@ mod tests {
             with(&|d| d.data = Some(nested(MAX_DEPTH + 1))),
             Err(Rejected::TooDeep)
         );
+    }
+
+    #[test]
+    fn redirects_and_oversized_answers_are_refused_unread() {
+        use crate::domain::sync::protocol::SyncError;
+        assert_eq!(
+            refuse_answer(Some("opaqueredirect"), false, None),
+            Some(SyncError::Redirected)
+        );
+        assert_eq!(
+            refuse_answer(Some("cors"), true, Some(10)),
+            Some(SyncError::Redirected)
+        );
+        let max = MAX_ANSWER_BYTES as u64;
+        assert_eq!(refuse_answer(Some("cors"), false, Some(max)), None);
+        assert_eq!(
+            refuse_answer(Some("basic"), false, Some(max + 1)),
+            Some(SyncError::AnswerTooLarge)
+        );
+        assert_eq!(refuse_answer(Some("cors"), false, None), None);
+        assert!(answer_fits(MAX_ANSWER_BYTES - 10, 10));
+        assert!(!answer_fits(MAX_ANSWER_BYTES - 10, 11));
+        assert!(!answer_fits(usize::MAX, 1));
     }
 
     #[test]
