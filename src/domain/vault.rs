@@ -155,6 +155,25 @@ pub struct WrappedKey {
     pub wrapped: String,
 }
 
+/// HKDF's `info` for a device-bound lock's key.
+pub const DEVICE_INFO: &str = "ssp-handleguide:device+pin:v1";
+/// The PRF input's length, and the PRF output's.
+pub const PRF_LEN: usize = 32;
+
+/// A key bound to this tablet: a WebAuthn credential on its platform authenticator whose PRF
+/// output for `prf_salt`, together with the PIN, derives the key that wraps the data keys
+/// (HKDF-SHA256 over the PRF output and 32 bytes of PBKDF2 from the PIN, salted with the lock's
+/// salt, `info` [`DEVICE_INFO`]). A copy of the storage alone cannot be guessed against: each
+/// guess needs the device and its own user verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceKey {
+    /// Base64 of the credential's raw id.
+    pub credential: String,
+    /// Base64 of the PRF input.
+    pub prf_salt: String,
+}
+
 /// The stored lock record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,6 +189,9 @@ pub struct LockRecord {
     /// What opens it.
     #[serde(default)]
     pub secret: Secret,
+    /// Present when the key is bound to this tablet as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceKey>,
 }
 
 /// Why a lock record cannot be used.
@@ -181,6 +203,7 @@ pub enum LockProblem {
     NoKeys,
     BadKey(String),
     NoCurrent(String),
+    BadDevice,
 }
 
 impl LockRecord {
@@ -193,6 +216,7 @@ impl LockRecord {
             current: key.id.clone(),
             keys: vec![key],
             secret: Secret::Pin,
+            device: None,
         }
     }
 
@@ -219,6 +243,13 @@ impl LockRecord {
         }
         if !self.keys.iter().any(|k| k.id == self.current) {
             return Err(LockProblem::NoCurrent(self.current.clone()));
+        }
+        if let Some(d) = &self.device {
+            let id_ok = b64_decode(&d.credential).is_some_and(|v| !v.is_empty() && v.len() <= 1023);
+            let salt_ok = b64_decode(&d.prf_salt).is_some_and(|v| v.len() == PRF_LEN);
+            if !id_ok || !salt_ok {
+                return Err(LockProblem::BadDevice);
+            }
         }
         Ok(())
     }
@@ -1068,9 +1099,20 @@ mod tests {
         let mut r = good.clone();
         r.current = "k9".into();
         assert_eq!(r.validate(), Err(LockProblem::NoCurrent("k9".into())));
-        let mut r = good;
+        let mut r = good.clone();
         r.keys[0].wrapped = b64_encode(&[2; KEY_LEN]);
         assert_eq!(r.validate(), Err(LockProblem::BadKey("k1".into())));
+        let mut r = good;
+        r.device = Some(DeviceKey {
+            credential: b64_encode(&[4; 16]),
+            prf_salt: b64_encode(&[5; PRF_LEN]),
+        });
+        assert_eq!(r.validate(), Ok(()));
+        r.device.as_mut().unwrap().prf_salt = b64_encode(&[5; 16]);
+        assert_eq!(r.validate(), Err(LockProblem::BadDevice));
+        r.device.as_mut().unwrap().prf_salt = b64_encode(&[5; PRF_LEN]);
+        r.device.as_mut().unwrap().credential = String::new();
+        assert_eq!(r.validate(), Err(LockProblem::BadDevice));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! WebCrypto for the PIN lock: PBKDF2-HMAC-SHA256 key derivation, AES-256-GCM, random bytes.
+//! WebCrypto for the lock: PBKDF2-HMAC-SHA256 key derivation (and HKDF-SHA256 with a device's
+//! PRF output), AES-256-GCM, random bytes.
 //! No key material leaves WebCrypto except a new data key once, when it is wrapped.
 
 use js_sys::{Array, Uint8Array};
@@ -44,6 +45,61 @@ pub async fn derive_pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<C
     let key = JsFuture::from(s.derive_key_with_object_and_object(
         &params,
         &base,
+        &AesKeyGenParams::new("AES-GCM", 256),
+        false,
+        &usages(&["encrypt", "decrypt"]),
+    )?)
+    .await?;
+    key.dyn_into()
+}
+
+/// The AES-GCM key of a device-bound lock (not extractable): HKDF-SHA256 over the device's PRF
+/// output followed by 32 bytes of PBKDF2-HMAC-SHA256 from the PIN, with the lock's salt and
+/// `info`. Neither the PIN nor the device alone gives it.
+pub async fn derive_device_key(
+    prf: &[u8],
+    pin: &str,
+    salt: &[u8],
+    iterations: u32,
+    info: &[u8],
+) -> Result<CryptoKey, JsValue> {
+    let s = subtle()?;
+    let base: CryptoKey = JsFuture::from(s.import_key_with_str(
+        "raw",
+        &Uint8Array::from(pin.as_bytes()),
+        "PBKDF2",
+        false,
+        &usages(&["deriveBits"]),
+    )?)
+    .await?
+    .dyn_into()?;
+    let params =
+        Pbkdf2Params::new_with_str("PBKDF2", "SHA-256", iterations, &Uint8Array::from(salt));
+    let pin_bits = JsFuture::from(s.derive_bits_with_object(&params, &base, 256)?).await?;
+    let mut ikm = prf.to_vec();
+    ikm.extend(Uint8Array::new(&pin_bits).to_vec());
+    let hkdf_base: CryptoKey = JsFuture::from(s.import_key_with_str(
+        "raw",
+        &Uint8Array::from(ikm.as_slice()),
+        "HKDF",
+        false,
+        &usages(&["deriveKey"]),
+    )?)
+    .await?
+    .dyn_into()?;
+    ikm.fill(0);
+    let hkdf = js_sys::Object::new();
+    for (k, v) in [
+        ("name", JsValue::from_str("HKDF")),
+        ("hash", JsValue::from_str("SHA-256")),
+        ("salt", Uint8Array::from(salt).into()),
+        ("info", Uint8Array::from(info).into()),
+    ] {
+        js_sys::Reflect::set(&hkdf, &JsValue::from_str(k), &v)?;
+    }
+    let key = JsFuture::from(s.derive_key_with_object_and_object(
+        &hkdf,
+        &hkdf_base,
         &AesKeyGenParams::new("AES-GCM", 256),
         false,
         &usages(&["encrypt", "decrypt"]),

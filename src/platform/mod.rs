@@ -12,6 +12,7 @@ pub mod service_worker;
 pub mod sync;
 pub mod vault;
 pub mod viewport;
+pub mod webauthn;
 
 /// Milliseconds since the Unix epoch, from the browser's clock.
 pub fn now_ms() -> u64 {

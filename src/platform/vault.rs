@@ -5,10 +5,11 @@
 
 use super::crypto;
 use super::local_storage::LocalStorage;
+use super::webauthn::{self, DeviceKeyError};
 use crate::domain::storage::{self, KeyValueStore, StoreError};
 use crate::domain::vault::{
-    self, Failures, LockRecord, Op, Ready, SealStatus, Sealed, Secret, Staged, Stored, Unsealed,
-    WrappedKey,
+    self, DeviceKey, Failures, LockRecord, Op, Ready, SealStatus, Sealed, Secret, Staged, Stored,
+    Unsealed, WrappedKey,
 };
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -235,6 +236,11 @@ pub fn secret_kind() -> Option<Secret> {
     }
 }
 
+/// Whether the lock set on this device is bound to its authenticator as well.
+pub fn device_bound() -> bool {
+    matches!(read_lock(), Some(Ok(lock)) if lock.device.is_some())
+}
+
 /// How much of what should be sealed is sealed on the device now.
 pub fn seal_status() -> SealStatus {
     vault::seal_status(&LocalStorage)
@@ -250,6 +256,8 @@ pub enum UnlockError {
     Damaged,
     /// The browser refused (no WebCrypto, storage unavailable).
     Browser(String),
+    /// The device key could not be used: refused, cancelled, or gone from this tablet.
+    DeviceKey(DeviceKeyError),
 }
 
 impl UnlockError {
@@ -296,20 +304,60 @@ fn set_failures(f: Failures) {
     };
 }
 
-/// Derives the PIN key and unwraps every data key; a wrong PIN is counted.
+/// The key that wraps the data keys: from the secret alone, or (device-bound) from the
+/// device's PRF output and the secret. `prf` is the output when it is already known.
+async fn wrapping_key(
+    salt: &[u8],
+    iterations: u32,
+    device: Option<&DeviceKey>,
+    secret: &str,
+    prf: Option<&[u8]>,
+) -> Result<(CryptoKey, Option<Vec<u8>>), UnlockError> {
+    let browser = UnlockError::browser;
+    let Some(d) = device else {
+        let kek = crypto::derive_pin_key(secret, salt, iterations)
+            .await
+            .map_err(browser)?;
+        return Ok((kek, None));
+    };
+    let output = match prf {
+        Some(p) => p.to_vec(),
+        None => {
+            let id = vault::b64_decode(&d.credential).unwrap_or_default();
+            let input = vault::b64_decode(&d.prf_salt).unwrap_or_default();
+            let challenge = crypto::random_bytes(32).map_err(browser)?;
+            webauthn::prf(&challenge, &id, &input)
+                .await
+                .map_err(UnlockError::DeviceKey)?
+        }
+    };
+    let info = vault::DEVICE_INFO.as_bytes();
+    let kek = crypto::derive_device_key(&output, secret, salt, iterations, info)
+        .await
+        .map_err(browser)?;
+    Ok((kek, Some(output)))
+}
+
+/// Derives the wrapping key (asking the device first, for a device-bound lock) and unwraps
+/// every data key; a wrong PIN is counted. Returns the device's PRF output too, if any.
 async fn open_keys(
     lock: &LockRecord,
     pin: &str,
     now_ms: u64,
-) -> Result<Vec<(String, Vec<u8>)>, UnlockError> {
+) -> Result<(Vec<(String, Vec<u8>)>, Option<Vec<u8>>), UnlockError> {
     let wait = failures().wait_ms(now_ms);
     if wait > 0 {
         return Err(UnlockError::Wait(wait));
     }
     let browser = UnlockError::browser;
-    let kek = crypto::derive_pin_key(pin, &lock.salt_bytes(), lock.iterations)
-        .await
-        .map_err(browser)?;
+    let (kek, prf) = wrapping_key(
+        &lock.salt_bytes(),
+        lock.iterations,
+        lock.device.as_ref(),
+        pin,
+        None,
+    )
+    .await?;
     let mut raw = Vec::new();
     for k in &lock.keys {
         let iv = vault::b64_decode(&k.iv).unwrap_or_default();
@@ -324,7 +372,7 @@ async fn open_keys(
         }
     }
     set_failures(Failures::default());
-    Ok(raw)
+    Ok((raw, prf))
 }
 
 async fn import_all(
@@ -353,7 +401,7 @@ pub async fn unlock(pin: &str, now_ms: u64) -> Result<Opened, UnlockError> {
         Some(Err(())) => return Err(UnlockError::Damaged),
         Some(Ok(lock)) => lock,
     };
-    let keys = import_all(open_keys(&lock, pin, now_ms).await?).await?;
+    let keys = import_all(open_keys(&lock, pin, now_ms).await?.0).await?;
     let names: Vec<String> = LocalStorage
         .keys()
         .map_err(|e| UnlockError::Browser(e.to_string()))?
@@ -477,21 +525,54 @@ fn sealed_values() -> Vec<Op> {
     })
 }
 
+/// A new credential on this tablet's authenticator and its PRF output for a new random input.
+/// The user verifies twice (making the credential, then using it).
+async fn new_device_key() -> Result<(DeviceKey, Vec<u8>), PinError> {
+    let device = |e| PinError::Unlock(UnlockError::DeviceKey(e));
+    let challenge = crypto::random_bytes(32).map_err(browser)?;
+    let user = crypto::random_bytes(16).map_err(browser)?;
+    let id = webauthn::create(&challenge, &user).await.map_err(device)?;
+    let input = crypto::random_bytes(vault::PRF_LEN).map_err(browser)?;
+    let challenge = crypto::random_bytes(32).map_err(browser)?;
+    let output = webauthn::prf(&challenge, &id, &input)
+        .await
+        .map_err(device)?;
+    Ok((
+        DeviceKey {
+            credential: vault::b64_encode(&id),
+            prf_salt: vault::b64_encode(&input),
+        },
+        output,
+    ))
+}
+
 /// Sets a PIN or a passphrase (no lock set before), all or nothing: every value is sealed in
 /// memory first, the device is checked for the room the sealed values and the lock record need,
 /// and only then is anything written. Should a write still fail, everything written is put back
 /// and the lock record removed, so the device is as before and the error says why.
-pub async fn set_pin(secret: &str, kind: Secret) -> Result<(), PinError> {
+pub async fn set_pin(secret: &str, kind: Secret, bind_device: bool) -> Result<(), PinError> {
     let salt = crypto::random_bytes(vault::SALT_LEN).map_err(browser)?;
     let mut dek = crypto::random_bytes(vault::KEY_LEN).map_err(browser)?;
-    let kek = crypto::derive_pin_key(secret, &salt, vault::ITERATIONS)
-        .await
-        .map_err(browser)?;
+    let device = if bind_device {
+        Some(new_device_key().await?)
+    } else {
+        None
+    };
+    let (kek, _) = wrapping_key(
+        &salt,
+        vault::ITERATIONS,
+        device.as_ref().map(|(d, _)| d),
+        secret,
+        device.as_ref().map(|(_, prf)| prf.as_slice()),
+    )
+    .await
+    .map_err(PinError::Unlock)?;
     let wrapped = new_wrapped(&kek, "k1", &dek).await?;
     let key = crypto::import_data_key(&dek).await.map_err(browser)?;
     dek.fill(0);
     let mut lock = LockRecord::new(&salt, wrapped);
     lock.secret = kind;
+    lock.device = device.map(|(d, _)| d);
     let lock_raw = vault::LOCK_CODEC.encode(&lock);
     let ready = seal(sealed_values(), Some((key.clone(), "k1".into())), true)
         .await
@@ -519,21 +600,41 @@ pub async fn set_pin(secret: &str, kind: Secret) -> Result<(), PinError> {
 /// Changes the PIN and re-encrypts everything under a new data key. The old and the new data key
 /// are first stored wrapped under the new PIN (one write), so the new PIN opens everything
 /// whenever the change is interrupted; the old key is dropped last.
-pub async fn change_pin(old: &str, new: &str, kind: Secret, now_ms: u64) -> Result<(), PinError> {
+pub async fn change_pin(
+    old: &str,
+    new: &str,
+    kind: Secret,
+    bind_device: bool,
+    now_ms: u64,
+) -> Result<(), PinError> {
     let Some(Ok(lock)) = read_lock() else {
         return Err(PinError::Unlock(UnlockError::Damaged));
     };
-    let mut old_keys = open_keys(&lock, old, now_ms)
+    let (mut old_keys, old_prf) = open_keys(&lock, old, now_ms)
         .await
         .map_err(PinError::Unlock)?;
+    // A device-bound lock keeps its credential (its PRF output is known now); a new binding
+    // makes one.
+    let device = match (bind_device, lock.device.clone(), old_prf) {
+        (false, _, _) => None,
+        (true, Some(d), Some(prf)) => Some((d, prf)),
+        (true, _, _) => Some(new_device_key().await?),
+    };
     let salt = crypto::random_bytes(vault::SALT_LEN).map_err(browser)?;
-    let kek = crypto::derive_pin_key(new, &salt, vault::ITERATIONS)
-        .await
-        .map_err(browser)?;
+    let (kek, _) = wrapping_key(
+        &salt,
+        vault::ITERATIONS,
+        device.as_ref().map(|(d, _)| d),
+        new,
+        device.as_ref().map(|(_, prf)| prf.as_slice()),
+    )
+    .await
+    .map_err(PinError::Unlock)?;
     let new_id = lock.next_key_id();
     let mut dek = crypto::random_bytes(vault::KEY_LEN).map_err(browser)?;
     let mut transition = LockRecord::new(&salt, new_wrapped(&kek, &new_id, &dek).await?);
     transition.secret = kind;
+    transition.device = device.map(|(d, _)| d);
     for (id, raw) in &old_keys {
         transition.keys.push(new_wrapped(&kek, id, raw).await?);
     }

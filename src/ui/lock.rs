@@ -9,6 +9,7 @@ use crate::domain::guide::engine::Answers;
 use crate::domain::i18n::Texts;
 use crate::domain::settings::{StorageNotice, AUTO_LOCK_CHOICES};
 use crate::domain::vault::{self, PinProblem, Secret};
+use crate::platform::webauthn::{self, DeviceKeyError};
 use crate::platform::{self, vault as pin};
 use leptos::prelude::*;
 use std::cell::Cell;
@@ -136,6 +137,28 @@ fn unlock_error_text(e: &pin::UnlockError, t: &'static Texts) -> String {
         }
         pin::UnlockError::Damaged => t.lock_damaged.to_string(),
         pin::UnlockError::Browser(_) => t.lock_browser.to_string(),
+        pin::UnlockError::DeviceKey(DeviceKeyError::NoPrf | DeviceKeyError::Unsupported) => {
+            t.device_unsupported.to_string()
+        }
+        pin::UnlockError::DeviceKey(_) => t.device_key_failed.to_string(),
+    }
+}
+
+/// The three kinds of lock a user can choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    /// The tablet's own authenticator (WebAuthn PRF) and a PIN.
+    Device,
+    Passphrase,
+    Pin,
+}
+
+impl Choice {
+    fn secret(self) -> Secret {
+        match self {
+            Choice::Passphrase => Secret::Passphrase,
+            Choice::Device | Choice::Pin => Secret::Pin,
+        }
     }
 }
 
@@ -192,6 +215,7 @@ pub fn LockScreen() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<pin::UnlockError>);
     let kind = pin::secret_kind().unwrap_or_default();
+    let device = pin::device_bound();
     // Counts down the wait after repeated wrong PINs.
     let now = RwSignal::new(platform::now_ms());
     if let Ok(ticker) = set_interval_with_handle(
@@ -244,7 +268,11 @@ pub fn LockScreen() -> impl IntoView {
                     <path fill="currentColor" d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5zm-3 5a3 3 0 0 1 6 0v3H9V7zm3 7a2 2 0 0 1 1 3.7V19h-2v-1.3A2 2 0 0 1 12 14z"/>
                 </svg>
                 <h1 id="lock-title">{move || t.get().lock_title}</h1>
-                <p>{move || if kind == Secret::Pin { t.get().lock_intro } else { t.get().lock_intro_passphrase }}</p>
+                <p>{move || match (device, kind) {
+                    (true, _) => t.get().lock_intro_device,
+                    (false, Secret::Pin) => t.get().lock_intro,
+                    (false, Secret::Passphrase) => t.get().lock_intro_passphrase,
+                }}</p>
                 <form on:submit=submit>
                     <PinInput id="unlock-pin" kind=kind value=pin_value
                         label=Signal::derive(move || if kind == Secret::Pin { t.get().pin_label } else { t.get().passphrase_label }) />
@@ -261,16 +289,33 @@ pub fn LockScreen() -> impl IntoView {
                         };
                         shown.map(|e| view! { <p class="field-error" role="alert">{unlock_error_text(&e, t)}</p> })
                     }}
+                    // The device key did not answer: say what it means, and offer the one way on.
+                    {move || matches!(error.get(), Some(pin::UnlockError::DeviceKey(_))).then(|| view! {
+                        <div class="alert alert--error" role="alert">
+                            <h2>{move || t.get().device_key_failed_title}</h2>
+                            <p>{move || error.get().map(|e| unlock_error_text(&e, t.get()))}</p>
+                            <p>{move || t.get().device_key_gone}</p>
+                        </div>
+                    })}
                     <button type="submit" class="btn btn--primary"
                         disabled=move || busy.get() || must_wait()>
                         {move || if busy.get() { t.get().pin_busy } else { t.get().unlock_button }}
                     </button>
                 </form>
-                <details class="lock__forgot">
-                    <summary>{move || t.get().forgot_pin_title}</summary>
-                    <p>{move || t.get().forgot_pin_text}</p>
-                    <super::device_data::ClearDevice />
-                </details>
+                // "Ryd denne enhed" is offered once: in the open when the device key is gone,
+                // else under "Glemt PIN-koden?".
+                {move || if matches!(error.get(), Some(pin::UnlockError::DeviceKey(_))) {
+                    view! { <super::device_data::ClearDevice /> }.into_any()
+                } else {
+                    view! {
+                        <details class="lock__forgot">
+                            <summary>{move || t.get().forgot_pin_title}</summary>
+                            <p>{move || t.get().forgot_pin_text}</p>
+                            <super::device_data::ClearDevice />
+                        </details>
+                    }
+                    .into_any()
+                }}
             </div>
         </section>
     }
@@ -297,6 +342,7 @@ fn LockProtects() -> impl IntoView {
     view! {
         <details class="lock__protects">
             <summary>{move || t.get().lock_protects_title}</summary>
+            <p>{move || t.get().lock_protects_device}</p>
             <p>{move || t.get().lock_protects_pin}</p>
             <p>{move || t.get().lock_protects_passphrase}</p>
         </details>
@@ -319,7 +365,20 @@ pub fn PinSettings() -> impl IntoView {
     let understood = RwSignal::new(false);
     // The kind of the lock set now, and the kind chosen for a new one.
     let current_kind = RwSignal::new(pin::secret_kind().unwrap_or_default());
-    let new_kind = RwSignal::new(Secret::Passphrase);
+    let new_choice = RwSignal::new(Choice::Passphrase);
+    let new_kind = Signal::derive(move || new_choice.get().secret());
+    // The device key is offered (first, as recommended) only where the browser has a platform
+    // authenticator; whether it has PRF shows when the lock is set.
+    let device_ok = RwSignal::new(false);
+    let chosen = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if webauthn::available().await {
+            device_ok.set(true);
+            if !chosen.get_untracked() {
+                new_choice.set(Choice::Device);
+            }
+        }
+    });
     let status = RwSignal::new(pin::seal_status());
     let clear_fields = move || {
         for s in [new_pin, repeat, current, remove_pin] {
@@ -356,12 +415,12 @@ pub fn PinSettings() -> impl IntoView {
     };
     let set = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (p, r, kind) = (
+        let (p, r, choice) = (
             new_pin.get_untracked(),
             repeat.get_untracked(),
-            new_kind.get_untracked(),
+            new_choice.get_untracked(),
         );
-        if let Err(problem) = vault::check_new_secret(kind, &p, &r) {
+        if let Err(problem) = vault::check_new_secret(choice.secret(), &p, &r) {
             return refuse(problem);
         }
         if !understood.get_untracked() {
@@ -371,23 +430,28 @@ pub fn PinSettings() -> impl IntoView {
             )));
             return;
         }
-        run(Box::pin(async move { pin::set_pin(&p, kind).await }), |t| {
-            t.pin_set_done
-        });
+        let device = choice == Choice::Device;
+        run(
+            Box::pin(async move { pin::set_pin(&p, choice.secret(), device).await }),
+            |t| t.pin_set_done,
+        );
     };
     let change = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (old, p, r, kind) = (
+        let (old, p, r, choice) = (
             current.get_untracked(),
             new_pin.get_untracked(),
             repeat.get_untracked(),
-            new_kind.get_untracked(),
+            new_choice.get_untracked(),
         );
-        if let Err(problem) = vault::check_new_secret(kind, &p, &r) {
+        if let Err(problem) = vault::check_new_secret(choice.secret(), &p, &r) {
             return refuse(problem);
         }
+        let device = choice == Choice::Device;
         run(
-            Box::pin(async move { pin::change_pin(&old, &p, kind, platform::now_ms()).await }),
+            Box::pin(async move {
+                pin::change_pin(&old, &p, choice.secret(), device, platform::now_ms()).await
+            }),
             |t| t.pin_changed,
         );
     };
@@ -414,7 +478,7 @@ pub fn PinSettings() -> impl IntoView {
             .collect_view()
     };
     let label = move |f: fn(&'static Texts) -> &'static str| Signal::derive(move || f(t.get()));
-    let by_kind = move |kind: RwSignal<Secret>,
+    let by_kind = move |kind: Signal<Secret>,
                         pin_text: fn(&'static Texts) -> &'static str,
                         phrase_text: fn(&'static Texts) -> &'static str| {
         Signal::derive(move || {
@@ -430,16 +494,25 @@ pub fn PinSettings() -> impl IntoView {
         view! {
             <fieldset class="fieldset">
                 <legend>{move || t.get().lock_kind_legend}</legend>
-                {[(Secret::Passphrase, label(|t| t.lock_kind_passphrase)), (Secret::Pin, label(|t| t.lock_kind_pin))]
-                    .into_iter()
-                    .map(|(k, text)| view! {
-                        <label class="radio">
-                            <input type="radio" name="lock-kind" prop:checked=move || new_kind.get() == k
-                                on:change=move |_| { new_kind.set(k); new_pin.set(String::new()); repeat.set(String::new()); } />
-                            <span>{text}</span>
-                        </label>
-                    })
-                    .collect_view()}
+                {move || {
+                    let device = device_ok.get().then_some((Choice::Device, label(|t| t.lock_kind_device)));
+                    device
+                        .into_iter()
+                        .chain([(Choice::Passphrase, label(|t| t.lock_kind_passphrase)), (Choice::Pin, label(|t| t.lock_kind_pin))])
+                        .map(|(k, text)| view! {
+                            <label class="radio">
+                                <input type="radio" name="lock-kind" prop:checked=move || new_choice.get() == k
+                                    on:change=move |_| {
+                                        chosen.set(true);
+                                        new_choice.set(k);
+                                        new_pin.set(String::new());
+                                        repeat.set(String::new());
+                                    } />
+                                <span>{text}</span>
+                            </label>
+                        })
+                        .collect_view()
+                }}
             </fieldset>
             <PinInput id="pin-new" kind=new_kind value=new_pin
                 label=by_kind(new_kind, |t| t.pin_new_label, |t| t.passphrase_new_label) />
@@ -481,7 +554,7 @@ pub fn PinSettings() -> impl IntoView {
                     <form on:submit=change>
                         <h3>{move || t.get().pin_change_title}</h3>
                         <PinInput id="pin-current" kind=current_kind value=current
-                            label=by_kind(current_kind, |t| t.pin_current_label, |t| t.passphrase_current_label) />
+                            label=by_kind(current_kind.into(), |t| t.pin_current_label, |t| t.passphrase_current_label) />
                         {kind_choice}
                         <button type="submit" class="btn btn--secondary" disabled=move || busy.get()>
                             {move || if busy.get() { t.get().pin_busy } else { t.get().pin_change_button }}
@@ -491,7 +564,7 @@ pub fn PinSettings() -> impl IntoView {
                         <h3>{move || t.get().pin_remove_title}</h3>
                         <p class="hint">{move || t.get().pin_remove_hint}</p>
                         <PinInput id="pin-remove" kind=current_kind value=remove_pin
-                            label=by_kind(current_kind, |t| t.pin_current_label, |t| t.passphrase_current_label) />
+                            label=by_kind(current_kind.into(), |t| t.pin_current_label, |t| t.passphrase_current_label) />
                         <button type="submit" class="btn btn--tertiary" disabled=move || busy.get()>
                             {move || t.get().pin_remove_button}
                         </button>
