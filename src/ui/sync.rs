@@ -259,6 +259,9 @@ pub fn SyncSettings() -> impl IntoView {
                 })}
             </dl>
             {(s.from_future > 0).then(|| view! { <p class="alert alert--warning">{t.sync_from_future}</p> })}
+            {(s.rejected > 0).then(|| view! {
+                <p class="alert alert--warning">{t.sync_rejected.replace("{n}", &s.rejected.to_string())}</p>
+            })}
             <p>
                 <button type="button" class="btn btn--secondary" disabled=v.busy
                     on:click=move |_| kick(app, true)>

@@ -230,14 +230,9 @@ pub fn error_text(e: &SyncError, t: &crate::domain::i18n::Texts) -> String {
             format!("{} {status} {detail}", t.sync_err_bad_answer)
         }
         SyncError::Server { status } => format!("{} {status}", t.sync_err_server),
-        // Until texts of their own exist: the nearest existing ones, with the detail.
-        SyncError::Throttled => format!("{} 429", t.sync_err_server),
-        SyncError::Redirected => t.sync_err_not_found.to_string(),
-        SyncError::AnswerTooLarge => format!(
-            "{} > {} MiB",
-            t.sync_err_bad_answer,
-            super::validate::MAX_ANSWER_BYTES / (1024 * 1024)
-        ),
+        SyncError::Throttled => t.sync_err_throttled.to_string(),
+        SyncError::Redirected => t.sync_err_redirected.to_string(),
+        SyncError::AnswerTooLarge => t.sync_err_answer_too_large.to_string(),
     }
 }
 
