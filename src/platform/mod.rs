@@ -3,6 +3,7 @@
 //! Everything here is a thin adapter that hands plain values to `domain`. WebCrypto for the PIN
 //! lock is in `crypto` and `vault`.
 
+pub mod backup_file;
 pub mod clipboard;
 pub mod crypto;
 pub mod document;

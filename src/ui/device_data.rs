@@ -1,10 +1,13 @@
-//! "Data på denne enhed" in Settings: storage used, values set aside (download or delete), and
-//! "Ryd denne enhed" behind a typed confirmation. And the privacy page.
+//! "Data på denne enhed" in Settings: storage used, values set aside (download after a warning,
+//! or delete), the backup (encrypted with a passphrase unless the user explicitly chooses a
+//! plain file), and "Ryd denne enhed" behind a typed confirmation. And the privacy page.
 
 use super::{use_app, use_page_title};
 use crate::domain::dates::Date;
+use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
 use crate::domain::storage;
+use crate::domain::vault::{self, PinProblem};
 use crate::domain::{backup, concern_store};
 use crate::platform::{self, local_storage::LocalStorage};
 use crate::ui::data;
@@ -47,6 +50,7 @@ pub fn DeviceData() -> impl IntoView {
                             let json = serde_json::to_string_pretty(&record).unwrap_or_default();
                             let file = format!("{}.json", qkey.replace('.', "-"));
                             let delete_key = qkey.clone();
+                            let confirm = RwSignal::new(false);
                             view! {
                                 <li class="quarantine__item">
                                     <p><strong>{t_now.quarantine_from} ": "</strong><code>{record.key.clone()}</code>
@@ -58,7 +62,8 @@ pub fn DeviceData() -> impl IntoView {
                                     </details>
                                     <div class="button-row">
                                         <button type="button" class="btn btn--secondary"
-                                            on:click=move |_| { let _ = platform::files::download_text(&file, "application/json", &json); }>
+                                            aria-expanded=move || confirm.get().to_string()
+                                            on:click=move |_| confirm.set(true)>
                                             {t_now.download}
                                         </button>
                                         <button type="button" class="btn btn--tertiary"
@@ -69,6 +74,27 @@ pub fn DeviceData() -> impl IntoView {
                                             {t_now.delete}
                                         </button>
                                     </div>
+                                    // The copy leaves the lock: a second, explicit step with the warning.
+                                    {move || confirm.get().then(|| {
+                                        let (file, json) = (file.clone(), json.clone());
+                                        view! {
+                                            <div class="alert alert--warning">
+                                                <p>{t_now.quarantine_plain_warning}</p>
+                                                <div class="button-row">
+                                                    <button type="button" class="btn btn--secondary"
+                                                        on:click=move |_| {
+                                                            let _ = platform::files::download_text(&file, "application/json", &json);
+                                                            confirm.set(false);
+                                                        }>
+                                                        {t_now.quarantine_plain_button}
+                                                    </button>
+                                                    <button type="button" class="btn btn--tertiary" on:click=move |_| confirm.set(false)>
+                                                        {t_now.import_cancel}
+                                                    </button>
+                                                </div>
+                                            </div>
+                                        }
+                                    })}
                                 </li>
                             }
                         })
@@ -129,17 +155,69 @@ pub fn ClearDevice() -> impl IntoView {
 /// What the last import attempt came to.
 #[derive(Clone)]
 enum ImportState {
+    /// An encrypted file waiting for its passphrase.
+    Encrypted(backup::EncryptedBackup),
     Planned(backup::Plan),
     Problems(Vec<String>),
     Done,
 }
 
+/// Why the encrypted export did not happen.
+#[derive(Clone, Copy)]
+enum ExportProblem {
+    Passphrase(PinProblem),
+    Browser,
+}
+
+fn export_problem_text(p: ExportProblem, t: &'static Texts) -> &'static str {
+    match p {
+        ExportProblem::Passphrase(PinProblem::PassphraseWeak) => t.passphrase_problem_weak,
+        ExportProblem::Passphrase(PinProblem::Mismatch) => t.backup_passphrase_mismatch,
+        ExportProblem::Passphrase(_) => t.passphrase_problem_length,
+        ExportProblem::Browser => t.backup_export_failed,
+    }
+}
+
+/// The estimated strength of a passphrase being typed, in words and bits (as for the lock).
+fn strength_text(p: &str, t: &'static Texts) -> String {
+    let bits = vault::passphrase_bits(p);
+    let word = if bits < vault::MIN_PASSPHRASE_BITS {
+        t.strength_weak
+    } else if bits < 70.0 {
+        t.strength_fair
+    } else {
+        t.strength_strong
+    };
+    format!("{}: {word} (≈ {:.0} bit)", t.strength_label, bits)
+}
+
+/// A passphrase field: hidden, never filled in or corrected by the browser.
+#[component]
+fn PassphraseInput(
+    id: &'static str,
+    label: Signal<&'static str>,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id class="input" type="password" autocomplete="off" autocapitalize="off"
+                spellcheck="false" maxlength=vault::MAX_PASSPHRASE_LEN.to_string()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+        </div>
+    }
+}
+
+/// "Sikkerhedskopi": export encrypted with a passphrase (the default), export in the clear only
+/// after ticking that the file is not encrypted, and import of either kind (validated first).
 #[component]
 fn Backup() -> impl IntoView {
     let app = use_app();
     let t = app.texts;
+    let text = move |f: fn(&'static Texts) -> &'static str| Signal::derive(move || f(t.get()));
     let state = RwSignal::new(None::<ImportState>);
-    let export = move |_| {
+    let plain_backup = move || {
         let now = platform::now_ms();
         let file = backup::export(
             &app.settings.get_untracked(),
@@ -148,26 +226,114 @@ fn Backup() -> impl IntoView {
             data::read(|s| concern_store::tombstones(s, now)),
             now,
         );
-        let name = format!("ssp-handleguide-{}.json", Date::from_ms(now).iso());
-        let _ = platform::files::download_text(&name, "application/json", &file);
+        (
+            format!("ssp-handleguide-{}.json", Date::from_ms(now).iso()),
+            file,
+        )
     };
+
+    // Encrypted export.
+    let phrase = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let export_problem = RwSignal::new(None::<ExportProblem>);
+    let encrypting = RwSignal::new(false);
+    // The last encrypted file (name, text), to download again if the browser did not.
+    let exported = RwSignal::new(None::<(String, String)>);
+    let export_encrypted = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if encrypting.get_untracked() {
+            return;
+        }
+        exported.set(None);
+        let chosen = phrase.get_untracked();
+        if let Err(p) = vault::check_new_passphrase(&chosen, &repeat.get_untracked()) {
+            export_problem.set(Some(ExportProblem::Passphrase(p)));
+            return;
+        }
+        export_problem.set(None);
+        encrypting.set(true);
+        let (name, plain) = plain_backup();
+        leptos::task::spawn_local(async move {
+            let sealed = platform::backup_file::seal(&plain, &chosen).await;
+            encrypting.set(false);
+            match sealed {
+                Ok(file) => {
+                    let _ = platform::files::download_text(&name, "application/json", &file);
+                    phrase.set(String::new());
+                    repeat.set(String::new());
+                    exported.set(Some((name, file)));
+                }
+                Err(_) => export_problem.set(Some(ExportProblem::Browser)),
+            }
+        });
+    };
+
+    // Export in the clear, after an explicit choice.
+    let understood = RwSignal::new(false);
+    let export_plain = move |_| {
+        if !understood.get_untracked() {
+            return;
+        }
+        let (name, file) = plain_backup();
+        let _ = platform::files::download_text(&name, "application/json", &file);
+        understood.set(false);
+    };
+
+    // Import: a plain file is planned at once; an encrypted one asks for its passphrase first.
+    let to_state = move |result: Result<backup::Plan, Vec<String>>| match result {
+        Ok(plan) => ImportState::Planned(plan),
+        Err(problems) => ImportState::Problems(problems),
+    };
+    let plan_of = move |text: &str| {
+        backup::plan(
+            text,
+            &app.settings.get_untracked(),
+            &app.concerns.get_untracked(),
+        )
+    };
+    let open_phrase = RwSignal::new(String::new());
+    let open_error = RwSignal::new(None::<platform::backup_file::OpenError>);
+    let opening = RwSignal::new(false);
     let on_file = move |ev: leptos::ev::Event| {
         if let Some(file) = platform::files::picked_file(&ev) {
             leptos::task::spawn_local(async move {
-                let result = match platform::files::read_text(file).await {
-                    Ok(text) => backup::plan(
-                        &text,
-                        &app.settings.get_untracked(),
-                        &app.concerns.get_untracked(),
-                    ),
-                    Err(e) => Err(vec![e]),
+                open_error.set(None);
+                open_phrase.set(String::new());
+                let next = match platform::files::read_text(file).await {
+                    Ok(text) => match backup::read_file(&text) {
+                        Ok(backup::BackupFile::Plain) => to_state(plan_of(&text)),
+                        Ok(backup::BackupFile::Encrypted(sealed)) => {
+                            platform::document::focus_after_render("import-passphrase");
+                            ImportState::Encrypted(sealed)
+                        }
+                        Err(problems) => ImportState::Problems(problems),
+                    },
+                    Err(e) => ImportState::Problems(vec![e]),
                 };
-                state.set(Some(match result {
-                    Ok(plan) => ImportState::Planned(plan),
-                    Err(problems) => ImportState::Problems(problems),
-                }));
+                state.set(Some(next));
             });
         }
+    };
+    let open_encrypted = move |sealed: backup::EncryptedBackup| {
+        if opening.get_untracked() {
+            return;
+        }
+        opening.set(true);
+        open_error.set(None);
+        let entered = open_phrase.get_untracked();
+        leptos::task::spawn_local(async move {
+            let opened = platform::backup_file::open(&sealed, &entered).await;
+            opening.set(false);
+            open_phrase.set(String::new());
+            match opened {
+                // The same validate-first path as a plain file: nothing is written yet.
+                Ok(text) => state.set(Some(to_state(plan_of(&text)))),
+                Err(e) => {
+                    open_error.set(Some(e));
+                    platform::document::focus_after_render("import-passphrase");
+                }
+            }
+        });
     };
     let apply = move |plan: backup::Plan| {
         let now = platform::now_ms();
@@ -191,15 +357,39 @@ fn Backup() -> impl IntoView {
             },
         );
     };
-    move || {
+    let shown = move || {
         let t_now = t.get();
-        let shown = state.get().map(|s| match s {
+        state.get().map(|s| match s {
             ImportState::Done => view! { <div class="alert alert--success" role="status"><p>{t_now.import_all_done}</p></div> }.into_any(),
             ImportState::Problems(problems) => view! {
                 <div class="alert alert--error" role="alert">
                     <p>{t_now.import_all_failed}</p>
                     <ul>{problems.into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}</ul>
                 </div>
+            }
+            .into_any(),
+            ImportState::Encrypted(sealed) => view! {
+                <form class="alert alert--info" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    open_encrypted(sealed.clone());
+                }>
+                    <p>{t_now.import_encrypted_intro}</p>
+                    <PassphraseInput id="import-passphrase" label=text(|t| t.import_passphrase_label) value=open_phrase />
+                    {move || open_error.get().map(|e| {
+                        let t = t.get();
+                        let said = match e {
+                            platform::backup_file::OpenError::WrongPassphrase => t.import_wrong_passphrase,
+                            _ => t.import_open_failed,
+                        };
+                        view! { <p class="field-error" role="alert">{said}</p> }
+                    })}
+                    <div class="button-row">
+                        <button type="submit" class="btn btn--primary" disabled=move || opening.get()>
+                            {move || if opening.get() { t.get().import_opening } else { t.get().import_open }}
+                        </button>
+                        <button type="button" class="btn btn--secondary" on:click=move |_| state.set(None)>{t_now.import_cancel}</button>
+                    </div>
+                </form>
             }
             .into_any(),
             ImportState::Planned(plan) => {
@@ -225,18 +415,53 @@ fn Backup() -> impl IntoView {
                 }
                 .into_any()
             }
-        });
-        view! {
-            <h3>{t_now.backup_title}</h3>
-            <p>{t_now.backup_intro}</p>
-            <p><button type="button" class="btn btn--secondary" on:click=export>{t_now.export_all}</button></p>
-            {platform::vault::is_set().then(|| view! { <p class="hint">{t_now.backup_not_encrypted}</p> })}
-            <div class="field">
-                <label for="import-backup">{t_now.import_all_label}</label>
-                <input id="import-backup" type="file" accept=".json,application/json" on:change=on_file />
+        })
+    };
+    view! {
+        <h3>{move || t.get().backup_title}</h3>
+        <p>{move || t.get().backup_intro}</p>
+        <form on:submit=export_encrypted>
+            <p>{move || t.get().backup_encrypted_intro}</p>
+            <PassphraseInput id="backup-passphrase" label=text(|t| t.backup_passphrase_label) value=phrase />
+            {move || (!phrase.get().is_empty()).then(|| view! {
+                <p class="hint" aria-live="polite">{strength_text(&phrase.get(), t.get())}</p>
+            })}
+            <PassphraseInput id="backup-passphrase-repeat" label=text(|t| t.backup_passphrase_repeat_label) value=repeat />
+            {move || export_problem.get().map(|p| view! {
+                <p class="field-error" role="alert">{export_problem_text(p, t.get())}</p>
+            })}
+            <p>
+                <button type="submit" class="btn btn--primary" disabled=move || encrypting.get()>
+                    {move || if encrypting.get() { t.get().backup_encrypting } else { t.get().export_all }}
+                </button>
+            </p>
+        </form>
+        {move || exported.get().map(|(name, file)| view! {
+            <div class="alert alert--success" role="status">
+                <p>{move || t.get().backup_export_done}</p>
+                <button type="button" class="btn btn--secondary"
+                    on:click=move |_| { let _ = platform::files::download_text(&name, "application/json", &file); }>
+                    {move || t.get().backup_download_again}
+                </button>
             </div>
-            {shown}
-        }
+        })}
+        <h4>{move || t.get().backup_plain_title}</h4>
+        <div class="alert alert--warning"><p>{move || t.get().backup_not_encrypted}</p></div>
+        <label class="checkbox">
+            <input type="checkbox" prop:checked=move || understood.get()
+                on:change=move |ev| understood.set(event_target_checked(&ev)) />
+            <span>{move || t.get().backup_plain_understand}</span>
+        </label>
+        <p>
+            <button type="button" class="btn btn--secondary" disabled=move || !understood.get() on:click=export_plain>
+                {move || t.get().backup_plain_button}
+            </button>
+        </p>
+        <div class="field">
+            <label for="import-backup">{move || t.get().import_all_label}</label>
+            <input id="import-backup" type="file" accept=".json,application/json" on:change=on_file />
+        </div>
+        {shown}
     }
 }
 

@@ -13,8 +13,10 @@ test("unreadable saved concerns are set aside, reported, downloadable and deleta
   const item = page.locator(".quarantine__item");
   await expect(item).toContainText("ssp.concerns");
   await expect(page.getByText(/Appen bruger i alt \d+ kB/)).toBeVisible();
-  const download = page.waitForEvent("download");
+  // The copy is not encrypted: a second step with the warning (tests/e2e/backup.spec.mjs).
   await item.getByRole("button", { name: "Hent som fil" }).click();
+  const download = page.waitForEvent("download");
+  await item.getByRole("button", { name: "Hent ukrypteret fil" }).click();
   const saved = JSON.parse(readFileSync(await (await download).path(), "utf8"));
   expect(saved.raw).toBe('{"schema":1,"data":[{"id":"half a rec');
   expect(saved.key).toBe("ssp.concerns");
@@ -51,7 +53,9 @@ test("the privacy page says what is stored where", async ({ page }) => {
   await expect(page.getByText(/Med PIN-lås .* krypteres bekymringerne på enheden/)).toBeVisible();
 });
 
-test("export → clear this device → import → everything is back", async ({ page }) => {
+// The plain (old-style) file: still written after the explicit choice, and still imported.
+// The encrypted default is in tests/e2e/backup.spec.mjs.
+test("plain export → clear this device → import → everything is back", async ({ page }) => {
   const V1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
   const settings = JSON.stringify({ schema: 1, data: { lang: "da", municipality: "koege", my_role: "Lærer" } });
   await page.addInitScript(([v1, s]) => {
@@ -68,8 +72,9 @@ test("export → clear this device → import → everything is back", async ({ 
   );
 
   await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByRole("checkbox", { name: /Jeg forstår, at filen ikke er krypteret/ }).check();
   const download = page.waitForEvent("download");
-  await page.getByRole("button", { name: "Eksportér alle data" }).click();
+  await page.getByRole("button", { name: "Eksportér ukrypteret fil" }).click();
   const file = await (await download).path();
 
   await page.getByLabel("Skriv SLET for at bekræfte").fill("SLET");
