@@ -132,6 +132,9 @@ pub struct PlanLine {
     pub timing: Timing,
 }
 
+/// How many concerns the list shows at a time ("Vis flere" shows the next as many).
+pub const LIST_PAGE: usize = 100;
+
 impl Concern {
     /// A new open concern from complete answers and the outcome's plan lines.
     #[allow(clippy::too_many_arguments)]

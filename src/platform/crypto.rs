@@ -139,6 +139,36 @@ pub fn decrypt(key: &CryptoKey, iv: &[u8], aad: &[u8], ct: &[u8]) -> Result<JsFu
     Ok(JsFuture::from(promise))
 }
 
+/// Starts an AES-GCM decryption and hands back the browser's promise (for [`settle_all`]).
+pub fn decrypt_promise(
+    key: &CryptoKey,
+    iv: &[u8],
+    aad: &[u8],
+    ct: &[u8],
+) -> Result<js_sys::Promise, JsValue> {
+    subtle()?.decrypt_with_object_and_u8_array(&gcm(iv, aad), key, ct)
+}
+
+/// Waits for every promise at once (one wake-up instead of one per value) and returns each
+/// result's bytes, or `None` where it failed (a wrong key or a changed byte).
+pub async fn settle_all(promises: Vec<js_sys::Promise>) -> Result<Vec<Option<Vec<u8>>>, JsValue> {
+    let all = promises.into_iter().collect::<Array>();
+    let settled: Array = JsFuture::from(js_sys::Promise::all_settled(&all))
+        .await?
+        .dyn_into()?;
+    let status = JsValue::from_str("status");
+    let value = JsValue::from_str("value");
+    Ok(settled
+        .iter()
+        .map(|r| {
+            let ok = js_sys::Reflect::get(&r, &status).ok()?.as_string()? == "fulfilled";
+            ok.then(|| js_sys::Reflect::get(&r, &value).ok())
+                .flatten()
+                .map(|buf| Uint8Array::new(&buf).to_vec())
+        })
+        .collect())
+}
+
 /// The bytes of a finished encrypt or decrypt.
 pub async fn bytes(f: JsFuture) -> Result<Vec<u8>, JsValue> {
     let buf = f.await?;

@@ -423,18 +423,27 @@ pub async fn unlock(pin: &str, now_ms: u64) -> Result<Opened, UnlockError> {
                 reseal.push(name);
             }
             Stored::Sealed(s) => match keys.get(&s.key) {
-                Some(key) => match crypto::decrypt(key, &s.iv, &vault::value_aad(&name), &s.ct) {
-                    Ok(fut) => pending.push((name, raw, s.key, fut)),
-                    Err(_) => bad.push((name, raw, "WebCrypto refused the value")),
-                },
+                Some(key) => {
+                    match crypto::decrypt_promise(key, &s.iv, &vault::value_aad(&name), &s.ct) {
+                        Ok(p) => pending.push((name, raw, s.key, p)),
+                        Err(_) => bad.push((name, raw, "WebCrypto refused the value")),
+                    }
+                }
                 None => bad.push((name, raw, "sealed with a key the lock does not have")),
             },
             Stored::Malformed => bad.push((name, raw, "damaged sealed value")),
         }
     }
-    for (name, raw, key_id, fut) in pending {
-        match crypto::bytes(fut).await.map(String::from_utf8) {
-            Ok(Ok(text)) => {
+    let (meta, promises): (Vec<_>, Vec<_>) = pending
+        .into_iter()
+        .map(|(name, raw, key_id, p)| ((name, raw, key_id), p))
+        .unzip();
+    let opened_all = crypto::settle_all(promises)
+        .await
+        .map_err(UnlockError::browser)?;
+    for ((name, raw, key_id), bytes) in meta.into_iter().zip(opened_all) {
+        match bytes.map(String::from_utf8) {
+            Some(Ok(text)) => {
                 if key_id != lock.current {
                     reseal.push(name.clone());
                 }

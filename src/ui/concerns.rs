@@ -162,14 +162,20 @@ pub fn ConcernsPage() -> impl IntoView {
     let app = use_app();
     let t = app.texts;
     use_page_title(Page::Concerns);
+    // The most urgent first, a page at a time: an SSP consultant's device may hold thousands,
+    // and rendering rows nobody scrolls to would hold up the screen after unlocking.
+    let shown = RwSignal::new(concern::LIST_PAGE);
     move || {
         let t_now = t.get();
         let lang = app.settings.read().lang;
         let today = Date::from_ms(platform::now_ms());
         let list = app.concerns.get();
+        let total = list.len();
+        let limit = shown.get();
         let rows = {
             concern::sorted(&list, today)
                 .into_iter()
+                .take(limit)
                 .cloned()
                 .map(|c| {
                     let topics = topics::labels(&c.topics, lang);
@@ -217,6 +223,15 @@ pub fn ConcernsPage() -> impl IntoView {
                 } else {
                     view! { <ul class="concern-list">{rows}</ul> }.into_any()
                 }}
+                {(total > limit).then(|| view! {
+                    <p class="hint" role="status">{t_now.concerns_showing
+                        .replace("{shown}", &limit.to_string())
+                        .replace("{total}", &total.to_string())}</p>
+                    <p><button type="button" class="btn btn--secondary"
+                        on:click=move |_| shown.update(|n| *n += concern::LIST_PAGE)>
+                        {t_now.concerns_show_more.replace("{n}", &concern::LIST_PAGE.min(total - limit).to_string())}
+                    </button></p>
+                })}
             </section>
         }
     }

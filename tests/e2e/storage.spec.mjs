@@ -93,3 +93,23 @@ test("a closed concern past retention is announced first, then deleted on a late
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
   expect(await page.evaluate((id) => localStorage.getItem("ssp.tombstone." + id), ID1)).not.toBeNull();
 });
+
+test("a long list shows the 100 most urgent first, says how many there are, and the rest on request", async ({ page }) => {
+  const [template] = JSON.parse(V1).data;
+  const { child, ...rest } = template;
+  const entries = { "ssp.settings": SETTINGS };
+  const ids = [];
+  for (let i = 0; i < 150; i++) {
+    const id = `3b0f2c64-9a51-4d7e-8a4e-${String(i).padStart(12, "0")}`;
+    ids.push(id);
+    entries[`ssp.concern.${id}`] = JSON.stringify({ schema: 2, data: { ...rest, id, pseudonym: `F${i}` } });
+  }
+  entries["ssp.concerns.index"] = JSON.stringify({ schema: 1, data: ids });
+  await seedStorage(page, entries);
+  await page.goto("/concerns");
+  await expect(page.locator(".concern-list > li")).toHaveCount(100);
+  await expect(page.getByText("Viser 100 af 150 bekymringer – de vigtigste først.")).toBeVisible();
+  await page.getByRole("button", { name: "Vis 50 mere" }).click();
+  await expect(page.locator(".concern-list > li")).toHaveCount(150);
+  await expect(page.getByText(/Viser \d+ af 150/)).toHaveCount(0);
+});

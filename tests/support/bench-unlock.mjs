@@ -9,7 +9,7 @@
 // received is recorded, and Node derives the same wrapping key (HKDF over PRF output and PBKDF2
 // of the PIN) to unwrap the data key and seal the records under it. Both: the records go into
 // localStorage, the PIN is entered, and the time runs from the click on "Lås op" to the list of
-// saved concerns showing all of them. Prints one JSON object. No CPU throttling (this machine).
+// saved concerns showing its first page (the 100 most urgent) and the count of all. Prints one JSON object. No CPU throttling (this machine).
 import { chromium } from "@playwright/test";
 import { createCipheriv, createDecipheriv, hkdfSync, pbkdf2Sync, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -145,7 +145,14 @@ try {
     await page.getByLabel("PIN-kode").fill(PIN);
     const t0 = await page.evaluate(() => performance.now());
     await page.getByRole("button", { name: "Lås op" }).click();
-    await page.waitForFunction((n) => document.querySelectorAll(".concern-list > li").length === n, count, { timeout: 120_000 });
+    if (process.env.PHASES) {
+      await page.getByRole("heading", { name: "Data er låst" }).waitFor({ state: "detached", timeout: 120_000 });
+      console.error(mode, "lock screen gone after", Math.round((await page.evaluate(() => performance.now())) - t0), "ms");
+    }
+    // The list shows the most urgent page first and says how many there are in all.
+    const page1 = Math.min(count, 100);
+    await page.waitForFunction((n) => document.querySelectorAll(".concern-list > li").length === n, page1, { timeout: 120_000 });
+    if (count > page1) await page.getByText(`Viser ${page1} af ${count} bekymringer`).waitFor({ timeout: 120_000 });
     times.push((await page.evaluate(() => performance.now())) - t0);
     await context.close();
   }
@@ -159,8 +166,8 @@ try {
     runs_ms: times.map(Math.round),
     measures:
       mode === "pin"
-        ? "click on 'Lås op' → all concerns listed (PBKDF2 600,000 rounds, unwrap, decrypt every record, load, render)"
-        : "click on 'Lås op' → all concerns listed (the virtual authenticator's PRF, PBKDF2 600,000 rounds, HKDF, unwrap, decrypt every record, load, render)",
+        ? "click on 'Lås op' → all concerns loaded and the first 100 listed with the count of all (PBKDF2 600,000 rounds, unwrap, decrypt every record, load, render)"
+        : "click on 'Lås op' → all concerns loaded and the first 100 listed with the count of all (the virtual authenticator's PRF, PBKDF2 600,000 rounds, HKDF, unwrap, decrypt every record, load, render)",
   };
   }
 } finally {

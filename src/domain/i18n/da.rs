@@ -201,6 +201,8 @@ pub(super) const DA: Texts = Texts {
     problem_cpr: "Et af felterne indeholder noget, der ligner et CPR-nummer. Ret det, før du gemmer:",
     save_failed: "Bekymringen kunne ikke gemmes på enheden (lageret er måske fuldt). Intet er tabt: dine svar er stadig her.",
     concerns_empty: "Der er ingen gemte bekymringer på denne enhed.",
+    concerns_showing: "Viser {shown} af {total} bekymringer – de vigtigste først.",
+    concerns_show_more: "Vis {n} mere",
     concerns_new: "Ny bekymring",
     status_open: "Åben",
     status_closed: "Lukket",

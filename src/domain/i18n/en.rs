@@ -201,6 +201,8 @@ pub(super) const EN: Texts = Texts {
     problem_cpr: "One of the fields contains something that looks like a CPR number. Fix it before saving:",
     save_failed: "The concern could not be saved on this device (storage may be full). Nothing is lost: your answers are still here.",
     concerns_empty: "There are no saved concerns on this device.",
+    concerns_showing: "Showing {shown} of {total} concerns – the most urgent first.",
+    concerns_show_more: "Show {n} more",
     concerns_new: "New concern",
     status_open: "Open",
     status_closed: "Closed",

@@ -255,6 +255,8 @@ pub struct Texts {
     pub problem_cpr: &'static str,
     pub save_failed: &'static str,
     pub concerns_empty: &'static str,
+    pub concerns_showing: &'static str,
+    pub concerns_show_more: &'static str,
     pub concerns_new: &'static str,
     pub status_open: &'static str,
     pub status_closed: &'static str,
