@@ -50,7 +50,9 @@ test("the privacy page says what is stored where", async ({ page }) => {
   await expect(mainHeading(page)).toHaveText("Privatliv og data");
   await expect(page.getByText("Kun i browserens lager på denne enhed")).toBeVisible();
   await expect(page.getByText("kommunens egen sikre kanal")).toBeVisible();
-  await expect(page.getByText(/Med PIN-lås .* krypteres bekymringerne på enheden/)).toBeVisible();
+  await expect(page.getByText(/Med en lås .* krypteres alt, hvad appen gemmer om børn, på enheden/)).toBeVisible();
+  await expect(page.getByText(/en PIN-kode holder en forbipasserende ude, men ikke den, der kopierer lageret/)).toBeVisible();
+  await expect(page.getByText(/En sikkerhedskopi krypteres med sin egen adgangssætning/)).toBeVisible();
 });
 
 // The plain (old-style) file: still written after the explicit choice, and still imported.
