@@ -302,6 +302,7 @@ pub fn LockScreen() -> impl IntoView {
                         {move || if busy.get() { t.get().pin_busy } else { t.get().unlock_button }}
                     </button>
                 </form>
+                <LockProtects />
                 // "Ryd denne enhed" is offered once: in the open when the device key is gone,
                 // else under "Glemt PIN-koden?".
                 {move || if matches!(error.get(), Some(pin::UnlockError::DeviceKey(_))) {

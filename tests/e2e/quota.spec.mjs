@@ -42,3 +42,47 @@ test("a full store gives a clear error, keeps the change, and saves it after spa
   await page.reload();
   await expect(page.getByRole("checkbox", { name: "Underret kommunen skriftligt i dag." })).toBeChecked();
 });
+
+test("setting a lock on a nearly full device changes nothing and says why; with room it seals everything", async ({ page }) => {
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
+  await page.goto("/concerns");
+  await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  const fill = () =>
+    page.evaluate(() => {
+      let n = 0;
+      for (let size = 1 << 20; size >= 8; size = Math.floor(size / 4)) {
+        const chunk = "x".repeat(size);
+        try {
+          for (;;) localStorage.setItem(`filler-${n++}`, chunk);
+        } catch {
+          n++;
+        }
+      }
+    });
+  await fill();
+  const before = await page.evaluate(() =>
+    JSON.stringify(Object.entries(localStorage).filter(([k]) => k.startsWith("ssp.")).sort()),
+  );
+  const section = page.getByRole("region", { name: "PIN-lås" });
+  await section.getByRole("radio", { name: "PIN-kode (6–12 cifre)" }).check();
+  await section.getByLabel("Ny PIN-kode (6–12 cifre)").fill("135792");
+  await section.getByLabel("Gentag den nye PIN-kode").fill("135792");
+  await section.getByRole("checkbox", { name: /ikke kan gendannes/ }).check();
+  await section.getByRole("button", { name: "Slå PIN-lås til" }).click();
+  await expect(section.getByRole("alert")).toHaveText(
+    "Der er ikke plads nok på enheden til at kryptere alt. Intet er ændret. Frigør plads (eksportér og slet lukkede bekymringer), og prøv igen.",
+  );
+  const after = await page.evaluate(() =>
+    JSON.stringify(Object.entries(localStorage).filter(([k]) => k.startsWith("ssp.")).sort()),
+  );
+  expect(after).toBe(before);
+  expect(after).not.toContain("ssp.lock");
+
+  await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("filler-")).forEach((k) => localStorage.removeItem(k)));
+  await section.getByLabel("Ny PIN-kode (6–12 cifre)").fill("135792");
+  await section.getByLabel("Gentag den nye PIN-kode").fill("135792");
+  await section.getByRole("button", { name: "Slå PIN-lås til" }).click();
+  await expect(section.getByRole("status")).toHaveText("Låsen er slået til, og alt gemt indhold er krypteret.");
+  await expect(section).toContainText(/Alt gemt indhold på enheden er krypteret \(\d+ værdier\)/);
+});
