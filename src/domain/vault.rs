@@ -481,6 +481,30 @@ pub fn passphrase_bits(p: &str) -> f64 {
         .sum()
 }
 
+/// How a passphrase's estimate reads to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// Under [`MIN_PASSPHRASE_BITS`]: refused.
+    Weak,
+    Fair,
+    /// [`STRONG_PASSPHRASE_BITS`] or more.
+    Strong,
+}
+
+/// The estimate from which a passphrase is called strong.
+pub const STRONG_PASSPHRASE_BITS: f64 = 70.0;
+
+/// The strength a passphrase's estimate of `bits` is shown as.
+pub fn strength(bits: f64) -> Strength {
+    if bits < MIN_PASSPHRASE_BITS {
+        Strength::Weak
+    } else if bits < STRONG_PASSPHRASE_BITS {
+        Strength::Fair
+    } else {
+        Strength::Strong
+    }
+}
+
 /// Checks a new passphrase and its repetition; returns its estimated strength in bits.
 pub fn check_new_passphrase(p: &str, repeat: &str) -> Result<f64, PinProblem> {
     let len = p.chars().count();
@@ -1007,6 +1031,13 @@ mod tests {
         }
         let good = "grøn cykel under broen synger";
         assert!(check_new_passphrase(good, good).unwrap() >= MIN_PASSPHRASE_BITS);
+        assert_eq!(
+            strength(passphrase_bits("hest hest hest hest")),
+            Strength::Weak
+        );
+        assert_eq!(strength(passphrase_bits(good)), Strength::Fair);
+        let long = "grøn cykel under broen synger om vinteren";
+        assert_eq!(strength(passphrase_bits(long)), Strength::Strong);
         assert_eq!(
             check_new_passphrase(good, "grøn cykel"),
             Err(PinProblem::Mismatch)

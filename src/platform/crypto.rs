@@ -27,30 +27,40 @@ fn usages(list: &[&str]) -> JsValue {
         .into()
 }
 
-/// The AES-GCM key derived from a PIN (not extractable).
-pub async fn derive_pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<CryptoKey, JsValue> {
-    let s = subtle()?;
-    let raw = Uint8Array::from(pin.as_bytes());
-    let base: CryptoKey = JsFuture::from(s.import_key_with_str(
+/// Raw key material imported for one use (`PBKDF2` or `HKDF`, `deriveKey` or `deriveBits`).
+async fn base_key(raw: &[u8], algorithm: &str, usage: &str) -> Result<CryptoKey, JsValue> {
+    let key = JsFuture::from(subtle()?.import_key_with_str(
         "raw",
-        &raw,
-        "PBKDF2",
+        &Uint8Array::from(raw),
+        algorithm,
         false,
-        &usages(&["deriveKey"]),
+        &usages(&[usage]),
     )?)
-    .await?
-    .dyn_into()?;
-    let params =
-        Pbkdf2Params::new_with_str("PBKDF2", "SHA-256", iterations, &Uint8Array::from(salt));
-    let key = JsFuture::from(s.derive_key_with_object_and_object(
-        &params,
-        &base,
+    .await?;
+    key.dyn_into()
+}
+
+fn pbkdf2(salt: &[u8], iterations: u32) -> Pbkdf2Params {
+    Pbkdf2Params::new_with_str("PBKDF2", "SHA-256", iterations, &Uint8Array::from(salt))
+}
+
+/// An AES-256-GCM key for encrypt and decrypt (not extractable) derived with `params`.
+async fn derive_aes(params: &js_sys::Object, base: &CryptoKey) -> Result<CryptoKey, JsValue> {
+    let key = JsFuture::from(subtle()?.derive_key_with_object_and_object(
+        params,
+        base,
         &AesKeyGenParams::new("AES-GCM", 256),
         false,
         &usages(&["encrypt", "decrypt"]),
     )?)
     .await?;
     key.dyn_into()
+}
+
+/// The AES-GCM key derived from a PIN or passphrase (not extractable).
+pub async fn derive_pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<CryptoKey, JsValue> {
+    let base = base_key(pin.as_bytes(), "PBKDF2", "deriveKey").await?;
+    derive_aes(&pbkdf2(salt, iterations), &base).await
 }
 
 /// The AES-GCM key of a device-bound lock (not extractable): HKDF-SHA256 over the device's PRF
@@ -63,31 +73,15 @@ pub async fn derive_device_key(
     iterations: u32,
     info: &[u8],
 ) -> Result<CryptoKey, JsValue> {
-    let s = subtle()?;
-    let base: CryptoKey = JsFuture::from(s.import_key_with_str(
-        "raw",
-        &Uint8Array::from(pin.as_bytes()),
-        "PBKDF2",
-        false,
-        &usages(&["deriveBits"]),
-    )?)
-    .await?
-    .dyn_into()?;
-    let params =
-        Pbkdf2Params::new_with_str("PBKDF2", "SHA-256", iterations, &Uint8Array::from(salt));
-    let pin_bits = JsFuture::from(s.derive_bits_with_object(&params, &base, 256)?).await?;
+    let base = base_key(pin.as_bytes(), "PBKDF2", "deriveBits").await?;
+    let pin_bits =
+        JsFuture::from(subtle()?.derive_bits_with_object(&pbkdf2(salt, iterations), &base, 256)?)
+            .await?;
     let mut ikm = prf.to_vec();
     ikm.extend(Uint8Array::new(&pin_bits).to_vec());
-    let hkdf_base: CryptoKey = JsFuture::from(s.import_key_with_str(
-        "raw",
-        &Uint8Array::from(ikm.as_slice()),
-        "HKDF",
-        false,
-        &usages(&["deriveKey"]),
-    )?)
-    .await?
-    .dyn_into()?;
+    let hkdf_base = base_key(&ikm, "HKDF", "deriveKey").await;
     ikm.fill(0);
+    let hkdf_base = hkdf_base?;
     let hkdf = js_sys::Object::new();
     for (k, v) in [
         ("name", JsValue::from_str("HKDF")),
@@ -97,15 +91,7 @@ pub async fn derive_device_key(
     ] {
         js_sys::Reflect::set(&hkdf, &JsValue::from_str(k), &v)?;
     }
-    let key = JsFuture::from(s.derive_key_with_object_and_object(
-        &hkdf,
-        &hkdf_base,
-        &AesKeyGenParams::new("AES-GCM", 256),
-        false,
-        &usages(&["encrypt", "decrypt"]),
-    )?)
-    .await?;
-    key.dyn_into()
+    derive_aes(&hkdf, &hkdf_base).await
 }
 
 /// A data key from its raw bytes (not extractable once imported).

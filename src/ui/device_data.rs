@@ -2,12 +2,13 @@
 //! or delete), the backup (encrypted with a passphrase unless the user explicitly chooses a
 //! plain file), and "Ryd denne enhed" behind a typed confirmation. And the privacy page.
 
+use super::lock::PinInput;
 use super::{use_app, use_page_title};
 use crate::domain::dates::Date;
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
 use crate::domain::storage;
-use crate::domain::vault::{self, PinProblem};
+use crate::domain::vault::{self, PinProblem, Secret};
 use crate::domain::{backup, concern_store};
 use crate::platform::{self, local_storage::LocalStorage};
 use crate::ui::data;
@@ -178,37 +179,6 @@ fn export_problem_text(p: ExportProblem, t: &'static Texts) -> &'static str {
     }
 }
 
-/// The estimated strength of a passphrase being typed, in words and bits (as for the lock).
-fn strength_text(p: &str, t: &'static Texts) -> String {
-    let bits = vault::passphrase_bits(p);
-    let word = if bits < vault::MIN_PASSPHRASE_BITS {
-        t.strength_weak
-    } else if bits < 70.0 {
-        t.strength_fair
-    } else {
-        t.strength_strong
-    };
-    format!("{}: {word} (≈ {:.0} bit)", t.strength_label, bits)
-}
-
-/// A passphrase field: hidden, never filled in or corrected by the browser.
-#[component]
-fn PassphraseInput(
-    id: &'static str,
-    label: Signal<&'static str>,
-    value: RwSignal<String>,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <input id=id class="input" type="password" autocomplete="off" autocapitalize="off"
-                spellcheck="false" maxlength=vault::MAX_PASSPHRASE_LEN.to_string()
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev)) />
-        </div>
-    }
-}
-
 /// "Sikkerhedskopi": export encrypted with a passphrase (the default), export in the clear only
 /// after ticking that the file is not encrypted, and import of either kind (validated first).
 #[component]
@@ -374,7 +344,7 @@ fn Backup() -> impl IntoView {
                     open_encrypted(sealed.clone());
                 }>
                     <p>{t_now.import_encrypted_intro}</p>
-                    <PassphraseInput id="import-passphrase" label=text(|t| t.import_passphrase_label) value=open_phrase />
+                    <PinInput kind=Secret::Passphrase id="import-passphrase" label=text(|t| t.import_passphrase_label) value=open_phrase />
                     {move || open_error.get().map(|e| {
                         let t = t.get();
                         let said = match e {
@@ -422,11 +392,11 @@ fn Backup() -> impl IntoView {
         <p>{move || t.get().backup_intro}</p>
         <form on:submit=export_encrypted>
             <p>{move || t.get().backup_encrypted_intro}</p>
-            <PassphraseInput id="backup-passphrase" label=text(|t| t.backup_passphrase_label) value=phrase />
+            <PinInput kind=Secret::Passphrase id="backup-passphrase" label=text(|t| t.backup_passphrase_label) value=phrase />
             {move || (!phrase.get().is_empty()).then(|| view! {
-                <p class="hint" aria-live="polite">{strength_text(&phrase.get(), t.get())}</p>
+                <p class="hint" aria-live="polite">{super::lock::strength_text(&phrase.get(), t.get())}</p>
             })}
-            <PassphraseInput id="backup-passphrase-repeat" label=text(|t| t.backup_passphrase_repeat_label) value=repeat />
+            <PinInput kind=Secret::Passphrase id="backup-passphrase-repeat" label=text(|t| t.backup_passphrase_repeat_label) value=repeat />
             {move || export_problem.get().map(|p| view! {
                 <p class="field-error" role="alert">{export_problem_text(p, t.get())}</p>
             })}

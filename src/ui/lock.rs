@@ -186,7 +186,7 @@ fn pin_error_text(e: &pin::PinError, t: &'static Texts) -> String {
 
 /// A PIN or passphrase field: hidden, never filled in by the browser; digits only for a PIN.
 #[component]
-fn PinInput(
+pub(super) fn PinInput(
     id: &'static str,
     label: Signal<&'static str>,
     value: RwSignal<String>,
@@ -322,15 +322,14 @@ pub fn LockScreen() -> impl IntoView {
     }
 }
 
-/// The estimated strength of a passphrase being typed, in words and bits.
-fn strength_text(p: &str, t: &'static Texts) -> String {
+/// The estimated strength of a passphrase being typed, in words and bits (the lock's and a
+/// backup's).
+pub(super) fn strength_text(p: &str, t: &'static Texts) -> String {
     let bits = vault::passphrase_bits(p);
-    let word = if bits < vault::MIN_PASSPHRASE_BITS {
-        t.strength_weak
-    } else if bits < 70.0 {
-        t.strength_fair
-    } else {
-        t.strength_strong
+    let word = match vault::strength(bits) {
+        vault::Strength::Weak => t.strength_weak,
+        vault::Strength::Fair => t.strength_fair,
+        vault::Strength::Strong => t.strength_strong,
     };
     format!("{}: {word} (≈ {:.0} bit)", t.strength_label, bits)
 }

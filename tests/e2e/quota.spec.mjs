@@ -7,13 +7,9 @@ const V1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
 const SETTINGS = JSON.stringify({ schema: 1, data: { lang: "da", municipality: "koege", my_role: "Lærer" } });
 const ID = "3b0f2c64-9a51-4d7e-8a4e-1f2a3b4c5d02";
 
-test("a full store gives a clear error, keeps the change, and saves it after space is freed", async ({ page }) => {
-  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
-  await page.goto(`/concerns/${ID}`);
-  await expect(mainHeading(page)).toContainText("Elev K");
-
-  // Fill the origin's localStorage to the last few characters.
-  const fillers = await page.evaluate(() => {
+/** Fills the origin's localStorage to the last few characters; returns how many fillers. */
+function fillStorage(page) {
+  return page.evaluate(() => {
     let n = 0;
     for (let size = 1 << 20; size >= 8; size = Math.floor(size / 4)) {
       const chunk = "x".repeat(size);
@@ -25,7 +21,14 @@ test("a full store gives a clear error, keeps the change, and saves it after spa
     }
     return n;
   });
-  expect(fillers).toBeGreaterThan(3);
+}
+
+test("a full store gives a clear error, keeps the change, and saves it after space is freed", async ({ page }) => {
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
+  await page.goto(`/concerns/${ID}`);
+  await expect(mainHeading(page)).toContainText("Elev K");
+
+  expect(await fillStorage(page)).toBeGreaterThan(3);
 
   const item = page.getByRole("checkbox", { name: "Underret kommunen skriftligt i dag." });
   await item.check();
@@ -48,19 +51,7 @@ test("setting a lock on a nearly full device changes nothing and says why; with 
   await page.goto("/concerns");
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
   await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
-  const fill = () =>
-    page.evaluate(() => {
-      let n = 0;
-      for (let size = 1 << 20; size >= 8; size = Math.floor(size / 4)) {
-        const chunk = "x".repeat(size);
-        try {
-          for (;;) localStorage.setItem(`filler-${n++}`, chunk);
-        } catch {
-          n++;
-        }
-      }
-    });
-  await fill();
+  expect(await fillStorage(page)).toBeGreaterThan(3);
   const before = await page.evaluate(() =>
     JSON.stringify(Object.entries(localStorage).filter(([k]) => k.startsWith("ssp.")).sort()),
   );
