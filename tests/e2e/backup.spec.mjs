@@ -62,6 +62,11 @@ test("encrypted export → clear this device → import with the passphrase → 
 
   const file = await exportEncrypted(page, PASSPHRASE);
   await expect(page.getByRole("status")).toContainText("Den krypterede sikkerhedskopi er hentet.");
+  const section = page.getByRole("region", { name: "Data på denne enhed" });
+  for (const [width, height] of [[768, 1024], [1024, 768]]) {
+    await page.setViewportSize({ width, height });
+    await section.screenshot({ path: `screenshots/backup-${width}x${height}.png` });
+  }
   await expect(page.getByLabel("Adgangssætning til filen (mindst 12 tegn")).toHaveValue("");
 
   // The file is the documented envelope and holds nothing in the clear.
