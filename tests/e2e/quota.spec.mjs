@@ -77,3 +77,35 @@ test("setting a lock on a nearly full device changes nothing and says why; with 
   await expect(section.getByRole("status")).toHaveText("Låsen er slået til, og alt gemt indhold er krypteret.");
   await expect(section).toContainText(/Alt gemt indhold på enheden er krypteret \(\d+ værdier\)/);
 });
+
+test("a change the full device could not take survives 'Lås nu' sealed in memory, and comes back after unlocking", async ({ page }) => {
+  const LOCKED = JSON.parse(readFileSync("tests/fixtures/locked-v1.json", "utf8"));
+  const ID1 = "3b0f2c64-9a51-4d7e-8a4e-1f2a3b4c5d01";
+  await seedStorage(page, LOCKED);
+  await page.goto(`/concerns/${ID1}`);
+  await page.getByLabel("PIN-kode").fill("246813");
+  await page.getByRole("button", { name: "Lås op" }).click();
+  await expect(mainHeading(page)).toContainText("AB");
+  await fillStorage(page);
+  await page.getByLabel("Flyt opfølgningen").fill("2026-12-23");
+  await expect(page.getByRole("alert")).toContainText("Lageret på enheden er fuldt");
+  await expect(page.locator(".history")).toContainText("23.12.2026");
+
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByRole("button", { name: "Lås nu" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Data er låst" })).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("23.12.2026");
+  await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("filler-")).forEach((k) => localStorage.removeItem(k)));
+  await page.getByLabel("PIN-kode").fill("246813");
+  await page.getByRole("button", { name: "Lås op" }).click();
+  // Within the page (a reload would drop what memory held, as the notice says).
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("link", { name: /AB/ }).click();
+  await expect(page.locator(".history")).toContainText("23.12.2026");
+  await page.getByRole("button", { name: "Prøv igen" }).click();
+  await expect(page.getByRole("button", { name: "Prøv igen" })).toHaveCount(0);
+  await page.reload();
+  await page.getByLabel("PIN-kode").fill("246813");
+  await page.getByRole("button", { name: "Lås op" }).click();
+  await expect(page.locator(".history")).toContainText("23.12.2026");
+});
