@@ -186,8 +186,9 @@ pub struct LockRecord {
     pub keys: Vec<WrappedKey>,
     /// The data key new writes use.
     pub current: String,
-    /// What opens it.
-    #[serde(default)]
+    /// What opens it. Not written for a PIN, so a PIN lock's record reads as before (an older
+    /// app, which knows no other kind, still opens it).
+    #[serde(default, skip_serializing_if = "Secret::is_pin")]
     pub secret: Secret,
     /// Present when the key is bound to this tablet as well.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -336,6 +337,12 @@ pub enum Secret {
     #[default]
     Pin,
     Passphrase,
+}
+
+impl Secret {
+    pub fn is_pin(&self) -> bool {
+        *self == Secret::Pin
+    }
 }
 
 /// The shortest passphrase accepted.
