@@ -5,14 +5,19 @@ import { test, expect } from "@playwright/test";
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ICONS, build, cacheVersion, iconSvg, precacheEntries } from "../../pwa/build.mjs";
+import { createHash } from "node:crypto";
+import { ICONS, build, cacheVersion, cspOf, iconSvg, precacheEntries } from "../../pwa/build.mjs";
 
 const dirs = [];
 /** A directory that looks like trunk's staging directory after the build. */
 function staged() {
   const dir = mkdtempSync(join(tmpdir(), "ssp-pwa-"));
   dirs.push(dir);
-  writeFileSync(join(dir, "index.html"), '<!doctype html><script type="module" src="/app-0123456789abcdef.js"></script>');
+  // As trunk's minifier writes it: no <head> tag, the charset first.
+  writeFileSync(
+    join(dir, "index.html"),
+    '<!doctype html><html lang=da><meta charset=utf-8><script type="module" src="/app-0123456789abcdef.js"></script>',
+  );
   writeFileSync(join(dir, "app-0123456789abcdef.js"), "console.log('app');");
   writeFileSync(join(dir, "app-0123456789abcdef_bg.wasm"), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
   cpSync("pwa/manifest.webmanifest", join(dir, "manifest.webmanifest"));
@@ -123,4 +128,26 @@ test("dist/sw.js belongs to the build in dist/", () => {
   const sw = readFileSync("dist/sw.js", "utf8");
   const version = sw.match(/const VERSION = "([0-9a-f]{16})";/)[1];
   expect(cacheVersion(precacheEntries("dist"), readFileSync("pwa/sw.js", "utf8"))).toBe(version);
+});
+
+test("the page gets its Content-Security-Policy right after the charset, with the inline loader's hash, once", () => {
+  const dir = staged();
+  const loader = "import init from '/app-0123456789abcdef.js';\nawait init();";
+  writeFileSync(
+    join(dir, "index.html"),
+    `<!doctype html><html lang=da><meta charset=utf-8><title>x</title><script type=module>${loader}</script>`,
+  );
+  build(dir);
+  build(dir);
+  const html = readFileSync(join(dir, "index.html"), "utf8");
+  expect(html.match(/Content-Security-Policy/g)).toHaveLength(1);
+  expect(html.indexOf("Content-Security-Policy")).toBeLessThan(html.indexOf("<title>"));
+  const hash = createHash("sha256").update(loader, "utf8").digest("base64");
+  const policy = cspOf(dir);
+  expect(policy).toContain(`script-src 'self' 'wasm-unsafe-eval' 'sha256-${hash}'`);
+  expect(policy).toContain("object-src 'none'");
+  // The cached page is the one with the policy.
+  const sw = readFileSync(join(dir, "sw.js"), "utf8");
+  const digest = createHash("sha256").update(readFileSync(join(dir, "index.html"))).digest("base64");
+  expect(sw).toContain(`sha256-${digest}`);
 });
