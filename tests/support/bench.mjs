@@ -7,42 +7,22 @@
 // with CDP CPU throttling ×4, each run in a fresh browser context (cold cache, empty storage).
 // The same is measured for a static HTML page with the same heading served by the same server.
 import { chromium } from "@playwright/test";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { extname, join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { chromiumLaunch } from "../../playwright.config.mjs";
 import { createStaticServer } from "./serve.mjs";
+import { firstVisitSizes, readBudget } from "./size.mjs";
 
 const dist = process.argv[2] || "dist";
 const runs = Math.max(5, Number(process.argv[3] || 7));
-const BUDGET_GZIP = 250 * 1024;
 const HEADING = "Vælg din kommune";
-const KIND = { ".wasm": "wasm", ".js": "js", ".css": "css", ".html": "html", ".woff2": "fonts" };
-const ALREADY_COMPRESSED = new Set([".woff2", ".png"]);
-
-function files(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
-
 function sizes() {
-  const out = {};
-  let total = 0;
-  for (const path of files(dist)) {
-    const ext = extname(path);
-    if (ext === ".txt") continue; // licence texts are not loaded by the app
-    const kind = KIND[ext] || "other";
-    const raw = readFileSync(path);
-    // What a server sends: gzip for text and wasm, as-is for formats that are compressed already.
-    const gzip = ALREADY_COMPRESSED.has(ext) ? raw.length : gzipSync(raw, { level: 9 }).length;
-    out[kind] ??= { raw: 0, gzip: 0 };
-    out[kind].raw += raw.length;
-    out[kind].gzip += gzip;
-    total += gzip;
-  }
-  return { ...out, total_gzip: total, budget_gzip: BUDGET_GZIP, within_budget: total <= BUDGET_GZIP };
+  const budget = readBudget();
+  const out = firstVisitSizes(dist);
+  return {
+    ...out,
+    budget_gzip: budget.first_visit_gzip_bytes,
+    goal_gzip: budget.goal_gzip_bytes,
+    within_budget: out.total_gzip <= budget.first_visit_gzip_bytes,
+  };
 }
 
 const OBSERVE_H1 = () => {
