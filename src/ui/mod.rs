@@ -115,7 +115,12 @@ pub fn App() -> impl IntoView {
     let locked = RwSignal::new(platform::vault::is_set());
     let training_on = training::stored_on();
     data::set_training(training_on);
-    let texts = Memo::new(move |_| texts(settings.read().lang));
+    // The two tables are statics: the same table is the same address, so comparing pointers is
+    // enough (a derived PartialEq over ~500 fields cost 18 KB of wasm).
+    let texts = Memo::new_with_compare(
+        move |_| texts(settings.read().lang),
+        |old, new| !matches!((old, new), (Some(a), Some(b)) if std::ptr::eq(*a, *b)),
+    );
     let profile = Memo::new(move |_| {
         let id = settings.read().municipality.clone()?;
         library.read().find(&id).cloned()
