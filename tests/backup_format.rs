@@ -9,8 +9,9 @@
 //! Regenerate the fixture (only after a deliberate format change): `UPDATE_FIXTURES=1 cargo test
 //! --test backup_format`.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
+mod crypto_support;
+
+use crypto_support::{open, pbkdf2_sha256, seal};
 use serde_json::{json, Value};
 use ssp_handleguide::domain::backup::{self, BackupFile, EncryptedBackup};
 use ssp_handleguide::domain::concern_store;
@@ -28,26 +29,6 @@ const FIXTURE: &str = concat!(
 );
 /// The fixture's passphrase (also in `tests/e2e/backup.spec.mjs`); non-ASCII on purpose.
 const PASSPHRASE: &str = "korsbær lampe tirsdag regnvejr";
-
-fn pbkdf2_sha256(pass: &str, salt: &[u8], rounds: u32) -> Vec<u8> {
-    let mut out = vec![0; 32];
-    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pass.as_bytes(), salt, rounds, &mut out);
-    out
-}
-
-fn seal(key: &[u8], iv: &[u8], plain: &[u8], aad: &[u8]) -> Vec<u8> {
-    Aes256Gcm::new_from_slice(key)
-        .unwrap()
-        .encrypt(Nonce::from_slice(iv), Payload { msg: plain, aad })
-        .unwrap()
-}
-
-fn open(key: &[u8], iv: &[u8], ct: &[u8], aad: &[u8]) -> Option<Vec<u8>> {
-    Aes256Gcm::new_from_slice(key)
-        .unwrap()
-        .decrypt(Nonce::from_slice(iv), Payload { msg: ct, aad })
-        .ok()
-}
 
 /// The fixture's fixed salt and IV (never fixed outside tests).
 fn salt() -> Vec<u8> {
@@ -104,7 +85,7 @@ fn encrypted(raw: &str) -> EncryptedBackup {
 #[test]
 fn an_envelope_made_independently_is_read_opened_and_planned() {
     let plain = plain_backup();
-    let key = pbkdf2_sha256(PASSPHRASE, &salt(), ROUNDS);
+    let key = pbkdf2_sha256(PASSPHRASE.as_bytes(), &salt(), ROUNDS, 32);
     let ct = seal(&key, &iv(), plain.as_bytes(), AAD.as_bytes());
     let file = envelope(&salt(), &iv(), &ct).to_string();
 
@@ -164,12 +145,17 @@ fn what_the_app_writes_has_exactly_the_documented_fields() {
 #[test]
 fn a_wrong_passphrase_a_changed_byte_or_a_relabelled_file_does_not_open() {
     let plain = plain_backup();
-    let key = pbkdf2_sha256(PASSPHRASE, &salt(), ROUNDS);
+    let key = pbkdf2_sha256(PASSPHRASE.as_bytes(), &salt(), ROUNDS, 32);
     let ct = seal(&key, &iv(), plain.as_bytes(), AAD.as_bytes());
     let e = encrypted(&envelope(&salt(), &iv(), &ct).to_string());
     assert!(open(&key, &e.iv, &e.ct, &e.aad()).is_some());
 
-    let wrong = pbkdf2_sha256("korsbær lampe tirsdag regnvejR", &salt(), ROUNDS);
+    let wrong = pbkdf2_sha256(
+        "korsbær lampe tirsdag regnvejR".as_bytes(),
+        &salt(),
+        ROUNDS,
+        32,
+    );
     assert!(
         open(&wrong, &e.iv, &e.ct, &e.aad()).is_none(),
         "wrong passphrase"
@@ -290,7 +276,7 @@ fn malformed_envelopes_are_refused_with_the_reason() {
 
 #[test]
 fn the_frozen_fixture_opens_with_its_passphrase_and_matches_the_scheme() {
-    let key = pbkdf2_sha256(PASSPHRASE, &salt(), ROUNDS);
+    let key = pbkdf2_sha256(PASSPHRASE.as_bytes(), &salt(), ROUNDS, 32);
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         let ct = seal(&key, &iv(), plain_backup().as_bytes(), AAD.as_bytes());
         let text = serde_json::to_string_pretty(&envelope(&salt(), &iv(), &ct)).unwrap() + "\n";

@@ -7,8 +7,9 @@
 //! Regenerate the fixture (only after a deliberate format change): `UPDATE_FIXTURES=1 cargo test
 //! --test vault_vectors`.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
+mod crypto_support;
+
+use crypto_support::{open, pbkdf2_sha256, seal};
 use ssp_handleguide::domain::concern_store;
 use ssp_handleguide::domain::settings::{save_settings, Settings};
 use ssp_handleguide::domain::storage::{KeyValueStore, MemoryStore};
@@ -22,26 +23,6 @@ fn hex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
-}
-
-fn pbkdf2_sha256(pin: &[u8], salt: &[u8], rounds: u32, len: usize) -> Vec<u8> {
-    let mut out = vec![0; len];
-    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pin, salt, rounds, &mut out);
-    out
-}
-
-fn seal(key: &[u8], iv: &[u8], plain: &[u8], aad: &[u8]) -> Vec<u8> {
-    Aes256Gcm::new_from_slice(key)
-        .unwrap()
-        .encrypt(Nonce::from_slice(iv), Payload { msg: plain, aad })
-        .unwrap()
-}
-
-fn open(key: &[u8], iv: &[u8], ct: &[u8], aad: &[u8]) -> Option<Vec<u8>> {
-    Aes256Gcm::new_from_slice(key)
-        .unwrap()
-        .decrypt(Nonce::from_slice(iv), Payload { msg: ct, aad })
-        .ok()
 }
 
 #[test]

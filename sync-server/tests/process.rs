@@ -3,29 +3,19 @@
 //! open-file limit.
 #![cfg(unix)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::temp_dir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sync-server");
 const KEEP: &str = "test-token-of-tablet-1-0000000001";
 const LOST: &str = "test-token-of-tablet-2-0000000002";
-
-fn temp_dir(what: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "sync-server-{what}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn hash(token: &str) -> String {
     let mut child = Command::new(BIN)

@@ -1,5 +1,7 @@
 //! The push and pull rules of docs/sync-protocol.md, checked on the store directly (no HTTP).
 
+mod support;
+
 use serde_json::value::RawValue;
 use sync_server::protocol::{Checkpoint, Doc, Mutation, PushRequest, PushResponse};
 use sync_server::store::{Store, StoreError};
@@ -340,15 +342,7 @@ fn an_empty_database_answers_the_start_and_refuses_a_checkpoint_from_elsewhere()
 
 #[test]
 fn data_survives_reopening_the_file() {
-    let dir = std::env::temp_dir().join(format!(
-        "sync-server-test-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::temp_dir("reopen");
     let path = dir.join("db.sqlite3");
     {
         let mut s = Store::open(&path).unwrap();
@@ -374,15 +368,7 @@ fn data_survives_reopening_the_file() {
 #[test]
 fn secure_delete_is_on_and_an_overwritten_revision_leaves_no_trace_in_the_file() {
     assert!(Store::in_memory().secure_delete().unwrap());
-    let dir = std::env::temp_dir().join(format!(
-        "sync-server-secure-delete-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::temp_dir("secure-delete");
     let path = dir.join("db.sqlite3");
     {
         let mut s = Store::open(&path).unwrap();
