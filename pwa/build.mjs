@@ -22,6 +22,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
+import { policyIn } from "./csp.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -157,8 +158,7 @@ export function addCsp(dir) {
 
 /** The policy a page in `dir` carries, for a server to send as a header too. */
 export function cspOf(dir) {
-  const m = readFileSync(join(dir, "index.html"), "utf8").match(/Content-Security-Policy"? content="([^"]*)"/i);
-  return m ? m[1] : null;
+  return policyIn(readFileSync(join(dir, "index.html"), "utf8"));
 }
 
 /** Icons, then sw.js, into the built site in `dir`. Returns the version and what is cached. */

@@ -8,7 +8,8 @@
 //   node tests/support/serve.mjs [dir=dist] [port=4173]
 
 import { createServer } from "node:http";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { policyIn } from "../../pwa/csp.mjs";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,17 +34,23 @@ const TYPES = {
 const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z0-9]+$/;
 
 /** The headers docs/hosting.md asks for on every answer: the page's own policy (from its
- *  <meta>, pwa/build.mjs) plus frame-ancestors, which only a header can set. */
+ *  <meta>, pwa/build.mjs) plus frame-ancestors, which only a header can set. The page is read
+ *  again only when it changed (a new build under a running server). */
+let seen = { page: null, mtimeMs: -1, csp: null };
 function securityHeaders(root) {
-  let csp = null;
   try {
-    const m = readFileSync(join(root, "index.html"), "utf8").match(/Content-Security-Policy"? content="([^"]*)"/i);
-    if (m) csp = `${m[1]}; frame-ancestors 'none'`;
+    const page = join(root, "index.html");
+    const { mtimeMs } = statSync(page);
+    if (page !== seen.page || mtimeMs !== seen.mtimeMs) {
+      const policy = policyIn(readFileSync(page, "utf8"));
+      seen = { page, mtimeMs, csp: policy && `${policy}; frame-ancestors 'none'` };
+    }
   } catch {
     // No build yet: the tests that need one fail on their own.
+    seen = { page: null, mtimeMs: -1, csp: null };
   }
   return {
-    ...(csp ? { "content-security-policy": csp } : {}),
+    ...(seen.csp ? { "content-security-policy": seen.csp } : {}),
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "cross-origin-opener-policy": "same-origin",
