@@ -2,25 +2,30 @@
 // hook (Trunk.toml), after index.html is written to the staging directory and before trunk
 // moves it to dist/:
 //
-// 1. renders the PNG icons (ICONS below) from pwa/icon.svg, the one drawing, with resvg;
-// 2. writes sw.js from the template pwa/sw.js, with the precache list (every file of the build
+// 1. minifies the JavaScript (wasm-bindgen's glue) with terser and brings the page's integrity
+//    attributes up to date with it;
+// 2. puts the Content-Security-Policy in index.html as a <meta> (first, so it is in force
+//    before anything loads), with the SHA-256 of trunk's inline loader script as the only inline
+//    script allowed. Runs before the precache list is made, so sw.js checks the page with it.
+//    frame-ancestors cannot be set by <meta>: hosts send it as a header (docs/hosting.md);
+// 3. renders the PNG icons (ICONS below) from pwa/icon.svg, the one drawing, with resvg, as
+//    palette PNGs;
+// 4. writes sw.js from the template pwa/sw.js, with the precache list (every file of the build
 //    with its SHA-256 as subresource integrity) and VERSION, a hash over that list and the
 //    template. The service worker names its cache after VERSION, so any change to the build
 //    output gives a new cache, and the old one is deleted when the new worker takes over.
 //
-// 3. puts the Content-Security-Policy in index.html as a <meta> (first, so it is in force
-//    before anything loads), with the SHA-256 of trunk's inline loader script as the only inline
-//    script allowed. Runs before the precache list is made, so sw.js checks the page with it.
-//    frame-ancestors cannot be set by <meta>: hosts send it as a header (docs/hosting.md).
-//
 //   node pwa/build.mjs [dir]      dir: $TRUNK_STAGING_DIR when trunk runs it
 //
-// No network: @resvg/resvg-js is a prebuilt native module installed by `npm ci`.
+// No network: @resvg/resvg-js (a prebuilt native module) and terser come from `npm ci`.
 
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { deflateSync } from "node:zlib";
 import { Resvg } from "@resvg/resvg-js";
 import { policyIn } from "./csp.mjs";
 
@@ -57,8 +62,72 @@ export function renderIcons(dir, source) {
     });
     const path = join(dir, icon.file);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, resvg.render().asPng());
+    const image = resvg.render();
+    writeFileSync(path, indexedPng(image.width, image.height, image.pixels) ?? image.asPng());
   }
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (bytes) => {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+const chunk = (type, data) => {
+  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+  const out = Buffer.alloc(body.length + 8);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(crc32(body), body.length + 4);
+  return out;
+};
+
+/**
+ * The same pixels as a palette PNG (lossless) when they have at most 256 colours, else null.
+ * The flat icon has ~70 colours (its antialiased edges included): a palette stores each pixel
+ * in one byte instead of four, which makes the icons about a third of resvg's RGBA PNGs.
+ * `pixels`: RGBA, 8 bits each, not premultiplied, row by row (resvg's `pixels`).
+ */
+export function indexedPng(width, height, pixels) {
+  const index = new Map();
+  const indices = Buffer.alloc((width + 1) * height); // a filter byte (0) before each row
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const colour = pixels.readUInt32BE((y * width + x) * 4);
+      let i = index.get(colour);
+      if (i === undefined) {
+        if (index.size === 256) return null;
+        i = index.size;
+        index.set(colour, i);
+      }
+      indices[y * (width + 1) + 1 + x] = i;
+    }
+  }
+  const colours = [...index.keys()];
+  const plte = Buffer.alloc(colours.length * 3);
+  const trns = Buffer.alloc(colours.length);
+  colours.forEach((c, i) => {
+    plte[i * 3] = c >>> 24;
+    plte[i * 3 + 1] = (c >>> 16) & 0xff;
+    plte[i * 3 + 2] = (c >>> 8) & 0xff;
+    trns[i] = c & 0xff;
+  });
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 3, 0, 0, 0], 8); // 8-bit, palette, deflate, filter 0, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("PLTE", plte),
+    ...(trns.every((a) => a === 255) ? [] : [chunk("tRNS", trns)]),
+    chunk("IDAT", deflateSync(indices, { level: 9 })),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 /** Paths of all files under `dir`, relative, with "/" separators, sorted; dotfiles skipped. */
@@ -161,11 +230,44 @@ export function cspOf(dir) {
   return policyIn(readFileSync(join(dir, "index.html"), "utf8"));
 }
 
+/**
+ * Minifies the app's JavaScript (wasm-bindgen's glue; trunk's own minifier gives up on it) with
+ * terser, in place. The file names stay: they are trunk's content hashes of the unminified
+ * text, still unique per build. Returns the minified files.
+ */
+export function minifyScripts(dir) {
+  const terser = createRequire(import.meta.url).resolve("terser/bin/terser");
+  const scripts = filesUnder(dir).filter((path) => path.endsWith(".js") && path !== "sw.js");
+  for (const path of scripts) {
+    const file = join(dir, path);
+    execFileSync(process.execPath, [terser, file, "--module", "--compress", "--mangle", "--output", file]);
+  }
+  return scripts;
+}
+
+/**
+ * Brings every `integrity` attribute in index.html up to date with the file it names (after
+ * the scripts were minified), in the attribute's own algorithm; a file that is not there fails.
+ */
+export function refreshIntegrity(dir) {
+  const file = join(dir, "index.html");
+  const html = readFileSync(file, "utf8").replace(/<(?:link|script)\b[^>]*>/g, (tag) => {
+    const integrity = tag.match(/\bintegrity=(["']?)(sha256|sha384|sha512)-[A-Za-z0-9+/=]+\1/);
+    const url = tag.match(/\b(?:href|src)=(["']?)\/([^"' >]+)\1/);
+    if (!integrity || !url) return tag;
+    const digest = createHash(integrity[2]).update(readFileSync(join(dir, url[2]))).digest("base64");
+    return tag.replace(integrity[0], `integrity=${integrity[1]}${integrity[2]}-${digest}${integrity[1]}`);
+  });
+  writeFileSync(file, html);
+}
+
 /** Icons, then sw.js, into the built site in `dir`. Returns the version and what is cached. */
 export function build(dir, sourceDir = HERE) {
   if (!filesUnder(dir).includes("index.html")) {
     throw new Error(`${dir} has no index.html: run this after trunk has written the page (post_build)`);
   }
+  minifyScripts(dir);
+  refreshIntegrity(dir);
   addCsp(dir);
   renderIcons(dir, readFileSync(join(sourceDir, "icon.svg"), "utf8"));
   checkManifest(dir);

@@ -38,6 +38,36 @@ fn the_documented_example_is_a_valid_profile() {
     );
 }
 
+/// The content pipeline: the app decodes the built-in files without checking them (to start
+/// fast and small), so this test is where they are checked, with the validator's messages.
+#[test]
+fn the_builtin_files_pass_the_import_validator() {
+    for b in profile::builtin() {
+        let checked = profile::parse(b.json).unwrap_or_else(|errors| {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| {
+                    format!(
+                        "  {}: {}",
+                        e.path,
+                        e.reason(ssp_handleguide::domain::i18n::Lang::En)
+                    )
+                })
+                .collect();
+            panic!(
+                "data/profiles/{}.json is not valid:\n{}",
+                b.profile.id,
+                lines.join("\n")
+            )
+        });
+        assert_eq!(
+            checked, b.profile,
+            "{}: what the app decodes is what was checked",
+            b.profile.id
+        );
+    }
+}
+
 #[test]
 fn the_five_builtins_validate_and_round_trip() {
     let ids: Vec<&str> = profile::builtin()

@@ -48,12 +48,12 @@ pub fn export(
         profiles: library
             .imported()
             .iter()
-            .map(|p| serde_json::to_value(p).expect("profiles serialise"))
+            .map(|p| serde_json::from_str(&p.to_json()).expect("profiles serialise"))
             .collect(),
         concerns: concerns.to_vec(),
         tombstones,
     };
-    serde_json::to_string_pretty(&backup).expect("backups serialise")
+    super::pretty::to_string(&backup).expect("backups serialise")
 }
 
 /// What an import will do. Nothing is written until the user agrees.
@@ -92,7 +92,8 @@ pub fn plan(raw: &str, settings: &Settings, concerns: &[Concern]) -> Result<Plan
         }
         _ => return Err(vec!["$.kind: not an SSP Handleguide backup".into()]),
     }
-    let backup: Backup = serde_json::from_value(value).map_err(|e| vec![format!("$: {e}")])?;
+    // From the text again, not `from_value`: one deserializer per type in the wasm.
+    let backup: Backup = serde_json::from_str(raw).map_err(|e| vec![format!("$: {e}")])?;
     let mut problems = Vec::new();
     let mut profiles = Vec::new();
     for (i, p) in backup.profiles.iter().enumerate() {
@@ -205,7 +206,7 @@ impl EncryptedBackup {
             iv: b64_encode(&self.iv),
             ct: b64_encode(&self.ct),
         };
-        serde_json::to_string_pretty(&envelope).expect("envelopes serialise")
+        super::pretty::to_string(&envelope).expect("envelopes serialise")
     }
 
     /// Checks an envelope field by field; every problem with where it is.
@@ -217,7 +218,8 @@ impl EncryptedBackup {
                 )]);
             }
         }
-        let e: Envelope = serde_json::from_value(value).map_err(|e| vec![format!("$: {e}")])?;
+        let e: Envelope =
+            serde_json::from_str(&value.to_string()).map_err(|e| vec![format!("$: {e}")])?;
         let mut problems = Vec::new();
         if e.version != ENCRYPTED_VERSION {
             problems.push(format!(

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod notification;
 pub mod overview;
 pub mod pages;
+pub mod pretty;
 pub mod profile;
 pub mod settings;
 pub mod storage;

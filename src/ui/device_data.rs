@@ -48,7 +48,7 @@ pub fn DeviceData() -> impl IntoView {
                     {set_aside
                         .into_iter()
                         .map(|(qkey, record)| {
-                            let json = serde_json::to_string_pretty(&record).unwrap_or_default();
+                            let json = crate::domain::pretty::to_string(&record).unwrap_or_default();
                             let file = format!("{}.json", qkey.replace('.', "-"));
                             let delete_key = qkey.clone();
                             let confirm = RwSignal::new(false);

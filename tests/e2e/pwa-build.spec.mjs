@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
+import { Resvg } from "@resvg/resvg-js";
 import { ICONS, build, cacheVersion, cspOf, iconSvg, precacheEntries } from "../../pwa/build.mjs";
 
 const dirs = [];
@@ -88,6 +89,64 @@ test("every icon is a PNG of its size, from the one drawing; the maskable ones a
   expect(iconSvg(source, "full")).not.toMatch(/<rect id="background"[^>]* rx="/);
   expect(ICONS.find((i) => i.file.includes("maskable")).shape).toBe("full");
   expect(ICONS.find((i) => i.file.includes("apple-touch")).shape).toBe("full");
+});
+
+test("the glue script is minified, and the page's integrity attributes follow the new bytes", () => {
+  const dir = staged();
+  const js = join(dir, "app-0123456789abcdef.js");
+  const source = "export function greet(longParameterName) {\n  // a comment\n  return `hello ${longParameterName}`;\n}\nconsole.log(greet('app'));\n";
+  writeFileSync(js, source);
+  const old = `sha384-${createHash("sha384").update(source).digest("base64")}`;
+  const html = readFileSync(join(dir, "index.html"), "utf8");
+  writeFileSync(join(dir, "index.html"), html.replace("<script", `<link crossorigin href=/app-0123456789abcdef.js integrity=${old} rel=modulepreload><script`));
+  build(dir);
+  const minified = readFileSync(js, "utf8");
+  expect(minified.length).toBeLessThan(source.length);
+  expect(minified).not.toContain("a comment");
+  expect(minified).toContain("export");
+  const now = `sha384-${createHash("sha384").update(minified).digest("base64")}`;
+  const page = readFileSync(join(dir, "index.html"), "utf8");
+  expect(page).toContain(`integrity=${now}`);
+  expect(page).not.toContain(old);
+});
+
+test("the palette icons are lossless: Chromium decodes each to resvg's pixels", async ({ page }) => {
+  const dir = staged();
+  build(dir);
+  const source = readFileSync("pwa/icon.svg", "utf8");
+  await page.setContent("<canvas></canvas>");
+  for (const icon of ICONS) {
+    const bytes = readFileSync(join(dir, icon.file));
+    // A palette PNG (colour type 3), not resvg's RGBA one, and smaller than it.
+    expect(bytes[25], `${icon.file} colour type`).toBe(3);
+    const rendered = new Resvg(iconSvg(source, icon.shape), { fitTo: { mode: "width", value: icon.size } }).render();
+    expect(bytes.length, `${icon.file} is smaller than resvg's PNG`).toBeLessThan(rendered.asPng().length);
+    // Compared in the page: the canvas keeps half-transparent pixels premultiplied, so those
+    // may differ by rounding; opaque pixels must be exact.
+    const worst = await page.evaluate(
+      async ([png, rgba]) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${png}`;
+        await img.decode();
+        const c = document.querySelector("canvas");
+        c.width = img.width;
+        c.height = img.height;
+        const g = c.getContext("2d");
+        g.drawImage(img, 0, 0);
+        const got = g.getImageData(0, 0, img.width, img.height).data;
+        const want = Uint8Array.from(atob(rgba), (ch) => ch.charCodeAt(0));
+        if (got.length !== want.length) return Infinity;
+        let worst = 0;
+        for (let i = 0; i < want.length; i += 4) {
+          const slack = want[i + 3] === 255 ? 0 : Math.ceil(255 / Math.max(1, want[i + 3]));
+          for (let k = 0; k < 4; k++) worst = Math.max(worst, Math.abs(got[i + k] - want[i + k]) - slack);
+        }
+        return worst;
+      },
+      [bytes.toString("base64"), Buffer.from(rendered.pixels).toString("base64")],
+    );
+    expect(worst, `${icon.file}: largest difference beyond rounding`).toBeLessThanOrEqual(0);
+  }
 });
 
 test("the icon, the manifest and the page use the app's primary colour", () => {

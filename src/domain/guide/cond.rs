@@ -8,8 +8,11 @@ use std::collections::BTreeSet;
 
 /// A condition. Written in JSON as one small object, e.g. `{"answer": "acute", "is": "yes"}`,
 /// `{"topic_any": ["vold"]}`, `{"all": [...]}`.
+///
+/// Read through [`RawCond`]: which keys are present says which condition it is. (An untagged
+/// derive would try all fourteen shapes in turn through a buffer, which cost ~27 KB of wasm.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, try_from = "RawCond")]
 pub enum Cond {
     Is(AnswerIs),
     IsAny(AnswerIsAny),
@@ -65,6 +68,95 @@ cond_struct!(Ref { r#ref: String });
 cond_struct!(All { all: Vec<Cond> });
 cond_struct!(AnyOf { any: Vec<Cond> });
 cond_struct!(Not { not: Box<Cond> });
+
+/// Every key a condition may have; [`Cond`] is the one shape whose keys are all present.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCond {
+    answer: Option<String>,
+    is: Option<String>,
+    is_any: Option<Vec<String>>,
+    has: Option<String>,
+    has_any: Option<Vec<String>>,
+    level: Option<Level>,
+    topic_any: Option<Vec<String>>,
+    weight_at_least: Option<u32>,
+    count_at_least: Option<CountSpec>,
+    profile_has: Option<Function>,
+    ground: Option<String>,
+    r#ref: Option<String>,
+    all: Option<Vec<Cond>>,
+    any: Option<Vec<Cond>>,
+    not: Option<Box<Cond>>,
+}
+
+impl TryFrom<RawCond> for Cond {
+    type Error = String;
+
+    fn try_from(r: RawCond) -> Result<Cond, String> {
+        let keys: Vec<&str> = [
+            ("answer", r.answer.is_some()),
+            ("is", r.is.is_some()),
+            ("is_any", r.is_any.is_some()),
+            ("has", r.has.is_some()),
+            ("has_any", r.has_any.is_some()),
+            ("level", r.level.is_some()),
+            ("topic_any", r.topic_any.is_some()),
+            ("weight_at_least", r.weight_at_least.is_some()),
+            ("count_at_least", r.count_at_least.is_some()),
+            ("profile_has", r.profile_has.is_some()),
+            ("ground", r.ground.is_some()),
+            ("ref", r.r#ref.is_some()),
+            ("all", r.all.is_some()),
+            ("any", r.any.is_some()),
+            ("not", r.not.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, present)| present.then_some(k))
+        .collect();
+        let shape = |r: RawCond| -> Option<Cond> {
+            Some(match keys.as_slice() {
+                ["answer", "is"] => Cond::Is(AnswerIs {
+                    answer: r.answer?,
+                    is: r.is?,
+                }),
+                ["answer", "is_any"] => Cond::IsAny(AnswerIsAny {
+                    answer: r.answer?,
+                    is_any: r.is_any?,
+                }),
+                ["answer", "has"] => Cond::Has(AnswerHas {
+                    answer: r.answer?,
+                    has: r.has?,
+                }),
+                ["answer", "has_any"] => Cond::HasAny(AnswerHasAny {
+                    answer: r.answer?,
+                    has_any: r.has_any?,
+                }),
+                ["level"] => Cond::Level(LevelIs { level: r.level? }),
+                ["topic_any"] => Cond::TopicAny(TopicAny {
+                    topic_any: r.topic_any?,
+                }),
+                ["weight_at_least"] => Cond::WeightAtLeast(WeightAtLeast {
+                    weight_at_least: r.weight_at_least?,
+                }),
+                ["count_at_least"] => Cond::CountAtLeast(CountAtLeast {
+                    count_at_least: r.count_at_least?,
+                }),
+                ["profile_has"] => Cond::ProfileHas(ProfileHas {
+                    profile_has: r.profile_has?,
+                }),
+                ["ground"] => Cond::Ground(GroundIs { ground: r.ground? }),
+                ["ref"] => Cond::Ref(Ref { r#ref: r.r#ref? }),
+                ["all"] => Cond::All(All { all: r.all? }),
+                ["any"] => Cond::Any(AnyOf { any: r.any? }),
+                ["not"] => Cond::Not(Not { not: r.not? }),
+                _ => return None,
+            })
+        };
+        let described = keys.join(", ");
+        shape(r).ok_or_else(|| format!("not a condition: {{{described}}}"))
+    }
+}
 
 /// What conditions are evaluated against.
 pub struct Ctx<'a> {
@@ -185,5 +277,35 @@ mod tests {
         assert!(
             serde_json::from_str::<Cond>(r#"{"answer":"acute","is":"yes","extra":1}"#).is_err()
         );
+        // Two shapes at once, or half of one, is no condition either.
+        for bad in [
+            r#"{"answer":"acute","is":"yes","has":"x"}"#,
+            r#"{"answer":"acute"}"#,
+            r#"{"level":"red","ground":"abuse"}"#,
+            r#"{}"#,
+        ] {
+            let e = serde_json::from_str::<Cond>(bad).unwrap_err().to_string();
+            assert!(e.starts_with("not a condition"), "{bad}: {e}");
+        }
+        // Every shape is read back as itself.
+        for good in [
+            r#"{"answer":"a","is":"x"}"#,
+            r#"{"answer":"a","is_any":["x","y"]}"#,
+            r#"{"answer":"a","has":"x"}"#,
+            r#"{"answer":"a","has_any":["x"]}"#,
+            r#"{"level":"yellow"}"#,
+            r#"{"topic_any":["vold"]}"#,
+            r#"{"weight_at_least":3}"#,
+            r#"{"count_at_least":{"answer":"a","n":2}}"#,
+            r#"{"profile_has":"police"}"#,
+            r#"{"ground":"abuse"}"#,
+            r#"{"ref":"no_parent_contact"}"#,
+            r#"{"all":[{"level":"red"}]}"#,
+            r#"{"any":[]}"#,
+            r#"{"not":{"ground":"abuse"}}"#,
+        ] {
+            let c: Cond = serde_json::from_str(good).unwrap();
+            assert_eq!(serde_json::to_string(&c).unwrap(), good);
+        }
     }
 }

@@ -304,7 +304,9 @@ fn local_doc(
     now: u64,
 ) -> Option<Doc> {
     if let Some(c) = concern_store::load_one(store, id, now) {
-        let data = serde_json::to_value(&c).ok()?;
+        // Through text, not `to_value`: one serializer per type in the wasm (same value).
+        let data: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&c).ok()?).ok()?;
         let content = data.to_string();
         return Some(Doc {
             id: id.to_string(),
