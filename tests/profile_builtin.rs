@@ -38,6 +38,25 @@ fn the_documented_example_is_a_valid_profile() {
     );
 }
 
+/// The content pipeline: `build.rs` compiles the data in without whitespace. What the app
+/// carries must be the checked-in file, value for value and key order kept.
+#[test]
+fn the_compiled_in_data_is_the_checked_in_file() {
+    for b in profile::builtin() {
+        let file = root().join(format!("data/profiles/{}.json", b.profile.id));
+        let on_disk = fs::read_to_string(&file).unwrap();
+        assert!(b.json.len() < on_disk.len(), "{}: minified", b.profile.id);
+        let (a, d): (Value, Value) = (
+            serde_json::from_str(b.json).unwrap(),
+            serde_json::from_str(&on_disk).unwrap(),
+        );
+        assert_eq!(a, d, "{}", file.display());
+        // Same tokens in the same order: only whitespace was taken out.
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squeeze(b.json), squeeze(&on_disk), "{}", file.display());
+    }
+}
+
 /// The content pipeline: the app decodes the built-in files without checking them (to start
 /// fast and small), so this test is where they are checked, with the validator's messages.
 #[test]

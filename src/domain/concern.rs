@@ -322,9 +322,18 @@ impl Concern {
 
     /// Open with its follow-up date (or an open action item) before `today`.
     pub fn overdue(&self, today: Date) -> bool {
-        let t = today.iso();
+        self.overdue_on(&today.iso())
+    }
+
+    /// [`Concern::overdue`] with today as an ISO date, for checking many at once.
+    pub fn overdue_on(&self, today_iso: &str) -> bool {
+        let t = today_iso;
         self.status == Status::Open
-            && (self.follow_up < t || self.action_plan.iter().any(|a| !a.done && a.by < t))
+            && (self.follow_up.as_str() < t
+                || self
+                    .action_plan
+                    .iter()
+                    .any(|a| !a.done && a.by.as_str() < t))
     }
 
     /// When the concern was (last) closed, if it is closed.
@@ -364,13 +373,17 @@ fn free_texts(answers: &Answers) -> Vec<String> {
 
 /// Open first (overdue before the rest, then by follow-up date), closed last (newest first).
 pub fn sorted(concerns: &[Concern], today: Date) -> Vec<&Concern> {
+    let today = today.iso();
     let mut list: Vec<&Concern> = concerns.iter().collect();
-    list.sort_by(|a, b| {
-        (a.status == Status::Closed)
-            .cmp(&(b.status == Status::Closed))
-            .then(b.overdue(today).cmp(&a.overdue(today)))
-            .then(a.follow_up.cmp(&b.follow_up))
-            .then(b.updated_ms.cmp(&a.updated_ms))
+    // One key per concern, not two date checks per comparison (5,000 on an SSP consultant's
+    // device); stable, like the comparison it replaces: open, overdue, follow-up, newest.
+    list.sort_by_cached_key(|c| {
+        (
+            c.status == Status::Closed,
+            !c.overdue_on(&today),
+            c.follow_up.clone(),
+            std::cmp::Reverse(c.updated_ms),
+        )
     });
     list
 }
@@ -529,5 +542,40 @@ mod tests {
         assert!(late.overdue(today));
         assert!(!soon.overdue(today));
         assert!(!closed.overdue(today));
+    }
+
+    /// The cached-key sort gives the same order as the comparison it replaced, ties included.
+    #[test]
+    fn the_cached_sort_keeps_the_order_of_the_comparison() {
+        let today = Date::from_ms(1_795_435_200_000);
+        let template = concern("A1").unwrap();
+        let dates = ["2026-10-01", "2026-11-01", "2026-12-24", "2027-01-04"];
+        let list: Vec<Concern> = (0..200u64)
+            .map(|i| {
+                let mut c = template.clone();
+                c.id = format!("id-{i}");
+                c.follow_up = dates[(i * 7 % 4) as usize].into();
+                c.updated_ms = i * 13 % 17;
+                if i % 5 == 0 {
+                    c.close("Afsluttet", 5, "Lærer");
+                }
+                if i % 3 == 0 {
+                    c.action_plan
+                        .iter_mut()
+                        .for_each(|a| a.by = "2026-01-01".into());
+                }
+                c
+            })
+            .collect();
+        let mut old: Vec<&Concern> = list.iter().collect();
+        old.sort_by(|a, b| {
+            (a.status == Status::Closed)
+                .cmp(&(b.status == Status::Closed))
+                .then(b.overdue(today).cmp(&a.overdue(today)))
+                .then(a.follow_up.cmp(&b.follow_up))
+                .then(b.updated_ms.cmp(&a.updated_ms))
+        });
+        let ids = |v: Vec<&Concern>| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(sorted(&list, today)), ids(old));
     }
 }

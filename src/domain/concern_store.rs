@@ -1,6 +1,6 @@
 //! Where saved concerns live on the device, so that nothing is ever silently lost:
 //!
-//! - one record per concern (`ssp.concern.<id>`, schema 2) and an index of ids
+//! - one record per concern (`ssp.concern.<id>`, schema 3) and an index of ids
 //!   (`ssp.concerns.index`); a save writes the record first, then the index, and loading
 //!   repairs an index that disagrees with the records (a save cut off half-way leaves either the
 //!   old or the new record, never half of one — localStorage writes a value whole);
@@ -168,7 +168,7 @@ pub fn load_all(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, LoadRe
         .enumerate()
         .map(|(i, id)| (record_key(id), i))
         .collect();
-    keys.sort_by_key(|k| order.get(k).copied().unwrap_or(usize::MAX));
+    keys.sort_by_cached_key(|k| order.get(k).copied().unwrap_or(usize::MAX));
     let mut concerns: Vec<Concern> = Vec::new();
     for key in keys {
         match storage::load::<Concern>(store, &key, &RECORD_CODEC, now_ms) {

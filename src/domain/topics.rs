@@ -33,8 +33,9 @@ struct TopicsFile {
 pub fn all() -> &'static [Topic] {
     static TOPICS: OnceLock<Vec<Topic>> = OnceLock::new();
     TOPICS.get_or_init(|| {
-        let file: TopicsFile = serde_json::from_str(include_str!("../../data/topics.json"))
-            .expect("data/topics.json is valid (checked by tests)");
+        let file: TopicsFile =
+            serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/data/topics.json")))
+                .expect("data/topics.json is valid (checked by tests)");
         file.topics
     })
 }

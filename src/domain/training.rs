@@ -292,8 +292,11 @@ pub fn load() -> Result<&'static TrainingSet, &'static [String]> {
     // Decoded, not replayed: `validate` walks every case through the guide for every
     // municipality when the tests run (`tests/training_cases.rs`), not in the browser.
     SET.get_or_init(|| {
-        serde_json::from_str(include_str!("../../data/training.json"))
-            .map_err(|e| vec![format!("not a valid training file: {e}")])
+        serde_json::from_str(include_str!(concat!(
+            env!("OUT_DIR"),
+            "/data/training.json"
+        )))
+        .map_err(|e| vec![format!("not a valid training file: {e}")])
     })
     .as_ref()
     .map_err(Vec::as_slice)

@@ -165,65 +165,44 @@ pub fn ConcernsPage() -> impl IntoView {
     // The most urgent first, a page at a time: an SSP consultant's device may hold thousands,
     // and rendering rows nobody scrolls to would hold up the screen after unlocking.
     let shown = RwSignal::new(concern::LIST_PAGE);
-    move || {
-        let t_now = t.get();
+    let total = Memo::new(move |_| app.concerns.with(Vec::len));
+    // The rows shown, most urgent first: only these are cloned, and a row is rebuilt only when
+    // its concern, the language or its conflict mark changes (keyed below).
+    let rows = Memo::new(move |_| {
         let lang = app.settings.read().lang;
         let today = Date::from_ms(platform::now_ms());
-        let list = app.concerns.get();
-        let total = list.len();
-        let limit = shown.get();
-        let rows = {
-            concern::sorted(&list, today)
+        let conflicts = app.sync.with(|v| v.conflict_ids.clone());
+        app.concerns.with(|list| {
+            concern::sorted(list, today)
                 .into_iter()
-                .take(limit)
-                .cloned()
-                .map(|c| {
-                    let topics = topics::labels(&c.topics, lang);
-                    let overdue = c.overdue(today);
-                    let closed = c.status == Status::Closed;
-                    let conflict = app.sync.with(|v| v.conflict_ids.contains(&c.id));
-                    view! {
-                        <li>
-                            <A href=format!("/concerns/{}", c.id) attr:class=format!(
-                                "concern-row{}{}",
-                                if overdue { " concern-row--overdue" } else { "" },
-                                if closed { " concern-row--closed" } else { "" },
-                            )>
-                                <span class=format!("dot dot--{}", crate::ui::guide::level_css(c.level))>{level_label(c.level, lang)}</span>
-                                <span class="concern-row__child">{c.child.clone()}</span>
-                                <span class="concern-row__meta">
-                                    {c.school_class.clone().map(|s| format!("{s} · "))}
-                                    {topics}
-                                </span>
-                                <span class="concern-row__follow">
-                                    {if closed { t_now.status_closed.to_string() } else {
-                                        format!("{} {}", t_now.follow_up_label, iso_to_danish(&c.follow_up))
-                                    }}
-                                    {overdue.then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}
-                                    {conflict.then(|| view! { " " <strong class="badge badge--conflict">{t_now.conflict_badge}</strong> })}
-                                </span>
-                            </A>
-                        </li>
-                    }
-                })
-                .collect_view()
-        };
-        let empty = list.is_empty();
-        view! {
-            <section class="page page--narrow">
-                <h1>{t_now.page_concerns}</h1>
-                <p class="button-row">
-                    <A href=Page::NewConcern.path() attr:class="btn btn--primary">{t_now.concerns_new}</A>
-                    {(!empty).then(|| view! {
-                        <A href=Page::Overview.path() attr:class="btn btn--secondary">{t_now.overview_link}</A>
-                    })}
-                </p>
-                {if empty {
-                    view! { <p class="hint">{t_now.concerns_empty}</p> }.into_any()
-                } else {
-                    view! { <ul class="concern-list">{rows}</ul> }.into_any()
-                }}
-                {(total > limit).then(|| view! {
+                .take(shown.get())
+                .map(|c| (c.clone(), lang, conflicts.contains(&c.id)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let has_any = move || total.get() > 0;
+    let empty_hint = move || view! { <p class="hint">{move || t.get().concerns_empty}</p> };
+    view! {
+        <section class="page page--narrow">
+            <h1>{move || t.get().page_concerns}</h1>
+            <p class="button-row">
+                <A href=Page::NewConcern.path() attr:class="btn btn--primary">{move || t.get().concerns_new}</A>
+                {move || (total.get() > 0).then(|| view! {
+                    <A href=Page::Overview.path() attr:class="btn btn--secondary">{move || t.get().overview_link}</A>
+                })}
+            </p>
+            <Show when=has_any fallback=empty_hint>
+                <ul class="concern-list">
+                    <For
+                        each=move || rows.get()
+                        key=|(c, lang, conflict)| (c.id.clone(), c.revision, c.updated_ms, *lang, *conflict)
+                        children=move |(c, lang, conflict)| concern_row(t.get_untracked(), c, lang, conflict)
+                    />
+                </ul>
+            </Show>
+            {move || {
+                let (total, limit, t_now) = (total.get(), shown.get(), t.get());
+                (total > limit).then(|| view! {
                     <p class="hint" role="status">{t_now.concerns_showing
                         .replace("{shown}", &limit.to_string())
                         .replace("{total}", &total.to_string())}</p>
@@ -231,9 +210,46 @@ pub fn ConcernsPage() -> impl IntoView {
                         on:click=move |_| shown.update(|n| *n += concern::LIST_PAGE)>
                         {t_now.concerns_show_more.replace("{n}", &concern::LIST_PAGE.min(total - limit).to_string())}
                     </button></p>
-                })}
-            </section>
-        }
+                })
+            }}
+        </section>
+    }
+}
+
+/// One row of the list: a link to the concern with its level, pseudonym, class, topics and
+/// follow-up.
+fn concern_row(
+    t_now: &'static crate::domain::i18n::Texts,
+    c: Concern,
+    lang: crate::domain::i18n::Lang,
+    conflict: bool,
+) -> impl IntoView {
+    let today = Date::from_ms(platform::now_ms());
+    let topics = topics::labels(&c.topics, lang);
+    let overdue = c.overdue(today);
+    let closed = c.status == Status::Closed;
+    view! {
+        <li>
+            <A href=format!("/concerns/{}", c.id) attr:class=format!(
+                "concern-row{}{}",
+                if overdue { " concern-row--overdue" } else { "" },
+                if closed { " concern-row--closed" } else { "" },
+            )>
+                <span class=format!("dot dot--{}", crate::ui::guide::level_css(c.level))>{level_label(c.level, lang)}</span>
+                <span class="concern-row__child">{c.child.clone()}</span>
+                <span class="concern-row__meta">
+                    {c.school_class.clone().map(|s| format!("{s} · "))}
+                    {topics}
+                </span>
+                <span class="concern-row__follow">
+                    {if closed { t_now.status_closed.to_string() } else {
+                        format!("{} {}", t_now.follow_up_label, iso_to_danish(&c.follow_up))
+                    }}
+                    {overdue.then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}
+                    {conflict.then(|| view! { " " <strong class="badge badge--conflict">{t_now.conflict_badge}</strong> })}
+                </span>
+            </A>
+        </li>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Rough text measurement and wrapping for SVG pictures, which have no automatic line breaks.
-//! Widths are estimates for IBM Plex Sans on Danish text (average advance measured on the
-//! app's labels ≈ 0.53 em regular, 0.57 em semibold); layouts leave slack for the estimate.
+//! Widths are estimates for IBM Plex Sans (bundled as Handleguide Sans) on Danish text (average
+//! advance measured on the app's labels ≈ 0.53 em regular, 0.57 em semibold); layouts leave
+//! slack for the estimate.
 
 /// Estimated width in px of `text` at `size` px.
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {

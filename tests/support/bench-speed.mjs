@@ -3,7 +3,7 @@
 //
 //   node tests/support/bench-speed.mjs [dist] [concerns] [runs]
 //
-// Start-up: `concerns` plain (no lock) schema-2 records and their index are put in localStorage,
+// Start-up: `concerns` plain (no lock) records at the current schema (3) and their index are put in localStorage,
 // then /concerns is opened `runs` times in new tabs of the same browser (a returning user: the
 // HTTP cache and the service worker are warm). The time runs from navigation start to the frame
 // after the list shows its first page and the count of all ("Viser 100 af N"), measured in the
@@ -37,7 +37,7 @@ const percentile = (xs, p) => {
 const round = (x) => Math.round(x * 10) / 10;
 
 function concerns() {
-  // One realistic record from the schema-1 fixture, as schema 2, compact (no answers, one
+  // One realistic record from the schema-1 fixture, as schema 3 (what the app writes now), compact (no answers, one
   // action item, one history entry) so 5,000 fit in Chromium's localStorage, as bench-unlock.
   const [template] = JSON.parse(readFileSync("tests/fixtures/concerns-v1.json", "utf8")).data;
   const { child, ...full } = template;
@@ -47,7 +47,7 @@ function concerns() {
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
     ids.push(id);
-    out[`ssp.concern.${id}`] = JSON.stringify({ schema: 2, data: { ...rest, id, pseudonym: `F${i}` } });
+    out[`ssp.concern.${id}`] = JSON.stringify({ schema: 3, data: { ...rest, id, pseudonym: `F${i}` } });
   }
   out["ssp.concerns.index"] = JSON.stringify({ schema: 1, data: ids });
   return out;

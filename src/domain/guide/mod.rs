@@ -373,7 +373,7 @@ pub fn load() -> Result<&'static Guide, &'static [String]> {
     static GUIDE: OnceLock<Result<Guide, Vec<String>>> = OnceLock::new();
     GUIDE
         .get_or_init(|| {
-            serde_json::from_str(include_str!("../../../data/guide.json"))
+            serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/data/guide.json")))
                 .map_err(|e| vec![format!("not a valid guide file: {e}")])
         })
         .as_ref()

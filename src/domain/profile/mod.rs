@@ -558,11 +558,11 @@ pub struct Builtin {
 }
 
 const BUILTIN_JSON: [&str; 5] = [
-    include_str!("../../../data/profiles/halsnaes.json"),
-    include_str!("../../../data/profiles/holbaek.json"),
-    include_str!("../../../data/profiles/koege.json"),
-    include_str!("../../../data/profiles/silkeborg.json"),
-    include_str!("../../../data/profiles/viborg.json"),
+    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/halsnaes.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/holbaek.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/koege.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/silkeborg.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/viborg.json")),
 ];
 
 /// The five built-in profiles, in alphabetical order of name.
