@@ -1,7 +1,12 @@
 //! Copies the built-in data (`data/*.json`, `data/profiles/*.json`) into `OUT_DIR` without the
 //! whitespace between tokens, so the wasm carries no indentation (≈ 3 KB gzip). Nothing else
 //! changes: strings are copied byte for byte and the key order stays. The files are checked by
-//! the tests (`tests/profile_builtin.rs`, `tests/guide_engine.rs`, `tests/training.rs`), not here.
+//! the tests (`tests/profile_builtin.rs`, `tests/guide_engine.rs`, `tests/training_cases.rs`),
+//! not here.
+//!
+//! It also writes `builtin_profiles.rs`: each built-in profile's id and name beside its text, so
+//! the list of municipalities is shown without decoding five profiles at start-up; a profile is
+//! decoded when it is first used.
 use std::{env, fs, path::Path};
 
 const FILES: [&str; 8] = [
@@ -43,11 +48,29 @@ fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out = Path::new(&out).join("data");
     fs::create_dir_all(out.join("profiles")).expect("OUT_DIR is writable");
+    let mut table = String::from("[\n");
     for file in FILES {
         let source = Path::new("data").join(file);
         println!("cargo:rerun-if-changed={}", source.display());
         let text = fs::read_to_string(&source)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", source.display()));
         fs::write(out.join(file), minify(&text)).expect("OUT_DIR is writable");
+        if let Some(name) = file.strip_prefix("profiles/") {
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} is not JSON: {e}", source.display()));
+            let field = |key: &str| {
+                value[key]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{} has no string {key:?}", source.display()))
+                    .to_string()
+            };
+            table.push_str(&format!(
+                "    BuiltinText {{ id: {:?}, name: {:?}, json: include_str!(concat!(env!(\"OUT_DIR\"), \"/data/profiles/{name}\")) }},\n",
+                field("id"),
+                field("name"),
+            ));
+        }
     }
+    table.push_str("]\n");
+    fs::write(out.join("builtin_profiles.rs"), table).expect("OUT_DIR is writable");
 }

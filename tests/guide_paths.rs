@@ -284,7 +284,7 @@ fn every_path_for_every_municipality_keeps_the_safety_rules() {
                     let mut n = Counts::default();
                     let mut failures = Vec::new();
                     for a in paths {
-                        if let Err(e) = check(g, a, &b.profile, &mut n) {
+                        if let Err(e) = check(g, a, b.profile, &mut n) {
                             if failures.len() < 4 {
                                 failures.push(format!("{}: {e}\n   answers: {a:?}", b.profile.id));
                             }

@@ -158,11 +158,11 @@ fn every_notification_path_gets_a_faithful_draft() {
     // profile beyond its name), every 10th for the others; two threads.
     let profiles = profile::builtin();
     let jobs: Vec<(usize, &Profile)> = (0..paths.len())
-        .map(|i| (i, &profiles[0].profile))
+        .map(|i| (i, profiles[0].profile))
         .chain(
             profiles[1..]
                 .iter()
-                .flat_map(|b| (0..paths.len()).step_by(10).map(move |i| (i, &b.profile))),
+                .flat_map(|b| (0..paths.len()).step_by(10).map(move |i| (i, b.profile))),
         )
         .collect();
     let results: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {

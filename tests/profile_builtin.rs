@@ -80,7 +80,7 @@ fn the_builtin_files_pass_the_import_validator() {
             )
         });
         assert_eq!(
-            checked, b.profile,
+            &checked, b.profile,
             "{}: what the app decodes is what was checked",
             b.profile.id
         );
@@ -97,8 +97,31 @@ fn the_five_builtins_validate_and_round_trip() {
     for b in profile::builtin() {
         let again: Profile = profile::parse(&b.profile.to_json())
             .unwrap_or_else(|e| panic!("{} re-parses: {e:#?}", b.profile.id));
-        assert_eq!(again, b.profile);
+        assert_eq!(&again, b.profile);
     }
+}
+
+/// The municipality list is shown from the ids and names `build.rs` read, without decoding the
+/// profiles: they must be the profiles' own, in the same order, and `find_builtin` decodes the
+/// right one.
+#[test]
+fn the_list_of_municipalities_is_the_profiles_own_ids_and_names() {
+    let texts: Vec<(&str, &str)> = profile::BUILTIN_TEXTS
+        .iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let decoded: Vec<(&str, &str)> = profile::builtin()
+        .iter()
+        .map(|b| (b.profile.id.as_str(), b.profile.name.as_str()))
+        .collect();
+    assert_eq!(texts, decoded);
+    for (id, name) in texts {
+        assert_eq!(
+            profile::find_builtin(id).map(|p| p.name.as_str()),
+            Some(name)
+        );
+    }
+    assert!(profile::find_builtin("testrup").is_none());
 }
 
 #[test]

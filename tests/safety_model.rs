@@ -1082,7 +1082,7 @@ fn every_path_matches_the_safety_model() {
     let runs: Vec<Run> = std::thread::scope(|s| {
         let handles: Vec<_> = profiles
             .iter()
-            .map(|b| s.spawn(move || run(g, paths, &b.profile, 5)))
+            .map(|b| s.spawn(move || run(g, paths, b.profile, 5)))
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });

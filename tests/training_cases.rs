@@ -39,15 +39,15 @@ fn the_builtin_set_is_valid_for_every_builtin_profile() {
     // The same, spelled out: each case's outcome for each municipality is what it expects.
     for b in profile::builtin() {
         for case in &set().cases {
-            let walked = training::walk(case, guide::builtin(), Some(&b.profile))
+            let walked = training::walk(case, guide::builtin(), Some(b.profile))
                 .unwrap_or_else(|e| panic!("{} ({}): {e}", case.id, b.profile.id));
             assert_eq!(
                 walked, case.answers,
                 "{}: the file holds exactly the walk",
                 case.id
             );
-            let outcome = training::case_outcome(case, guide::builtin(), &b.profile);
-            assert_eq!(outcome, guide::builtin().outcome(&walked, &b.profile));
+            let outcome = training::case_outcome(case, guide::builtin(), b.profile);
+            assert_eq!(outcome, guide::builtin().outcome(&walked, b.profile));
             assert_eq!(
                 case.expected.differences(&outcome),
                 Vec::<String>::new(),
@@ -55,7 +55,7 @@ fn the_builtin_set_is_valid_for_every_builtin_profile() {
                 case.id,
                 b.profile.id
             );
-            assert!(training::case_problems(case, guide::builtin(), &b.profile).is_empty());
+            assert!(training::case_problems(case, guide::builtin(), b.profile).is_empty());
         }
     }
 }

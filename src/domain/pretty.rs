@@ -87,7 +87,7 @@ mod tests {
             );
         }
         for b in crate::domain::profile::builtin() {
-            let p = &b.profile;
+            let p = b.profile;
             assert_eq!(
                 to_string(p).unwrap(),
                 serde_json::to_string_pretty(p).unwrap()

@@ -259,7 +259,7 @@ pub fn validate(set: &TrainingSet, guide: &Guide) -> Result<(), Vec<String>> {
     }
     for builtin in profile::builtin() {
         for case in &set.cases {
-            problems.extend(case_problems(case, guide, &builtin.profile));
+            problems.extend(case_problems(case, guide, builtin.profile));
         }
     }
     if problems.is_empty() {

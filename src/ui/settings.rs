@@ -29,10 +29,10 @@ pub fn SettingsPage() -> impl IntoView {
 
     let municipalities = move || {
         app.library.with(|lib| {
-            lib.all()
+            lib.choices()
                 .into_iter()
-                .map(|m| {
-            let id = m.id.clone();
+                .map(|(id, name)| {
+            let id = id.to_string();
             let is_chosen = {
                 let id = id.clone();
                 move || settings.read().municipality.as_deref() == Some(id.as_str())
@@ -42,7 +42,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <input type="radio" name="municipality" value=id.clone()
                         prop:checked=is_chosen
                         on:change=move |_| settings.update(|s| s.municipality = Some(id.clone())) />
-                    <span>{m.name.clone()}</span>
+                    <span>{name.to_string()}</span>
                 </label>
             }
                 })

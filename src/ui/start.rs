@@ -26,10 +26,10 @@ fn ChooseMunicipality() -> impl IntoView {
     let t = app.texts;
     let choices = move || {
         app.library.with(|lib| {
-            lib.all()
+            lib.choices()
                 .into_iter()
-                .map(|m| {
-                    let id = m.id.clone();
+                .map(|(id, name)| {
+                    let id = id.to_string();
                     let choose = move |_| {
                         app.settings.update(|s| s.municipality = Some(id.clone()));
                         // The chosen button disappears with the list; hand focus to the new content.
@@ -38,7 +38,7 @@ fn ChooseMunicipality() -> impl IntoView {
                     view! {
                         <li>
                             <button type="button" class="choice" on:click=choose>
-                                <span class="choice__name">{m.name.clone()}</span>
+                                <span class="choice__name">{name.to_string()}</span>
                                 <ChevronIcon />
                             </button>
                         </li>

@@ -4,7 +4,7 @@
 //! one damaged profile never takes the others with it. On load each is validated again; one that
 //! fails is quarantined (kept, not deleted) and reported.
 
-use super::{builtin, parse, parse_value, Profile, ProfileError};
+use super::{builtin, find_builtin, parse, parse_value, Profile, ProfileError, BUILTIN_TEXTS};
 use crate::domain::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
 
 pub const PROFILE_KEY_PREFIX: &str = "ssp.profile.";
@@ -115,12 +115,27 @@ impl Library {
         }
     }
 
-    /// Built-ins first (alphabetical), then imported profiles (alphabetical).
+    /// Built-ins first (alphabetical), then imported profiles (alphabetical). Decodes every
+    /// built-in: for a list of names use [`Library::choices`].
     pub fn all(&self) -> Vec<&Profile> {
         builtin()
             .iter()
-            .map(|b| &b.profile)
+            .map(|b| b.profile)
             .chain(self.imported.iter())
+            .collect()
+    }
+
+    /// Id and name of every profile, in the order of [`Library::all`], without decoding any
+    /// built-in (the first screen lists them).
+    pub fn choices(&self) -> Vec<(&str, &str)> {
+        BUILTIN_TEXTS
+            .iter()
+            .map(|b| (b.id, b.name))
+            .chain(
+                self.imported
+                    .iter()
+                    .map(|p| (p.id.as_str(), p.name.as_str())),
+            )
             .collect()
     }
 
@@ -129,7 +144,7 @@ impl Library {
     }
 
     pub fn find(&self, id: &str) -> Option<&Profile> {
-        self.all().into_iter().find(|p| p.id == id)
+        find_builtin(id).or_else(|| self.imported.iter().find(|p| p.id == id))
     }
 
     /// Checks a profile text for import without changing anything.
@@ -138,10 +153,10 @@ impl Library {
             Ok(p) => p,
             Err(errors) => return ImportCheck::Invalid(errors),
         };
-        if let Some(b) = builtin().iter().find(|b| b.profile.id == profile.id) {
+        if let Some(b) = BUILTIN_TEXTS.iter().find(|b| b.id == profile.id) {
             return ImportCheck::ClashesWithBuiltin {
                 id: profile.id,
-                builtin_name: b.profile.name.clone(),
+                builtin_name: b.name.to_string(),
             };
         }
         match self.imported.iter().find(|p| p.id == profile.id) {
@@ -183,7 +198,7 @@ impl Library {
 }
 
 pub fn is_builtin(id: &str) -> bool {
-    builtin().iter().any(|b| b.profile.id == id)
+    BUILTIN_TEXTS.iter().any(|b| b.id == id)
 }
 
 #[cfg(test)]

@@ -551,40 +551,52 @@ fn decode(checked: &str) -> Result<Profile, Vec<ProfileError>> {
     })
 }
 
+/// A built-in profile's id, name and text, known at build time (`build.rs` reads them from
+/// `data/profiles/`), so the list of municipalities needs no decoding.
+pub struct BuiltinText {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub json: &'static str,
+}
+
+/// The five built-in profiles' ids, names and texts, in alphabetical order of name.
+pub const BUILTIN_TEXTS: [BuiltinText; 5] =
+    include!(concat!(env!("OUT_DIR"), "/data/builtin_profiles.rs"));
+
 /// A built-in profile: its source text and the parsed profile.
 pub struct Builtin {
     pub json: &'static str,
-    pub profile: Profile,
+    pub profile: &'static Profile,
 }
 
-const BUILTIN_JSON: [&str; 5] = [
-    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/halsnaes.json")),
-    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/holbaek.json")),
-    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/koege.json")),
-    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/silkeborg.json")),
-    include_str!(concat!(env!("OUT_DIR"), "/data/profiles/viborg.json")),
-];
+/// The built-in profile at `index` of [`BUILTIN_TEXTS`], decoded on first use only: a device
+/// that uses one municipality decodes one profile.
+fn decoded(index: usize) -> &'static Profile {
+    static SLOTS: [OnceLock<Profile>; 5] = [const { OnceLock::new() }; 5];
+    SLOTS[index].get_or_init(|| {
+        // Checked when the tests run, not here: `parse` (schema and rules) must accept every
+        // built-in (`the_builtin_files_pass_the_import_validator`).
+        serde_json::from_str(BUILTIN_TEXTS[index].json)
+            .expect("built-in profiles decode (validated by the tests)")
+    })
+}
 
-/// The five built-in profiles, in alphabetical order of name.
+/// The five built-in profiles, in alphabetical order of name (decodes all five).
 pub fn builtin() -> &'static [Builtin] {
     static LIST: OnceLock<Vec<Builtin>> = OnceLock::new();
     LIST.get_or_init(|| {
-        BUILTIN_JSON
-            .iter()
-            .map(|json| Builtin {
-                json,
-                // Checked when the tests run, not here: `parse` (schema and rules) must
-                // accept every built-in (`the_five_builtins_validate_and_round_trip`).
-                profile: serde_json::from_str(json)
-                    .expect("built-in profiles decode (validated by the tests)"),
+        (0..BUILTIN_TEXTS.len())
+            .map(|i| Builtin {
+                json: BUILTIN_TEXTS[i].json,
+                profile: decoded(i),
             })
             .collect()
     })
 }
 
-/// A built-in profile by id.
+/// A built-in profile by id, decoding only that one.
 pub fn find_builtin(id: &str) -> Option<&'static Profile> {
-    builtin().iter().map(|b| &b.profile).find(|p| p.id == id)
+    BUILTIN_TEXTS.iter().position(|b| b.id == id).map(decoded)
 }
 
 #[cfg(test)]
