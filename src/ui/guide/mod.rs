@@ -116,7 +116,8 @@ pub fn guide() -> &'static Guide {
 impl Session {
     /// Stores an answer and moves to the step after it.
     pub fn submit(self, step_id: &str, answer: Answer) {
-        let profile = use_app().profile.get_untracked();
+        // The profile is borrowed, never cloned, on every step (it is a large value).
+        let profile = use_app().profile;
         // A refused answer must not touch the answers signal: updating it re-renders the step,
         // and the text being typed would be lost.
         if let Err(e) = guide().check(step_id, &answer) {
@@ -125,7 +126,9 @@ impl Session {
         }
         let result = self
             .answers
-            .try_update(|a| guide().answer(a, step_id, answer, profile.as_ref()))
+            .try_update(|a| {
+                profile.with_untracked(|p| guide().answer(a, step_id, answer, p.as_ref()))
+            })
             .expect("answers signal alive");
         match result {
             Ok(dropped) => {
@@ -133,9 +136,10 @@ impl Session {
                 self.cleared.set(dropped);
                 // Walking forward through answers given before (after going back), show the
                 // next one; otherwise show whatever waits for an answer, or the outcome.
-                let pos = self
-                    .answers
-                    .with_untracked(|a| guide().position(a, profile.as_ref()));
+                let pos = profile.with_untracked(|p| {
+                    self.answers
+                        .with_untracked(|a| guide().position(a, p.as_ref()))
+                });
                 let next = pos
                     .path
                     .iter()
@@ -155,18 +159,19 @@ impl Session {
 
     /// The step on screen, or `None` for the outcome.
     pub fn displayed(self) -> Option<String> {
-        let profile = use_app().profile.get();
-        let pos = self.answers.with(|a| guide().position(a, profile.as_ref()));
+        let pos = use_app()
+            .profile
+            .with(|p| self.answers.with(|a| guide().position(a, p.as_ref())));
         self.shown
             .get()
             .or_else(|| pos.current().map(str::to_string))
     }
 
     pub fn back(self) {
-        let profile = use_app().profile.get_untracked();
-        let pos = self
-            .answers
-            .with_untracked(|a| guide().position(a, profile.as_ref()));
+        let pos = use_app().profile.with_untracked(|p| {
+            self.answers
+                .with_untracked(|a| guide().position(a, p.as_ref()))
+        });
         let here = self
             .shown
             .get_untracked()

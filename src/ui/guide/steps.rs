@@ -13,10 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// "Spørgsmål 3 af cirka 8": the position on the path and the steps likely still ahead.
 fn progress(session: Session, step_id: &str) -> (usize, usize) {
-    let profile = use_app().profile.get();
-    let pos = session
-        .answers
-        .with(|a| guide().position(a, profile.as_ref()));
+    // Borrowed, not cloned: a profile is a large value and this runs on every step.
+    let pos = use_app().profile.with(|profile| {
+        session
+            .answers
+            .with(|a| guide().position(a, profile.as_ref()))
+    });
     let index = pos.path.iter().position(|s| s == step_id).unwrap_or(0);
     // Ahead of the last step on the path: follow each step's default route.
     let mut ahead = 0;
@@ -150,14 +152,15 @@ fn multi(
     let next = t_now.next_button;
     // Grounds the earlier answers already imply (e.g. the topic sexual abuse is ground (4)):
     // shown ticked, with why, and they cannot be unticked into "no duty".
-    let profile = use_app().profile.get_untracked();
     let implied: Vec<(String, String)> = if s.id == "duty" {
-        session.answers.with_untracked(|a| {
-            guide()
-                .implied_grounds(a, profile.as_ref())
-                .into_iter()
-                .map(|i| (i.ground.clone(), i.because.get(lang).to_string()))
-                .collect()
+        use_app().profile.with_untracked(|profile| {
+            session.answers.with_untracked(|a| {
+                guide()
+                    .implied_grounds(a, profile.as_ref())
+                    .into_iter()
+                    .map(|i| (i.ground.clone(), i.because.get(lang).to_string()))
+                    .collect()
+            })
         })
     } else {
         Vec::new()
@@ -310,21 +313,23 @@ fn text(session: Session, s: &Step, existing: Option<Answer>, lang: Lang) -> imp
 fn review(session: Session, next: &'static str) -> impl IntoView {
     let app = use_app();
     let lang = app.settings.read().lang;
-    let plan = app.profile.get().map(|p| {
-        let mut answers = session.answers.get();
-        answers.insert("involve".into(), Answer::Seen);
-        let o = guide().outcome(&answers, &p);
-        o.steps
-            .iter()
-            .map(|st| {
-                view! {
-                    <li>
-                        <strong>{guide().contact_name(&st.contact, &p, lang)}</strong>
-                        " – " {guide().step_text(st, &p, lang)}
-                    </li>
-                }
-            })
-            .collect_view()
+    let plan = app.profile.with(|p| {
+        p.as_ref().map(|p| {
+            let mut answers = session.answers.get();
+            answers.insert("involve".into(), Answer::Seen);
+            let o = guide().outcome(&answers, p);
+            o.steps
+                .iter()
+                .map(|st| {
+                    view! {
+                        <li>
+                            <strong>{guide().contact_name(&st.contact, p, lang)}</strong>
+                            " – " {guide().step_text(st, p, lang)}
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
     });
     view! {
         <ol class="involve">{plan}</ol>
