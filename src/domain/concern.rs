@@ -326,8 +326,7 @@ impl Concern {
     }
 
     /// [`Concern::overdue`] with today as an ISO date, for checking many at once.
-    pub fn overdue_on(&self, today_iso: &str) -> bool {
-        let t = today_iso;
+    pub fn overdue_on(&self, t: &str) -> bool {
         self.status == Status::Open
             && (self.follow_up.as_str() < t
                 || self

@@ -167,7 +167,7 @@ pub fn ConcernsPage() -> impl IntoView {
     let shown = RwSignal::new(concern::LIST_PAGE);
     let total = Memo::new(move |_| app.concerns.with(Vec::len));
     // The rows shown, most urgent first: only these are cloned, and a row is rebuilt only when
-    // its concern, the language or its conflict mark changes (keyed below).
+    // its concern, the language, its conflict mark or its overdue mark changes (keyed below).
     let rows = Memo::new(move |_| {
         let lang = app.settings.read().lang;
         let today = Date::from_ms(platform::now_ms());
@@ -176,7 +176,12 @@ pub fn ConcernsPage() -> impl IntoView {
             concern::sorted(list, today)
                 .into_iter()
                 .take(shown.get())
-                .map(|c| (c.clone(), lang, conflicts.contains(&c.id)))
+                .map(|c| Row {
+                    overdue: c.overdue(today),
+                    conflict: conflicts.contains(&c.id),
+                    concern: c.clone(),
+                    lang,
+                })
                 .collect::<Vec<_>>()
         })
     });
@@ -187,7 +192,7 @@ pub fn ConcernsPage() -> impl IntoView {
             <h1>{move || t.get().page_concerns}</h1>
             <p class="button-row">
                 <A href=Page::NewConcern.path() attr:class="btn btn--primary">{move || t.get().concerns_new}</A>
-                {move || (total.get() > 0).then(|| view! {
+                {move || has_any().then(|| view! {
                     <A href=Page::Overview.path() attr:class="btn btn--secondary">{move || t.get().overview_link}</A>
                 })}
             </p>
@@ -195,8 +200,8 @@ pub fn ConcernsPage() -> impl IntoView {
                 <ul class="concern-list">
                     <For
                         each=move || rows.get()
-                        key=|(c, lang, conflict)| (c.id.clone(), c.revision, c.updated_ms, *lang, *conflict)
-                        children=move |(c, lang, conflict)| concern_row(t.get_untracked(), c, lang, conflict)
+                        key=|r| (r.concern.id.clone(), r.concern.revision, r.concern.updated_ms, r.lang, r.conflict, r.overdue)
+                        children=move |row| concern_row(t.get_untracked(), row)
                     />
                 </ul>
             </Show>
@@ -216,17 +221,26 @@ pub fn ConcernsPage() -> impl IntoView {
     }
 }
 
-/// One row of the list: a link to the concern with its level, pseudonym, class, topics and
-/// follow-up.
-fn concern_row(
-    t_now: &'static crate::domain::i18n::Texts,
-    c: Concern,
+/// What one row of the list shows: the concern, and what was worked out for it when the list
+/// was sorted.
+#[derive(Clone, PartialEq)]
+struct Row {
+    concern: Concern,
     lang: crate::domain::i18n::Lang,
     conflict: bool,
-) -> impl IntoView {
-    let today = Date::from_ms(platform::now_ms());
+    overdue: bool,
+}
+
+/// One row of the list: a link to the concern with its level, pseudonym, class, topics and
+/// follow-up.
+fn concern_row(t_now: &'static crate::domain::i18n::Texts, row: Row) -> impl IntoView {
+    let Row {
+        concern: c,
+        lang,
+        conflict,
+        overdue,
+    } = row;
     let topics = topics::labels(&c.topics, lang);
-    let overdue = c.overdue(today);
     let closed = c.status == Status::Closed;
     view! {
         <li>
