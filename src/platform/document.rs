@@ -2,12 +2,20 @@
 
 use wasm_bindgen::JsCast;
 
+/// Removes the start screen that index.html shows before the app runs (`#prerender`, written
+/// by `scripts/prerender`). Called just before the app mounts, in the same task, so no frame
+/// shows neither.
+pub fn remove_prerendered() {
+    if let Some(el) = gloo::utils::document().get_element_by_id("prerender") {
+        el.remove();
+    }
+}
+
 /// Sets `<html lang>` so screen readers pronounce the text in the right language.
 pub fn set_lang(tag: &str) {
     let _ = gloo::utils::document_element().set_attribute("lang", tag);
 }
 
-/// Sets the tab title.
 /// Adds or removes a class on `<html>` (e.g. "large-text", which scales every rem).
 pub fn set_root_class(class: &str, on: bool) {
     if let Some(root) = gloo::utils::document().document_element() {
@@ -20,6 +28,7 @@ pub fn set_root_class(class: &str, on: bool) {
     }
 }
 
+/// Sets the tab title.
 pub fn set_title(title: &str) {
     gloo::utils::document().set_title(title);
 }
