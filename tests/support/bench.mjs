@@ -7,12 +7,16 @@
 // first paint = the browser's first-contentful-paint entry, when pixels of the page (the heading
 // with its fonts) are on the screen. Both with CDP CPU throttling ×4, each run in a fresh
 // browser context (cold cache, empty storage). The same is measured for a static HTML page with
-// the same heading served by the same server (no stylesheet, no fonts).
+// the same heading served by the same server (no stylesheet, no fonts), and for a static page of
+// the same screen: the built index.html without its scripts and the wasm and JS preloads (the
+// same HTML, stylesheet and fonts; nothing runs).
 // On a first visit the heading is index.html's copy of the start screen (#prerender, see
 // scripts/prerender); app ready = the app has replaced it with its own (the buttons work), also
 // to the next animation frame.
 import { chromium } from "@playwright/test";
 import { chromiumLaunch } from "../../playwright.config.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createStaticServer } from "./serve.mjs";
 import { firstVisitSizes, readBudget } from "./size.mjs";
 
@@ -49,14 +53,14 @@ const OBSERVE_H1 = () => {
   document.addEventListener("DOMContentLoaded", seen);
 };
 
-async function firstRender(browser, url) {
+async function firstRender(browser, url, app = false) {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   await page.addInitScript(OBSERVE_H1);
   await page.goto(url);
-  await page.waitForFunction(() => window.__h1 > 0 && window.__ready > 0, null, { timeout: 60_000 });
+  await page.waitForFunction((app) => window.__h1 > 0 && (!app || window.__ready > 0), app, { timeout: 60_000 });
   await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 60_000 });
   const [ms, paint, ready] = await page.evaluate(() => [
     window.__h1,
@@ -76,7 +80,14 @@ const median = (xs) => {
 const round = (x) => Math.round(x * 10) / 10;
 
 const staticPage = `<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>static</title></head><body><main><h1>${HEADING}</h1></main></body></html>`;
-const server = createStaticServer(dist, { "/__static.html": ["text/html; charset=utf-8", staticPage] });
+const staticScreen = readFileSync(join(dist, "index.html"), "utf8")
+  .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, "")
+  .replace(/<link\b[^>]*\b(modulepreload|as=fetch)\b[^>]*>/g, "");
+if (/<script/.test(staticScreen) || /_bg\.wasm/.test(staticScreen)) throw new Error("the static screen still loads the app");
+const server = createStaticServer(dist, {
+  "/__static.html": ["text/html; charset=utf-8", staticPage],
+  "/__static-screen.html": ["text/html; charset=utf-8", staticScreen],
+});
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const base = `http://127.0.0.1:${server.address().port}`;
 
@@ -86,10 +97,15 @@ const statik = [];
 const appPaint = [];
 const staticPaint = [];
 const appReady = [];
+const screen = [];
+const screenPaint = [];
 try {
   for (let i = 0; i < runs; i++) {
-    const [a, ap, ar] = await firstRender(browser, `${base}/`);
+    const [a, ap, ar] = await firstRender(browser, `${base}/`, true);
     appReady.push(ar);
+    const [c, cp] = await firstRender(browser, `${base}/__static-screen.html`);
+    screen.push(c);
+    screenPaint.push(cp);
     const [s, sp] = await firstRender(browser, `${base}/__static.html`);
     app.push(a);
     appPaint.push(ap);
@@ -110,6 +126,8 @@ const result = {
     app_median: round(median(app)),
     static_html_median: round(median(statik)),
     ratio: round(median(app) / median(statik)),
+    static_screen_median: round(median(screen)),
+    ratio_to_static_screen: round(median(app) / median(screen)),
     app_runs: app.map(round),
     static_html_runs: statik.map(round),
   },
@@ -119,6 +137,8 @@ const result = {
     app_median: round(median(appPaint)),
     static_html_median: round(median(staticPaint)),
     ratio: round(median(appPaint) / median(staticPaint)),
+    static_screen_median: round(median(screenPaint)),
+    ratio_to_static_screen: round(median(appPaint) / median(screenPaint)),
     app_runs: appPaint.map(round),
     static_html_runs: staticPaint.map(round),
   },
