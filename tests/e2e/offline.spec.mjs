@@ -66,8 +66,12 @@ test("installable: the manifest is linked and valid, and every icon is a PNG of 
   try {
     await firstVisit(page, server.origin);
     await untilControlled(page);
-    // The worker took the app from the browser's HTTP cache rather than download it again.
-    expect(server.asked.filter((path) => path.endsWith(".wasm"))).toHaveLength(1);
+    // The worker took the app from the browser's HTTP cache rather than download it again, and
+    // fetched each chunk of the other pages once.
+    const wasm = server.asked.filter((path) => path.endsWith(".wasm"));
+    expect(wasm.filter((path) => /^\/ssp-handleguide-[0-9a-f]+_bg\.wasm$/.test(path))).toHaveLength(1);
+    expect(wasm.length).toBeGreaterThan(1);
+    expect(new Set(wasm).size).toBe(wasm.length);
     const href = await page.locator('link[rel="manifest"]').getAttribute("href");
     const response = await page.request.get(`${server.origin}${href}`);
     expect(response.headers()["content-type"]).toBe("application/manifest+json");

@@ -7,6 +7,7 @@
 //
 //   node tests/support/serve.mjs [dir=dist] [port=4173]
 
+import { gzipSync } from "node:zlib";
 import { createServer } from "node:http";
 import { readFileSync, statSync } from "node:fs";
 import { policyIn } from "../../pwa/csp.mjs";
@@ -58,9 +59,17 @@ function securityHeaders(root) {
   };
 }
 
-/** Creates (does not start) a server for `dir`. `extra` maps paths to [type, body] served from memory. */
-export function createStaticServer(dir, extra = {}) {
+const COMPRESSIBLE = new Set([".wasm", ".js", ".css", ".html", ".json", ".svg", ".webmanifest"]);
+
+/**
+ * Creates (does not start) a server for `dir`. `extra` maps paths to [type, body] served from
+ * memory. `{ gzip: true }` compresses text and wasm as docs/hosting.md asks of a real server
+ * (the bench's network emulation then moves what a real server would send); the e2e tests
+ * leave it off.
+ */
+export function createStaticServer(dir, extra = {}, { gzip = false } = {}) {
   const root = resolve(dir);
+  const compressed = new Map();
   return createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     let path = decodeURIComponent(url.pathname);
@@ -83,12 +92,19 @@ export function createStaticServer(dir, extra = {}) {
       if (extname(path) === "") target = join(root, "index.html");
     }
     try {
-      const body = await readFile(target);
-      res.writeHead(200, {
+      let body = await readFile(target);
+      const headers = {
         ...securityHeaders(root),
         "content-type": TYPES[extname(target)] || "application/octet-stream",
         "cache-control": HASHED.test(target) ? "public, max-age=31536000, immutable" : "no-cache",
-      });
+      };
+      if (gzip && COMPRESSIBLE.has(extname(target)) && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+        if (!compressed.has(target)) compressed.set(target, gzipSync(body, { level: 9 }));
+        body = compressed.get(target);
+        headers["content-encoding"] = "gzip";
+        headers.vary = "accept-encoding";
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });

@@ -1,0 +1,58 @@
+// The pages other than the start page come from wasm chunks fetched when one of them first opens
+// (src/ui/mod.rs `lazy_pages`, split by tools/bin/wasm-bindgen): the start screen runs on the
+// main module alone, the guide brings its own chunk, and the other pages theirs.
+import { test, expect, mainHeading, seedStorage } from "./fixtures.mjs";
+
+/** The wasm files the page itself has asked for, by kind: main module, guide, other pages, shared. */
+function wasmRequests(page) {
+  const seen = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith(".wasm")) seen.push(path);
+  });
+  const kinds = () =>
+    [
+      ...new Set(
+        seen.map((p) =>
+          /^\/ssp-handleguide-[0-9a-f]+_bg\.wasm$/.test(p)
+            ? "main"
+            : /^\/split_guide_\d+-[0-9a-f]{16}\.wasm$/.test(p)
+              ? "guide"
+              : /^\/split_other_\d+-[0-9a-f]{16}\.wasm$/.test(p)
+                ? "other"
+                : /^\/chunk_\d+-[0-9a-f]{16}\.wasm$/.test(p)
+                  ? "shared"
+                  : `unexpected ${p}`,
+        ),
+      ),
+    ].sort();
+  return kinds;
+}
+
+test("the start screen needs only the main module; the guide and the other pages load their chunks when opened", async ({ page }) => {
+  const kinds = wasmRequests(page);
+  await page.goto("/");
+  await expect(mainHeading(page)).toHaveText("Vælg din kommune");
+  await page.getByRole("button", { name: "Køge Kommune" }).click();
+  await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
+  expect(kinds()).toEqual(["main"]);
+
+  await page.getByRole("link", { name: /Hvad skal jeg gøre\?/ }).click();
+  await expect(mainHeading(page)).toHaveText("Hvad skal jeg gøre?");
+  await page.getByRole("button", { name: "Nej", exact: true }).click();
+  await expect(page.locator("#step-heading")).toContainText("Hvad har du set eller hørt?");
+  expect(kinds()).toEqual(["guide", "main", "shared"]);
+
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await expect(mainHeading(page)).toHaveText("Indstillinger");
+  expect(kinds()).toEqual(["guide", "main", "other", "shared"]);
+});
+
+test("a deep link opens its page straight away, with its chunk", async ({ page }) => {
+  await seedStorage(page, { "ssp.settings": '{"schema":1,"data":{"lang":"da","municipality":"koege"}}' });
+  const kinds = wasmRequests(page);
+  await page.goto("/staircase");
+  await expect(mainHeading(page)).toHaveText("Indsatstrappen");
+  expect(kinds()).toContain("other");
+  expect(kinds()).not.toContain("guide");
+});
