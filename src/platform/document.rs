@@ -28,6 +28,11 @@ pub fn set_root_class(class: &str, on: bool) {
     }
 }
 
+/// Loads the page again (e.g. after a page's code could not be fetched).
+pub fn reload() {
+    let _ = gloo::utils::window().location().reload();
+}
+
 /// Sets the tab title.
 pub fn set_title(title: &str) {
     gloo::utils::document().set_title(title);

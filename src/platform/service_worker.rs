@@ -76,6 +76,9 @@ pub fn register(on_update_ready: impl Fn() + 'static) {
     let start = move || {
         wasm_bindgen_futures::spawn_local(async move {
             match JsFuture::from(container.register("/sw.js")).await {
+                // A browser that blocks workers by policy (or a test harness) may resolve with
+                // nothing: then this is a page without offline use, as above.
+                Ok(registration) if registration.is_undefined() || registration.is_null() => {}
                 Ok(registration) => {
                     let registration: ServiceWorkerRegistration = registration.unchecked_into();
                     watch(&registration);

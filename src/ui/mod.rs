@@ -218,6 +218,7 @@ pub fn App() -> impl IntoView {
 /// and 15% more bytes in all.
 mod lazy_pages {
     use super::*;
+    use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
     pub const NEW_CONCERN: u8 = 0;
     pub const GUIDE: u8 = 1;
@@ -241,22 +242,34 @@ mod lazy_pages {
         }
 
         async fn view(_this: Self) -> AnyView {
-            match P {
+            let page = match P {
                 NEW_CONCERN => guide(guide::Mode::Concern).await,
                 GUIDE => guide(guide::Mode::Guide).await,
                 page => other(page).await,
-            }
+            };
+            // A chunk that cannot be fetched (first visit, the connection gone before the
+            // service worker had saved the app) says so, instead of stopping the whole app.
+            page.unwrap_or_else(|LoadFailed| view! { <PageLoadFailed /> }.into_any())
         }
     }
 
-    #[leptos::lazy]
-    fn guide(mode: guide::Mode) -> AnyView {
-        view! { <guide::GuidePage mode=mode /> }.into_any()
+    /// The chunk of a page could not be fetched.
+    pub struct LoadFailed;
+
+    impl From<SplitLoaderError> for LoadFailed {
+        fn from(_: SplitLoaderError) -> Self {
+            LoadFailed
+        }
     }
 
-    #[leptos::lazy]
-    fn other(page: u8) -> AnyView {
-        match page {
+    #[wasm_split(guide_pages, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn guide(mode: guide::Mode) -> Result<AnyView, LoadFailed> {
+        Ok(view! { <guide::GuidePage mode=mode /> }.into_any())
+    }
+
+    #[wasm_split(other_pages, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn other(page: u8) -> Result<AnyView, LoadFailed> {
+        Ok(match page {
             STAIRCASE => view! { <staircase::StaircasePage /> }.into_any(),
             ORGANISATION => view! { <organisation::OrganisationPage /> }.into_any(),
             PROFILE => view! { <profile_page::ProfilePage /> }.into_any(),
@@ -268,6 +281,29 @@ mod lazy_pages {
             SETTINGS => view! { <settings::SettingsPage /> }.into_any(),
             CONFLICTS => view! { <sync::ConflictsPage /> }.into_any(),
             _ => view! { <not_found::NotFound /> }.into_any(),
+        })
+    }
+
+    #[component]
+    fn PageLoadFailed() -> impl IntoView {
+        let t = use_texts();
+        Effect::new(move |_| {
+            let t = t.get();
+            platform::document::set_title(&format!(
+                "{} – {}",
+                t.page_load_failed_title, t.app_name
+            ));
+        });
+        view! {
+            <section class="page page--narrow">
+                <h1>{move || t.get().page_load_failed_title}</h1>
+                <p class="lead">{move || t.get().page_load_failed_body}</p>
+                <p>
+                    <button type="button" class="btn btn--primary" on:click=|_| platform::document::reload()>
+                        {move || t.get().page_load_failed_retry}
+                    </button>
+                </p>
+            </section>
         }
     }
 }

@@ -44,6 +44,9 @@ pub(super) const DA: Texts = Texts {
 
     not_found_title: "Siden findes ikke",
     not_found_body: "Der er ingen side på denne adresse:",
+    page_load_failed_title: "Siden kunne ikke hentes",
+    page_load_failed_body: "Appen er ikke gemt til brug uden net endnu, og forbindelsen svigtede. Intet er gået tabt. Prøv igen, når der er forbindelse.",
+    page_load_failed_retry: "Prøv igen",
 
     settings_language: "Sprog",
     settings_language_hint: "Valget huskes på denne enhed.",

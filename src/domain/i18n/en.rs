@@ -44,6 +44,9 @@ pub(super) const EN: Texts = Texts {
 
     not_found_title: "Page not found",
     not_found_body: "There is no page at this address:",
+    page_load_failed_title: "The page could not be loaded",
+    page_load_failed_body: "The app is not saved for offline use yet, and the connection failed. Nothing is lost. Try again when you are online.",
+    page_load_failed_retry: "Try again",
 
     settings_language: "Language",
     settings_language_hint: "The choice is remembered on this device.",

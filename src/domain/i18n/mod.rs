@@ -93,6 +93,11 @@ pub struct Texts {
 
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
+    /// A page's code could not be fetched (its wasm chunk; no connection before the app was
+    /// saved for offline use).
+    pub page_load_failed_title: &'static str,
+    pub page_load_failed_body: &'static str,
+    pub page_load_failed_retry: &'static str,
 
     pub settings_language: &'static str,
     pub settings_language_hint: &'static str,
