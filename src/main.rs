@@ -1,5 +1,11 @@
 fn main() {
     console_error_panic_hook::set_once();
-    ssp_handleguide::platform::document::remove_prerendered();
-    leptos::mount::mount_to_body(ssp_handleguide::ui::App);
+    // First, so that the fetch of a deep link's page chunk starts before the app's own start.
+    ssp_handleguide::ui::preload_current_page();
+    // A task queued after the preload's (both before the next frame, so the prerendered start
+    // screen is replaced without a blank frame between).
+    wasm_bindgen_futures::spawn_local(async {
+        ssp_handleguide::platform::document::remove_prerendered();
+        leptos::mount::mount_to_body(ssp_handleguide::ui::App);
+    });
 }

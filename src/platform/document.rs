@@ -28,6 +28,14 @@ pub fn set_root_class(class: &str, on: bool) {
     }
 }
 
+/// The address's path, e.g. "/guide".
+pub fn path() -> String {
+    gloo::utils::window()
+        .location()
+        .pathname()
+        .unwrap_or_default()
+}
+
 /// Loads the page again (e.g. after a page's code could not be fetched).
 pub fn reload() {
     let _ = gloo::utils::window().location().reload();

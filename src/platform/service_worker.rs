@@ -44,6 +44,11 @@ fn container() -> Option<ServiceWorkerContainer> {
     present.then(|| navigator.service_worker())
 }
 
+/// This page is answered by a service worker (from its cache).
+pub fn controlled() -> bool {
+    container().is_some_and(|c| c.controller().is_some())
+}
+
 /// Registers `/sw.js` (the first call on a page), and calls `on_update_ready` when a newer
 /// version of the app is ready while this page runs an older one: its worker is installed and
 /// waiting, or another tab has already let it take over. A later call replaces the callback

@@ -49,6 +49,21 @@ test("the start screen needs only the main module; the guide and the other pages
   expect(kinds()).toEqual(["guide", "main", "other", "shared"]);
 });
 
+test("on a returning visit the guide's chunk is loaded a moment after the start screen, before any tap", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Køge Kommune" }).click();
+  await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const kinds = wasmRequests(page);
+  await page.reload();
+  await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
+  await expect.poll(kinds, { timeout: 10_000 }).toEqual(["guide", "main", "shared"]);
+  // The tap then opens the guide with nothing more to load.
+  await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
+  await expect(mainHeading(page)).toHaveText("Jeg er bekymret for et barn");
+  expect(kinds()).toEqual(["guide", "main", "shared"]);
+});
+
 test("a deep link opens its page straight away, with its chunk", async ({ page }) => {
   await seedStorage(page, { "ssp.settings": '{"schema":1,"data":{"lang":"da","municipality":"koege"}}' });
   const kinds = wasmRequests(page);
