@@ -92,10 +92,16 @@ pub fn use_texts() -> Memo<&'static Texts> {
 
 /// Keeps the tab title in step with the page and the language.
 pub fn use_page_title(page: Page) {
+    use_title(move |t| page.title(t));
+}
+
+/// Keeps the tab title ("<title> – SSP Handleguide") in step with the language, for a screen
+/// that is not one of the [`Page`]s (not found, a page that could not be loaded).
+pub fn use_title(title: impl Fn(&'static Texts) -> &'static str + 'static) {
     let t = use_texts();
     Effect::new(move |_| {
         let t = t.get();
-        platform::document::set_title(&format!("{} – {}", page.title(t), t.app_name));
+        platform::document::set_title(&format!("{} – {}", title(t), t.app_name));
     });
 }
 
@@ -265,14 +271,18 @@ mod lazy_pages {
     /// Starts loading the chunk of the page at `path` (a deep link, a reload) at once, so that
     /// its fetch overlaps the app's start instead of following it.
     pub fn preload_for(path: &str) {
-        match path {
-            "/" => {}
-            "/guide" | "/concern/new" => wasm_bindgen_futures::spawn_local(async {
+        use crate::domain::pages::Page as P;
+        if path == P::Start.path() {
+            return;
+        }
+        if path == P::Guide.path() || path == P::NewConcern.path() {
+            wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_guide().await;
-            }),
-            _ => wasm_bindgen_futures::spawn_local(async {
+            });
+        } else {
+            wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_other().await;
-            }),
+            });
         }
     }
 
@@ -337,13 +347,7 @@ mod lazy_pages {
     #[component]
     fn PageLoadFailed() -> impl IntoView {
         let t = use_texts();
-        Effect::new(move |_| {
-            let t = t.get();
-            platform::document::set_title(&format!(
-                "{} – {}",
-                t.page_load_failed_title, t.app_name
-            ));
-        });
+        use_title(|t| t.page_load_failed_title);
         view! {
             <section class="page page--narrow">
                 <h1>{move || t.get().page_load_failed_title}</h1>

@@ -1,7 +1,6 @@
 //! Fallback for unknown paths, with a way home.
 
-use super::use_texts;
-use crate::platform;
+use super::{use_texts, use_title};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -10,10 +9,7 @@ use leptos_router::hooks::use_location;
 pub fn NotFound() -> impl IntoView {
     let t = use_texts();
     let path = use_location().pathname;
-    Effect::new(move |_| {
-        let t = t.get();
-        platform::document::set_title(&format!("{} – {}", t.not_found_title, t.app_name));
-    });
+    use_title(|t| t.not_found_title);
     view! {
         <section class="page page--narrow">
             <h1>{move || t.get().not_found_title}</h1>

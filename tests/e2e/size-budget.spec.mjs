@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { checkBudget, firstScreenFiles, firstScreenSizes, firstVisitSizes, readBudget } from "../support/size.mjs";
+import { checkBudget, firstScreenFiles, firstScreenSizes, allFilesSizes, readBudget } from "../support/size.mjs";
 
 const dirs = [];
 test.afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -53,7 +53,7 @@ const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
 
 test("all files: text and wasm gzipped, fonts and PNGs as they are, not the licence texts", () => {
   const dir = site();
-  const s = firstVisitSizes(dir);
+  const s = allFilesSizes(dir);
   expect(s.html.gzip).toBe(gz(PAGE));
   expect(s.fonts.gzip).toBe(3_000);
   expect(s.other.gzip).toBe(500);
@@ -66,7 +66,7 @@ test("first screen: the page, what it links and preloads, and the modules its sc
   const names = firstScreenFiles(dir).map((p) => p.slice(dir.length + 1)).sort();
   expect(names).toEqual(["app.js", "app_bg.wasm", "fonts/a.woff2", "index.html", "loader.js", "main.css"]);
   const s = firstScreenSizes(dir);
-  const all = firstVisitSizes(dir);
+  const all = allFilesSizes(dir);
   expect(s.wasm.gzip).toBeLessThan(all.wasm.gzip);
   expect(s.total_gzip).toBe(all.total_gzip - gz(readFileSync(join(dir, "chunk_1.wasm"))) - 500);
   // A page that links a file the build does not have is an error, not a smaller figure.
@@ -77,7 +77,7 @@ test("first screen: the page, what it links and preloads, and the modules its sc
 test("over either budget fails and says by how much; within passes; a broken budget file is refused", () => {
   const dir = site();
   const first = firstScreenSizes(dir).total_gzip;
-  const all = firstVisitSizes(dir).total_gzip;
+  const all = allFilesSizes(dir).total_gzip;
   const overFirst = checkBudget(dir, budget(first - 1, all));
   expect(overFirst.ok).toBe(false);
   expect(overFirst.firstScreen.text).toContain("OVER by 1 B");

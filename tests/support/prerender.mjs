@@ -13,15 +13,20 @@ import { chromium } from "@playwright/test";
 import { chromiumLaunch } from "../../playwright.config.mjs";
 import { createStaticServer } from "./serve.mjs";
 
+/** Top-level elements of <body> that are not part of the screen. */
+const NOT_SCREEN = ["SCRIPT", "NOSCRIPT", "LINK"];
+
 /** The app's screen as HTML: its top-level elements in <body>, marker comments removed. */
 export async function appScreenHtml(page) {
   await page.locator(".app h1").waitFor();
   await page.waitForFunction(() => !document.getElementById("prerender"));
-  return page.evaluate(() =>
-    [...document.body.children]
-      .filter((el) => !["SCRIPT", "NOSCRIPT", "LINK"].includes(el.tagName))
-      .map((el) => el.outerHTML.replaceAll("<!---->", ""))
-      .join(""),
+  return page.evaluate(
+    (notScreen) =>
+      [...document.body.children]
+        .filter((el) => !notScreen.includes(el.tagName))
+        .map((el) => el.outerHTML.replaceAll("<!---->", ""))
+        .join(""),
+    NOT_SCREEN,
   );
 }
 
@@ -31,7 +36,7 @@ export async function appScreenHtml(page) {
  * comments. `where` = "#prerender" for index.html's copy, or "app" for what the app drew.
  */
 export function canonicalScreen(page, where) {
-  return page.evaluate((where) => {
+  return page.evaluate(([where, notScreen]) => {
     const canon = (n) => {
       if (n.nodeType === Node.TEXT_NODE) return n.textContent;
       if (n.nodeType !== Node.ELEMENT_NODE) return "";
@@ -41,10 +46,10 @@ export function canonicalScreen(page, where) {
     };
     const roots =
       where === "app"
-        ? [...document.body.children].filter((el) => !["SCRIPT", "NOSCRIPT", "LINK"].includes(el.tagName) && el.id !== "prerender")
+        ? [...document.body.children].filter((el) => !notScreen.includes(el.tagName) && el.id !== "prerender")
         : [...document.querySelector(where).children];
     return roots.map(canon).join("\n");
-  }, where);
+  }, [where, NOT_SCREEN]);
 }
 
 export const OPEN = '<div id="prerender" inert>';
