@@ -124,7 +124,8 @@ fn make(s: &Seed) -> Concern {
         })
         .collect();
     if s.closed {
-        c.close("Trivslen er tilbage", created + 1, "SSP-konsulent");
+        c.close("Trivslen er tilbage", created + 1, "SSP-konsulent")
+            .unwrap();
     }
     c
 }
@@ -522,7 +523,8 @@ fn overdue_starts_the_day_after_the_date_and_never_on_a_closed_concern() {
             })
             .collect();
         if closed {
-            c.close("Afsluttet", c.created_ms + 1, "SSP-konsulent");
+            c.close("Afsluttet", c.created_ms + 1, "SSP-konsulent")
+                .unwrap();
         }
         let o = run(std::slice::from_ref(&c), &Filter::default());
         assert_eq!(
@@ -754,7 +756,7 @@ prop_compose! {
             })
             .collect();
         if closed {
-            c.close("z", c.created_ms + 1, "SSP-konsulent");
+            c.close("z", c.created_ms + 1, "SSP-konsulent").unwrap();
         }
         c
     }

@@ -4,7 +4,7 @@ mod sync_support;
 
 use ssp_handleguide::domain::concern_store;
 use ssp_handleguide::domain::storage::{KeyValueStore, MemoryStore, Namespaced};
-use ssp_handleguide::domain::sync::engine::{self, Resolution};
+use ssp_handleguide::domain::sync::engine::{self, Outbox, Resolution};
 use ssp_handleguide::domain::sync::json;
 use ssp_handleguide::domain::sync::protocol::{Doc, PushOutcome};
 use ssp_handleguide::domain::vault::is_sealed_key;
@@ -15,7 +15,7 @@ const NOW: u64 = 1_800_000_000_000;
 #[test]
 fn setting_up_queues_the_concerns_already_on_the_device() {
     let store = MemoryStore::new();
-    concern_store::save_one(&store, &concern("a", NOW), None, NOW).unwrap();
+    concern_store::save_one(&store, &concern("a", NOW), None, NOW, &Outbox).unwrap();
     assert!(
         engine::outbox(&store, NOW).is_empty(),
         "nothing queued before sync is set up"
@@ -36,8 +36,8 @@ fn training_never_queues_anything_even_with_sync_set_up() {
     let device = MemoryStore::new();
     engine::set_up(&device, "client-1", NOW).unwrap();
     let training = Namespaced::training(&device);
-    concern_store::save_one(&training, &concern("t", NOW), None, NOW).unwrap();
-    concern_store::delete_one(&training, "t", 1, NOW).unwrap();
+    concern_store::save_one(&training, &concern("t", NOW), None, NOW, &Outbox).unwrap();
+    concern_store::delete_one(&training, "t", 1, NOW, &Outbox).unwrap();
     assert!(engine::outbox(&device, NOW).is_empty());
     assert!(engine::next_batch(&device, NOW).unwrap().is_none());
     assert!(device

@@ -15,6 +15,7 @@ use ssp_handleguide::domain::settings::{save_settings, Settings};
 use ssp_handleguide::domain::storage::{
     self, Codec, KeyValueStore, MemoryStore, Namespaced, StoreError,
 };
+use ssp_handleguide::domain::sync::engine::Outbox;
 use ssp_handleguide::domain::sync::{config, engine};
 use ssp_handleguide::domain::{concern_store, profile, vault};
 use std::cell::RefCell;
@@ -153,14 +154,16 @@ fn write_everything(s: &dyn KeyValueStore) {
     .unwrap();
     let _ = engine::take_lease(s, "tab-1", NOW, 60_000);
     // Concerns: two saved, one deleted (a tombstone), retention announced.
-    concern_store::save_one(s, &concern("c1"), None, NOW).unwrap();
-    concern_store::save_one(s, &concern("c2"), None, NOW).unwrap();
-    concern_store::delete_one(s, "c2", 1, NOW).unwrap();
+    concern_store::save_one(s, &concern("c1"), None, NOW, &Outbox).unwrap();
+    concern_store::save_one(s, &concern("c2"), None, NOW, &Outbox).unwrap();
+    concern_store::delete_one(s, "c2", 1, NOW, &Outbox).unwrap();
     let mut closed = concern("c3");
-    closed.close("Afsluttet", NOW - 100 * 86_400_000, "Lærer");
-    concern_store::save_one(s, &closed, None, NOW).unwrap();
+    closed
+        .close("Afsluttet", NOW - 100 * 86_400_000, "Lærer")
+        .unwrap();
+    concern_store::save_one(s, &closed, None, NOW, &Outbox).unwrap();
     let (all, _) = concern_store::load_all(s, NOW);
-    let _ = concern_store::apply_retention(s, &all, 90, NOW);
+    let _ = concern_store::apply_retention(s, &all, 90, NOW, &Outbox);
     // The pushes' revisions and a kept conflict (the engine writes these after a round).
     const ANY: Codec = Codec {
         schema: 1,
@@ -194,7 +197,7 @@ fn write_everything(s: &dyn KeyValueStore) {
     let _ = concern_store::load_all(s, NOW);
     // Training: a case saved in training's namespace.
     let training = Namespaced::training(s);
-    concern_store::save_one(&training, &concern("t1"), None, NOW).unwrap();
+    concern_store::save_one(&training, &concern("t1"), None, NOW, &Outbox).unwrap();
     s.set("ssp.training.on", "1").unwrap();
 }
 

@@ -300,15 +300,13 @@ pub fn apply(
     plan: &Plan,
     library: &mut Library,
     now_ms: u64,
+    subscriber: &dyn concern_store::Subscriber,
 ) -> Result<(), super::storage::StoreError> {
     for p in &plan.profiles {
         library.save(store, p.clone(), now_ms)?;
     }
     for c in plan.add.iter().chain(&plan.replace) {
-        concern_store::save_one(store, c, None, now_ms).map_err(|e| match e {
-            concern_store::SaveError::Store(e) => e,
-            concern_store::SaveError::Conflict { .. } => unreachable!("no base revision given"),
-        })?;
+        concern_store::save(store, c, now_ms, subscriber)?;
     }
     for t in &plan.tombstones {
         concern_store::keep_tombstone(store, t, now_ms)?;
@@ -349,7 +347,7 @@ mod tests {
         assert_eq!(plan.add.len(), 2);
         assert_eq!(plan.settings, Some(settings()));
         let mut lib = Library::default();
-        apply(&store, &plan, &mut lib, 6).unwrap();
+        apply(&store, &plan, &mut lib, 6, &concern_store::Nobody).unwrap();
         let (back, _) = concern_store::load_all(&store, 7);
         assert_eq!(back, concerns);
     }
@@ -358,7 +356,7 @@ mod tests {
     fn merge_by_revision_never_deletes() {
         let (_, concerns) = device();
         let mut newer = concerns[0].clone();
-        newer.close("Afsluttet", 9, "Lærer");
+        newer.close("Afsluttet", 9, "Lærer").unwrap();
         // The file has the newer first concern and not the second.
         let file = export(
             &settings(),
@@ -374,7 +372,7 @@ mod tests {
         // And the device with the newer one keeps it when the old file is imported.
         let old = export(&settings(), &Library::default(), &concerns, vec![], 11);
         let mut device_now = concerns.clone();
-        device_now[0].close("Afsluttet", 9, "Lærer");
+        device_now[0].close("Afsluttet", 9, "Lærer").unwrap();
         let p = plan(&old, &settings(), &device_now).unwrap();
         assert_eq!((p.add.len(), p.replace.len(), p.keep), (0, 0, 2));
     }

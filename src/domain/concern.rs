@@ -95,6 +95,53 @@ pub enum ConcernProblem {
     ChildLooksLikeName,
     /// A free-text field holds something like a CPR number.
     CprInText(String),
+    /// A field that must be filled in is empty.
+    Missing(Field),
+    /// Not a date (`YYYY-MM-DD`, a real day).
+    NotADate,
+    /// There is no action item with that number.
+    NoSuchItem,
+}
+
+impl ConcernProblem {
+    /// About what was typed in a free text, or a date: not about one form's own fields.
+    pub fn about_a_text_or_date(&self) -> bool {
+        matches!(
+            self,
+            ConcernProblem::CprInText(_) | ConcernProblem::NotADate | ConcernProblem::NoSuchItem
+        )
+    }
+}
+
+/// The fields of a change that must be filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    ItemWhat,
+    ItemWho,
+    ItemBy,
+    CloseReason,
+}
+
+/// `text` trimmed, or [`ConcernProblem::Missing`] when nothing is left.
+fn required(text: &str, field: Field) -> Result<&str, ConcernProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(ConcernProblem::Missing(field))
+    } else {
+        Ok(text)
+    }
+}
+
+/// A free text is never saved with a CPR-like number in it.
+fn no_cpr(text: &str) -> Result<(), ConcernProblem> {
+    match super::cpr::find(text).into_iter().next() {
+        Some(cpr) => Err(ConcernProblem::CprInText(cpr)),
+        None => Ok(()),
+    }
+}
+
+fn date(text: &str) -> Result<Date, ConcernProblem> {
+    Date::parse_iso(text.trim()).ok_or(ConcernProblem::NotADate)
 }
 
 /// A word that reads as part of a name: a capital, then small letters, three letters or more
@@ -151,6 +198,7 @@ impl Concern {
         by_role: &str,
     ) -> Result<Concern, ConcernProblem> {
         check_child(child)?;
+        no_cpr(school_class.as_deref().unwrap_or_default())?;
         for text in free_texts(&answers) {
             if let Some(cpr) = super::cpr::find(&text).into_iter().next() {
                 return Err(ConcernProblem::CprInText(cpr));
@@ -250,27 +298,54 @@ impl Concern {
         });
     }
 
-    pub fn set_done(&mut self, item: usize, done: bool, now_ms: u64, by_role: &str) {
-        if let Some(a) = self.action_plan.get_mut(item) {
-            if a.done != done {
-                a.done = done;
-                let (kind, what) = (
-                    if done {
-                        ChangeKind::Done
-                    } else {
-                        ChangeKind::NotDone
-                    },
-                    a.what.clone(),
-                );
-                self.touch(now_ms, by_role, kind, what);
-            }
+    /// Marks action item number `item` done or not done.
+    pub fn set_done(
+        &mut self,
+        item: usize,
+        done: bool,
+        now_ms: u64,
+        by_role: &str,
+    ) -> Result<(), ConcernProblem> {
+        let a = self
+            .action_plan
+            .get_mut(item)
+            .ok_or(ConcernProblem::NoSuchItem)?;
+        if a.done != done {
+            a.done = done;
+            let (kind, what) = (
+                if done {
+                    ChangeKind::Done
+                } else {
+                    ChangeKind::NotDone
+                },
+                a.what.clone(),
+            );
+            self.touch(now_ms, by_role, kind, what);
         }
+        Ok(())
     }
 
-    pub fn add_item(&mut self, item: ActionItem, now_ms: u64, by_role: &str) {
-        let what = item.what.clone();
-        self.action_plan.push(item);
-        self.touch(now_ms, by_role, ChangeKind::ItemAdded, what);
+    /// Adds an action item: what, who (both filled in, no CPR-like number) and by when (a date).
+    pub fn add_item(
+        &mut self,
+        what: &str,
+        who: &str,
+        by: &str,
+        now_ms: u64,
+        by_role: &str,
+    ) -> Result<(), ConcernProblem> {
+        let what = required(what, Field::ItemWhat)?;
+        let who = required(who, Field::ItemWho)?;
+        let by = date(required(by, Field::ItemBy)?)?;
+        no_cpr(&format!("{what} {who}"))?;
+        self.action_plan.push(ActionItem {
+            what: what.to_string(),
+            who: who.to_string(),
+            by: by.iso(),
+            done: false,
+        });
+        self.touch(now_ms, by_role, ChangeKind::ItemAdded, what.to_string());
+        Ok(())
     }
 
     /// Changes the child's initials/pseudonym and school/class (checked like on creation).
@@ -282,6 +357,7 @@ impl Concern {
         by_role: &str,
     ) -> Result<(), ConcernProblem> {
         check_child(child)?;
+        no_cpr(school_class)?;
         let class = Some(school_class.trim().to_string()).filter(|s| !s.is_empty());
         if self.child != child.trim() || self.school_class != class {
             self.child = child.trim().to_string();
@@ -292,27 +368,33 @@ impl Concern {
     }
 
     /// Moves the follow-up to `iso_date` (YYYY-MM-DD).
-    pub fn set_follow_up(&mut self, iso_date: &str, now_ms: u64, by_role: &str) {
-        if self.follow_up != iso_date {
-            self.follow_up = iso_date.to_string();
-            self.touch(
-                now_ms,
-                by_role,
-                ChangeKind::FollowUpChanged,
-                iso_date.to_string(),
-            );
+    pub fn set_follow_up(
+        &mut self,
+        iso_date: &str,
+        now_ms: u64,
+        by_role: &str,
+    ) -> Result<(), ConcernProblem> {
+        let iso = date(iso_date)?.iso();
+        if self.follow_up != iso {
+            self.follow_up = iso.clone();
+            self.touch(now_ms, by_role, ChangeKind::FollowUpChanged, iso);
         }
+        Ok(())
     }
 
-    pub fn close(&mut self, reason: &str, now_ms: u64, by_role: &str) {
+    /// Closes the concern with a reason (filled in, no CPR-like number).
+    pub fn close(
+        &mut self,
+        reason: &str,
+        now_ms: u64,
+        by_role: &str,
+    ) -> Result<(), ConcernProblem> {
+        let reason = required(reason, Field::CloseReason)?;
+        no_cpr(reason)?;
         self.status = Status::Closed;
-        self.close_reason = Some(reason.trim().to_string());
-        self.touch(
-            now_ms,
-            by_role,
-            ChangeKind::Closed,
-            reason.trim().to_string(),
-        );
+        self.close_reason = Some(reason.to_string());
+        self.touch(now_ms, by_role, ChangeKind::Closed, reason.to_string());
+        Ok(())
     }
 
     pub fn reopen(&mut self, now_ms: u64, by_role: &str) {
@@ -487,25 +569,21 @@ mod tests {
     #[test]
     fn changes_grow_the_revision_and_are_in_the_history() {
         let mut c = concern("AB").unwrap();
-        c.set_done(0, true, 10, "Lærer");
-        c.set_done(0, true, 11, "Lærer"); // no change, no entry
-        c.add_item(
-            ActionItem {
-                what: "Møde med SSP".into(),
-                who: "SSP".into(),
-                by: "2026-12-01".into(),
-                done: false,
-            },
-            12,
-            "Lærer",
+        c.set_done(0, true, 10, "Lærer").unwrap();
+        c.set_done(0, true, 11, "Lærer").unwrap(); // no change, no entry
+        c.add_item(" Møde med SSP ", "SSP", "2026-12-01", 12, "Lærer")
+            .unwrap();
+        assert_eq!(
+            c.action_plan.last().map(|i| i.what.as_str()),
+            Some("Møde med SSP")
         );
-        c.close("Trivslen er tilbage", 13, "Lærer");
+        c.close("Trivslen er tilbage", 13, "Lærer").unwrap();
         assert_eq!(c.revision, 4);
         assert_eq!(c.history.len(), 4);
         assert_eq!(c.history[3].kind, ChangeKind::Closed);
         assert_eq!(c.history[3].detail, "Trivslen er tilbage");
-        c.set_follow_up("2027-01-04", 13, "Lærer");
-        c.set_follow_up("2027-01-04", 13, "Lærer"); // unchanged: no entry
+        c.set_follow_up("2027-01-04", 13, "Lærer").unwrap();
+        c.set_follow_up("2027-01-04", 13, "Lærer").unwrap(); // unchanged: no entry
         assert_eq!(c.follow_up, "2027-01-04");
         assert_eq!(c.revision, 5);
         assert_eq!(c.status, Status::Closed);
@@ -525,13 +603,69 @@ mod tests {
     }
 
     #[test]
+    fn a_change_that_breaks_a_rule_is_refused_and_changes_nothing() {
+        let mut c = concern("AB").unwrap();
+        let before = c.clone();
+        let refused = [
+            (
+                c.clone().add_item(" ", "SSP", "2026-12-01", 1, "Lærer"),
+                ConcernProblem::Missing(Field::ItemWhat),
+            ),
+            (
+                c.clone().add_item("Møde", "", "2026-12-01", 1, "Lærer"),
+                ConcernProblem::Missing(Field::ItemWho),
+            ),
+            (
+                c.clone().add_item("Møde", "SSP", "", 1, "Lærer"),
+                ConcernProblem::Missing(Field::ItemBy),
+            ),
+            (
+                c.clone().add_item("Møde", "SSP", "2026-02-30", 1, "Lærer"),
+                ConcernProblem::NotADate,
+            ),
+            (
+                c.clone()
+                    .add_item("Ring om 010203-1234", "SSP", "2026-12-01", 1, "Lærer"),
+                ConcernProblem::CprInText("010203-1234".into()),
+            ),
+            (
+                c.clone().close("  ", 1, "Lærer"),
+                ConcernProblem::Missing(Field::CloseReason),
+            ),
+            (
+                c.clone().close("Flyttet, 0102031234", 1, "Lærer"),
+                ConcernProblem::CprInText("0102031234".into()),
+            ),
+            (
+                c.clone().set_follow_up("12/1/2026", 1, "Lærer"),
+                ConcernProblem::NotADate,
+            ),
+            (
+                c.clone().set_done(99, true, 1, "Lærer"),
+                ConcernProblem::NoSuchItem,
+            ),
+            (
+                c.clone().set_child("AB", "6.a 010203-1234", 1, "Lærer"),
+                ConcernProblem::CprInText("010203-1234".into()),
+            ),
+        ];
+        for (i, (got, want)) in refused.into_iter().enumerate() {
+            assert_eq!(got, Err(want), "case {i}");
+        }
+        // Each refusal ran on a copy; the same calls on `c` leave it as it was.
+        let _ = c.close("", 1, "Lærer");
+        let _ = c.add_item("Møde", "SSP", "i morgen", 1, "Lærer");
+        assert_eq!(c, before);
+    }
+
+    #[test]
     fn overdue_open_concerns_come_first_and_closed_last() {
         let today = Date::from_ms(1_795_435_200_000);
         let mut late = concern("A1").unwrap();
         late.follow_up = "2026-11-01".into();
         let soon = concern("B2").unwrap();
         let mut closed = concern("C3").unwrap();
-        closed.close("Afsluttet", 5, "Lærer");
+        closed.close("Afsluttet", 5, "Lærer").unwrap();
         let list = vec![closed.clone(), soon.clone(), late.clone()];
         let order: Vec<&str> = sorted(&list, today)
             .iter()
@@ -556,7 +690,7 @@ mod tests {
                 c.follow_up = dates[(i * 7 % 4) as usize].into();
                 c.updated_ms = i * 13 % 17;
                 if i % 5 == 0 {
-                    c.close("Afsluttet", 5, "Lærer");
+                    c.close("Afsluttet", 5, "Lærer").unwrap();
                 }
                 if i % 3 == 0 {
                     c.action_plan

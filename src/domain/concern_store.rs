@@ -9,7 +9,9 @@
 //!   `child`; it is migrated on load;
 //! - a delete leaves a tombstone (id, revision, time) so a later sync can pass it on;
 //! - a save names the revision it started from, and is refused when the stored record has moved
-//!   on (another tab changed it), so nothing is silently overwritten.
+//!   on (another tab changed it), so nothing is silently overwritten;
+//! - every save and delete is published, in the same write, to the [`Subscriber`] the caller
+//!   names (sync's outbox, for real data): the store itself knows nothing of sync.
 
 use super::concern::Concern;
 use super::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
@@ -95,6 +97,41 @@ pub enum SaveError {
 impl From<StoreError> for SaveError {
     fn from(e: StoreError) -> Self {
         SaveError::Store(e)
+    }
+}
+
+/// What a save or a delete publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    Saved { id: &'a str, revision: u32 },
+    Deleted { id: &'a str, revision: u32 },
+}
+
+impl Event<'_> {
+    pub fn id(&self) -> &str {
+        match self {
+            Event::Saved { id, .. } | Event::Deleted { id, .. } => id,
+        }
+    }
+}
+
+/// Hears every save and delete, in the same write (sync's outbox queues it). An error fails the
+/// save, as a failed write of the record would.
+pub trait Subscriber {
+    fn publish(
+        &self,
+        store: &dyn KeyValueStore,
+        event: Event<'_>,
+        now_ms: u64,
+    ) -> Result<(), StoreError>;
+}
+
+/// Nobody listens: training's namespace, and a version that came from the server.
+pub struct Nobody;
+
+impl Subscriber for Nobody {
+    fn publish(&self, _: &dyn KeyValueStore, _: Event<'_>, _: u64) -> Result<(), StoreError> {
+        Ok(())
     }
 }
 
@@ -193,14 +230,14 @@ pub fn load_all(store: &dyn KeyValueStore, now_ms: u64) -> (Vec<Concern>, LoadRe
     (concerns, report)
 }
 
-/// Saves one concern: the record, then the index, then (where sync is set up) the outbox
-/// entry. With `base_revision`, the save is refused if the stored record is at another revision
-/// (it changed since this edit began).
+/// Saves one concern begun from `base_revision`: refused if the stored record is at another
+/// revision (it changed since this edit began); otherwise as [`save`].
 pub fn save_one(
     store: &dyn KeyValueStore,
     concern: &Concern,
     base_revision: Option<u32>,
     now_ms: u64,
+    subscriber: &dyn Subscriber,
 ) -> Result<(), SaveError> {
     if let Some(base) = base_revision {
         if let Some(stored) = load_one(store, &concern.id, now_ms) {
@@ -211,19 +248,26 @@ pub fn save_one(
             }
         }
     }
-    save_without_sync(store, concern, now_ms)?;
-    super::sync::engine::note_change(store, &concern.id, now_ms)?;
-    Ok(())
+    Ok(save(store, concern, now_ms, subscriber)?)
 }
 
-/// Writes the record and the index, and nothing for sync (a version that came from the server).
-pub fn save_without_sync(
+/// Writes the record, then the index, then tells `subscriber`.
+pub fn save(
     store: &dyn KeyValueStore,
     concern: &Concern,
     now_ms: u64,
+    subscriber: &dyn Subscriber,
 ) -> Result<(), StoreError> {
     save_record(store, concern, now_ms)?;
-    add_to_index(store, std::slice::from_ref(&concern.id), now_ms)
+    add_to_index(store, std::slice::from_ref(&concern.id), now_ms)?;
+    subscriber.publish(
+        store,
+        Event::Saved {
+            id: &concern.id,
+            revision: concern.revision,
+        },
+        now_ms,
+    )
 }
 
 /// Writes the record only (and drops a tombstone: a concern saved again is no longer deleted).
@@ -275,23 +319,13 @@ pub fn tombstone(store: &dyn KeyValueStore, id: &str, now_ms: u64) -> Option<Tom
 }
 
 /// Deletes a concern, leaving a tombstone first (so an interruption never loses the delete),
-/// and queues the delete for sync where sync is set up.
+/// then tells `subscriber`.
 pub fn delete_one(
     store: &dyn KeyValueStore,
     id: &str,
     revision: u32,
     now_ms: u64,
-) -> Result<(), StoreError> {
-    delete_without_sync(store, id, revision, now_ms)?;
-    super::sync::engine::note_change(store, id, now_ms)
-}
-
-/// Deletes a concern with its tombstone, and queues nothing (a delete that came from the server).
-pub fn delete_without_sync(
-    store: &dyn KeyValueStore,
-    id: &str,
-    revision: u32,
-    now_ms: u64,
+    subscriber: &dyn Subscriber,
 ) -> Result<(), StoreError> {
     let tombstone = Tombstone {
         id: id.to_string(),
@@ -313,7 +347,15 @@ pub fn delete_without_sync(
         .into_iter()
         .filter(|x| x != id)
         .collect();
-    storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms)
+    storage::save(store, INDEX_KEY, &INDEX_CODEC, &ids, now_ms)?;
+    subscriber.publish(
+        store,
+        Event::Deleted {
+            id,
+            revision: tombstone.revision,
+        },
+        now_ms,
+    )
 }
 
 /// Stores a tombstone from elsewhere (an import), keeping the higher revision.
@@ -370,6 +412,7 @@ pub fn apply_retention(
     concerns: &[Concern],
     retention_days: u32,
     session_start_ms: u64,
+    subscriber: &dyn Subscriber,
 ) -> (Vec<String>, Vec<String>) {
     let due = past_retention(concerns, retention_days, session_start_ms);
     let mut notes = announced(store, session_start_ms);
@@ -383,7 +426,7 @@ pub fn apply_retention(
                     .iter()
                     .find(|c| c.id == id)
                     .map_or(0, |c| c.revision);
-                if delete_one(store, &id, revision, session_start_ms).is_ok() {
+                if delete_one(store, &id, revision, session_start_ms, subscriber).is_ok() {
                     notes.remove(&id);
                     deleted.push(id);
                 }
@@ -519,11 +562,11 @@ mod tests {
         let mut mine = concerns.remove(0);
         let mut theirs = mine.clone();
         let base = mine.revision;
-        theirs.set_follow_up("2027-02-01", 10, "Lærer");
-        save_one(&store, &theirs, Some(base), 10).unwrap();
-        mine.close("Afsluttet", 11, "Lærer");
+        theirs.set_follow_up("2027-02-01", 10, "Lærer").unwrap();
+        save_one(&store, &theirs, Some(base), 10, &Nobody).unwrap();
+        mine.close("Afsluttet", 11, "Lærer").unwrap();
         assert_eq!(
-            save_one(&store, &mine, Some(base), 11),
+            save_one(&store, &mine, Some(base), 11, &Nobody),
             Err(SaveError::Conflict {
                 stored_revision: base + 1
             })
@@ -548,9 +591,9 @@ mod tests {
         assert_eq!(report.set_aside, 0);
         assert_eq!(store.get(&key).unwrap().as_deref(), Some(newer));
         let mut c = concerns[0].clone();
-        c.close("x", 7, "Lærer");
+        c.close("x", 7, "Lærer").unwrap();
         assert_eq!(
-            save_one(&store, &c, None, 7),
+            save_one(&store, &c, None, 7, &Nobody),
             Err(SaveError::Store(StoreError::NewerVersion))
         );
         assert_eq!(store.get(&key).unwrap().as_deref(), Some(newer));
@@ -560,31 +603,36 @@ mod tests {
     fn closed_concerns_are_announced_first_and_deleted_in_a_later_session() {
         let store = v1_store();
         let (mut concerns, _) = load_all(&store, 5);
-        concerns[0].close("Afsluttet", 1_000, "Lærer");
-        save_one(&store, &concerns[0], None, 1_000).unwrap();
+        concerns[0].close("Afsluttet", 1_000, "Lærer").unwrap();
+        save_one(&store, &concerns[0], None, 1_000, &Nobody).unwrap();
         let day = 86_400_000;
         // 89 days after closing: nothing happens.
         assert_eq!(
-            apply_retention(&store, &concerns, 90, 1_000 + 89 * day),
+            apply_retention(&store, &concerns, 90, 1_000 + 89 * day, &Nobody),
             (vec![], vec![])
         );
         // 90 days: announced, not deleted.
         let first = 1_000 + 90 * day;
         assert_eq!(
-            apply_retention(&store, &concerns, 90, first),
+            apply_retention(&store, &concerns, 90, first, &Nobody),
             (vec![], vec![concerns[0].id.clone()])
         );
         assert_eq!(load_all(&store, first).0.len(), 2);
         // The same session again: still only announced.
-        assert_eq!(apply_retention(&store, &concerns, 90, first).0.len(), 0);
+        assert_eq!(
+            apply_retention(&store, &concerns, 90, first, &Nobody)
+                .0
+                .len(),
+            0
+        );
         // A later session: deleted, with a tombstone; the open concern stays.
-        let (deleted, pending) = apply_retention(&store, &concerns, 90, first + 1);
+        let (deleted, pending) = apply_retention(&store, &concerns, 90, first + 1, &Nobody);
         assert_eq!((deleted, pending), (vec![concerns[0].id.clone()], vec![]));
         let (left, _) = load_all(&store, first + 2);
         assert_eq!(left.len(), 1);
         assert_eq!(tombstones(&store, first + 2).len(), 1);
         // The tombstone itself goes once the retention period has passed again.
-        apply_retention(&store, &left, 90, first + 1 + 90 * day);
+        apply_retention(&store, &left, 90, first + 1 + 90 * day, &Nobody);
         assert!(tombstones(&store, first + 2 + 90 * day).is_empty());
     }
 
@@ -597,7 +645,7 @@ mod tests {
         for k in store.keys().unwrap() {
             full.set(&k, &store.get(&k).unwrap().unwrap()).unwrap();
         }
-        delete_one(&full, &concerns[1].id, concerns[1].revision, 9).unwrap();
+        delete_one(&full, &concerns[1].id, concerns[1].revision, 9, &Nobody).unwrap();
         assert_eq!(tombstones(&full, 10).len(), 1);
         assert_eq!(load_all(&full, 10).0.len(), 1);
     }
@@ -606,7 +654,7 @@ mod tests {
     fn a_delete_leaves_a_tombstone_and_updates_the_index() {
         let store = v1_store();
         let (concerns, _) = load_all(&store, 5);
-        delete_one(&store, &concerns[0].id, concerns[0].revision, 99).unwrap();
+        delete_one(&store, &concerns[0].id, concerns[0].revision, 99, &Nobody).unwrap();
         let (left, report) = load_all(&store, 100);
         assert_eq!(left.len(), 1);
         assert!(!report.index_repaired);
@@ -631,18 +679,10 @@ mod tests {
         }
         let mut c = concerns[0].clone();
         let base = c.revision;
-        c.add_item(
-            crate::domain::concern::ActionItem {
-                what: "x".repeat(500),
-                who: "Lærer".into(),
-                by: "2027-01-01".into(),
-                done: false,
-            },
-            6,
-            "Lærer",
-        );
+        c.add_item(&"x".repeat(500), "Lærer", "2027-01-01", 6, "Lærer")
+            .unwrap();
         assert_eq!(
-            save_one(&tight, &c, Some(base), 6),
+            save_one(&tight, &c, Some(base), 6, &Nobody),
             Err(SaveError::Store(StoreError::QuotaExceeded))
         );
         let (stored, _) = load_all(&tight, 7);

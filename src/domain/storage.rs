@@ -818,7 +818,7 @@ mod tests {
             "close_reason": null, "created_ms": 1, "updated_ms": 1, "history": []
         }))
         .unwrap();
-        concern_store::save_one(&training, &c, None, 5).unwrap();
+        concern_store::save_one(&training, &c, None, 5, &concern_store::Nobody).unwrap();
         let (seen, _) = concern_store::load_all(&training, 5);
         assert_eq!(
             seen.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),

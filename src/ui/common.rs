@@ -1,7 +1,9 @@
-//! Small pieces shared by the profile pages: the mark on editorial content, the source line,
-//! the "choose a municipality first" message, and the window-width signal for pictures.
+//! Small pieces shared by the pages: the mark on editorial content, the source line, the
+//! "choose a municipality first" message, the window-width signal for pictures, and the colour
+//! of a concern level.
 
-use super::use_texts;
+use super::state::use_texts;
+use crate::domain::guide::Level;
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
 use crate::domain::profile::{MappingModel, Profile, Source};
@@ -76,4 +78,13 @@ pub fn use_content_width() -> ReadSignal<f64> {
     // component that asked for it is.
     StoredValue::new_local(listener);
     width
+}
+
+/// The CSS modifier for a concern level ("green", "yellow", "red"): `level-box--…`, `dot--…`.
+pub fn level_css(level: Level) -> &'static str {
+    match level {
+        Level::Green => "green",
+        Level::Yellow => "yellow",
+        Level::Red => "red",
+    }
 }

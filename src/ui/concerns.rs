@@ -1,10 +1,11 @@
 //! Saved concerns: the list (open first, overdue highlighted) and one concern's page with its
 //! action plan, follow-up, closing, deleting and change history.
 
-use super::{use_app, use_page_title, AppState};
-use crate::domain::concern::{self, ActionItem, ChangeKind, Concern, Status};
-use crate::domain::concern_store::{self, SaveError};
-use crate::domain::cpr;
+use super::concern_io::save_concern;
+use super::{use_app, use_page_title};
+use crate::app::commands::{self, Command, Context};
+use crate::domain::concern::{self, ChangeKind, Concern, ConcernProblem, Status};
+use crate::domain::concern_store::SaveError;
 use crate::domain::dates::Date;
 use crate::domain::guide;
 use crate::domain::guide::Level;
@@ -12,129 +13,11 @@ use crate::domain::notification::Draft;
 use crate::domain::pages::Page;
 use crate::domain::settings::StorageNotice;
 use crate::domain::topics;
-use crate::platform;
-use crate::ui::data;
+use crate::platform::{self, vault};
 use crate::ui::guide::notification;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
-/// Writes again every concern whose earlier write failed; clears the notice when all succeed.
-pub fn retry_unsaved(app: AppState) {
-    let now = platform::now_ms();
-    let pending: Vec<Concern> = app.unsaved.with_untracked(|ids| {
-        app.concerns
-            .with_untracked(|l| l.iter().filter(|c| ids.contains(&c.id)).cloned().collect())
-    });
-    data::write(
-        move |store| {
-            pending
-                .iter()
-                .filter(|c| concern_store::save_one(store, c, None, now).is_err())
-                .map(|c| c.id.clone())
-                .collect::<Vec<_>>()
-        },
-        move |still, stored| {
-            let still = if stored.is_err() {
-                app.unsaved.get_untracked()
-            } else {
-                still
-            };
-            if still.is_empty() {
-                app.notice.set(None);
-            }
-            app.unsaved.set(still);
-        },
-    );
-}
-
-/// Stores one concern (the record, then the index) and puts it in memory, then calls `done`.
-/// `base_revision` is the revision the change started from; a save over a newer stored
-/// revision is refused. A failed write is shown, and a change to an existing concern is kept in
-/// memory.
-pub fn save_concern(
-    app: AppState,
-    c: &Concern,
-    base_revision: Option<u32>,
-    done: impl FnOnce(Result<(), SaveError>) + 'static,
-) {
-    let now = platform::now_ms();
-    let c = c.clone();
-    data::write(
-        {
-            let c = c.clone();
-            move |store| concern_store::save_one(store, &c, base_revision, now)
-        },
-        move |result, stored| {
-            let result = match (result, stored) {
-                (Ok(()), Err(e)) => Err(SaveError::Store(e)),
-                (r, _) => r,
-            };
-            saved(app, &c, base_revision, &result);
-            done(result);
-        },
-    );
-}
-
-/// Shows what a save came to, and keeps the concern in memory unless the save was refused.
-fn saved(app: AppState, c: &Concern, base_revision: Option<u32>, result: &Result<(), SaveError>) {
-    let keep = match result {
-        Ok(()) => true,
-        Err(SaveError::Store(e)) => {
-            app.notice.set(Some(
-                if *e == crate::domain::storage::StoreError::QuotaExceeded {
-                    StorageNotice::StorageFull
-                } else {
-                    StorageNotice::WriteFailed
-                },
-            ));
-            // A change to a saved concern stays in memory and is written again on "Prøv igen".
-            if base_revision.is_some() {
-                app.unsaved.update(|u| {
-                    if !u.contains(&c.id) {
-                        u.push(c.id.clone())
-                    }
-                });
-            }
-            base_revision.is_some()
-        }
-        Err(SaveError::Conflict { .. }) => false,
-    };
-    if result.is_ok() && !app.training.get_untracked() {
-        super::sync::changed(app);
-    }
-    if keep {
-        app.concerns
-            .update(|list| match list.iter_mut().find(|x| x.id == c.id) {
-                Some(x) => *x = c.clone(),
-                None => list.push(c.clone()),
-            });
-    }
-}
-
-/// What to tell the user about a concern that cannot be saved as it is.
-pub fn problem_text(
-    p: &concern::ConcernProblem,
-    t: &'static crate::domain::i18n::Texts,
-) -> &'static str {
-    match p {
-        concern::ConcernProblem::ChildMissing => t.problem_child_missing,
-        concern::ConcernProblem::ChildTooLong => t.problem_child_too_long,
-        concern::ConcernProblem::ChildLooksLikeName => t.problem_child_name,
-        concern::ConcernProblem::CprInText(_) => t.problem_cpr,
-    }
-}
-
-/// [`problem_text`], with the CPR-like number found shown, so it can be found and removed.
-pub fn problem_message(
-    p: &concern::ConcernProblem,
-    t: &'static crate::domain::i18n::Texts,
-) -> String {
-    match p {
-        concern::ConcernProblem::CprInText(cpr) => format!("{} {cpr}", t.problem_cpr),
-        other => problem_text(other, t).to_string(),
-    }
-}
 
 fn level_label(level: Level, lang: crate::domain::i18n::Lang) -> String {
     crate::domain::guide::load()
@@ -144,17 +27,9 @@ fn level_label(level: Level, lang: crate::domain::i18n::Lang) -> String {
         .unwrap_or_else(|| format!("{level:?}"))
 }
 
+/// An ISO date as Danish readers write it (7.12.2026); text that is not a date as it is.
 fn iso_to_danish(iso: &str) -> String {
-    let parts: Vec<&str> = iso.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => format!(
-            "{}.{}.{}",
-            d.trim_start_matches('0'),
-            m.trim_start_matches('0'),
-            y
-        ),
-        _ => iso.to_string(),
-    }
+    Date::parse_iso(iso).map_or_else(|| iso.to_string(), Date::danish)
 }
 
 #[component]
@@ -249,7 +124,7 @@ fn concern_row(t_now: &'static crate::domain::i18n::Texts, row: Row) -> impl Int
                 if overdue { " concern-row--overdue" } else { "" },
                 if closed { " concern-row--closed" } else { "" },
             )>
-                <span class=format!("dot dot--{}", crate::ui::guide::level_css(c.level))>{level_label(c.level, lang)}</span>
+                <span class=format!("dot dot--{}", crate::ui::common::level_css(c.level))>{level_label(c.level, lang)}</span>
                 <span class="concern-row__child">{c.child.clone()}</span>
                 <span class="concern-row__meta">
                     {c.school_class.clone().map(|s| format!("{s} · "))}
@@ -276,13 +151,14 @@ pub fn ConcernPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let navigate = use_navigate();
     let close_reason = RwSignal::new(String::new());
-    let close_error = RwSignal::new(false);
+    let close_error = RwSignal::new(None::<&'static str>);
     let confirm_delete = RwSignal::new(false);
     let new_item = RwSignal::new((String::new(), String::new(), String::new()));
-    let item_error = RwSignal::new(false);
+    let item_error = RwSignal::new(None::<&'static str>);
     // The form's values and the revision the edit started from.
     let editing = RwSignal::new(None::<(String, String, u32)>);
-    // A CPR-like number in a free-text field: shown, and nothing is saved.
+    // A CPR-like number in a free-text field, a date that is not one: shown at the top, and
+    // nothing is saved.
     let text_problem = RwSignal::new(None::<String>);
     // A change refused because the concern moved on elsewhere.
     let conflict = RwSignal::new(None::<Concern>);
@@ -294,7 +170,6 @@ pub fn ConcernPage() -> impl IntoView {
     });
     let note_message = RwSignal::new(None::<String>);
     let by_role = move || super::my_role(app);
-    // Applies `f` to this concern (as it is now) and stores it.
     // This concern as it is now (other tabs may have changed it).
     let current = move || {
         let id = id();
@@ -311,11 +186,36 @@ pub fn ConcernPage() -> impl IntoView {
             }
         });
     };
-    let change = move |f: Box<dyn FnOnce(&mut Concern)>| {
-        let Some(mut c) = current() else { return };
-        let base = c.revision;
-        f(&mut c);
-        store(c, base);
+    // Runs a command on this concern begun from revision `base` (the one on screen: `None`)
+    // and stores the result; a refusal changes nothing and is returned.
+    let run = move |command: Command, base: Option<u32>| -> Result<(), ConcernProblem> {
+        let Some(c) = current() else { return Ok(()) };
+        let role = by_role();
+        let cx = Context {
+            now_ms: platform::now_ms(),
+            by_role: &role,
+            lang: app.settings.read_untracked().lang,
+            guide: guide::builtin(),
+        };
+        let changed = commands::apply(&c, command, cx)?;
+        store(changed, base.unwrap_or(c.revision));
+        Ok(())
+    };
+    // Where a form's refusal is shown: one about a free text or a date at the top (with the
+    // CPR-like number found: `Err(None)`), the others with the form (`Err(Some(text))`).
+    let placed = move |result: Result<(), ConcernProblem>| -> Result<(), Option<&'static str>> {
+        let t_now = t.get_untracked();
+        match result {
+            Ok(()) => {
+                text_problem.set(None);
+                Ok(())
+            }
+            Err(p) if p.about_a_text_or_date() => {
+                text_problem.set(Some(commands::problem_message(&p, t_now)));
+                Err(None)
+            }
+            Err(p) => Err(Some(commands::problem_text(&p, t_now))),
+        }
     };
     move || {
         let t_now = t.get();
@@ -347,9 +247,8 @@ pub fn ConcernPage() -> impl IntoView {
                         <label class="check">
                             <input type="checkbox" prop:checked=done aria-describedby=label_id.clone()
                                 on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    let role = by_role();
-                                    change(Box::new(move |c| c.set_done(i, on, platform::now_ms(), &role)));
+                                    let done = event_target_checked(&ev);
+                                    let _ = placed(run(Command::SetDone { item: i, done }, None));
                                 } />
                             <span>{item.what.clone()}</span>
                         </label>
@@ -388,51 +287,20 @@ pub fn ConcernPage() -> impl IntoView {
             .collect_view();
         let add_item = move |_| {
             let (what, who, by) = new_item.get_untracked();
-            if what.trim().is_empty() || who.trim().is_empty() || by.is_empty() {
-                item_error.set(true);
-                return;
+            match placed(run(Command::AddItem { what, who, by }, None)) {
+                Ok(()) => {
+                    new_item.set((String::new(), String::new(), String::new()));
+                    item_error.set(None);
+                }
+                Err(p) => item_error.set(p),
             }
-            item_error.set(false);
-            if let Some(cpr) = cpr::find(&format!("{what} {who}")).into_iter().next() {
-                text_problem.set(Some(cpr));
-                return;
-            }
-            text_problem.set(None);
-            let role = by_role();
-            change(Box::new(move |c| {
-                c.add_item(
-                    ActionItem {
-                        what: what.trim().into(),
-                        who: who.trim().into(),
-                        by,
-                        done: false,
-                    },
-                    platform::now_ms(),
-                    &role,
-                )
-            }));
-            new_item.set((String::new(), String::new(), String::new()));
         };
         let close = move |_| {
             let reason = close_reason.get_untracked();
-            if reason.trim().is_empty() {
-                close_error.set(true);
-                return;
-            }
-            close_error.set(false);
-            if let Some(cpr) = cpr::find(&reason).into_iter().next() {
-                text_problem.set(Some(cpr));
-                return;
-            }
-            text_problem.set(None);
-            let role = by_role();
-            change(Box::new(move |c| {
-                c.close(&reason, platform::now_ms(), &role)
-            }));
+            close_error.set(placed(run(Command::Close { reason }, None)).err().flatten());
         };
         let reopen = move |_| {
-            let role = by_role();
-            change(Box::new(move |c| c.reopen(platform::now_ms(), &role)));
+            let _ = placed(run(Command::Reopen, None));
         };
         let navigate = navigate.clone();
         let revision = c.revision;
@@ -441,14 +309,13 @@ pub fn ConcernPage() -> impl IntoView {
             let now = platform::now_ms();
             let navigate = navigate.clone();
             let gone = id.clone();
-            data::write(
-                move |store| concern_store::delete_one(store, &id, revision, now),
+            let repo = app.repository();
+            vault::write(
+                move |device| repo.delete(device, &id, revision, now),
                 move |result, stored| match result.and(stored) {
                     Ok(()) => {
                         app.concerns.update(|list| list.retain(|c| c.id != gone));
-                        if !app.training.get_untracked() {
-                            super::sync::changed(app);
-                        }
+                        app.changed_locally();
                         navigate(Page::Concerns.path(), Default::default());
                     }
                     Err(_) => app.notice.set(Some(StorageNotice::WriteFailed)),
@@ -470,19 +337,12 @@ pub fn ConcernPage() -> impl IntoView {
             let Some((child, class, base)) = editing.get_untracked() else {
                 return;
             };
-            if let Some(cpr) = cpr::find(&class).into_iter().next() {
-                text_problem.set(Some(cpr));
-                return;
-            }
-            let Some(mut c) = current() else { return };
-            if let Err(p) = c.set_child(&child, &class, platform::now_ms(), &by_role()) {
-                edit_problem.set(Some(problem_text(&p, t.get_untracked())));
-                return;
-            }
             // Saved against the revision the form was opened on: a change made elsewhere in
             // the meantime is not overwritten.
-            store(c, base);
-            editing.set(None);
+            match placed(run(Command::EditDetails { child, class }, Some(base))) {
+                Ok(()) => editing.set(None),
+                Err(p) => edit_problem.set(p),
+            }
         };
         let is_editing = Memo::new(move |_| editing.with(Option::is_some));
         let edit_form = move || {
@@ -518,7 +378,7 @@ pub fn ConcernPage() -> impl IntoView {
         };
         let level_class = format!(
             "level-box level-box--{}",
-            crate::ui::guide::level_css(c.level)
+            crate::ui::common::level_css(c.level)
         );
         // The written notification: kept with the concern, reopened and edited here.
         let profile = app
@@ -550,19 +410,12 @@ pub fn ConcernPage() -> impl IntoView {
                     }
                 };
                 let save_note = move |_| {
-                    let Some(mut c) = current() else { return };
-                    let base = c.revision;
-                    let n = &guide::builtin().notification;
-                    let lang = app.settings.read_untracked().lang;
-                    let receipt = (n.receipt_item.get(lang), n.receipt_weekdays);
+                    let draft = note_draft.get_untracked();
                     let t_now = t.get_untracked();
-                    match c.save_notification(note_draft.get_untracked(), receipt, platform::now_ms(), &by_role()) {
-                        Ok(()) => {
-                            store(c, base);
-                            note_message.set(Some(t_now.notification_saved.to_string()));
-                        }
-                        Err(p) => note_message.set(Some(problem_message(&p, t_now))),
-                    }
+                    note_message.set(Some(match run(Command::SaveNotification { draft }, None) {
+                        Ok(()) => t_now.notification_saved.to_string(),
+                        Err(p) => commands::problem_message(&p, t_now),
+                    }));
                 };
                 let has_saved = c.notification.is_some();
                 view! {
@@ -596,9 +449,7 @@ pub fn ConcernPage() -> impl IntoView {
                 <h1>{c.child.clone()} {c.school_class.clone().map(|s| view! { <span class="h1-sub">" · " {s}</span> })}</h1>
                 {move || conflict.get().map(|mine| {
                     let keep_both = move |_| {
-                        let mut copy = mine.clone();
-                        copy.id = platform::new_uuid();
-                        copy.revision = 1;
+                        let copy = commands::keep_both(&mine, platform::new_uuid());
                         save_concern(app, &copy, None, |_| {});
                         conflict.set(None);
                     };
@@ -608,7 +459,7 @@ pub fn ConcernPage() -> impl IntoView {
                             <p>{t_now.conflict_message}</p>
                             <div class="button-row">
                                 <button type="button" class="btn btn--primary" on:click=move |_| {
-                                    super::lock::reload_concerns(app);
+                                    super::concern_io::reload_concerns(app);
                                     conflict.set(None);
                                 }>{t_now.conflict_reload}</button>
                                 <button type="button" class="btn btn--secondary" on:click=keep_both>{t_now.conflict_keep_both}</button>
@@ -616,8 +467,8 @@ pub fn ConcernPage() -> impl IntoView {
                         </div>
                     }
                 })}
-                {move || text_problem.get().map(|cpr| view! {
-                    <p class="field-error" role="alert">{t.get().problem_cpr} " " {cpr}</p>
+                {move || text_problem.get().map(|p| view! {
+                    <p class="field-error" role="alert">{p}</p>
                 })}
                 {edit_form}
                 <p class="badge badge--info">{if c.status == Status::Open { t_now.status_open } else { t_now.status_closed }}
@@ -633,11 +484,7 @@ pub fn ConcernPage() -> impl IntoView {
                     <label for="follow-up">{t_now.follow_up_change}</label>
                     <input id="follow-up" type="date" class="input" prop:value=c.follow_up.clone()
                         on:change=move |ev| {
-                            let date = event_target_value(&ev);
-                            if date.len() == 10 {
-                                let role = by_role();
-                                change(Box::new(move |c| c.set_follow_up(&date, platform::now_ms(), &role)));
-                            }
+                            let _ = placed(run(Command::MoveFollowUp { date: event_target_value(&ev) }, None));
                         } />
                 </div>
                 {c.observation("observed").map(|o| view! { <h2>{t_now.observed_label}</h2><p class="quote">{o.to_string()}</p> })}
@@ -662,7 +509,7 @@ pub fn ConcernPage() -> impl IntoView {
                         <input id="item-by" type="date" class="input" prop:value=move || new_item.get().2
                             on:input=move |ev| new_item.update(|n| n.2 = event_target_value(&ev)) />
                     </div>
-                    {move || item_error.get().then(|| view! { <p class="field-error" role="alert">{t.get().item_missing}</p> })}
+                    {move || item_error.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
                     <button type="button" class="btn btn--secondary" on:click=add_item>{t_now.add_item}</button>
                 </fieldset>
                 {if c.status == Status::Open {
@@ -674,7 +521,7 @@ pub fn ConcernPage() -> impl IntoView {
                                 <textarea id="close-reason" rows="2" prop:value=move || close_reason.get()
                                     on:input=move |ev| close_reason.set(event_target_value(&ev))></textarea>
                             </div>
-                            {move || close_error.get().then(|| view! { <p class="field-error" role="alert">{t.get().close_reason_missing}</p> })}
+                            {move || close_error.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
                             <button type="button" class="btn btn--secondary" on:click=close>{t_now.close_button}</button>
                         </fieldset>
                     }.into_any()

@@ -2,16 +2,16 @@
 //! or delete), the backup (encrypted with a passphrase unless the user explicitly chooses a
 //! plain file), and "Ryd denne enhed" behind a typed confirmation. And the privacy page.
 
+use super::clear_device::ClearDevice;
 use super::lock::PinInput;
 use super::{use_app, use_page_title};
+use crate::domain::backup;
 use crate::domain::dates::Date;
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
 use crate::domain::storage;
 use crate::domain::vault::{self, PinProblem, Secret};
-use crate::domain::{backup, concern_store};
 use crate::platform::{self, local_storage::LocalStorage};
-use crate::ui::data;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -39,7 +39,8 @@ pub fn DeviceData() -> impl IntoView {
             .unwrap_or(0)
             .div_ceil(1024);
         // Read through the PIN lock: a set-aside concern is sealed like the concern.
-        let set_aside = data::read(storage::list_quarantine).unwrap_or_default();
+        let repo = app.repository();
+        let set_aside = platform::vault::read(|d| repo.set_aside(d)).unwrap_or_default();
         let list = if set_aside.is_empty() {
             view! { <p class="hint">{t_now.quarantine_none}</p> }.into_any()
         } else {
@@ -70,7 +71,7 @@ pub fn DeviceData() -> impl IntoView {
                                         <button type="button" class="btn btn--tertiary"
                                             on:click=move |_| {
                                                 let key = delete_key.clone();
-                                                data::write(move |s| s.remove(&key), move |_, _| version.update(|v| *v += 1));
+                                                platform::vault::write(move |d| repo.forget_set_aside(d, &key), move |_, _| version.update(|v| *v += 1));
                                             }>
                                             {t_now.delete}
                                         </button>
@@ -124,35 +125,6 @@ pub fn DeviceData() -> impl IntoView {
     }
 }
 
-/// "Ryd denne enhed": removes all app data after the word is typed. Also offered on the locked
-/// screen, for a forgotten PIN.
-#[component]
-pub fn ClearDevice() -> impl IntoView {
-    let t = use_app().texts;
-    let typed = RwSignal::new(String::new());
-    let wrong_word = RwSignal::new(false);
-    let clear = move |_| {
-        if typed.get_untracked().trim() != t.get_untracked().clear_confirm_word {
-            wrong_word.set(true);
-            return;
-        }
-        let _ = storage::clear_app_data(&LocalStorage);
-        // Start again from nothing, as on a new device.
-        let _ = gloo::utils::window().location().replace("/");
-    };
-    view! {
-        <h3>{move || t.get().clear_title}</h3>
-        <p>{move || t.get().clear_intro}</p>
-        <div class="field">
-            <label for="clear-word">{move || t.get().clear_confirm_label}</label>
-            <input id="clear-word" class="input" type="text" autocomplete="off"
-                prop:value=move || typed.get() on:input=move |ev| { typed.set(event_target_value(&ev)); wrong_word.set(false); } />
-        </div>
-        {move || wrong_word.get().then(|| view! { <p class="field-error" role="alert">{t.get().clear_wrong_word}</p> })}
-        <button type="button" class="btn btn--danger" on:click=clear>{move || t.get().clear_button}</button>
-    }
-}
-
 /// What the last import attempt came to.
 #[derive(Clone)]
 enum ImportState {
@@ -193,7 +165,7 @@ fn Backup() -> impl IntoView {
             &app.settings.get_untracked(),
             &app.library.get_untracked(),
             &app.concerns.get_untracked(),
-            data::read(|s| concern_store::tombstones(s, now)),
+            platform::vault::read(|d| app.repository().tombstones(d, now)),
             now,
         );
         (
@@ -310,15 +282,16 @@ fn Backup() -> impl IntoView {
         let mut library = app.library.get_untracked();
         let settings = plan.settings.clone();
         // Concerns are sealed when a PIN is set; the library is updated in memory at once.
-        data::write(
-            move |store| (backup::apply(store, &plan, &mut library, now), library),
+        let repo = app.repository();
+        platform::vault::write(
+            move |device| (repo.import(device, &plan, &mut library, now), library),
             move |(written, library), stored| match written.and(stored) {
                 Ok(()) => {
                     app.library.set(library);
                     if let Some(s) = settings {
                         app.settings.set(s);
                     }
-                    super::lock::reload_concerns(app);
+                    super::concern_io::reload_concerns(app);
                     state.set(Some(ImportState::Done));
                 }
                 Err(_) => app

@@ -2,9 +2,8 @@
 //! Settings (set, change, remove, auto-lock time), and the auto-lock after idle time or a hidden
 //! tab. The rules are in `domain::vault`; the cryptography in `platform::vault`.
 
+use super::concern_io::load_concerns;
 use super::{use_app, AppState};
-use crate::domain::concern::Concern;
-use crate::domain::concern_store;
 use crate::domain::guide::engine::Answers;
 use crate::domain::i18n::Texts;
 use crate::domain::settings::{StorageNotice, AUTO_LOCK_CHOICES};
@@ -38,64 +37,6 @@ pub fn lock_now(app: AppState) {
     app.concerns.set(Vec::new());
     app.guide_answers.set(Answers::new());
     app.locked.set(true);
-}
-
-/// Loads the concerns (migrating, repairing and applying retention as at start) after the data
-/// was opened, or at start when no lock is set (then before the first render).
-pub fn load_concerns(app: AppState) {
-    if pin::is_set() {
-        leptos::task::spawn_local(async move {
-            let held: Vec<Concern> = pin::take_held()
-                .await
-                .iter()
-                .filter_map(|raw| serde_json::from_str(raw).ok())
-                .collect();
-            load_with(app, held);
-        });
-    } else {
-        load_with(app, Vec::new());
-    }
-}
-
-fn load_with(app: AppState, held: Vec<Concern>) {
-    let now = platform::now_ms();
-    let days = app.settings.get_untracked().retention_days();
-    super::data::write(
-        move |store| {
-            let (mut concerns, report) = concern_store::load_all(store, now);
-            let (deleted, pending) = concern_store::apply_retention(store, &concerns, days, now);
-            concerns.retain(|c| !deleted.contains(&c.id));
-            (concerns, report, deleted.len(), pending.len())
-        },
-        move |(mut concerns, report, deleted, pending), _| {
-            for c in held {
-                match concerns.iter_mut().find(|x| x.id == c.id) {
-                    Some(x) => *x = c,
-                    None => concerns.push(c),
-                }
-            }
-            let good = concerns.len();
-            app.concerns.set(concerns);
-            app.retention.set((deleted, pending));
-            if report.set_aside > 0 {
-                app.notice.set(Some(StorageNotice::ConcernsSetAside {
-                    bad: report.set_aside,
-                    good,
-                }));
-            } else if report.from_future > 0 {
-                app.notice.set(Some(StorageNotice::NeedsUpdate));
-            }
-        },
-    );
-}
-
-/// Reads the concerns again (another tab changed them).
-pub fn reload_concerns(app: AppState) {
-    let now = platform::now_ms();
-    super::data::write(
-        move |store| concern_store::load_all(store, now).0,
-        move |concerns, _| app.concerns.set(concerns),
-    );
 }
 
 /// Starts watching for idle time and a hidden tab. Runs for the life of the page.
@@ -306,13 +247,13 @@ pub fn LockScreen() -> impl IntoView {
                 // "Ryd denne enhed" is offered once: in the open when the device key is gone,
                 // else under "Glemt PIN-koden?".
                 {move || if matches!(error.get(), Some(pin::UnlockError::DeviceKey(_))) {
-                    view! { <super::device_data::ClearDevice /> }.into_any()
+                    view! { <super::clear_device::ClearDevice /> }.into_any()
                 } else {
                     view! {
                         <details class="lock__forgot">
                             <summary>{move || t.get().forgot_pin_title}</summary>
                             <p>{move || t.get().forgot_pin_text}</p>
-                            <super::device_data::ClearDevice />
+                            <super::clear_device::ClearDevice />
                         </details>
                     }
                     .into_any()

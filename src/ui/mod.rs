@@ -1,9 +1,10 @@
 //! UI: Leptos components. Thin: they read domain state and call domain functions; texts come
 //! from `domain::i18n`, content from data files. No business rules inside `view!`.
 
+mod clear_device;
 mod common;
+mod concern_io;
 pub(crate) mod concerns;
-pub(crate) mod data;
 mod device_data;
 pub(crate) mod guide;
 pub(crate) mod lock;
@@ -15,95 +16,22 @@ mod settings;
 mod shell;
 mod staircase;
 mod start;
+mod state;
 pub(crate) mod sync;
 mod text_metrics;
 mod training;
 mod update_notice;
 
-use crate::domain::i18n::{texts, Texts};
-use crate::domain::pages::Page;
+pub use state::{my_role, use_app, use_page_title, use_texts, use_title, AppState};
+
+use crate::domain::i18n::texts;
 use crate::domain::profile::library::Library;
-use crate::domain::profile::Profile;
-use crate::domain::settings::{load_settings, save_settings, Settings, StorageNotice};
+use crate::domain::settings::{load_settings, save_settings, StorageNotice};
 use crate::platform::{self, local_storage::LocalStorage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::{Lazy, LazyRoute};
-
-/// Long-lived state, created once at the root and shared through context, so no component that
-/// is disposed on navigation owns a signal that others still read.
-#[derive(Clone, Copy)]
-pub struct AppState {
-    pub settings: RwSignal<Settings>,
-    /// Built-in and imported municipality profiles.
-    pub library: RwSignal<Library>,
-    /// The chosen municipality's profile; `None` until one is chosen (or if the chosen one is
-    /// gone).
-    pub profile: Memo<Option<Profile>>,
-    /// A storage problem the user should be told about.
-    pub notice: RwSignal<Option<StorageNotice>>,
-    /// "Skjul skærm": the content is covered until the user shows it again.
-    pub screen_hidden: RwSignal<bool>,
-    pub texts: Memo<&'static Texts>,
-    /// Saved concerns on this device.
-    pub concerns: RwSignal<Vec<crate::domain::concern::Concern>>,
-    /// Ids of concerns changed in memory whose write failed (storage full); retried on request.
-    pub unsaved: RwSignal<Vec<String>>,
-    /// Retention at start: (deleted now, announced for deletion next time).
-    pub retention: RwSignal<(usize, usize)>,
-    /// "Hvad skal jeg gøre?" answers: kept in memory while the app is open (so a look at the
-    /// staircase mid-flow loses nothing), never stored.
-    pub guide_answers: RwSignal<crate::domain::guide::engine::Answers>,
-    /// A PIN is set and has not been entered (or the app locked itself): nothing of the data is
-    /// shown, and the concerns are not in memory.
-    pub locked: RwSignal<bool>,
-    /// Training mode: a banner everywhere; concerns live in training's own namespace.
-    pub training: RwSignal<bool>,
-    /// The training case being walked through the guide.
-    pub training_case: RwSignal<Option<String>>,
-    /// "Stor tekst" for a projector.
-    pub large_text: RwSignal<bool>,
-    /// Sync's status and the concerns with a conflict.
-    pub sync: RwSignal<sync::SyncView>,
-}
-
-pub fn use_app() -> AppState {
-    expect_context::<AppState>()
-}
-
-/// The user's role for the change history of concerns: the one chosen before, else the first
-/// on the list.
-pub fn my_role(app: AppState) -> String {
-    app.settings
-        .read_untracked()
-        .my_role
-        .clone()
-        .unwrap_or_else(|| {
-            let t = app.texts.get_untracked();
-            t.my_roles.split('|').next().unwrap_or_default().to_string()
-        })
-}
-
-/// The current language's text table.
-pub fn use_texts() -> Memo<&'static Texts> {
-    use_app().texts
-}
-
-/// Keeps the tab title in step with the page and the language.
-pub fn use_page_title(page: Page) {
-    use_title(move |t| page.title(t));
-}
-
-/// Keeps the tab title ("<title> – SSP Handleguide") in step with the language, for a screen
-/// that is not one of the [`Page`]s (not found, a page that could not be loaded).
-pub fn use_title(title: impl Fn(&'static Texts) -> &'static str + 'static) {
-    let t = use_texts();
-    Effect::new(move |_| {
-        let t = t.get();
-        platform::document::set_title(&format!("{} – {}", title(t), t.app_name));
-    });
-}
 
 /// Starts loading the chunk of the page the address names (a deep link, a reload) before the
 /// app starts: main.rs calls this, then mounts the app in a task queued after it, so the
@@ -130,7 +58,6 @@ pub fn App() -> impl IntoView {
     let concerns = RwSignal::new(Vec::new());
     let locked = RwSignal::new(platform::vault::is_set());
     let training_on = training::stored_on();
-    data::set_training(training_on);
     // The two tables are statics: the same table is the same address, so comparing pointers is
     // enough (a derived PartialEq over ~500 fields cost 18 KB of wasm).
     let texts = Memo::new_with_compare(
@@ -157,11 +84,12 @@ pub fn App() -> impl IntoView {
         training_case: RwSignal::new(None),
         large_text: RwSignal::new(false),
         sync: RwSignal::new(Default::default()),
+        local_changes: RwSignal::new(0),
     });
     let app = use_app();
     // With no PIN, the concerns load before the first render; with one, after it is entered.
     if !locked.get_untracked() {
-        lock::load_concerns(app);
+        concern_io::load_concerns(app);
     }
     lock::start_auto_lock(app);
     sync::start(app);
@@ -176,7 +104,7 @@ pub fn App() -> impl IntoView {
                         locked.set(now_locked);
                     }
                     if !now_locked {
-                        lock::reload_concerns(app);
+                        concern_io::reload_concerns(app);
                     }
                 }
                 platform::vault::Elsewhere::Locked => lock::lock_now(app),

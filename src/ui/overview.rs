@@ -241,7 +241,7 @@ fn level_rows(o: &Overview, lang: Lang) -> Vec<Row> {
     o.by_level
         .iter()
         .map(|c| Row {
-            key: super::guide::level_css(c.key).to_string(),
+            key: super::common::level_css(c.key).to_string(),
             label: overview::level_label(c.key, lang),
             count: c.count,
             tone: match c.key {

@@ -133,7 +133,7 @@ fn Notice() -> impl IntoView {
                         <p><a href="/settings#set-aside">{move || t.get().notice_see_set_aside}</a></p>
                     })}
                     {(notice == crate::domain::settings::StorageNotice::StorageFull).then(|| view! {
-                        <button type="button" class="btn btn--primary" on:click=move |_| super::concerns::retry_unsaved(app)>
+                        <button type="button" class="btn btn--primary" on:click=move |_| super::concern_io::retry_unsaved(app)>
                             {move || t.get().retry}
                         </button>
                     })}

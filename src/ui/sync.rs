@@ -3,26 +3,17 @@
 //! is online; failures back off with jitter; 401/403 wait for new credentials.
 
 use super::{use_app, use_page_title, AppState};
+use crate::app::sync_view::SyncView;
 use crate::domain::concern::Concern;
 use crate::domain::pages::Page;
 use crate::domain::sync::compare;
 use crate::domain::sync::config::{self, Kind, SyncConfig};
-use crate::domain::sync::engine::{self, Resolution, Status};
+use crate::domain::sync::engine::{self, Resolution};
 use crate::domain::sync::protocol::{backoff_ms, error_text};
 use crate::platform::{self, local_storage::LocalStorage, now_ms, sync as net, vault};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::cell::Cell;
-
-/// What the UI shows about sync.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SyncView {
-    pub status: Status,
-    pub conflict_ids: Vec<String>,
-    pub busy: bool,
-    /// Sync is switched on in Settings.
-    pub enabled: bool,
-}
 
 thread_local! {
     static RUNNING: Cell<bool> = const { Cell::new(false) };
@@ -89,7 +80,7 @@ pub fn kick(app: AppState, asked: bool) {
                 NEXT_AT.set(0);
                 let _ = net::write(move |s| engine::record_ok(s, now)).await;
                 if applied.changed_data() && !app.locked.get_untracked() {
-                    super::lock::reload_concerns(app);
+                    super::concern_io::reload_concerns(app);
                 }
             }
             Err(e) => {
@@ -111,6 +102,13 @@ pub fn kick(app: AppState, asked: bool) {
 /// due, and at once when the browser comes back online.
 pub fn start(app: AppState) {
     refresh(app);
+    // Sync listens for local changes; the screens that save know nothing of sync.
+    Effect::new(move |ran: Option<()>| {
+        app.local_changes.track();
+        if ran.is_some() {
+            changed(app);
+        }
+    });
     gloo::timers::callback::Timeout::new(1_000, move || kick(app, false)).forget();
     gloo::timers::callback::Interval::new(20_000, move || kick(app, false)).forget();
     gloo::events::EventListener::new(&gloo::utils::window(), "online", move |_| kick(app, true))
@@ -120,7 +118,7 @@ pub fn start(app: AppState) {
 }
 
 /// After a local change: the status shows it waiting, and a round follows shortly.
-pub fn changed(app: AppState) {
+fn changed(app: AppState) {
     refresh(app);
     gloo::timers::callback::Timeout::new(1_500, move || kick(app, false)).forget();
 }
@@ -359,7 +357,7 @@ pub fn ConflictsPage() -> impl IntoView {
                 .is_ok()
             {
                 done.set(true);
-                super::lock::reload_concerns(app);
+                super::concern_io::reload_concerns(app);
                 changed(app);
             } else {
                 app.notice

@@ -29,12 +29,11 @@ pub fn switch(app: AppState, on: bool) {
     } else {
         LocalStorage.remove(ON_KEY)
     };
-    super::data::set_training(on);
     app.training.set(on);
     app.training_case.set(None);
     app.guide_answers.set(Answers::new());
     app.concerns.set(Vec::new());
-    super::lock::load_concerns(app);
+    super::concern_io::load_concerns(app);
 }
 
 /// "Nulstil": everything training stored is deleted; training mode stays on.
@@ -105,14 +104,18 @@ pub fn TrainingPage() -> impl IntoView {
         let answers = match training::builtin().case(&id) {
             Some(case) if fill => training::walk(
                 case,
-                super::guide::guide(),
+                crate::domain::guide::builtin(),
                 app.profile.get_untracked().as_ref(),
             )
             .unwrap_or_default(),
             _ => Answers::new(),
         };
         // The draft of the training guide lives in training's namespace.
-        super::guide::replace_draft(answers);
+        let (repo, now) = (app.repository(), platform::now_ms());
+        crate::platform::vault::write(
+            move |device| repo.keep_draft(device, &answers, now),
+            |_, _| {},
+        );
         navigate(Page::NewConcern.path(), Default::default());
     };
     let open_case = StoredValue::new(open_case);

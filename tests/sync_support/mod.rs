@@ -6,7 +6,7 @@
 use ssp_handleguide::domain::concern::{Change, ChangeKind, Concern};
 use ssp_handleguide::domain::concern_store;
 use ssp_handleguide::domain::storage::{KeyValueStore, MemoryStore};
-use ssp_handleguide::domain::sync::engine::{self, Batch};
+use ssp_handleguide::domain::sync::engine::{self, Batch, Outbox};
 use ssp_handleguide::domain::sync::json;
 use ssp_handleguide::domain::sync::protocol::{
     ChangesResponse, ConflictReport, Doc, PushRequest, PushResponse, SyncError,
@@ -194,7 +194,7 @@ impl Client {
             kind: ChangeKind::Created,
             detail: token.to_string(),
         });
-        concern_store::save_one(&self.store, &c, None, now).unwrap();
+        concern_store::save_one(&self.store, &c, None, now, &Outbox).unwrap();
     }
 
     /// Adds a marker to the concern's history, as an edit in the UI would.
@@ -211,14 +211,14 @@ impl Client {
             kind: ChangeKind::Edited,
             detail: token.to_string(),
         });
-        concern_store::save_one(&self.store, &c, Some(base), now).unwrap();
+        concern_store::save_one(&self.store, &c, Some(base), now, &Outbox).unwrap();
         true
     }
 
     /// Deletes; returns the markers the deleted version held (deleted knowingly).
     pub fn delete(&self, id: &str, now: u64) -> Option<Vec<String>> {
         let c = concern_store::load_one(&self.store, id, now)?;
-        concern_store::delete_one(&self.store, id, c.revision, now).unwrap();
+        concern_store::delete_one(&self.store, id, c.revision, now, &Outbox).unwrap();
         Some(tokens(&c))
     }
 

@@ -561,4 +561,6 @@ pub(super) const DA: Texts = Texts {
     overview_export_hint: "Filen indeholder kun tallene på denne side for det valgte filter – ingen initialer, pseudonymer, klasser eller iagttagelser.",
     overview_empty: "Der er endnu ingen gemte bekymringer på denne enhed. Når en bekymring er gemt, kan du se tallene her.",
     month_names: "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december",
+    problem_not_a_date: "Vælg en gyldig dato.",
+    problem_no_item: "Den handling findes ikke på bekymringen. Genindlæs siden, og prøv igen.",
 };

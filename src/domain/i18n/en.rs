@@ -561,4 +561,6 @@ pub(super) const EN: Texts = Texts {
     overview_export_hint: "The file holds only the numbers on this page for the chosen filter – no initials, pseudonyms, classes or observations.",
     overview_empty: "There are no saved concerns on this device yet. Once a concern is saved, you can see the numbers here.",
     month_names: "January|February|March|April|May|June|July|August|September|October|November|December",
+    problem_not_a_date: "Choose a valid date.",
+    problem_no_item: "That action is not on the concern. Reload the page and try again.",
 };

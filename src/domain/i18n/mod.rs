@@ -620,6 +620,10 @@ pub struct Texts {
     pub overview_empty: &'static str,
     /// The twelve month names, January first, separated by '|'.
     pub month_names: &'static str,
+    /// A change named a date that is not one.
+    pub problem_not_a_date: &'static str,
+    /// A change named an action item that is not on the concern (any more).
+    pub problem_no_item: &'static str,
 }
 
 /// The text table for `lang`.

@@ -277,8 +277,23 @@ pub fn set_up(store: &dyn KeyValueStore, client: &str, now: u64) -> Result<(), S
     Ok(())
 }
 
-/// Queues a local change of concern `id` (called by every save and delete of a concern, in the
-/// same write). Does nothing where sync was never set up — training's namespace included.
+/// Sync's outbox as a subscriber of the concern store: real data's saves and deletes are
+/// published to it in the same write (the store knows nothing of sync).
+pub struct Outbox;
+
+impl concern_store::Subscriber for Outbox {
+    fn publish(
+        &self,
+        store: &dyn KeyValueStore,
+        event: concern_store::Event<'_>,
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        note_change(store, event.id(), now_ms)
+    }
+}
+
+/// Queues a local change of concern `id` (published by every save and delete of a real concern,
+/// in the same write). Does nothing where sync was never set up — training's namespace included.
 /// A change to a concern that already waits unsent joins that entry.
 pub fn note_change(store: &dyn KeyValueStore, id: &str, now: u64) -> Result<(), StoreError> {
     let Some(mut st) = state(store, now) else {
@@ -501,7 +516,7 @@ fn write_remote_record(
         let local = concern_store::load_one(store, &doc.id, now);
         let revision = local.as_ref().map_or(0, |c| c.revision);
         if local.is_some() || concern_store::tombstone(store, &doc.id, now).is_none() {
-            concern_store::delete_without_sync(store, &doc.id, revision, now)?;
+            concern_store::delete_one(store, &doc.id, revision, now, &concern_store::Nobody)?;
         }
         return Ok(Ok(()));
     }
@@ -648,7 +663,7 @@ pub fn resolve(
                 .map_or(merged.revision, |l| l.revision.max(merged.revision) + 1);
             let mut m = merged.clone();
             m.revision = revision;
-            concern_store::save_without_sync(store, &m, now)?;
+            concern_store::save(store, &m, now, &concern_store::Nobody)?;
         }
     }
     store.remove(&conflict_key(id))?;

@@ -3,7 +3,7 @@
 //! references, and the follow-up date.
 
 use super::{guide, Mode, Session};
-use crate::domain::concern::{Concern, PlanLine};
+use crate::app::commands::{self, Context, NewConcern};
 use crate::domain::dates::Date;
 use crate::domain::guide::outcome::Outcome;
 use crate::domain::guide::Timing;
@@ -30,7 +30,10 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
             .get(&o.column.to_string())
             .map(|c| c.get(lang).to_string())
             .unwrap_or_default();
-        let level_class = format!("level-box level-box--{}", super::level_css(o.level));
+        let level_class = format!(
+            "level-box level-box--{}",
+            crate::ui::common::level_css(o.level)
+        );
 
         let steps = o
             .steps
@@ -238,45 +241,29 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
         let Some(profile) = app.profile.get_untracked() else {
             return;
         };
-        let lang = app.settings.read_untracked().lang;
-        let lines = outcome
-            .steps
-            .iter()
-            .map(|s| PlanLine {
-                what: guide().step_text(s, &profile, lang),
-                who: guide().contact_name(&s.contact, &profile, lang),
-                timing: s.timing,
-            })
-            .collect();
         let role_now = role.get_untracked();
-        let made = Concern::new(
-            platform::new_uuid(),
-            &child.get_untracked(),
-            Some(class.get_untracked()),
-            &profile.id,
-            session.answers.get_untracked(),
-            outcome.level,
-            lines,
-            outcome.follow_up_days,
-            platform::now_ms(),
-            &role_now,
-        );
+        let cx = Context {
+            now_ms: platform::now_ms(),
+            by_role: &role_now,
+            lang: app.settings.read_untracked().lang,
+            guide: guide(),
+        };
+        let form = NewConcern {
+            id: platform::new_uuid(),
+            child: child.get_untracked(),
+            class: class.get_untracked(),
+        };
+        let note = session.notification.get_untracked();
+        let made = session.answers.with_untracked(|answers| {
+            commands::create(form, answers, &outcome, &profile, note, cx)
+        });
         match made {
-            Err(p) => problem.set(Some(crate::ui::concerns::problem_message(&p, t_now))),
-            Ok(mut c) => {
-                // The notification's draft goes with the concern (and the receipt follow-up).
-                if let Some(d) = session.notification.get_untracked() {
-                    let n = &guide().notification;
-                    let receipt = (n.receipt_item.get(lang), n.receipt_weekdays);
-                    if let Err(p) = c.save_notification(d, receipt, platform::now_ms(), &role_now) {
-                        problem.set(Some(crate::ui::concerns::problem_message(&p, t_now)));
-                        return;
-                    }
-                }
+            Err(p) => problem.set(Some(commands::problem_message(&p, t_now))),
+            Ok(c) => {
                 let id = c.id.clone();
                 app.settings.update(|s| s.my_role = Some(role_now.clone()));
                 let navigate = navigate.clone();
-                crate::ui::concerns::save_concern(app, &c, None, move |result| {
+                crate::ui::concern_io::save_concern(app, &c, None, move |result| {
                     if result.is_ok() {
                         problem.set(None);
                         session.clear_draft();

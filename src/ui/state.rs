@@ -1,0 +1,104 @@
+//! The app's long-lived state, created once in `ui::App` and shared through context, and the
+//! small hooks every screen uses (the state, the texts, the tab title, the user's role).
+
+use crate::app::repository::Concerns;
+use crate::app::sync_view::SyncView;
+use crate::domain::concern::Concern;
+use crate::domain::guide::engine::Answers;
+use crate::domain::i18n::Texts;
+use crate::domain::pages::Page;
+use crate::domain::profile::library::Library;
+use crate::domain::profile::Profile;
+use crate::domain::settings::{Settings, StorageNotice};
+use crate::platform;
+use leptos::prelude::*;
+
+/// Long-lived state, created once at the root and shared through context, so no component that
+/// is disposed on navigation owns a signal that others still read.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub settings: RwSignal<Settings>,
+    /// Built-in and imported municipality profiles.
+    pub library: RwSignal<Library>,
+    /// The chosen municipality's profile; `None` until one is chosen (or if the chosen one is
+    /// gone).
+    pub profile: Memo<Option<Profile>>,
+    /// A storage problem the user should be told about.
+    pub notice: RwSignal<Option<StorageNotice>>,
+    /// "Skjul skærm": the content is covered until the user shows it again.
+    pub screen_hidden: RwSignal<bool>,
+    pub texts: Memo<&'static Texts>,
+    /// Saved concerns on this device.
+    pub concerns: RwSignal<Vec<Concern>>,
+    /// Ids of concerns changed in memory whose write failed (storage full); retried on request.
+    pub unsaved: RwSignal<Vec<String>>,
+    /// Retention at start: (deleted now, announced for deletion next time).
+    pub retention: RwSignal<(usize, usize)>,
+    /// "Hvad skal jeg gøre?" answers: kept in memory while the app is open (so a look at the
+    /// staircase mid-flow loses nothing), never stored.
+    pub guide_answers: RwSignal<Answers>,
+    /// A PIN is set and has not been entered (or the app locked itself): nothing of the data is
+    /// shown, and the concerns are not in memory.
+    pub locked: RwSignal<bool>,
+    /// Training mode: a banner everywhere; concerns live in training's own namespace.
+    pub training: RwSignal<bool>,
+    /// The training case being walked through the guide.
+    pub training_case: RwSignal<Option<String>>,
+    /// "Stor tekst" for a projector.
+    pub large_text: RwSignal<bool>,
+    /// Sync's status and the concerns with a conflict.
+    pub sync: RwSignal<SyncView>,
+    /// Counts local changes to real concerns; sync listens (`ui::sync::start`) and sends them.
+    pub local_changes: RwSignal<u32>,
+}
+
+impl AppState {
+    /// Where concerns and drafts are read and written now: real data, or training's namespace.
+    pub fn repository(self) -> Concerns {
+        Concerns::new(self.training.get_untracked())
+    }
+
+    /// A concern of real data was saved or deleted here: sync hears of it.
+    pub fn changed_locally(self) {
+        if !self.training.get_untracked() {
+            self.local_changes.update(|n| *n = n.wrapping_add(1));
+        }
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// The user's role for the change history of concerns: the one chosen before, else the first
+/// on the list.
+pub fn my_role(app: AppState) -> String {
+    app.settings
+        .read_untracked()
+        .my_role
+        .clone()
+        .unwrap_or_else(|| {
+            let t = app.texts.get_untracked();
+            t.my_roles.split('|').next().unwrap_or_default().to_string()
+        })
+}
+
+/// The current language's text table.
+pub fn use_texts() -> Memo<&'static Texts> {
+    use_app().texts
+}
+
+/// Keeps the tab title in step with the page and the language.
+pub fn use_page_title(page: Page) {
+    use_title(move |t| page.title(t));
+}
+
+/// Keeps the tab title ("<title> – SSP Handleguide") in step with the language, for a screen
+/// that is not one of the [`Page`]s (not found, a page that could not be loaded).
+pub fn use_title(title: impl Fn(&'static Texts) -> &'static str + 'static) {
+    let t = use_texts();
+    Effect::new(move |_| {
+        let t = t.get();
+        platform::document::set_title(&format!("{} – {}", title(t), t.app_name));
+    });
+}
