@@ -447,38 +447,6 @@ fn layer(module: &ModPath) -> &str {
     module.first().map(String::as_str).unwrap_or("")
 }
 
-/// Imports that still close a circle, being taken apart (issue 16). The list may only shrink:
-/// the test fails on a circle not listed here, and on a listed import that no longer closes one.
-const KNOWN_CYCLE_IMPORTS: &[&str] = &[
-    "src/domain/concern.rs → src/domain/guide/engine.rs",
-    "src/domain/concern.rs → src/domain/guide/mod.rs",
-    "src/domain/concern.rs → src/domain/notification.rs",
-    "src/domain/guide/cond.rs → src/domain/guide/engine.rs",
-    "src/domain/guide/cond.rs → src/domain/guide/mod.rs",
-    "src/domain/guide/engine.rs → src/domain/guide/cond.rs",
-    "src/domain/guide/engine.rs → src/domain/guide/mod.rs",
-    "src/domain/guide/mod.rs → src/domain/guide/cond.rs",
-    "src/domain/guide/mod.rs → src/domain/guide/validate.rs",
-    "src/domain/guide/outcome.rs → src/domain/guide/cond.rs",
-    "src/domain/guide/outcome.rs → src/domain/guide/engine.rs",
-    "src/domain/guide/outcome.rs → src/domain/guide/mod.rs",
-    "src/domain/guide/validate.rs → src/domain/guide/cond.rs",
-    "src/domain/guide/validate.rs → src/domain/guide/mod.rs",
-    "src/domain/guide/validate.rs → src/domain/notification.rs",
-    "src/domain/i18n/da.rs → src/domain/i18n/mod.rs",
-    "src/domain/i18n/en.rs → src/domain/i18n/mod.rs",
-    "src/domain/i18n/mod.rs → src/domain/i18n/da.rs",
-    "src/domain/i18n/mod.rs → src/domain/i18n/en.rs",
-    "src/domain/notification.rs → src/domain/concern.rs",
-    "src/domain/notification.rs → src/domain/guide/engine.rs",
-    "src/domain/notification.rs → src/domain/guide/mod.rs",
-    "src/domain/notification.rs → src/domain/guide/outcome.rs",
-    "src/domain/profile/mod.rs → src/domain/profile/schema.rs",
-    "src/domain/profile/mod.rs → src/domain/profile/validate.rs",
-    "src/domain/profile/schema.rs → src/domain/profile/mod.rs",
-    "src/domain/profile/validate.rs → src/domain/profile/mod.rs",
-];
-
 /// The imports that lie on a circle, as `from → to`.
 fn cycle_imports(krate: &Crate) -> BTreeSet<String> {
     let edges = krate.edges();
@@ -501,18 +469,10 @@ fn no_file_in_src_imports_itself_through_others() {
         "found the imports"
     );
     let found = cycle_imports(&krate);
-    let known: BTreeSet<String> = KNOWN_CYCLE_IMPORTS.iter().map(|s| s.to_string()).collect();
-    let new: Vec<_> = found.difference(&known).collect();
-    let gone: Vec<_> = known.difference(&found).collect();
     assert!(
-        new.is_empty(),
+        found.is_empty(),
         "files in src/ import each other in a circle; these imports close one:\n{}",
-        new.iter().map(|e| format!("  {e}\n")).collect::<String>()
-    );
-    assert!(
-        gone.is_empty(),
-        "these imports no longer close a circle: take them off KNOWN_CYCLE_IMPORTS:\n{}",
-        gone.iter().map(|e| format!("  {e}\n")).collect::<String>()
+        found.iter().map(|e| format!("  {e}\n")).collect::<String>()
     );
 }
 

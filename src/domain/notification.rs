@@ -7,12 +7,15 @@
 //! empty (flagged, never invented) or a marked place in brackets. It never holds the child's
 //! name, initials or CPR number: the municipality's own form asks for those.
 
+mod draft;
+
+pub use draft::{Draft, DraftSection};
+
 use super::concern::ActionItem;
 use super::guide::engine::{Answer, Answers};
 use super::guide::outcome::Outcome;
 use super::guide::{Guide, NotificationData};
 use super::profile::Profile;
-use serde::{Deserialize, Serialize};
 
 /// The sections, in order (the data must list exactly these; the validator checks).
 pub const SECTIONS: [&str; 7] = [
@@ -45,19 +48,6 @@ pub const PHRASES: &[&str] = &[
     "class",
     "workplace",
 ];
-
-/// One section of the draft: its id (`SECTIONS`) and the teacher's (edited) text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DraftSection {
-    pub id: String,
-    pub text: String,
-}
-
-/// A draft of the written notification, as the teacher edited it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    pub sections: Vec<DraftSection>,
-}
 
 /// What the draft is built from.
 pub struct DraftInput<'a> {

@@ -1,7 +1,7 @@
 //! Conditions in the guide data: on answers, the level, the topics, the profile.
 
-use super::engine::{Answer, Answers};
-use super::Level;
+use super::answers::{Answer, Answers};
+use super::level::Level;
 use crate::domain::profile::{Function, Profile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;

@@ -1,25 +1,11 @@
 //! Walking the guide: answers, the path they lead along, the current step, editing an earlier
 //! answer (answers that no longer lie on the path are dropped and reported), and the level.
 
+pub use super::answers::{Answer, Answers};
 use super::cond::Ctx;
 use super::{Guide, ImpliedGround, Level, Step, StepKind, OUTCOME};
 use crate::domain::profile::Profile;
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
-
-/// One step's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Answer {
-    Single(String),
-    Multi(BTreeSet<String>),
-    Text(BTreeMap<String, String>),
-    /// A review step the user confirmed.
-    Seen,
-}
-
-/// Answers by step id.
-pub type Answers = BTreeMap<String, Answer>;
+use std::collections::BTreeSet;
 
 /// Why an answer was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
