@@ -7,6 +7,9 @@
 //! - [`platform`]: the one place that touches browser APIs (localStorage, document).
 //! - [`ui`]: Leptos components; thin, they render state and call `app` and `domain`.
 
+// No panics in app code: a bad built-in file is a test failure, not a crash (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod app;
 pub mod domain;
 pub mod platform;

@@ -59,6 +59,7 @@ fn plain_backup() -> String {
         vec![],
         1_795_435_400_000,
     )
+    .unwrap()
 }
 
 /// An envelope written by hand from the document, not by the app's code.
@@ -124,9 +125,9 @@ fn an_envelope_made_independently_is_read_opened_and_planned() {
 #[test]
 fn what_the_app_writes_has_exactly_the_documented_fields() {
     let e = EncryptedBackup::new(salt(), iv(), vec![7; 40]);
-    let written: Value = serde_json::from_str(&e.encode()).unwrap();
+    let written: Value = serde_json::from_str(&e.encode().unwrap()).unwrap();
     assert_eq!(written, envelope(&salt(), &iv(), &[7; 40]));
-    assert_eq!(encrypted(&e.encode()), e);
+    assert_eq!(encrypted(&e.encode().unwrap()), e);
     // The document states the same AAD and fields.
     let doc = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -304,6 +304,37 @@ fn the_validator_finds_broken_guide_data() {
         broken(&|g| g["steps"][0]["next"] = serde_json::json!([{"to": "outcome"}])),
         "cannot be reached",
     );
+    // A field or option the code reads by id (`guide::ids`), renamed in the data.
+    let rename_field = |g: &mut serde_json::Value| {
+        for step in g["steps"].as_array_mut().into_iter().flatten() {
+            if step["id"] == "observation" {
+                for f in step["fields"].as_array_mut().into_iter().flatten() {
+                    if f["id"] == "child_words" {
+                        f["id"] = "words".into();
+                    }
+                }
+            }
+        }
+    };
+    has(
+        broken(&rename_field),
+        "step \"observation\" lacks the field \"child_words\"",
+    );
+    let rename_option = |g: &mut serde_json::Value| {
+        for step in g["steps"].as_array_mut().into_iter().flatten() {
+            if step["id"] == "acute_home" {
+                for o in step["options"].as_array_mut().into_iter().flatten() {
+                    if o["id"] == "unknown" {
+                        o["id"] = "maybe".into();
+                    }
+                }
+            }
+        }
+    };
+    has(
+        broken(&rename_option),
+        "step \"acute_home\" lacks the option \"unknown\"",
+    );
     has(
         broken(&|g| g["plan"][0]["legal"] = serde_json::json!(["nope"])),
         "legal \"nope\" does not exist",

@@ -95,7 +95,7 @@ fn the_five_builtins_validate_and_round_trip() {
         .collect();
     assert_eq!(ids, ["halsnaes", "holbaek", "koege", "silkeborg", "viborg"]);
     for b in profile::builtin() {
-        let again: Profile = profile::parse(&b.profile.to_json())
+        let again: Profile = profile::parse(&b.profile.to_json().unwrap())
             .unwrap_or_else(|e| panic!("{} re-parses: {e:#?}", b.profile.id));
         assert_eq!(&again, b.profile);
     }

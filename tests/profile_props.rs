@@ -348,7 +348,7 @@ proptest! {
 
     #[test]
     fn any_valid_profile_round_trips(p in any_profile()) {
-        let json = p.to_json();
+        let json = p.to_json().unwrap();
         let again = profile::parse(&json).map_err(|e| TestCaseError::fail(format!("{e:#?}\n{json}")))?;
         prop_assert_eq!(again, p);
     }

@@ -132,7 +132,10 @@ fn build_fixture(kek: &[u8]) -> BTreeMap<String, String> {
         };
         out.insert(key, stored);
     }
-    out.insert(vault::LOCK_KEY.into(), vault::LOCK_CODEC.encode(&lock));
+    out.insert(
+        vault::LOCK_KEY.into(),
+        vault::LOCK_CODEC.encode(&lock).unwrap(),
+    );
     out
 }
 

@@ -39,7 +39,7 @@ pub fn export(
     concerns: &[Concern],
     tombstones: Vec<Tombstone>,
     now_ms: u64,
-) -> String {
+) -> serde_json::Result<String> {
     let backup = Backup {
         kind: KIND.into(),
         schema: SCHEMA,
@@ -48,12 +48,12 @@ pub fn export(
         profiles: library
             .imported()
             .iter()
-            .map(|p| serde_json::from_str(&p.to_json()).expect("profiles serialise"))
-            .collect(),
+            .map(|p| serde_json::from_str(&p.to_json()?))
+            .collect::<serde_json::Result<_>>()?,
         concerns: concerns.to_vec(),
         tombstones,
     };
-    super::pretty::to_string(&backup).expect("backups serialise")
+    super::pretty::to_string(&backup)
 }
 
 /// What an import will do. Nothing is written until the user agrees.
@@ -195,7 +195,7 @@ impl EncryptedBackup {
     }
 
     /// The file's text.
-    pub fn encode(&self) -> String {
+    pub fn encode(&self) -> serde_json::Result<String> {
         let envelope = Envelope {
             kind: ENCRYPTED_KIND.into(),
             version: ENCRYPTED_VERSION,
@@ -206,7 +206,7 @@ impl EncryptedBackup {
             iv: b64_encode(&self.iv),
             ct: b64_encode(&self.ct),
         };
-        super::pretty::to_string(&envelope).expect("envelopes serialise")
+        super::pretty::to_string(&envelope)
     }
 
     /// Checks an envelope field by field; every problem with where it is.
@@ -341,7 +341,7 @@ mod tests {
     #[test]
     fn export_clear_import_brings_everything_back() {
         let (store, concerns) = device();
-        let file = export(&settings(), &Library::default(), &concerns, vec![], 5);
+        let file = export(&settings(), &Library::default(), &concerns, vec![], 5).unwrap();
         clear_app_data(&store).unwrap();
         let plan = plan(&file, &Settings::default(), &[]).unwrap();
         assert_eq!(plan.add.len(), 2);
@@ -364,13 +364,14 @@ mod tests {
             &[newer.clone()],
             vec![],
             10,
-        );
+        )
+        .unwrap();
         let p = plan(&file, &settings(), &concerns).unwrap();
         assert_eq!(p.replace, [newer]);
         assert!(p.add.is_empty());
         assert_eq!(p.settings, None, "a device in use keeps its settings");
         // And the device with the newer one keeps it when the old file is imported.
-        let old = export(&settings(), &Library::default(), &concerns, vec![], 11);
+        let old = export(&settings(), &Library::default(), &concerns, vec![], 11).unwrap();
         let mut device_now = concerns.clone();
         device_now[0].close("Afsluttet", 9, "Lærer").unwrap();
         let p = plan(&old, &settings(), &device_now).unwrap();
@@ -382,9 +383,10 @@ mod tests {
         let (_, concerns) = device();
         let mut bad = concerns.clone();
         bad[0].child = "Anna Jensen".into();
-        let mut v: Value =
-            serde_json::from_str(&export(&settings(), &Library::default(), &bad, vec![], 1))
-                .unwrap();
+        let mut v: Value = serde_json::from_str(
+            &export(&settings(), &Library::default(), &bad, vec![], 1).unwrap(),
+        )
+        .unwrap();
         v["profiles"] = serde_json::json!([{ "format_version": 1 }]);
         let problems = plan(&v.to_string(), &Settings::default(), &[]).unwrap_err();
         assert!(
@@ -410,7 +412,7 @@ mod tests {
     #[test]
     fn an_encrypted_envelope_round_trips_and_binds_its_format() {
         let e = EncryptedBackup::new(vec![1; SALT_LEN], vec![2; IV_LEN], vec![3; 40]);
-        let file = e.encode();
+        let file = e.encode().unwrap();
         assert_eq!(read_file(&file), Ok(BackupFile::Encrypted(e.clone())));
         assert_eq!(
             e.aad(),
@@ -423,7 +425,7 @@ mod tests {
         );
         // A plain backup is left to `plan`.
         let (_, concerns) = device();
-        let plain = export(&settings(), &Library::default(), &concerns, vec![], 1);
+        let plain = export(&settings(), &Library::default(), &concerns, vec![], 1).unwrap();
         assert_eq!(read_file(&plain), Ok(BackupFile::Plain));
         assert!(read_file("{").unwrap_err()[0].starts_with("$: not valid JSON"));
     }
@@ -431,7 +433,9 @@ mod tests {
     #[test]
     fn a_bad_envelope_is_refused_with_every_problem() {
         let mut v: Value = serde_json::from_str(
-            &EncryptedBackup::new(vec![1; 15], vec![2; 12], vec![3; 16]).encode(),
+            &EncryptedBackup::new(vec![1; 15], vec![2; 12], vec![3; 16])
+                .encode()
+                .unwrap(),
         )
         .unwrap();
         v["iterations"] = 1000.into();

@@ -4,7 +4,7 @@
 
 use super::dates::Date;
 use super::guide::engine::{Answer, Answers};
-use super::guide::{Level, Timing};
+use super::guide::{ids, Level, Timing};
 use serde::{Deserialize, Serialize};
 
 /// Longest initials/pseudonym: short on purpose, it is not a name field.
@@ -206,7 +206,7 @@ impl Concern {
         }
         let today = Date::from_ms(now_ms);
         let follow_up = today.plus_days(follow_up_days);
-        let topics = match answers.get("topics") {
+        let topics = match answers.get(ids::TOPICS) {
             Some(Answer::Multi(t)) => t.iter().cloned().collect(),
             _ => Vec::new(),
         };
@@ -431,7 +431,7 @@ impl Concern {
 
     /// What was observed, as the teacher wrote it.
     pub fn observation(&self, field: &str) -> Option<&str> {
-        match self.answers.get("observation") {
+        match self.answers.get(ids::OBSERVATION) {
             Some(Answer::Text(v)) => v
                 .get(field)
                 .map(String::as_str)

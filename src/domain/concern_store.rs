@@ -542,7 +542,9 @@ mod tests {
         store
             .set(
                 INDEX_KEY,
-                &INDEX_CODEC.encode(&vec![concerns[0].id.clone(), "gone".to_string()]),
+                &INDEX_CODEC
+                    .encode(&vec![concerns[0].id.clone(), "gone".to_string()])
+                    .unwrap(),
             )
             .unwrap();
         let (all, report) = load_all(&store, 6);

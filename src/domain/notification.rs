@@ -14,7 +14,7 @@ pub use draft::{Draft, DraftSection};
 use super::concern::ActionItem;
 use super::guide::engine::{Answer, Answers};
 use super::guide::outcome::Outcome;
-use super::guide::{Guide, NotificationData};
+use super::guide::{ids, Guide, NotificationData};
 use super::profile::Profile;
 
 /// The sections, in order (the data must list exactly these; the validator checks).
@@ -118,34 +118,34 @@ pub fn draft(g: &Guide, input: &DraftInput) -> Draft {
     let fill = |key: &str, what: &str, value: &str| phrase(n, key).replace(what, value);
 
     let mut observed = Vec::new();
-    if let Some(text) = text_field(a, "observation", "observed") {
+    if let Some(text) = text_field(a, ids::OBSERVATION, ids::OBSERVED) {
         observed.push(text.to_string());
     }
-    if let Some(text) = text_field(a, "observation", "when_where") {
+    if let Some(text) = text_field(a, ids::OBSERVATION, ids::WHEN_WHERE) {
         observed.push(fill("when_where", "{text}", text));
     }
 
-    let child_words = text_field(a, "observation", "child_words")
+    let child_words = text_field(a, ids::OBSERVATION, ids::CHILD_WORDS)
         .map(|t| fill("child_words", "{text}", unquote(t)))
         .unwrap_or_default();
 
     let mut extent = Vec::new();
     if input.outcome.acute {
         extent.push(phrase(n, "acute").to_string());
-        match a.get("acute_home") {
-            Some(Answer::Single(x)) if x == "yes" => {
+        match a.get(ids::ACUTE_HOME) {
+            Some(Answer::Single(x)) if x == ids::YES => {
                 extent.push(phrase(n, "acute_home_yes").to_string())
             }
-            Some(Answer::Single(x)) if x == "unknown" => {
+            Some(Answer::Single(x)) if x == ids::UNKNOWN => {
                 extent.push(phrase(n, "acute_home_unknown").to_string())
             }
             _ => {}
         }
     }
-    if let Some(label) = chosen_label(g, a, "duration") {
+    if let Some(label) = chosen_label(g, a, ids::DURATION) {
         extent.push(fill("duration", "{answer}", &label));
     }
-    if let Some(label) = chosen_label(g, a, "impact") {
+    if let Some(label) = chosen_label(g, a, ids::IMPACT) {
         extent.push(fill("impact", "{answer}", &label));
     }
 
@@ -165,13 +165,13 @@ pub fn draft(g: &Guide, input: &DraftInput) -> Draft {
         .collect();
 
     let mut assessment = Vec::new();
-    let topics: Vec<String> = match a.get("topics") {
-        Some(Answer::Multi(ids)) => g
-            .step("topics")
+    let topics: Vec<String> = match a.get(ids::TOPICS) {
+        Some(Answer::Multi(chosen)) => g
+            .step(ids::TOPICS)
             .map(|s| {
                 g.choices(s)
                     .into_iter()
-                    .filter(|c| ids.contains(&c.id))
+                    .filter(|c| chosen.contains(&c.id))
                     .map(|c| c.label.da)
                     .collect()
             })

@@ -174,13 +174,13 @@ impl fmt::Display for DecodeError {
 }
 
 impl Codec {
-    pub fn encode<T: Serialize>(&self, data: &T) -> String {
+    pub fn encode<T: Serialize>(&self, data: &T) -> Result<String, StoreError> {
         let envelope = Envelope {
             schema: self.schema,
             data,
         };
-        // Serialising plain data structs with string keys cannot fail.
-        serde_json::to_string(&envelope).expect("domain types serialise to JSON")
+        // Plain data structs with string keys serialise; were one not to, nothing is written.
+        serde_json::to_string(&envelope).map_err(|e| StoreError::Other(e.to_string()))
     }
 
     /// Reads the envelope with its `data` left as raw text, so `T` is decoded once, straight
@@ -249,7 +249,7 @@ pub fn quarantine(
         qkey = format!("{QUARANTINE_PREFIX}{key}.{now_ms}-{n}");
         n += 1;
     }
-    let json = serde_json::to_string(&record).expect("quarantine record serialises");
+    let json = serde_json::to_string(&record).map_err(|e| StoreError::Other(e.to_string()))?;
     store.set(&qkey, &json)?;
     store.remove(key)?;
     Ok(qkey)
@@ -426,7 +426,7 @@ pub fn save<T: Serialize + DeserializeOwned>(
             }
         }
     }
-    store.set(key, &codec.encode(data))
+    store.set(key, &codec.encode(data)?)
 }
 
 /// Prefix of training mode's namespace: everything training mode stores lives under it.
@@ -531,7 +531,7 @@ mod tests {
 
     #[test]
     fn encode_writes_the_versioned_envelope() {
-        let raw = V3.encode(&note());
+        let raw = V3.encode(&note()).unwrap();
         let v: Value = serde_json::from_str(&raw).unwrap();
         assert_eq!(
             v,
@@ -541,7 +541,7 @@ mod tests {
 
     #[test]
     fn decode_round_trips() {
-        assert_eq!(V3.decode::<Note>(&V3.encode(&note())), Ok(note()));
+        assert_eq!(V3.decode::<Note>(&V3.encode(&note()).unwrap()), Ok(note()));
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub async fn seal(plain: &str, passphrase: &str) -> Result<String, String> {
     let sealing =
         crypto::encrypt(&key, &file.iv, &file.aad(), plain.as_bytes()).map_err(describe)?;
     file.ct = crypto::bytes(sealing).await.map_err(describe)?;
-    Ok(file.encode())
+    file.encode().map_err(|e| e.to_string())
 }
 
 /// The plain backup inside an encrypted one. Nothing is written.

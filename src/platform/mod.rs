@@ -3,6 +3,7 @@
 //! Everything here is a thin adapter that hands plain values to `domain`. WebCrypto for the PIN
 //! lock is in `crypto` and `vault`.
 
+pub mod activity;
 pub mod backup_file;
 pub mod clipboard;
 pub mod crypto;
@@ -18,6 +19,14 @@ pub mod webauthn;
 /// Milliseconds since the Unix epoch, from the browser's clock.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
+}
+
+/// This tab's id for the life of the page (sync's lease: one tab syncs at a time).
+pub fn tab_id() -> String {
+    thread_local! {
+        static TAB: String = new_uuid();
+    }
+    TAB.with(Clone::clone)
 }
 
 /// A new random UUID (v4) from the browser's `crypto.randomUUID()`.

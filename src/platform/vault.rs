@@ -300,7 +300,9 @@ fn set_failures(f: Failures) {
     let _ = if f.count == 0 {
         LocalStorage.remove(vault::FAILURES_KEY)
     } else {
-        LocalStorage.set(vault::FAILURES_KEY, &vault::FAILURES_CODEC.encode(&f))
+        vault::FAILURES_CODEC
+            .encode(&f)
+            .and_then(|raw| LocalStorage.set(vault::FAILURES_KEY, &raw))
     };
 }
 
@@ -485,7 +487,9 @@ pub async fn unlock(pin: &str, now_ms: u64) -> Result<Opened, UnlockError> {
         // A PIN change was interrupted: every value is now under the current key.
         let mut done = lock.clone();
         done.keys.retain(|k| k.id == lock.current);
-        let _ = LocalStorage.set(vault::LOCK_KEY, &vault::LOCK_CODEC.encode(&done));
+        let _ = vault::LOCK_CODEC
+            .encode(&done)
+            .and_then(|raw| LocalStorage.set(vault::LOCK_KEY, &raw));
         STATE.with_borrow_mut(|s| {
             if let State::Open(o) = s {
                 o.keys.retain(|id, _| *id == lock.current);
@@ -582,7 +586,7 @@ pub async fn set_pin(secret: &str, kind: Secret, bind_device: bool) -> Result<()
     let mut lock = LockRecord::new(&salt, wrapped);
     lock.secret = kind;
     lock.device = device.map(|(d, _)| d);
-    let lock_raw = vault::LOCK_CODEC.encode(&lock);
+    let lock_raw = vault::LOCK_CODEC.encode(&lock).map_err(PinError::Store)?;
     let ready = seal(sealed_values(), Some((key.clone(), "k1".into())), true)
         .await
         .map_err(PinError::Store)?;
@@ -648,7 +652,10 @@ pub async fn change_pin(
         transition.keys.push(new_wrapped(&kek, id, raw).await?);
     }
     // Re-sealing keeps every value's size; only the lock record grows while both keys are in it.
-    let room = vault::LOCK_CODEC.encode(&transition).len();
+    let transition_raw = vault::LOCK_CODEC
+        .encode(&transition)
+        .map_err(PinError::Store)?;
+    let room = transition_raw.len();
     vault::check_free_space(&LocalStorage, room).map_err(PinError::Store)?;
     let new_key = crypto::import_data_key(&dek).await.map_err(browser)?;
     dek.fill(0);
@@ -657,7 +664,7 @@ pub async fn change_pin(
         .map_err(PinError::Unlock)?;
     keys.insert(new_id.clone(), new_key);
     LocalStorage
-        .set(vault::LOCK_KEY, &vault::LOCK_CODEC.encode(&transition))
+        .set(vault::LOCK_KEY, &transition_raw)
         .map_err(PinError::Store)?;
     STATE.with_borrow_mut(|s| {
         if let State::Open(o) = s {
@@ -669,7 +676,10 @@ pub async fn change_pin(
     let mut done = transition;
     done.keys.retain(|k| k.id == new_id);
     LocalStorage
-        .set(vault::LOCK_KEY, &vault::LOCK_CODEC.encode(&done))
+        .set(
+            vault::LOCK_KEY,
+            &vault::LOCK_CODEC.encode(&done).map_err(PinError::Store)?,
+        )
         .map_err(PinError::Store)?;
     STATE.with_borrow_mut(|s| {
         if let State::Open(o) = s {

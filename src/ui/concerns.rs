@@ -8,8 +8,9 @@ use crate::domain::concern::{self, ChangeKind, Concern, ConcernProblem, Status};
 use crate::domain::concern_store::SaveError;
 use crate::domain::dates::Date;
 use crate::domain::guide;
-use crate::domain::guide::Level;
+use crate::domain::guide::ids;
 use crate::domain::notification::Draft;
+use crate::domain::overview::level_label;
 use crate::domain::pages::Page;
 use crate::domain::settings::StorageNotice;
 use crate::domain::topics;
@@ -18,14 +19,6 @@ use crate::ui::guide::notification;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
-fn level_label(level: Level, lang: crate::domain::i18n::Lang) -> String {
-    crate::domain::guide::load()
-        .ok()
-        .and_then(|g| g.level_texts.get(&level))
-        .map(|l| l.name.get(lang).to_string())
-        .unwrap_or_else(|| format!("{level:?}"))
-}
 
 /// An ISO date as Danish readers write it (7.12.2026); text that is not a date as it is.
 fn iso_to_danish(iso: &str) -> String {
@@ -487,8 +480,8 @@ pub fn ConcernPage() -> impl IntoView {
                             let _ = placed(run(Command::MoveFollowUp { date: event_target_value(&ev) }, None));
                         } />
                 </div>
-                {c.observation("observed").map(|o| view! { <h2>{t_now.observed_label}</h2><p class="quote">{o.to_string()}</p> })}
-                {c.observation("child_words").map(|o| view! { <h2>{t_now.child_words_label}</h2><p class="quote">{o.to_string()}</p> })}
+                {c.observation(ids::OBSERVED).map(|o| view! { <h2>{t_now.observed_label}</h2><p class="quote">{o.to_string()}</p> })}
+                {c.observation(ids::CHILD_WORDS).map(|o| view! { <h2>{t_now.child_words_label}</h2><p class="quote">{o.to_string()}</p> })}
                 {notification_section}
                 <h2>{t_now.action_plan_title}</h2>
                 <ul class="action-plan">{items}</ul>

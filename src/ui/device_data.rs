@@ -167,11 +167,12 @@ fn Backup() -> impl IntoView {
             &app.concerns.get_untracked(),
             platform::vault::read(|d| app.repository().tombstones(d, now)),
             now,
-        );
-        (
+        )
+        .ok()?;
+        Some((
             format!("ssp-handleguide-{}.json", Date::from_ms(now).iso()),
             file,
-        )
+        ))
     };
 
     // Encrypted export.
@@ -192,9 +193,12 @@ fn Backup() -> impl IntoView {
             export_problem.set(Some(ExportProblem::Passphrase(p)));
             return;
         }
+        let Some((name, plain)) = plain_backup() else {
+            export_problem.set(Some(ExportProblem::Browser));
+            return;
+        };
         export_problem.set(None);
         encrypting.set(true);
-        let (name, plain) = plain_backup();
         leptos::task::spawn_local(async move {
             let sealed = platform::backup_file::seal(&plain, &chosen).await;
             encrypting.set(false);
@@ -216,7 +220,10 @@ fn Backup() -> impl IntoView {
         if !understood.get_untracked() {
             return;
         }
-        let (name, file) = plain_backup();
+        let Some((name, file)) = plain_backup() else {
+            export_problem.set(Some(ExportProblem::Browser));
+            return;
+        };
         let _ = platform::files::download_text(&name, "application/json", &file);
         understood.set(false);
     };

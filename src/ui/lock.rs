@@ -9,14 +9,8 @@ use crate::domain::i18n::Texts;
 use crate::domain::settings::{StorageNotice, AUTO_LOCK_CHOICES};
 use crate::domain::vault::{self, PinProblem, Secret};
 use crate::platform::webauthn::{self, DeviceKeyError};
-use crate::platform::{self, vault as pin};
+use crate::platform::{self, activity, vault as pin};
 use leptos::prelude::*;
-use std::cell::Cell;
-
-thread_local! {
-    static LAST_ACTIVITY: Cell<u64> = const { Cell::new(0) };
-    static HIDDEN_SINCE: Cell<Option<u64>> = const { Cell::new(None) };
-}
 
 /// Locks now: forgets the keys, every decrypted value and the guide's answers, so nothing
 /// personal stays in memory or on screen. A change not yet written (storage full) is sealed in
@@ -41,29 +35,14 @@ pub fn lock_now(app: AppState) {
 
 /// Starts watching for idle time and a hidden tab. Runs for the life of the page.
 pub fn start_auto_lock(app: AppState) {
-    LAST_ACTIVITY.set(platform::now_ms());
-    let window = gloo::utils::window();
-    for event in ["pointerdown", "keydown", "wheel", "touchstart"] {
-        gloo::events::EventListener::new(&window, event, |_| LAST_ACTIVITY.set(platform::now_ms()))
-            .forget();
-    }
     let limit_ms = move || u64::from(app.settings.get_untracked().auto_lock_minutes()) * 60_000;
-    let document = gloo::utils::document();
-    gloo::events::EventListener::new(&document, "visibilitychange", move |_| {
-        let now = platform::now_ms();
-        if gloo::utils::document().hidden() {
-            HIDDEN_SINCE.set(Some(now));
-        } else if let Some(since) = HIDDEN_SINCE.take() {
-            if now.saturating_sub(since) >= limit_ms() && !app.locked.get_untracked() {
-                lock_now(app);
-            }
-            LAST_ACTIVITY.set(now);
+    activity::watch(move |hidden_ms| {
+        if hidden_ms >= limit_ms() && !app.locked.get_untracked() {
+            lock_now(app);
         }
-    })
-    .forget();
+    });
     gloo::timers::callback::Interval::new(5_000, move || {
-        let idle = platform::now_ms().saturating_sub(LAST_ACTIVITY.get());
-        if idle >= limit_ms() && !app.locked.get_untracked() {
+        if activity::idle_ms() >= limit_ms() && !app.locked.get_untracked() {
             lock_now(app);
         }
     })
@@ -191,7 +170,7 @@ pub fn LockScreen() -> impl IntoView {
                             good: opened.values,
                         }));
                     }
-                    LAST_ACTIVITY.set(platform::now_ms());
+                    activity::touched();
                     platform::document::focus_after_render("main");
                 }
                 Err(e) => {

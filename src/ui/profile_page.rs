@@ -63,11 +63,13 @@ fn Overview(profile: Profile) -> impl IntoView {
     let export = {
         let profile = profile.clone();
         move |_| {
-            let _ = platform::files::download_text(
-                &format!("{}.json", profile.id),
-                "application/json",
-                &profile.to_json(),
-            );
+            if let Ok(json) = profile.to_json() {
+                let _ = platform::files::download_text(
+                    &format!("{}.json", profile.id),
+                    "application/json",
+                    &json,
+                );
+            }
         }
     };
     let documents = profile

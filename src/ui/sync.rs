@@ -3,7 +3,7 @@
 //! is online; failures back off with jitter; 401/403 wait for new credentials.
 
 use super::{use_app, use_page_title, AppState};
-use crate::app::sync_view::SyncView;
+use crate::app::sync_view::{Moment, SyncView};
 use crate::domain::concern::Concern;
 use crate::domain::pages::Page;
 use crate::domain::sync::compare;
@@ -13,13 +13,6 @@ use crate::domain::sync::protocol::{backoff_ms, error_text};
 use crate::platform::{self, local_storage::LocalStorage, now_ms, sync as net, vault};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use std::cell::Cell;
-
-thread_local! {
-    static RUNNING: Cell<bool> = const { Cell::new(false) };
-    static NEXT_AT: Cell<u64> = const { Cell::new(0) };
-    static TAB: String = platform::new_uuid();
-}
 
 /// Reads the status again (after a round, a save or a setting).
 pub fn refresh(app: AppState) {
@@ -34,8 +27,8 @@ pub fn refresh(app: AppState) {
     let next = SyncView {
         status,
         conflict_ids: ids,
-        busy: RUNNING.get(),
         enabled,
+        ..app.sync.get_untracked()
     };
     if app.sync.get_untracked() != next {
         app.sync.set(next);
@@ -45,39 +38,36 @@ pub fn refresh(app: AppState) {
 /// Runs a round now if one may run. `asked` (the user pressed a button, or came back online)
 /// skips the backoff wait and tries again after an authorisation error.
 pub fn kick(app: AppState, asked: bool) {
-    if RUNNING.get()
-        || app.locked.get_untracked()
-        || app.training.get_untracked()
-        || !gloo::utils::window().navigator().on_line()
-    {
-        return;
-    }
     let now = now_ms();
-    if !asked && now < NEXT_AT.get() {
+    let moment = Moment {
+        now_ms: now,
+        asked,
+        locked: app.locked.get_untracked(),
+        training: app.training.get_untracked(),
+        online: gloo::utils::window().navigator().on_line(),
+        waiting_for_credentials: vault::read(|s| {
+            engine::state(s, now)
+                .and_then(|st| st.last_error)
+                .is_some_and(|e| e.needs_credentials())
+        }),
+    };
+    if !app.sync.with_untracked(|v| v.may_start(moment)) {
         return;
     }
     let Some((cfg, secret)) = net::settings() else {
         return;
     };
-    let waiting_for_credentials = vault::read(|s| {
-        engine::state(s, now)
-            .and_then(|st| st.last_error)
-            .is_some_and(|e| e.needs_credentials())
-    });
-    if waiting_for_credentials && !asked {
+    if !engine::take_lease(&LocalStorage, &platform::tab_id(), now, 60_000) {
         return;
     }
-    if !TAB.with(|tab| engine::take_lease(&LocalStorage, tab, now, 60_000)) {
-        return;
-    }
-    RUNNING.set(true);
+    app.sync.update(|v| v.busy = true);
     refresh(app);
     leptos::task::spawn_local(async move {
         let result = net::round(&cfg, &secret).await;
         let now = now_ms();
         match result {
             Ok(applied) => {
-                NEXT_AT.set(0);
+                app.sync.update(|v| v.next_at_ms = 0);
                 let _ = net::write(move |s| engine::record_ok(s, now)).await;
                 if applied.changed_data() && !app.locked.get_untracked() {
                     super::concern_io::reload_concerns(app);
@@ -89,11 +79,12 @@ pub fn kick(app: AppState, asked: bool) {
                     .await
                     .unwrap_or(1);
                 if retries {
-                    NEXT_AT.set(now + backoff_ms(failures, js_sys::Math::random()));
+                    let next_at_ms = now + backoff_ms(failures, js_sys::Math::random());
+                    app.sync.update(|v| v.next_at_ms = next_at_ms);
                 }
             }
         }
-        RUNNING.set(false);
+        app.sync.update(|v| v.busy = false);
         refresh(app);
     });
 }

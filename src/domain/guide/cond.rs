@@ -198,7 +198,7 @@ impl Cond {
             Cond::HasAny(c) => multi(ctx.answers, &c.answer)
                 .is_some_and(|s| c.has_any.iter().any(|x| s.contains(x))),
             Cond::Level(c) => ctx.level == Some(c.level),
-            Cond::TopicAny(c) => multi(ctx.answers, "topics")
+            Cond::TopicAny(c) => multi(ctx.answers, super::ids::TOPICS)
                 .is_some_and(|s| c.topic_any.iter().any(|x| s.contains(x))),
             Cond::WeightAtLeast(c) => ctx.weight >= c.weight_at_least,
             Cond::CountAtLeast(c) => multi(ctx.answers, &c.count_at_least.answer)
@@ -235,7 +235,7 @@ impl Cond {
             Cond::TopicAny(c) => out.extend(
                 c.topic_any
                     .iter()
-                    .map(|t| Mention::Option("topics".into(), t.clone())),
+                    .map(|t| Mention::Option(super::ids::TOPICS.into(), t.clone())),
             ),
             Cond::CountAtLeast(c) => out.push(Mention::Step(c.count_at_least.answer.clone())),
             Cond::Ref(c) => out.push(Mention::Ref(c.r#ref.clone())),

@@ -105,7 +105,7 @@ impl Guide {
         answers: &Answers,
         implied: &[&ImpliedGround],
     ) -> BTreeSet<String> {
-        let mut grounds: BTreeSet<String> = match answers.get("duty") {
+        let mut grounds: BTreeSet<String> = match answers.get(super::ids::DUTY) {
             Some(Answer::Multi(ids)) => ids.clone(),
             _ => BTreeSet::new(),
         };

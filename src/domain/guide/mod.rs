@@ -10,6 +10,7 @@
 mod answers;
 pub mod cond;
 pub mod engine;
+pub mod ids;
 mod level;
 pub mod outcome;
 mod types;

@@ -4,7 +4,7 @@
 
 use super::cond::Ctx;
 use super::engine::{Answer, Answers};
-use super::{Actor, Guide, Level, PlanTemplate, Timing};
+use super::{ids, Actor, Guide, Level, PlanTemplate, Timing};
 use crate::domain::i18n::Lang;
 use crate::domain::profile::Profile;
 
@@ -82,7 +82,9 @@ impl Guide {
             // A forum only the profile can name: without it the step is left out.
             Actor::S115Forum => by_function(crate::domain::profile::Function::S115Forum),
             Actor::Police | Actor::SocialServices => Some(
-                by_function(actor.function().expect("has a function"))
+                actor
+                    .function()
+                    .and_then(by_function)
                     .unwrap_or(Contact::General(actor)),
             ),
             // The profile's own leader role where it names one (e.g. "Din nærmeste leder").
@@ -96,7 +98,7 @@ impl Guide {
 
     /// The outcome for complete answers, for the chosen municipality.
     pub fn outcome(&self, answers: &Answers, profile: &Profile) -> Outcome {
-        let acute = matches!(answers.get("acute"), Some(Answer::Single(a)) if a == "yes");
+        let acute = matches!(answers.get(ids::ACUTE), Some(Answer::Single(a)) if a == ids::YES);
         let weight = self.weight(answers);
         let implied_grounds = self.implied_grounds(answers, Some(profile));
         let ground_set = self.grounds_with(answers, &implied_grounds);
@@ -119,7 +121,7 @@ impl Guide {
         let grounds: Vec<String> = ground_set.iter().cloned().collect();
         let implied: Vec<String> = implied_grounds.iter().map(|i| i.id.clone()).collect();
         let duty_applies = acute || !grounds.is_empty();
-        let suspect = match answers.get("suspect") {
+        let suspect = match answers.get(ids::SUSPECT) {
             Some(Answer::Single(s)) => Some(s.clone()),
             _ => None,
         };
@@ -191,7 +193,7 @@ impl Guide {
             .find(|l| l.number <= target)
             .or(levels.first())
             .copied();
-        let topics: Vec<String> = match answers.get("topics") {
+        let topics: Vec<String> = match answers.get(ids::TOPICS) {
             Some(Answer::Multi(ids)) => ids.iter().cloned().collect(),
             _ => Vec::new(),
         };

@@ -315,7 +315,7 @@ impl Guide {
     /// The options of a step, including those that come from the shared topic list.
     pub fn choices(&self, step: &Step) -> Vec<Choice> {
         match step.options_from.as_deref() {
-            Some("topics") => crate::domain::topics::all()
+            Some(super::ids::TOPIC_LIST) => crate::domain::topics::all()
                 .iter()
                 .map(|t| Choice {
                     id: t.id.clone(),

@@ -3,8 +3,68 @@
 //! and options, legal statements exist, each level has its texts.
 
 use super::cond::Mention;
-use super::{Guide, StepKind, OUTCOME};
+use super::{ids, Guide, StepKind, OUTCOME};
 use std::collections::{HashMap, HashSet};
+
+/// What the code expects of the data: a step, its kind, and the fields or options it reads.
+pub struct Expected {
+    pub step: &'static str,
+    pub kind: StepKind,
+    pub fields: &'static [&'static str],
+    pub options: &'static [&'static str],
+}
+
+/// Every step the code reads by id.
+pub const REQUIRED: &[Expected] = &[
+    Expected {
+        step: ids::ACUTE,
+        kind: StepKind::Single,
+        fields: &[],
+        options: &[ids::YES],
+    },
+    Expected {
+        step: ids::ACUTE_HOME,
+        kind: StepKind::Single,
+        fields: &[],
+        options: &[ids::YES, ids::UNKNOWN],
+    },
+    Expected {
+        step: ids::OBSERVATION,
+        kind: StepKind::Text,
+        fields: &[ids::OBSERVED, ids::WHEN_WHERE, ids::CHILD_WORDS],
+        options: &[],
+    },
+    Expected {
+        step: ids::TOPICS,
+        kind: StepKind::Multi,
+        fields: &[],
+        options: &[],
+    },
+    Expected {
+        step: ids::DUTY,
+        kind: StepKind::Multi,
+        fields: &[],
+        options: &[],
+    },
+    Expected {
+        step: ids::SUSPECT,
+        kind: StepKind::Single,
+        fields: &[],
+        options: &[],
+    },
+    Expected {
+        step: ids::DURATION,
+        kind: StepKind::Single,
+        fields: &[],
+        options: &[],
+    },
+    Expected {
+        step: ids::IMPACT,
+        kind: StepKind::Single,
+        fields: &[],
+        options: &[],
+    },
+];
 
 pub fn problems(g: &Guide) -> Vec<String> {
     let mut p = Vec::new();
@@ -23,6 +83,35 @@ pub fn problems(g: &Guide) -> Vec<String> {
     for s in &g.steps {
         if !ids.insert(s.id.as_str()) || s.id == OUTCOME {
             p.push(format!("step id \"{}\" is used twice or reserved", s.id));
+        }
+    }
+    // The steps, fields and options the code reads by id (`ids::REQUIRED`).
+    for want in REQUIRED {
+        let Some(step) = g.step(want.step) else {
+            p.push(format!(
+                "step \"{}\" is missing (the code reads it)",
+                want.step
+            ));
+            continue;
+        };
+        if step.kind != want.kind {
+            p.push(format!("step \"{}\" must be {:?}", want.step, want.kind));
+        }
+        for field in want.fields {
+            if !step.fields.iter().any(|f| f.id == *field) {
+                p.push(format!(
+                    "step \"{}\" lacks the field \"{field}\"",
+                    want.step
+                ));
+            }
+        }
+        for option in want.options {
+            if !step.options.iter().any(|o| o.id == *option) {
+                p.push(format!(
+                    "step \"{}\" lacks the option \"{option}\"",
+                    want.step
+                ));
+            }
         }
     }
     let legal: HashSet<&str> = g.legal.iter().map(|l| l.id.as_str()).collect();

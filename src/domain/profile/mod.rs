@@ -97,24 +97,31 @@ pub struct Builtin {
 
 /// The built-in profile at `index` of [`BUILTIN_TEXTS`], decoded on first use only: a device
 /// that uses one municipality decodes one profile.
-fn decoded(index: usize) -> &'static Profile {
-    static SLOTS: [OnceLock<Profile>; 5] = [const { OnceLock::new() }; 5];
-    SLOTS[index].get_or_init(|| {
-        // Checked when the tests run, not here: `parse` (schema and rules) must accept every
-        // built-in (`the_builtin_files_pass_the_import_validator`).
-        serde_json::from_str(BUILTIN_TEXTS[index].json)
-            .expect("built-in profiles decode (validated by the tests)")
-    })
+fn decoded(index: usize) -> Option<&'static Profile> {
+    static SLOTS: [OnceLock<Option<Profile>>; 5] = [const { OnceLock::new() }; 5];
+    SLOTS
+        .get(index)?
+        .get_or_init(|| {
+            // Checked when the tests run, not here: `parse` (schema and rules) must accept
+            // every built-in (`the_builtin_files_pass_the_import_validator`). One that does not
+            // decode is missing from the list, not a crash.
+            serde_json::from_str(BUILTIN_TEXTS.get(index)?.json).ok()
+        })
+        .as_ref()
 }
 
 /// The five built-in profiles, in alphabetical order of name (decodes all five).
 pub fn builtin() -> &'static [Builtin] {
     static LIST: OnceLock<Vec<Builtin>> = OnceLock::new();
     LIST.get_or_init(|| {
-        (0..BUILTIN_TEXTS.len())
-            .map(|i| Builtin {
-                json: BUILTIN_TEXTS[i].json,
-                profile: decoded(i),
+        BUILTIN_TEXTS
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| {
+                Some(Builtin {
+                    json: text.json,
+                    profile: decoded(i)?,
+                })
             })
             .collect()
     })
@@ -122,7 +129,10 @@ pub fn builtin() -> &'static [Builtin] {
 
 /// A built-in profile by id, decoding only that one.
 pub fn find_builtin(id: &str) -> Option<&'static Profile> {
-    BUILTIN_TEXTS.iter().position(|b| b.id == id).map(decoded)
+    BUILTIN_TEXTS
+        .iter()
+        .position(|b| b.id == id)
+        .and_then(decoded)
 }
 
 #[cfg(test)]

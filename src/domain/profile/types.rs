@@ -478,7 +478,7 @@ impl Profile {
     }
 
     /// Serialises the profile in the documented format (pretty-printed, for export).
-    pub fn to_json(&self) -> String {
-        crate::domain::pretty::to_string(self).expect("profiles serialise to JSON")
+    pub fn to_json(&self) -> serde_json::Result<String> {
+        crate::domain::pretty::to_string(self)
     }
 }

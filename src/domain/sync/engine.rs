@@ -387,7 +387,8 @@ pub fn next_batch(store: &dyn KeyValueStore, now: u64) -> Result<Option<Batch>, 
                 }
             }
         }
-        let m = e.sent.clone().expect("frozen above");
+        // Frozen above if it was not already.
+        let Some(m) = e.sent.clone() else { continue };
         bytes += m.doc.data.as_ref().map_or(0, |d| d.to_string().len());
         items.push(Outgoing {
             mutation: m,
