@@ -66,6 +66,23 @@ fn some_answers(observed: &str) -> Answers {
     answers
 }
 
+/// The save form with initials "AB" and no class.
+fn form(id: &str) -> NewConcern {
+    NewConcern {
+        id: id.into(),
+        child: "AB".into(),
+        class: String::new(),
+    }
+}
+
+/// A concern made from a walk that saw "Han græd", with the notification's draft `note`.
+fn made_with_note(id: &str, note: Option<Draft>, cx: Context) -> Result<Concern, ConcernProblem> {
+    let p = profile();
+    let answers = some_answers("Han græd");
+    let outcome = guide::builtin().outcome(&answers, &p);
+    commands::create(form(id), &answers, &outcome, &p, note, cx)
+}
+
 fn new_concern(child: &str, class: &str) -> Result<Concern, ConcernProblem> {
     let p = profile();
     let answers = some_answers("Han græd i frikvarteret");
@@ -134,22 +151,15 @@ fn a_concern_is_not_made_with_a_name_or_a_cpr_number_anywhere() {
         }
     }
     let outcome = guide::builtin().outcome(&answers, &p);
-    let form = NewConcern {
-        id: "x".into(),
-        child: "AB".into(),
-        class: String::new(),
-    };
     assert_eq!(
-        commands::create(form.clone(), &answers, &outcome, &p, None, cx(NOW)).unwrap_err(),
+        commands::create(form("x"), &answers, &outcome, &p, None, cx(NOW)).unwrap_err(),
         ConcernProblem::CprInText("0102031234".into())
     );
     // In the notification's draft that goes with it.
-    let answers = some_answers("Han græd");
-    let outcome = guide::builtin().outcome(&answers, &p);
     let mut note = draft("Eleven græd.");
     note.sections[0].text = "CPR 010203-1234".into();
     assert_eq!(
-        commands::create(form, &answers, &outcome, &p, Some(note), cx(NOW)).unwrap_err(),
+        made_with_note("x", Some(note), cx(NOW)).unwrap_err(),
         ConcernProblem::CprInText("010203-1234".into())
     );
 }
@@ -173,23 +183,7 @@ fn draft(text: &str) -> Draft {
 
 #[test]
 fn a_notification_saved_with_a_new_concern_adds_the_receipt_follow_up_once() {
-    let p = profile();
-    let answers = some_answers("Han græd");
-    let outcome = guide::builtin().outcome(&answers, &p);
-    let form = NewConcern {
-        id: "n".into(),
-        child: "AB".into(),
-        class: String::new(),
-    };
-    let c = commands::create(
-        form,
-        &answers,
-        &outcome,
-        &p,
-        Some(draft("Han græd")),
-        cx(NOW),
-    )
-    .expect("saved");
+    let c = made_with_note("n", Some(draft("Han græd")), cx(NOW)).expect("saved");
     let receipt = guide::builtin().notification.receipt_item.get(Lang::Da);
     let count = |c: &Concern| c.action_plan.iter().filter(|i| i.what == receipt).count();
     assert_eq!(count(&c), 1);
@@ -531,4 +525,34 @@ fn loading_applies_retention_announced_first_then_deleted() {
         (next.concerns.len(), next.deleted, next.announced),
         (0, 1, 0)
     );
+}
+
+#[test]
+fn the_role_is_stored_as_a_code_and_shown_in_the_reader_s_language() {
+    let english = Context {
+        now_ms: NOW,
+        by_role: "teacher",
+        lang: Lang::En,
+        guide: guide::builtin(),
+    };
+    let c = made_with_note("r", Some(draft("Han græd")), english).expect("saved");
+    assert_eq!(
+        c.history[0].by_role, "teacher",
+        "a code, not a word in one language"
+    );
+    let receipt = c.action_plan.last().expect("the receipt follow-up");
+    assert_eq!(
+        receipt.who, "Teacher",
+        "the follow-up's who in the reader's language"
+    );
+    for (stored, lang, shown) in [
+        ("teacher", Lang::Da, "Lærer"),
+        ("teacher", Lang::En, "Teacher"),
+        ("SSP-konsulent", Lang::En, "SSP consultant"),
+    ] {
+        assert_eq!(
+            ssp_handleguide::domain::roles::label(stored, texts(lang)),
+            shown
+        );
+    }
 }

@@ -305,34 +305,25 @@ fn the_validator_finds_broken_guide_data() {
         "cannot be reached",
     );
     // A field or option the code reads by id (`guide::ids`), renamed in the data.
-    let rename_field = |g: &mut serde_json::Value| {
-        for step in g["steps"].as_array_mut().into_iter().flatten() {
-            if step["id"] == "observation" {
-                for f in step["fields"].as_array_mut().into_iter().flatten() {
-                    if f["id"] == "child_words" {
-                        f["id"] = "words".into();
+    let rename = |step_id: &str, list: &str, from: &str| {
+        broken(&|g| {
+            for step in g["steps"].as_array_mut().into_iter().flatten() {
+                if step["id"] == step_id {
+                    for item in step[list].as_array_mut().into_iter().flatten() {
+                        if item["id"] == from {
+                            item["id"] = "renamed".into();
+                        }
                     }
                 }
             }
-        }
+        })
     };
     has(
-        broken(&rename_field),
+        rename("observation", "fields", "child_words"),
         "step \"observation\" lacks the field \"child_words\"",
     );
-    let rename_option = |g: &mut serde_json::Value| {
-        for step in g["steps"].as_array_mut().into_iter().flatten() {
-            if step["id"] == "acute_home" {
-                for o in step["options"].as_array_mut().into_iter().flatten() {
-                    if o["id"] == "unknown" {
-                        o["id"] = "maybe".into();
-                    }
-                }
-            }
-        }
-    };
     has(
-        broken(&rename_option),
+        rename("acute_home", "options", "unknown"),
         "step \"acute_home\" lacks the option \"unknown\"",
     );
     has(

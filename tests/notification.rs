@@ -3,7 +3,7 @@
 //! not give, the child's words quoted, no CPR-like number, and "the parents have not been
 //! told" exactly when the plan says not to contact them.
 
-use ssp_handleguide::domain::concern::{ActionItem, Concern, ConcernProblem, PlanLine};
+use ssp_handleguide::domain::concern::{ActionItem, Concern, ConcernProblem, PlanLine, Receipt};
 use ssp_handleguide::domain::guide::engine::{Answer, Answers};
 use ssp_handleguide::domain::guide::{self, Guide, Timing};
 use ssp_handleguide::domain::notification::{self, DraftInput, DraftProblem, SECTIONS};
@@ -287,10 +287,11 @@ fn a_saved_concern_keeps_the_draft_adds_the_receipt_follow_up_and_refuses_a_cpr_
     assert!(d
         .problems(&d)
         .contains(&DraftProblem::Cpr("010203-1234".into())));
-    let receipt = (
-        g.notification.receipt_item.da.as_str(),
-        g.notification.receipt_weekdays,
-    );
+    let receipt = Receipt {
+        what: g.notification.receipt_item.da.as_str(),
+        who: "Lærer",
+        weekdays: g.notification.receipt_weekdays,
+    };
     assert_eq!(
         c.save_notification(d.clone(), receipt, now, "Lærer"),
         Err(ConcernProblem::CprInText("010203-1234".into()))
@@ -320,7 +321,7 @@ fn a_saved_concern_keeps_the_draft_adds_the_receipt_follow_up_and_refuses_a_cpr_
     let receipts: Vec<&ActionItem> = c
         .action_plan
         .iter()
-        .filter(|i| i.what == receipt.0)
+        .filter(|i| i.what == receipt.what)
         .collect();
     assert_eq!(receipts.len(), 1);
     assert_eq!(
@@ -328,7 +329,7 @@ fn a_saved_concern_keeps_the_draft_adds_the_receipt_follow_up_and_refuses_a_cpr_
         Date::from_ms(now).plus_weekdays(6).iso(),
         "acknowledgement within 6 weekdays"
     );
-    assert!(receipt.0.contains("Praksis"), "marked as practice");
+    assert!(receipt.what.contains("Praksis"), "marked as practice");
 
     // It survives the record codec (schema 3), and a schema-2 record still loads.
     let json = serde_json::to_string(&c).unwrap();

@@ -3,13 +3,14 @@
 //! what a save came to decides what is kept in memory and what the user is told. The screen
 //! shows the result, and decides nothing.
 
-use crate::domain::concern::{Concern, ConcernProblem, Field, PlanLine};
+use crate::domain::concern::{Concern, ConcernProblem, Field, PlanLine, Receipt};
 use crate::domain::concern_store::SaveError;
 use crate::domain::guide::outcome::Outcome;
 use crate::domain::guide::Guide;
-use crate::domain::i18n::{Lang, Texts};
+use crate::domain::i18n::{texts, Lang, Texts};
 use crate::domain::notification::Draft;
 use crate::domain::profile::Profile;
+use crate::domain::roles;
 use crate::domain::settings::StorageNotice;
 use crate::domain::storage::StoreError;
 
@@ -68,16 +69,22 @@ pub fn apply(concern: &Concern, command: Command, cx: Context) -> Result<Concern
         Command::Close { reason } => c.close(&reason, now, role)?,
         Command::Reopen => c.reopen(now, role),
         Command::SaveNotification { draft } => {
-            c.save_notification(draft, receipt(cx.guide, cx.lang), now, role)?
+            let who = roles::label(role, texts(cx.lang));
+            c.save_notification(draft, receipt(cx, &who), now, role)?
         }
     }
     Ok(c)
 }
 
-/// The follow-up "Har du fået kvittering?" that joins the plan with a notification, and when.
-fn receipt(guide: &Guide, lang: Lang) -> (&str, u32) {
-    let n = &guide.notification;
-    (n.receipt_item.get(lang), n.receipt_weekdays)
+/// The follow-up "Har du fået kvittering?" that joins the plan with a notification: done by
+/// `who` (the user's role, in the reader's language).
+fn receipt<'a>(cx: Context<'a>, who: &'a str) -> Receipt<'a> {
+    let n = &cx.guide.notification;
+    Receipt {
+        what: n.receipt_item.get(cx.lang),
+        who,
+        weekdays: n.receipt_weekdays,
+    }
 }
 
 /// What the save form holds.
@@ -120,7 +127,8 @@ pub fn create(
         cx.by_role,
     )?;
     if let Some(draft) = note {
-        c.save_notification(draft, receipt(cx.guide, cx.lang), cx.now_ms, cx.by_role)?;
+        let who = roles::label(cx.by_role, texts(cx.lang));
+        c.save_notification(draft, receipt(cx, &who), cx.now_ms, cx.by_role)?;
     }
     Ok(c)
 }

@@ -84,6 +84,15 @@ pub struct Concern {
     pub notification: Option<super::notification::Draft>,
 }
 
+/// The follow-up "Har du fået kvittering?" that joins the action plan with the first saved
+/// notification: its text and who does it, in the reader's language, and how many weekdays on.
+#[derive(Debug, Clone, Copy)]
+pub struct Receipt<'a> {
+    pub what: &'a str,
+    pub who: &'a str,
+    pub weekdays: u32,
+}
+
 /// Why a concern cannot be saved as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConcernProblem {
@@ -256,18 +265,22 @@ impl Concern {
     pub fn save_notification(
         &mut self,
         draft: super::notification::Draft,
-        receipt: (&str, u32),
+        receipt: Receipt,
         now_ms: u64,
         by_role: &str,
     ) -> Result<(), ConcernProblem> {
         if let Some(cpr) = draft.cpr() {
             return Err(ConcernProblem::CprInText(cpr));
         }
-        let (what, weekdays) = receipt;
+        let Receipt {
+            what,
+            who,
+            weekdays,
+        } = receipt;
         if !self.action_plan.iter().any(|i| i.what == what) {
             self.action_plan.push(ActionItem {
                 what: what.to_string(),
-                who: by_role.to_string(),
+                who: who.to_string(),
                 by: Date::from_ms(now_ms).plus_weekdays(weekdays).iso(),
                 done: false,
             });

@@ -38,6 +38,16 @@ impl Date {
         format!("{}.{}.{}", self.day, self.month, self.year)
     }
 
+    /// Danish form with a clock time: 7.12.2026 09:05.
+    pub fn danish_at(self, hours: u32, minutes: u32) -> String {
+        format!("{} {hours:02}:{minutes:02}", self.danish())
+    }
+
+    /// An ISO date (`YYYY-MM-DD`) in Danish form; text that is not a date as it is.
+    pub fn danish_iso(iso: &str) -> String {
+        Date::parse_iso(iso).map_or_else(|| iso.to_string(), Date::danish)
+    }
+
     /// ISO form: 2026-12-07.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -125,6 +135,23 @@ mod tests {
             .plus_days(1)
             .iso(),
             "2028-02-29"
+        );
+    }
+
+    #[test]
+    fn the_danish_forms() {
+        let d = Date {
+            year: 2026,
+            month: 12,
+            day: 7,
+        };
+        assert_eq!(d.danish(), "7.12.2026");
+        assert_eq!(d.danish_at(9, 5), "7.12.2026 09:05");
+        assert_eq!(Date::danish_iso("2027-01-04"), "4.1.2027");
+        assert_eq!(
+            Date::danish_iso("i morgen"),
+            "i morgen",
+            "not a date: as it is"
         );
     }
 

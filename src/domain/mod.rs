@@ -15,6 +15,7 @@ pub mod overview;
 pub mod pages;
 pub mod pretty;
 pub mod profile;
+pub mod roles;
 pub mod settings;
 pub mod storage;
 pub mod sync;

@@ -154,9 +154,7 @@ pub fn draft(g: &Guide, input: &DraftInput) -> Draft {
         .iter()
         .filter(|i| i.done)
         .map(|i| {
-            let date = super::dates::Date::parse_iso(&i.by)
-                .map(|d| d.danish())
-                .unwrap_or_else(|| i.by.clone());
+            let date = super::dates::Date::danish_iso(&i.by);
             phrase(n, "done_item")
                 .replace("{what}", i.what.trim())
                 .replace("{who}", i.who.trim())

@@ -9,9 +9,11 @@ use crate::domain::concern_store::SaveError;
 use crate::domain::dates::Date;
 use crate::domain::guide;
 use crate::domain::guide::ids;
+use crate::domain::i18n::{texts, Lang};
 use crate::domain::notification::Draft;
 use crate::domain::overview::level_label;
 use crate::domain::pages::Page;
+use crate::domain::roles;
 use crate::domain::settings::StorageNotice;
 use crate::domain::topics;
 use crate::platform::{self, vault};
@@ -19,11 +21,6 @@ use crate::ui::guide::notification;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
-/// An ISO date as Danish readers write it (7.12.2026); text that is not a date as it is.
-fn iso_to_danish(iso: &str) -> String {
-    Date::parse_iso(iso).map_or_else(|| iso.to_string(), Date::danish)
-}
 
 #[component]
 pub fn ConcernsPage() -> impl IntoView {
@@ -125,7 +122,7 @@ fn concern_row(t_now: &'static crate::domain::i18n::Texts, row: Row) -> impl Int
                 </span>
                 <span class="concern-row__follow">
                     {if closed { t_now.status_closed.to_string() } else {
-                        format!("{} {}", t_now.follow_up_label, iso_to_danish(&c.follow_up))
+                        format!("{} {}", t_now.follow_up_label, Date::danish_iso(&c.follow_up))
                     }}
                     {overdue.then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}
                     {conflict.then(|| view! { " " <strong class="badge badge--conflict">{t_now.conflict_badge}</strong> })}
@@ -210,13 +207,18 @@ pub fn ConcernPage() -> impl IntoView {
             Err(p) => Err(Some(commands::problem_text(&p, t_now))),
         }
     };
+    // The page is drawn again only when this concern or the language changes: not when another
+    // concern is saved, nor when another setting changes.
+    let this = Memo::new(move |_| {
+        let id = id();
+        app.concerns
+            .with(|list| list.iter().find(|c| c.id == id).cloned())
+    });
+    let lang = Memo::new(move |_| app.settings.read().lang);
     move || {
         let t_now = t.get();
-        let lang = app.settings.read().lang;
-        let Some(c) = app
-            .concerns
-            .with(|list| list.iter().find(|c| c.id == id()).cloned())
-        else {
+        let lang = lang.get();
+        let Some(c) = this.get() else {
             return view! {
                 <section class="page page--narrow">
                     <h1>{t_now.page_concerns}</h1>
@@ -246,7 +248,7 @@ pub fn ConcernPage() -> impl IntoView {
                             <span>{item.what.clone()}</span>
                         </label>
                         <p class="action-item__meta" id=label_id>
-                            {t_now.item_who} ": " {item.who.clone()} " · " {t_now.item_by} " " {iso_to_danish(&item.by)}
+                            {t_now.item_who} ": " {item.who.clone()} " · " {t_now.item_by} " " {Date::danish_iso(&item.by)}
                         </p>
                     </li>
                 }
@@ -270,12 +272,12 @@ pub fn ConcernPage() -> impl IntoView {
                     ChangeKind::NotificationDrafted => t_now.change_notification,
                 };
                 let detail = if h.kind == ChangeKind::FollowUpChanged {
-                    iso_to_danish(&h.detail)
+                    Date::danish_iso(&h.detail)
                 } else {
                     h.detail.clone()
                 };
                 let detail = (!detail.is_empty()).then(|| format!(": {detail}"));
-                view! { <li>{d.danish()} " · " {h.by_role.clone()} " · " {kind}{detail}</li> }
+                view! { <li>{d.danish()} " · " {roles::label(&h.by_role, t_now)} " · " {kind}{detail}</li> }
             })
             .collect_view();
         let add_item = move |_| {
@@ -388,7 +390,11 @@ pub fn ConcernPage() -> impl IntoView {
                 let generated = notification::build(
                     &c.answers,
                     &profile,
-                    c.history.first().map(|h| h.by_role.as_str()),
+                    // The notification is in Danish: so is the sender's role.
+                    c.history
+                        .first()
+                        .map(|h| roles::label(&h.by_role, texts(Lang::Da)))
+                        .as_deref(),
                     c.school_class.as_deref(),
                     &c.action_plan,
                 );
@@ -471,7 +477,7 @@ pub fn ConcernPage() -> impl IntoView {
                     <p>{topics}</p>
                 </div>
                 <p>{t_now.created_label} " " {Date::from_ms(c.created_ms).danish()} " · "
-                    {t_now.follow_up_label} " " <strong>{iso_to_danish(&c.follow_up)}</strong>
+                    {t_now.follow_up_label} " " <strong>{Date::danish_iso(&c.follow_up)}</strong>
                     {c.overdue(today).then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}</p>
                 <div class="field inline-field">
                     <label for="follow-up">{t_now.follow_up_change}</label>

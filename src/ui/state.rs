@@ -9,6 +9,7 @@ use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
 use crate::domain::profile::library::Library;
 use crate::domain::profile::Profile;
+use crate::domain::roles;
 use crate::domain::settings::{Settings, StorageNotice};
 use crate::platform;
 use leptos::prelude::*;
@@ -70,17 +71,14 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
-/// The user's role for the change history of concerns: the one chosen before, else the first
-/// on the list.
+/// The user's role for the change history of concerns, as a code (`domain::roles`): the one
+/// chosen before (a label saved before the codes read as its code), else the first on the list.
 pub fn my_role(app: AppState) -> String {
-    app.settings
-        .read_untracked()
-        .my_role
-        .clone()
-        .unwrap_or_else(|| {
-            let t = app.texts.get_untracked();
-            t.my_roles.split('|').next().unwrap_or_default().to_string()
-        })
+    let stored = app.settings.read_untracked().my_role.clone();
+    match stored {
+        Some(role) => roles::code_of(&role).map_or(role, str::to_string),
+        None => roles::CODES[0].to_string(),
+    }
 }
 
 /// The current language's text table.

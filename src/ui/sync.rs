@@ -115,15 +115,14 @@ fn changed(app: AppState) {
 }
 
 fn format_time(ms: u64) -> String {
+    // The browser knows the local time zone; the form is the app's one Danish form.
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    format!(
-        "{}.{}.{} {:02}:{:02}",
-        d.get_date(),
-        d.get_month() + 1,
-        d.get_full_year(),
-        d.get_hours(),
-        d.get_minutes()
-    )
+    crate::domain::dates::Date {
+        year: i32::try_from(d.get_full_year()).unwrap_or_default(),
+        month: d.get_month() + 1,
+        day: d.get_date(),
+    }
+    .danish_at(d.get_hours(), d.get_minutes())
 }
 
 /// Settings' sync section.

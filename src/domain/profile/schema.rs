@@ -1,7 +1,9 @@
 //! The profile format as a table, and a walker that checks a JSON value against it, collecting
 //! every structural error (missing, unknown, wrong type, empty, out of range) with its path.
-//! Keep in step with the types in `mod.rs` and with `docs/profile-format.md`; the tests parse
-//! every built-in profile and a serialised copy of each through both.
+//! The table and the types (`types.rs`) describe one format: a test builds a profile with every
+//! field the table names, reads it into the types and writes it again, and fails on any field
+//! only one of them has (`the_table_and_the_types_describe_the_same_format`). Keep
+//! `docs/profile-format.md` in step too; the tests parse every built-in profile through both.
 
 use super::cadence::Weekday;
 use super::errors::{ErrorKind, Expected, ProfileError};
@@ -445,6 +447,93 @@ mod tests {
         };
         let kinds: Vec<&str> = variants.iter().map(|(k, _)| *k).collect();
         assert_eq!(kinds, Cadence::KINDS);
+    }
+
+    /// A value with every field the table names present (each tagged variant once in a list),
+    /// so that decoding it into the types and encoding it again shows what the types keep.
+    fn everything(ty: &Ty) -> Value {
+        match ty {
+            Ty::Text => Value::from("tekst"),
+            Ty::Id => Value::from("id-1"),
+            Ty::Bool => Value::from(true),
+            Ty::Int { min, max } => Value::from((*min).max(1).min(*max)),
+            Ty::Url | Ty::UrlOr(_) => Value::from("https://example.org/a"),
+            Ty::OneOf(names) => Value::from(names.first().copied().unwrap_or_default()),
+            Ty::Nullable(inner) => everything(inner),
+            Ty::List { item, .. } => match item {
+                Ty::Tagged { tag, variants } => Value::Array(
+                    variants
+                        .iter()
+                        .map(|(name, fields)| tagged(tag, name, fields))
+                        .collect(),
+                ),
+                _ => Value::Array(vec![everything(item)]),
+            },
+            Ty::Object(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|f| (f.name.to_string(), everything(f.ty)))
+                    .collect(),
+            ),
+            Ty::Tagged { tag, variants } => variants
+                .first()
+                .map_or(Value::Null, |(name, fields)| tagged(tag, name, fields)),
+        }
+    }
+
+    fn tagged(tag: &str, name: &str, fields: &[Field]) -> Value {
+        let mut obj: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|f| (f.name.to_string(), everything(f.ty)))
+            .collect();
+        obj.insert(tag.to_string(), Value::from(name));
+        Value::Object(obj)
+    }
+
+    /// Every key path in a value (`roles[].contact.phone`), list positions left out.
+    fn paths(value: &Value, at: &str, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            Value::Object(obj) => {
+                for (k, v) in obj {
+                    let here = if at.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{at}.{k}")
+                    };
+                    out.insert(here.clone());
+                    paths(v, &here, out);
+                }
+            }
+            Value::Array(items) => {
+                for v in items {
+                    paths(v, &format!("{at}[]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_table_and_the_types_describe_the_same_format() {
+        let full = everything(&PROFILE);
+        let mut errors = Vec::new();
+        check(&full, &mut errors);
+        assert!(
+            errors.is_empty(),
+            "the table accepts its own value: {errors:?}"
+        );
+        let profile: super::super::Profile = serde_json::from_value(full.clone())
+            .expect("the types read every field the table names");
+        let again = serde_json::to_value(&profile).expect("serialises");
+        let (mut want, mut have) = (Default::default(), Default::default());
+        paths(&full, "", &mut want);
+        paths(&again, "", &mut have);
+        let only_table: Vec<_> = want.difference(&have).collect();
+        let only_types: Vec<_> = have.difference(&want).collect();
+        assert!(
+            only_table.is_empty() && only_types.is_empty(),
+            "the schema table and the types disagree:\n  only in the table: {only_table:?}\n  only in the types: {only_types:?}"
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ fn describe(c: Option<&Concern>, t: &Texts, lang: Lang) -> Vec<String> {
                 if a.done { "✓" } else { "○" },
                 a.what,
                 a.who,
-                danish_date(&a.by)
+                Date::danish_iso(&a.by)
             )
         })
         .collect::<Vec<_>>()
@@ -36,7 +36,13 @@ fn describe(c: Option<&Concern>, t: &Texts, lang: Lang) -> Vec<String> {
     let last = c
         .history
         .last()
-        .map(|h| format!("{} · {}", h.by_role, h.detail))
+        .map(|h| {
+            format!(
+                "{} · {}",
+                crate::domain::roles::label(&h.by_role, t),
+                h.detail
+            )
+        })
         .unwrap_or_default();
     vec![
         c.child.clone(),
@@ -46,15 +52,10 @@ fn describe(c: Option<&Concern>, t: &Texts, lang: Lang) -> Vec<String> {
             Status::Open => t.status_open.to_string(),
             Status::Closed => t.status_closed.to_string(),
         },
-        danish_date(&c.follow_up),
+        Date::danish_iso(&c.follow_up),
         plan,
         format!("{} · {}", c.history.len(), last),
     ]
-}
-
-/// An ISO date as the app shows dates (7.12.2026); anything else as it is.
-fn danish_date(iso: &str) -> String {
-    Date::parse_iso(iso).map_or_else(|| iso.to_string(), Date::danish)
 }
 
 /// The rows to compare; a deleted side reads "Slettet".

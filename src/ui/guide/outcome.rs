@@ -7,6 +7,7 @@ use crate::app::commands::{self, Context, NewConcern};
 use crate::domain::dates::Date;
 use crate::domain::guide::outcome::Outcome;
 use crate::domain::guide::Timing;
+use crate::domain::roles;
 use crate::platform;
 use crate::ui::use_app;
 use leptos::prelude::*;
@@ -277,10 +278,9 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
     };
     move || {
         let t_now = t.get();
-        let roles = t_now
-            .my_roles
-            .split('|')
-            .map(|r| view! { <option value=r selected=move || role.get() == r>{r}</option> })
+        let roles = roles::choices(t_now)
+            .into_iter()
+            .map(|(code, label)| view! { <option value=code selected=move || role.get() == code>{label}</option> })
             .collect_view();
         view! {
             <section class="card save-form no-print" aria-labelledby="save-title">
