@@ -556,3 +556,19 @@ fn the_role_is_stored_as_a_code_and_shown_in_the_reader_s_language() {
         );
     }
 }
+
+#[test]
+fn the_notification_names_the_sender_s_role_in_danish_whatever_language_is_chosen() {
+    let p = profile();
+    let english = Context {
+        now_ms: NOW,
+        by_role: "ssp_consultant",
+        lang: Lang::En,
+        guide: guide::builtin(),
+    };
+    let c = made_with_note("s", None, english).expect("saved");
+    let d = ssp_handleguide::app::notification::for_concern(guide::builtin(), &c, &p);
+    let sender = d.section("sender").expect("a sender section");
+    assert!(sender.contains("SSP-konsulent"), "{sender}");
+    assert!(!sender.contains("ssp_consultant") && !sender.contains("SSP consultant"));
+}

@@ -6,6 +6,7 @@
 //! render the result, and decide nothing.
 
 pub mod commands;
+pub mod notification;
 pub mod repository;
 pub mod sync_view;
 pub mod walk;

@@ -4,12 +4,12 @@
 use super::concern_io::save_concern;
 use super::{use_app, use_page_title};
 use crate::app::commands::{self, Command, Context};
+use crate::app::notification as app_notification;
 use crate::domain::concern::{self, ChangeKind, Concern, ConcernProblem, Status};
 use crate::domain::concern_store::SaveError;
 use crate::domain::dates::Date;
 use crate::domain::guide;
 use crate::domain::guide::ids;
-use crate::domain::i18n::{texts, Lang};
 use crate::domain::notification::Draft;
 use crate::domain::overview::level_label;
 use crate::domain::pages::Page;
@@ -381,23 +381,9 @@ pub fn ConcernPage() -> impl IntoView {
             .with(|l| l.find(&c.profile).cloned())
             .or_else(|| app.profile.get());
         let notification_section = profile.and_then(|profile| {
-            let advised = guide::builtin()
-                .outcome(&c.answers, &profile)
-                .steps
-                .iter()
-                .any(|s| s.notification);
+            let advised = app_notification::advised(guide::builtin(), &c, &profile);
             (advised || c.notification.is_some()).then(|| {
-                let generated = notification::build(
-                    &c.answers,
-                    &profile,
-                    // The notification is in Danish: so is the sender's role.
-                    c.history
-                        .first()
-                        .map(|h| roles::label(&h.by_role, texts(Lang::Da)))
-                        .as_deref(),
-                    c.school_class.as_deref(),
-                    &c.action_plan,
-                );
+                let generated = app_notification::for_concern(guide::builtin(), &c, &profile);
                 let saved = c.notification.clone();
                 let open = {
                     let generated = generated.clone();

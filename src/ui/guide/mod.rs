@@ -113,14 +113,15 @@ fn NotificationScreen(session: Session) -> impl IntoView {
     let t = app.texts;
     let profile = app.profile.get_untracked()?;
     let answers = session.answers.get_untracked();
-    // The notification is in Danish: so is the sender's role.
-    let role = (session.mode == Mode::Concern).then(|| {
-        crate::domain::roles::label(
-            &super::my_role(app),
-            crate::domain::i18n::texts(crate::domain::i18n::Lang::Da),
-        )
-    });
-    let generated = notification::build(&answers, &profile, role.as_deref(), None, &[]);
+    let role = (session.mode == Mode::Concern).then(|| super::my_role(app));
+    let generated = crate::app::notification::draft(
+        guide::builtin(),
+        &answers,
+        &profile,
+        role.as_deref(),
+        None,
+        &[],
+    );
     let draft = RwSignal::new(
         session
             .notification

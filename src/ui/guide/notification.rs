@@ -5,7 +5,7 @@
 use super::guide;
 use crate::domain::cpr;
 use crate::domain::dates::Date;
-use crate::domain::notification::{self, Draft, DraftProblem};
+use crate::domain::notification::{Draft, DraftProblem};
 use crate::domain::profile::Profile;
 use crate::platform;
 use crate::ui::use_app;
@@ -178,26 +178,4 @@ pub fn NotificationEditor(
             <pre class="draft__print print-only" lang="da">{full_text}</pre>
         </div>
     }
-}
-
-/// A fresh draft for these answers, as the domain builds it.
-pub fn build(
-    answers: &crate::domain::guide::engine::Answers,
-    profile: &Profile,
-    role: Option<&str>,
-    school_class: Option<&str>,
-    done: &[crate::domain::concern::ActionItem],
-) -> Draft {
-    let o = guide().outcome(answers, profile);
-    notification::draft(
-        guide(),
-        &notification::DraftInput {
-            answers,
-            outcome: &o,
-            profile,
-            role,
-            school_class,
-            done,
-        },
-    )
 }
