@@ -340,48 +340,35 @@ fn what_a_save_comes_to() {
     let full = Err(SaveError::Store(StoreError::QuotaExceeded));
     let broken = Err(SaveError::Store(StoreError::Other("x".into())));
     let moved_on = Err(SaveError::Conflict { stored_revision: 4 });
-    let plain = |keep, unsaved, notice, conflict, tell_sync| AfterSave {
+    let plain = |keep, unsaved, notice, conflict, changed| AfterSave {
         keep,
         unsaved,
         notice,
         conflict,
-        tell_sync,
+        changed,
     };
-    // (result, a change to a saved concern, training) → what the screen does.
+    let (full_notice, failed_notice) = (
+        Some(StorageNotice::StorageFull),
+        Some(StorageNotice::WriteFailed),
+    );
+    // (result, a change to a saved concern) → what the screen does.
     let cases = [
-        (Ok(()), true, false, plain(true, false, None, false, true)),
-        (Ok(()), false, false, plain(true, false, None, false, true)),
-        (Ok(()), true, true, plain(true, false, None, false, false)),
+        (Ok(()), true, plain(true, false, None, false, true)),
+        (Ok(()), false, plain(true, false, None, false, true)),
         // A change that could not be written stays in memory and is tried again.
         (
             full.clone(),
             true,
-            false,
-            plain(true, true, Some(StorageNotice::StorageFull), false, false),
+            plain(true, true, full_notice, false, false),
         ),
         // A new concern that could not be written is not in the list: the answers are still there.
-        (
-            full,
-            false,
-            false,
-            plain(false, false, Some(StorageNotice::StorageFull), false, false),
-        ),
-        (
-            broken,
-            true,
-            false,
-            plain(true, true, Some(StorageNotice::WriteFailed), false, false),
-        ),
+        (full, false, plain(false, false, full_notice, false, false)),
+        (broken, true, plain(true, true, failed_notice, false, false)),
         // Changed elsewhere: nothing kept, nothing overwritten, the user chooses.
-        (
-            moved_on,
-            true,
-            false,
-            plain(false, false, None, true, false),
-        ),
+        (moved_on, true, plain(false, false, None, true, false)),
     ];
-    for (i, (result, existing, training, want)) in cases.into_iter().enumerate() {
-        assert_eq!(after_save(&result, existing, training), want, "case {i}");
+    for (i, (result, existing, want)) in cases.into_iter().enumerate() {
+        assert_eq!(after_save(&result, existing), want, "case {i}");
     }
 }
 

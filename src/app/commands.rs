@@ -151,21 +151,21 @@ pub struct AfterSave {
     pub notice: Option<StorageNotice>,
     /// The concern moved on elsewhere: nothing was overwritten, the user chooses.
     pub conflict: bool,
-    /// Tell sync there is something to send.
-    pub tell_sync: bool,
+    /// The concern changed on the device (sync hears of it, for real data).
+    pub changed: bool,
 }
 
 /// The rules after a save: a change to a saved concern that could not be written stays in
 /// memory (and is tried again); a new one that could not be written is not in the list (the
 /// guide's answers are still there); a refused save keeps nothing.
-pub fn after_save(result: &Result<(), SaveError>, existing: bool, training: bool) -> AfterSave {
+pub fn after_save(result: &Result<(), SaveError>, existing: bool) -> AfterSave {
     match result {
         Ok(()) => AfterSave {
             keep: true,
             unsaved: false,
             notice: None,
             conflict: false,
-            tell_sync: !training,
+            changed: true,
         },
         Err(SaveError::Store(e)) => AfterSave {
             keep: existing,
@@ -176,14 +176,14 @@ pub fn after_save(result: &Result<(), SaveError>, existing: bool, training: bool
                 StorageNotice::WriteFailed
             }),
             conflict: false,
-            tell_sync: false,
+            changed: false,
         },
         Err(SaveError::Conflict { .. }) => AfterSave {
             keep: false,
             unsaved: false,
             notice: None,
             conflict: true,
-            tell_sync: false,
+            changed: false,
         },
     }
 }

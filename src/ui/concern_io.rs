@@ -109,11 +109,7 @@ pub fn save_concern(
                 (Ok(()), Err(e)) => Err(SaveError::Store(e)),
                 (r, _) => r,
             };
-            let after = commands::after_save(
-                &result,
-                base_revision.is_some(),
-                app.training.get_untracked(),
-            );
+            let after = commands::after_save(&result, base_revision.is_some());
             if let Some(notice) = after.notice {
                 app.notice.set(Some(notice));
             }
@@ -124,7 +120,7 @@ pub fn save_concern(
                     }
                 });
             }
-            if after.tell_sync {
+            if after.changed {
                 app.changed_locally();
             }
             if after.keep {
