@@ -67,10 +67,16 @@ impl Concerns {
         device: &dyn KeyValueStore,
         f: impl FnOnce(&dyn KeyValueStore, &dyn Subscriber) -> T,
     ) -> T {
-        match self.space {
-            Space::Real => f(device, &Outbox),
-            Space::Training => f(&Namespaced::training(device), &Nobody),
-        }
+        // `f` is called in one place, so its code is in the app once, not once per space.
+        let training;
+        let (store, feed): (&dyn KeyValueStore, &dyn Subscriber) = match self.space {
+            Space::Real => (device, &Outbox),
+            Space::Training => {
+                training = Namespaced::training(device);
+                (&training, &Nobody)
+            }
+        };
+        f(store, feed)
     }
 
     /// Every concern, with retention applied (`retention_days` after closing).

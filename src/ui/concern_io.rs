@@ -94,7 +94,8 @@ pub fn save_concern(
     app: AppState,
     c: &Concern,
     base_revision: Option<u32>,
-    done: impl FnOnce(Result<(), SaveError>) + 'static,
+    // Boxed, not generic: one copy of this function in the app instead of one per caller.
+    done: Box<dyn FnOnce(Result<(), SaveError>)>,
 ) {
     let now = platform::now_ms();
     let repo = app.repository();

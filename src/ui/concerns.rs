@@ -170,11 +170,16 @@ pub fn ConcernPage() -> impl IntoView {
     // overwritten and the user chooses.
     let store = move |c: Concern, base: u32| {
         let mine = c.clone();
-        save_concern(app, &c, Some(base), move |result| {
-            if let Err(SaveError::Conflict { .. }) = result {
-                conflict.set(Some(mine));
-            }
-        });
+        save_concern(
+            app,
+            &c,
+            Some(base),
+            Box::new(move |result| {
+                if let Err(SaveError::Conflict { .. }) = result {
+                    conflict.set(Some(mine));
+                }
+            }),
+        );
     };
     // Runs a command on this concern begun from revision `base` (the one on screen: `None`)
     // and stores the result; a refusal changes nothing and is returned.
@@ -435,7 +440,7 @@ pub fn ConcernPage() -> impl IntoView {
                 {move || conflict.get().map(|mine| {
                     let keep_both = move |_| {
                         let copy = commands::keep_both(&mine, platform::new_uuid());
-                        save_concern(app, &copy, None, |_| {});
+                        save_concern(app, &copy, None, Box::new(|_| {}));
                         conflict.set(None);
                     };
                     let t_now = t.get();

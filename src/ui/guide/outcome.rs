@@ -264,15 +264,20 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
                 let id = c.id.clone();
                 app.settings.update(|s| s.my_role = Some(role_now.clone()));
                 let navigate = navigate.clone();
-                crate::ui::concern_io::save_concern(app, &c, None, move |result| {
-                    if result.is_ok() {
-                        problem.set(None);
-                        session.clear_draft();
-                        navigate(&format!("/concerns/{id}"), Default::default());
-                    } else {
-                        problem.set(Some(t_now.save_failed.to_string()));
-                    }
-                });
+                crate::ui::concern_io::save_concern(
+                    app,
+                    &c,
+                    None,
+                    Box::new(move |result| {
+                        if result.is_ok() {
+                            problem.set(None);
+                            session.clear_draft();
+                            navigate(&format!("/concerns/{id}"), Default::default());
+                        } else {
+                            problem.set(Some(t_now.save_failed.to_string()));
+                        }
+                    }),
+                );
             }
         }
     };
