@@ -46,8 +46,9 @@ impl Position {
 }
 
 impl Guide {
-    pub fn first_step(&self) -> &Step {
-        &self.steps[0]
+    /// The first step (`None` only for a guide without steps, which the validator refuses).
+    pub fn first_step(&self) -> Option<&Step> {
+        self.steps.first()
     }
 
     /// The sum of the weights of the chosen options. (Options from the shared topic list
@@ -173,7 +174,7 @@ impl Guide {
     /// The path these answers lead along.
     pub fn position(&self, answers: &Answers, profile: Option<&Profile>) -> Position {
         let mut path = Vec::new();
-        let mut at = Some(self.first_step());
+        let mut at = self.first_step();
         while let Some(step) = at {
             if path.contains(&step.id) {
                 break; // the validator rejects cycles; never loop
@@ -279,7 +280,7 @@ impl Guide {
     /// gap that still follow from the rules.
     fn full_path(&self, answers: &Answers, profile: Option<&Profile>) -> Vec<String> {
         let mut path = Vec::new();
-        let mut at = Some(self.first_step());
+        let mut at = self.first_step();
         while let Some(step) = at {
             if path.contains(&step.id) {
                 break;

@@ -25,7 +25,21 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
         let o: Outcome = guide().outcome(&answers, &profile);
         let today = Date::from_ms(platform::now_ms());
         let follow_up = today.plus_days(o.follow_up_days);
-        let level_texts = &guide().level_texts[&o.level];
+        // Every level has its texts (the validator checks); without them, the level's own name.
+        let (level_name, level_meaning) = guide().level_texts.get(&o.level).map_or_else(
+            || {
+                (
+                    crate::domain::overview::level_label(o.level, lang),
+                    String::new(),
+                )
+            },
+            |l| {
+                (
+                    l.name.get(lang).to_string(),
+                    l.meaning.get(lang).to_string(),
+                )
+            },
+        );
         let column = guide()
             .columns
             .get(&o.column.to_string())
@@ -179,8 +193,8 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                 {o.acute.then(|| view! { <p class="acute-banner" role="alert">{t_now.acute_banner}</p> })}
                 <div class=level_class>
                     <p class="level-box__label">{t_now.outcome_level}</p>
-                    <p class="level-box__name">{level_texts.name.get(lang).to_string()} " – " {column}</p>
-                    <p>{level_texts.meaning.get(lang).to_string()}</p>
+                    <p class="level-box__name">{level_name} " – " {column}</p>
+                    <p>{level_meaning}</p>
                 </div>
                 <section class="outcome-section duty" class:duty--applies=o.duty_applies>
                     <h3>{t_now.duty_title}</h3>
