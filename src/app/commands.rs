@@ -68,23 +68,22 @@ pub fn apply(concern: &Concern, command: Command, cx: Context) -> Result<Concern
         Command::MoveFollowUp { date } => c.set_follow_up(&date, now, role)?,
         Command::Close { reason } => c.close(&reason, now, role)?,
         Command::Reopen => c.reopen(now, role),
-        Command::SaveNotification { draft } => {
-            let who = roles::label(role, texts(cx.lang));
-            c.save_notification(draft, receipt(cx, &who), now, role)?
-        }
+        Command::SaveNotification { draft } => keep_notification(&mut c, draft, cx)?,
     }
     Ok(c)
 }
 
-/// The follow-up "Har du fået kvittering?" that joins the plan with a notification: done by
-/// `who` (the user's role, in the reader's language).
-fn receipt<'a>(cx: Context<'a>, who: &'a str) -> Receipt<'a> {
+/// Keeps the notification's draft with the concern. With the first one, the follow-up "Har du
+/// fået kvittering?" joins the plan, done by the user's role, both in the reader's language.
+fn keep_notification(c: &mut Concern, draft: Draft, cx: Context) -> Result<(), ConcernProblem> {
     let n = &cx.guide.notification;
-    Receipt {
+    let who = roles::label(cx.by_role, texts(cx.lang));
+    let receipt = Receipt {
         what: n.receipt_item.get(cx.lang),
-        who,
+        who: &who,
         weekdays: n.receipt_weekdays,
-    }
+    };
+    c.save_notification(draft, receipt, cx.now_ms, cx.by_role)
 }
 
 /// What the save form holds.
@@ -127,8 +126,7 @@ pub fn create(
         cx.by_role,
     )?;
     if let Some(draft) = note {
-        let who = roles::label(cx.by_role, texts(cx.lang));
-        c.save_notification(draft, receipt(cx, &who), cx.now_ms, cx.by_role)?;
+        keep_notification(&mut c, draft, cx)?;
     }
     Ok(c)
 }

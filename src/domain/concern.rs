@@ -175,10 +175,7 @@ pub fn check_child(child: &str) -> Result<(), ConcernProblem> {
     if name_like >= 2 {
         return Err(ConcernProblem::ChildLooksLikeName);
     }
-    if let Some(cpr) = super::cpr::find(c).into_iter().next() {
-        return Err(ConcernProblem::CprInText(cpr));
-    }
-    Ok(())
+    no_cpr(c)
 }
 
 /// A plan step as it goes into the saved action plan.
@@ -209,9 +206,7 @@ impl Concern {
         check_child(child)?;
         no_cpr(school_class.as_deref().unwrap_or_default())?;
         for text in free_texts(&answers) {
-            if let Some(cpr) = super::cpr::find(&text).into_iter().next() {
-                return Err(ConcernProblem::CprInText(cpr));
-            }
+            no_cpr(&text)?;
         }
         let today = Date::from_ms(now_ms);
         let follow_up = today.plus_days(follow_up_days);

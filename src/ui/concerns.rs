@@ -160,12 +160,16 @@ pub fn ConcernPage() -> impl IntoView {
     });
     let note_message = RwSignal::new(None::<String>);
     let by_role = move || super::my_role(app);
-    // This concern as it is now (other tabs may have changed it).
-    let current = move || {
+    // The page is drawn again only when this concern or the language changes: not when another
+    // concern is saved, nor when another setting changes.
+    let this = Memo::new(move |_| {
         let id = id();
         app.concerns
-            .with_untracked(|list| list.iter().find(|c| c.id == id).cloned())
-    };
+            .with(|list| list.iter().find(|c| c.id == id).cloned())
+    });
+    let lang = Memo::new(move |_| app.settings.read().lang);
+    // This concern as it is now (other tabs may have changed it).
+    let current = move || this.get_untracked();
     // Stores a change begun from revision `base`; if the concern moved on meanwhile, nothing is
     // overwritten and the user chooses.
     let store = move |c: Concern, base: u32| {
@@ -189,7 +193,7 @@ pub fn ConcernPage() -> impl IntoView {
         let cx = Context {
             now_ms: platform::now_ms(),
             by_role: &role,
-            lang: app.settings.read_untracked().lang,
+            lang: lang.get_untracked(),
             guide: guide::builtin(),
         };
         let changed = commands::apply(&c, command, cx)?;
@@ -212,14 +216,6 @@ pub fn ConcernPage() -> impl IntoView {
             Err(p) => Err(Some(commands::problem_text(&p, t_now))),
         }
     };
-    // The page is drawn again only when this concern or the language changes: not when another
-    // concern is saved, nor when another setting changes.
-    let this = Memo::new(move |_| {
-        let id = id();
-        app.concerns
-            .with(|list| list.iter().find(|c| c.id == id).cloned())
-    });
-    let lang = Memo::new(move |_| app.settings.read().lang);
     move || {
         let t_now = t.get();
         let lang = lang.get();

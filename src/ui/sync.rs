@@ -39,19 +39,25 @@ pub fn refresh(app: AppState) {
 /// skips the backoff wait and tries again after an authorisation error.
 pub fn kick(app: AppState, asked: bool) {
     let now = now_ms();
-    let moment = Moment {
+    let mut moment = Moment {
         now_ms: now,
         asked,
         locked: app.locked.get_untracked(),
         training: app.training.get_untracked(),
         online: gloo::utils::window().navigator().on_line(),
-        waiting_for_credentials: vault::read(|s| {
+        waiting_for_credentials: false,
+    };
+    let view = app.sync.get_untracked();
+    // The stored state is read (through the lock) only when nothing else stands in the way and
+    // the user did not ask: the timer kicks every 20 s, also while locked or offline.
+    if !asked && view.may_start(moment) {
+        moment.waiting_for_credentials = vault::read(|s| {
             engine::state(s, now)
                 .and_then(|st| st.last_error)
                 .is_some_and(|e| e.needs_credentials())
-        }),
-    };
-    if !app.sync.with_untracked(|v| v.may_start(moment)) {
+        });
+    }
+    if !view.may_start(moment) {
         return;
     }
     let Some((cfg, secret)) = net::settings() else {
