@@ -2,14 +2,14 @@
 
 use crate::domain::storage;
 use crate::platform::local_storage::LocalStorage;
-use crate::ui::state::use_app;
+use crate::ui::state::use_texts;
 use leptos::prelude::*;
 
 /// "Ryd denne enhed": removes all app data after the word is typed. Also offered on the locked
 /// screen, for a forgotten PIN.
 #[component]
 pub fn ClearDevice() -> impl IntoView {
-    let t = use_app().texts;
+    let t = use_texts();
     let typed = RwSignal::new(String::new());
     let wrong_word = RwSignal::new(false);
     let clear = move |_| {

@@ -2,7 +2,7 @@
 //! action plan, follow-up, closing, deleting and change history.
 
 use super::concern_io::save_concern;
-use super::{use_app, use_page_title};
+use super::{use_page_title, use_prefs, use_shell, use_sync, use_work};
 use crate::app::commands::{self, Command, Context};
 use crate::app::notification as app_notification;
 use crate::domain::concern::{self, ChangeKind, Concern, ConcernProblem, Status};
@@ -24,20 +24,22 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 #[component]
 pub fn ConcernsPage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let sync_state = use_sync();
+    let t = prefs.texts;
     use_page_title(Page::Concerns);
     // The most urgent first, a page at a time: an SSP consultant's device may hold thousands,
     // and rendering rows nobody scrolls to would hold up the screen after unlocking.
     let shown = RwSignal::new(concern::LIST_PAGE);
-    let total = Memo::new(move |_| app.concerns.with(Vec::len));
+    let total = Memo::new(move |_| work.concerns.with(Vec::len));
     // The rows shown, most urgent first: only these are cloned, and a row is rebuilt only when
     // its concern, the language, its conflict mark or its overdue mark changes (keyed below).
     let rows = Memo::new(move |_| {
-        let lang = app.settings.read().lang;
+        let lang = prefs.settings.read().lang;
         let today = Date::from_ms(platform::now_ms());
-        let conflicts = app.sync.with(|v| v.conflict_ids.clone());
-        app.concerns.with(|list| {
+        let conflicts = sync_state.view.with(|v| v.conflict_ids.clone());
+        work.concerns.with(|list| {
             concern::sorted(list, today)
                 .into_iter()
                 .take(shown.get())
@@ -134,8 +136,10 @@ fn concern_row(t_now: &'static crate::domain::i18n::Texts, row: Row) -> impl Int
 
 #[component]
 pub fn ConcernPage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let shell = use_shell();
+    let work = use_work();
+    let t = prefs.texts;
     use_page_title(Page::Concerns);
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
@@ -159,15 +163,15 @@ pub fn ConcernPage() -> impl IntoView {
         sections: Vec::new(),
     });
     let note_message = RwSignal::new(None::<String>);
-    let by_role = move || super::my_role(app);
+    let by_role = move || super::my_role(prefs);
     // The page is drawn again only when this concern or the language changes: not when another
     // concern is saved, nor when another setting changes.
     let this = Memo::new(move |_| {
         let id = id();
-        app.concerns
+        work.concerns
             .with(|list| list.iter().find(|c| c.id == id).cloned())
     });
-    let lang = Memo::new(move |_| app.settings.read().lang);
+    let lang = Memo::new(move |_| prefs.settings.read().lang);
     // This concern as it is now (other tabs may have changed it).
     let current = move || this.get_untracked();
     // Stores a change begun from revision `base`; if the concern moved on meanwhile, nothing is
@@ -175,7 +179,8 @@ pub fn ConcernPage() -> impl IntoView {
     let store = move |c: Concern, base: u32| {
         let mine = c.clone();
         save_concern(
-            app,
+            work,
+            shell,
             &c,
             Some(base),
             Box::new(move |result| {
@@ -305,16 +310,16 @@ pub fn ConcernPage() -> impl IntoView {
             let now = platform::now_ms();
             let navigate = navigate.clone();
             let gone = id.clone();
-            let repo = app.repository();
+            let repo = work.repository();
             vault::write(
                 move |device| repo.delete(device, &id, revision, now),
                 move |result, stored| match result.and(stored) {
                     Ok(()) => {
-                        app.concerns.update(|list| list.retain(|c| c.id != gone));
-                        app.changed_locally();
+                        work.concerns.update(|list| list.retain(|c| c.id != gone));
+                        work.changed_locally();
                         navigate(Page::Concerns.path(), Default::default());
                     }
-                    Err(_) => app.notice.set(Some(StorageNotice::WriteFailed)),
+                    Err(_) => shell.notice.set(Some(StorageNotice::WriteFailed)),
                 },
             );
         };
@@ -377,10 +382,10 @@ pub fn ConcernPage() -> impl IntoView {
             crate::ui::common::level_css(c.level)
         );
         // The written notification: kept with the concern, reopened and edited here.
-        let profile = app
+        let profile = prefs
             .library
             .with(|l| l.find(&c.profile).cloned())
-            .or_else(|| app.profile.get());
+            .or_else(|| prefs.profile.get());
         let notification_section = profile.and_then(|profile| {
             let advised = app_notification::advised(guide::builtin(), &c, &profile);
             (advised || c.notification.is_some()).then(|| {
@@ -436,7 +441,7 @@ pub fn ConcernPage() -> impl IntoView {
                 {move || conflict.get().map(|mine| {
                     let keep_both = move |_| {
                         let copy = commands::keep_both(&mine, platform::new_uuid());
-                        save_concern(app, &copy, None, Box::new(|_| {}));
+                        save_concern(work, shell, &copy, None, Box::new(|_| {}));
                         conflict.set(None);
                     };
                     let t_now = t.get();
@@ -445,7 +450,7 @@ pub fn ConcernPage() -> impl IntoView {
                             <p>{t_now.conflict_message}</p>
                             <div class="button-row">
                                 <button type="button" class="btn btn--primary" on:click=move |_| {
-                                    super::concern_io::reload_concerns(app);
+                                    super::concern_io::reload_concerns(work);
                                     conflict.set(None);
                                 }>{t_now.conflict_reload}</button>
                                 <button type="button" class="btn btn--secondary" on:click=keep_both>{t_now.conflict_keep_both}</button>

@@ -4,7 +4,7 @@
 
 use super::clear_device::ClearDevice;
 use super::lock::PinInput;
-use super::{use_app, use_page_title};
+use super::{use_page_title, use_prefs, use_shell, use_texts, use_work};
 use crate::domain::backup;
 use crate::domain::dates::Date;
 use crate::domain::i18n::Texts;
@@ -28,8 +28,9 @@ fn reason_text(kind: storage::ReasonKind, t: &'static crate::domain::i18n::Texts
 
 #[component]
 pub fn DeviceData() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let t = prefs.texts;
     // Bumped after every change here, so the figures and the list are read again.
     let version = RwSignal::new(0u32);
     move || {
@@ -39,7 +40,7 @@ pub fn DeviceData() -> impl IntoView {
             .unwrap_or(0)
             .div_ceil(1024);
         // Read through the PIN lock: a set-aside concern is sealed like the concern.
-        let repo = app.repository();
+        let repo = work.repository();
         let set_aside = platform::vault::read(|d| repo.set_aside(d)).unwrap_or_default();
         let list = if set_aside.is_empty() {
             view! { <p class="hint">{t_now.quarantine_none}</p> }.into_any()
@@ -111,7 +112,7 @@ pub fn DeviceData() -> impl IntoView {
                 <p>{t_now.data_used} " " <strong>{format!("{used_kb} kB")}</strong> " " {t_now.data_used_of}</p>
                 <p><A href=Page::Privacy.path() attr:class="btn btn--tertiary">{t_now.privacy_link}</A></p>
                 // Training's concerns are fiction: no backup of them, no import into them.
-                {move || if app.training.get() {
+                {move || if work.training.get() {
                     view! { <p class="hint">{t.get().training_no_backup}</p> }.into_any()
                 } else {
                     view! { <Backup /> }.into_any()
@@ -155,17 +156,19 @@ fn export_problem_text(p: ExportProblem, t: &'static Texts) -> &'static str {
 /// after ticking that the file is not encrypted, and import of either kind (validated first).
 #[component]
 fn Backup() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let shell = use_shell();
+    let t = prefs.texts;
     let text = move |f: fn(&'static Texts) -> &'static str| Signal::derive(move || f(t.get()));
     let state = RwSignal::new(None::<ImportState>);
     let plain_backup = move || {
         let now = platform::now_ms();
         let file = backup::export(
-            &app.settings.get_untracked(),
-            &app.library.get_untracked(),
-            &app.concerns.get_untracked(),
-            platform::vault::read(|d| app.repository().tombstones(d, now)),
+            &prefs.settings.get_untracked(),
+            &prefs.library.get_untracked(),
+            &work.concerns.get_untracked(),
+            platform::vault::read(|d| work.repository().tombstones(d, now)),
             now,
         )
         .ok()?;
@@ -236,8 +239,8 @@ fn Backup() -> impl IntoView {
     let plan_of = move |text: &str| {
         backup::plan(
             text,
-            &app.settings.get_untracked(),
-            &app.concerns.get_untracked(),
+            &prefs.settings.get_untracked(),
+            &work.concerns.get_untracked(),
         )
     };
     let open_phrase = RwSignal::new(String::new());
@@ -286,22 +289,22 @@ fn Backup() -> impl IntoView {
     };
     let apply = move |plan: backup::Plan| {
         let now = platform::now_ms();
-        let mut library = app.library.get_untracked();
+        let mut library = prefs.library.get_untracked();
         let settings = plan.settings.clone();
         // Concerns are sealed when a PIN is set; the library is updated in memory at once.
-        let repo = app.repository();
+        let repo = work.repository();
         platform::vault::write(
             move |device| (repo.import(device, &plan, &mut library, now), library),
             move |(written, library), stored| match written.and(stored) {
                 Ok(()) => {
-                    app.library.set(library);
+                    prefs.library.set(library);
                     if let Some(s) = settings {
-                        app.settings.set(s);
+                        prefs.settings.set(s);
                     }
-                    super::concern_io::reload_concerns(app);
+                    super::concern_io::reload_concerns(work);
                     state.set(Some(ImportState::Done));
                 }
-                Err(_) => app
+                Err(_) => shell
                     .notice
                     .set(Some(crate::domain::settings::StorageNotice::WriteFailed)),
             },
@@ -417,7 +420,7 @@ fn Backup() -> impl IntoView {
 
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
-    let t = use_app().texts;
+    let t = use_texts();
     use_page_title(Page::Privacy);
     move || {
         let t = t.get();

@@ -3,7 +3,7 @@
 //! tab. The rules are in `domain::vault`; the cryptography in `platform::vault`.
 
 use super::concern_io::load_concerns;
-use super::{use_app, AppState};
+use super::{use_lock, use_prefs, use_shell, use_texts, use_work, LockState, Prefs, WorkState};
 use crate::domain::guide::engine::Answers;
 use crate::domain::i18n::Texts;
 use crate::domain::settings::{StorageNotice, AUTO_LOCK_CHOICES};
@@ -15,12 +15,12 @@ use leptos::prelude::*;
 /// Locks now: forgets the keys, every decrypted value and the guide's answers, so nothing
 /// personal stays in memory or on screen. A change not yet written (storage full) is sealed in
 /// memory under the data key and comes back after the next unlock.
-pub fn lock_now(app: AppState) {
+pub fn lock_now(lock: LockState, work: WorkState) {
     if !pin::is_set() {
         return;
     }
-    let unsaved = app.unsaved.get_untracked();
-    let held: Vec<String> = app
+    let unsaved = work.unsaved.get_untracked();
+    let held: Vec<String> = work
         .concerns
         .get_untracked()
         .iter()
@@ -28,22 +28,22 @@ pub fn lock_now(app: AppState) {
         .filter_map(|c| serde_json::to_string(c).ok())
         .collect();
     pin::lock_holding(held);
-    app.concerns.set(Vec::new());
-    app.guide_answers.set(Answers::new());
-    app.locked.set(true);
+    work.concerns.set(Vec::new());
+    work.guide_answers.set(Answers::new());
+    lock.locked.set(true);
 }
 
 /// Starts watching for idle time and a hidden tab. Runs for the life of the page.
-pub fn start_auto_lock(app: AppState) {
-    let limit_ms = move || u64::from(app.settings.get_untracked().auto_lock_minutes()) * 60_000;
+pub fn start_auto_lock(prefs: Prefs, lock: LockState, work: WorkState) {
+    let limit_ms = move || u64::from(prefs.settings.get_untracked().auto_lock_minutes()) * 60_000;
     activity::watch(move |hidden_ms| {
-        if hidden_ms >= limit_ms() && !app.locked.get_untracked() {
-            lock_now(app);
+        if hidden_ms >= limit_ms() && !lock.locked.get_untracked() {
+            lock_now(lock, work);
         }
     });
     gloo::timers::callback::Interval::new(5_000, move || {
-        if activity::idle_ms() >= limit_ms() && !app.locked.get_untracked() {
-            lock_now(app);
+        if activity::idle_ms() >= limit_ms() && !lock.locked.get_untracked() {
+            lock_now(lock, work);
         }
     })
     .forget();
@@ -129,8 +129,11 @@ pub(super) fn PinInput(
 /// What the locked screen shows: the PIN field and nothing of the data.
 #[component]
 pub fn LockScreen() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let shell = use_shell();
+    let lock = use_lock();
+    let work = use_work();
+    let t = prefs.texts;
     let pin_value = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<pin::UnlockError>);
@@ -162,10 +165,10 @@ pub fn LockScreen() -> impl IntoView {
                 Ok(opened) => {
                     pin_value.set(String::new());
                     error.set(None);
-                    app.locked.set(false);
-                    load_concerns(app);
+                    lock.locked.set(false);
+                    load_concerns(work, shell, prefs);
                     if opened.set_aside > 0 {
-                        app.notice.set(Some(StorageNotice::ValuesSetAside {
+                        shell.notice.set(Some(StorageNotice::ValuesSetAside {
                             bad: opened.set_aside,
                             good: opened.values,
                         }));
@@ -258,7 +261,7 @@ pub(super) fn strength_text(p: &str, t: &'static Texts) -> String {
 /// is made knowing both.
 #[component]
 fn LockProtects() -> impl IntoView {
-    let t = use_app().texts;
+    let t = use_texts();
     view! {
         <details class="lock__protects">
             <summary>{move || t.get().lock_protects_title}</summary>
@@ -273,8 +276,9 @@ fn LockProtects() -> impl IntoView {
 /// auto-lock.
 #[component]
 pub fn PinSettings() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let (lock, work) = (use_lock(), use_work());
+    let t = prefs.texts;
     let is_set = RwSignal::new(pin::is_set());
     let busy = RwSignal::new(false);
     let message = RwSignal::new(None::<(bool, String)>);
@@ -383,7 +387,7 @@ pub fn PinSettings() -> impl IntoView {
             |t| t.pin_removed,
         );
     };
-    let settings = app.settings;
+    let settings = prefs.settings;
     let auto_lock = move || {
         AUTO_LOCK_CHOICES
             .into_iter()
@@ -465,7 +469,7 @@ pub fn PinSettings() -> impl IntoView {
                 view! {
                     <p class=move || if status.get().complete() { "badge badge--info" } else { "badge badge--warning" }>{status_text}</p>
                     <LockProtects />
-                    <p><button type="button" class="btn btn--secondary" on:click=move |_| lock_now(app)>{move || t.get().lock_now}</button></p>
+                    <p><button type="button" class="btn btn--secondary" on:click=move |_| lock_now(lock, work)>{move || t.get().lock_now}</button></p>
                     <fieldset class="fieldset">
                         <legend>{move || t.get().auto_lock_label}</legend>
                         <p class="hint">{move || t.get().auto_lock_hint}</p>

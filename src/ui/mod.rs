@@ -22,7 +22,10 @@ mod text_metrics;
 mod training;
 mod update_notice;
 
-pub use state::{my_role, use_app, use_page_title, use_texts, use_title, AppState};
+pub use state::{
+    my_role, use_lock, use_page_title, use_prefs, use_shell, use_sync, use_texts, use_title,
+    use_work, LockState, Prefs, ShellState, SyncState, WorkState,
+};
 
 use crate::domain::i18n::texts;
 use crate::domain::profile::library::Library;
@@ -68,31 +71,41 @@ pub fn App() -> impl IntoView {
         let id = settings.read().municipality.clone()?;
         library.read().find(&id).cloned()
     });
-    provide_context(AppState {
+    let prefs = Prefs {
         settings,
         library,
         profile,
+        texts,
+        large_text: RwSignal::new(false),
+    };
+    let shell = ShellState {
         notice,
         screen_hidden: RwSignal::new(false),
-        texts,
+        retention: RwSignal::new((0, 0)),
+    };
+    let lock = LockState { locked };
+    let work = WorkState {
         concerns,
         unsaved: RwSignal::new(Vec::new()),
-        retention: RwSignal::new((0, 0)),
         guide_answers: RwSignal::new(Default::default()),
-        locked,
         training: RwSignal::new(training_on),
         training_case: RwSignal::new(None),
-        large_text: RwSignal::new(false),
-        sync: RwSignal::new(Default::default()),
         local_changes: RwSignal::new(0),
-    });
-    let app = use_app();
+    };
+    let sync_state = SyncState {
+        view: RwSignal::new(Default::default()),
+    };
+    provide_context(prefs);
+    provide_context(shell);
+    provide_context(lock);
+    provide_context(work);
+    provide_context(sync_state);
     // With no PIN, the concerns load before the first render; with one, after it is entered.
     if !locked.get_untracked() {
-        concern_io::load_concerns(app);
+        concern_io::load_concerns(work, shell, prefs);
     }
-    lock::start_auto_lock(app);
-    sync::start(app);
+    lock::start_auto_lock(prefs, lock, work);
+    sync::start(sync_state, lock, work);
     // Another tab saved or deleted a concern, or set or changed the PIN.
     platform::local_storage::on_change_elsewhere(move |key| {
         leptos::task::spawn_local(async move {
@@ -104,10 +117,10 @@ pub fn App() -> impl IntoView {
                         locked.set(now_locked);
                     }
                     if !now_locked {
-                        concern_io::reload_concerns(app);
+                        concern_io::reload_concerns(work);
                     }
                 }
-                platform::vault::Elsewhere::Locked => lock::lock_now(app),
+                platform::vault::Elsewhere::Locked => lock::lock_now(lock, work),
                 platform::vault::Elsewhere::Nothing => {}
             }
         });
@@ -127,7 +140,7 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| platform::document::set_lang(settings.read().lang.tag()));
-    let large_text = app.large_text;
+    let large_text = prefs.large_text;
     Effect::new(move |_| platform::document::set_root_class("large-text", large_text.get()));
 
     view! {

@@ -7,7 +7,7 @@
 mod layout;
 
 use super::common::use_content_width;
-use super::{use_app, use_page_title};
+use super::{use_page_title, use_prefs, use_texts, use_work};
 use crate::domain::dates::Date;
 use crate::domain::guide::Level;
 use crate::domain::i18n::{Lang, Texts};
@@ -43,8 +43,9 @@ impl FilterFields {
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let t = prefs.texts;
     use_page_title(Page::Overview);
     let fields = FilterFields {
         class: RwSignal::new(String::new()),
@@ -57,12 +58,12 @@ pub fn OverviewPage() -> impl IntoView {
     let today = Date::from_ms(platform::now_ms());
     let numbers = Memo::new(move |_| {
         let filter = filter.get();
-        app.library.with(|library| {
-            app.concerns
+        prefs.library.with(|library| {
+            work.concerns
                 .with(|concerns| overview::overview(concerns, &filter, today, &library.all()))
         })
     });
-    let any_saved = Memo::new(move |_| app.concerns.with(|c| !c.is_empty()));
+    let any_saved = Memo::new(move |_| work.concerns.with(|c| !c.is_empty()));
     let body = move || {
         if any_saved.get() {
             Either::Left(view! {
@@ -86,7 +87,7 @@ pub fn OverviewPage() -> impl IntoView {
 /// No concerns on this device: say so calmly, and offer the way to save one.
 #[component]
 fn Empty() -> impl IntoView {
-    let t = use_app().texts;
+    let t = use_texts();
     view! {
         <div class="empty-state">
             <p>{move || t.get().overview_empty}</p>
@@ -99,11 +100,12 @@ fn Empty() -> impl IntoView {
 
 #[component]
 fn Filters(fields: FilterFields, filter: Memo<Filter>) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let t = prefs.texts;
     let classes = move || {
         let chosen = fields.class.get();
-        app.concerns
+        work.concerns
             .with(|c| overview::school_classes(c))
             .into_iter()
             .map(|class| {
@@ -156,11 +158,12 @@ fn Filters(fields: FilterFields, filter: Memo<Filter>) -> impl IntoView {
 /// How many concerns the filter lets through, the export, and the key figures.
 #[component]
 fn Summary(numbers: Memo<Overview>) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
-    let lang = move || app.settings.read().lang;
+    let prefs = use_prefs();
+    let work = use_work();
+    let t = prefs.texts;
+    let lang = move || prefs.settings.read().lang;
     let showing = move || {
-        let all = app.concerns.with(Vec::len);
+        let all = work.concerns.with(Vec::len);
         t.get()
             .overview_showing
             .replace("{shown}", &numbers.read().total.to_string())
@@ -270,12 +273,12 @@ fn staircase_rows(o: &Overview, lang: Lang) -> Vec<Row> {
 
 #[component]
 fn Charts(numbers: Memo<Overview>) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     let width = use_content_width();
     move || {
         let t = t.get();
-        let lang = app.settings.read().lang;
+        let lang = prefs.settings.read().lang;
         let w = width.get();
         let full = w - CARD_INSET;
         let half = if w >= PAIR_FROM {

@@ -2,7 +2,7 @@
 //! as a file, and import of a municipality's own profile.
 
 use super::common::{document_title, MappedNote, SourceLine};
-use super::{use_app, use_page_title};
+use super::{use_page_title, use_prefs, use_texts};
 use crate::domain::pages::Page;
 use crate::domain::profile::library::{is_builtin, ImportCheck};
 use crate::domain::profile::{Profile, ProfileError, TextItem};
@@ -12,10 +12,15 @@ use leptos::prelude::*;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     use_page_title(Page::Profile);
-    let current = move || app.profile.get().map(|p| view! { <Overview profile=p /> });
+    let current = move || {
+        prefs
+            .profile
+            .get()
+            .map(|p| view! { <Overview profile=p /> })
+    };
     view! {
         <section class="page page--narrow">
             <h1>{move || t.get().page_profile}</h1>
@@ -33,7 +38,7 @@ fn TextItems(
     items: Vec<TextItem>,
     profile: Profile,
 ) -> impl IntoView {
-    let t = use_app().texts;
+    let t = use_texts();
     (!items.is_empty()).then(|| {
         let list = items
             .into_iter()
@@ -57,8 +62,8 @@ fn TextItems(
 
 #[component]
 fn Overview(profile: Profile) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     let builtin = is_builtin(&profile.id);
     let export = {
         let profile = profile.clone();
@@ -207,14 +212,14 @@ enum Outcome {
 
 #[component]
 fn Import() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     let paste = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
 
     let save = move |profile: Profile| {
         let (id, name) = (profile.id.clone(), profile.name.clone());
-        let saved = app
+        let saved = prefs
             .library
             .try_update(|lib| lib.save(&LocalStorage, profile, platform::now_ms()))
             .unwrap_or(Err(crate::domain::storage::StoreError::Other(
@@ -230,7 +235,7 @@ fn Import() -> impl IntoView {
         if raw.trim().is_empty() {
             outcome.set(Some(Outcome::Empty));
         } else {
-            match app.library.with(|lib| lib.check_import(&raw)) {
+            match prefs.library.with(|lib| lib.check_import(&raw)) {
                 ImportCheck::New(p) => return save(*p),
                 ImportCheck::Replaces {
                     profile,
@@ -260,7 +265,7 @@ fn Import() -> impl IntoView {
 
     let shown = move || {
         let t_now = t.get();
-        let lang = app.settings.read().lang;
+        let lang = prefs.settings.read().lang;
         outcome.get().map(|o| match o {
             Outcome::Empty => view! { <div class="alert alert--warning" id="import-outcome" tabindex="-1"><p>{t_now.import_empty}</p></div> }.into_any(),
             Outcome::FileUnreadable => view! { <div class="alert alert--error" id="import-outcome" tabindex="-1"><p>{t_now.import_file_unreadable}</p></div> }.into_any(),
@@ -301,7 +306,7 @@ fn Import() -> impl IntoView {
                 .into_any()
             }
             Outcome::Done { id, name } => {
-                let use_it = move |_| app.settings.update(|s| s.municipality = Some(id.clone()));
+                let use_it = move |_| prefs.settings.update(|s| s.municipality = Some(id.clone()));
                 view! {
                     <div class="alert alert--success" id="import-outcome" tabindex="-1" role="status">
                         <p>{t_now.import_done} " " <strong>{name}</strong></p>
@@ -337,11 +342,11 @@ fn Import() -> impl IntoView {
 
 #[component]
 fn Imported() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     let list = move || {
         let t_now = t.get();
-        let imported: Vec<(String, String)> = app.library.with(|lib| {
+        let imported: Vec<(String, String)> = prefs.library.with(|lib| {
             lib.imported()
                 .iter()
                 .map(|p| (p.id.clone(), p.name.clone()))
@@ -356,7 +361,7 @@ fn Imported() -> impl IntoView {
                     .into_iter()
                     .map(|(id, name)| {
                         let delete = move |_| {
-                            let _ = app.library.try_update(|lib| lib.remove(&LocalStorage, &id));
+                            let _ = prefs.library.try_update(|lib| lib.remove(&LocalStorage, &id));
                         };
                         view! {
                             <li>

@@ -1,6 +1,6 @@
 //! Settings: language, municipality, retention, the PIN lock, sync and the device's data.
 
-use super::{use_app, use_page_title};
+use super::{use_page_title, use_prefs};
 use crate::domain::i18n::Lang;
 use crate::domain::pages::Page;
 use leptos::prelude::*;
@@ -8,9 +8,9 @@ use leptos_router::components::A;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
-    let settings = app.settings;
+    let prefs = use_prefs();
+    let t = prefs.texts;
+    let settings = prefs.settings;
     use_page_title(Page::Settings);
 
     let languages = Lang::ALL
@@ -28,7 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
         .collect_view();
 
     let municipalities = move || {
-        app.library.with(|lib| {
+        prefs.library.with(|lib| {
             lib.choices()
                 .into_iter()
                 .map(|(id, name)| {

@@ -1,7 +1,7 @@
 //! The app shell: skip link, header (name, municipality, language switch, "skjul skærm"),
 //! navigation, storage notices, footer, and the hide-screen cover.
 
-use super::{use_app, use_texts};
+use super::{use_lock, use_prefs, use_shell, use_sync, use_texts, use_work};
 use crate::domain::pages::Page;
 use crate::platform;
 use leptos::prelude::*;
@@ -9,9 +9,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn Shell(children: ChildrenFn) -> impl IntoView {
-    let app = use_app();
-    let hidden = app.screen_hidden;
-    let locked = app.locked;
+    let shell = use_shell();
+    let lock = use_lock();
+    let hidden = shell.screen_hidden;
+    let locked = lock.locked;
     view! {
         <div class="app" class:app--hidden=move || hidden.get() aria-hidden=move || hidden.get().then_some("true")>
             <SkipLink />
@@ -53,10 +54,11 @@ fn SkipLink() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
-    let settings = app.settings;
-    let profile = app.profile;
+    let prefs = use_prefs();
+    let shell = use_shell();
+    let t = prefs.texts;
+    let settings = prefs.settings;
+    let profile = prefs.profile;
     let municipality = move || {
         profile.with(|p| match p {
             Some(p) => p.name.clone(),
@@ -66,7 +68,7 @@ fn Header() -> impl IntoView {
     let other_lang = move || settings.read().lang.other();
     let switch_lang = move |_| settings.update(|s| s.lang = s.lang.other());
     let hide = move |_| {
-        app.screen_hidden.set(true);
+        shell.screen_hidden.set(true);
         platform::document::focus_after_render("show-screen");
     };
     view! {
@@ -122,10 +124,12 @@ fn Nav() -> impl IntoView {
 
 #[component]
 fn Notice() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let shell = use_shell();
+    let work = use_work();
+    let t = prefs.texts;
     move || {
-        app.notice.get().map(|notice| {
+        shell.notice.get().map(|notice| {
             view! {
                 <div class="alert alert--warning" role="alert">
                     <p>{move || notice.message(t.get())}</p>
@@ -133,11 +137,11 @@ fn Notice() -> impl IntoView {
                         <p><a href="/settings#set-aside">{move || t.get().notice_see_set_aside}</a></p>
                     })}
                     {(notice == crate::domain::settings::StorageNotice::StorageFull).then(|| view! {
-                        <button type="button" class="btn btn--primary" on:click=move |_| super::concern_io::retry_unsaved(app)>
+                        <button type="button" class="btn btn--primary" on:click=move |_| super::concern_io::retry_unsaved(work, shell)>
                             {move || t.get().retry}
                         </button>
                     })}
-                    <button type="button" class="btn btn--tertiary" on:click=move |_| app.notice.set(None)>
+                    <button type="button" class="btn btn--tertiary" on:click=move |_| shell.notice.set(None)>
                         {move || t.get().notice_dismiss}
                     </button>
                 </div>
@@ -149,12 +153,13 @@ fn Notice() -> impl IntoView {
 /// Closed concerns deleted after the retention period, or announced for deletion.
 #[component]
 fn RetentionNotice() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let shell = use_shell();
+    let t = prefs.texts;
     move || {
-        let (deleted, pending) = app.retention.get();
+        let (deleted, pending) = shell.retention.get();
         let t = t.get();
-        let days = app.settings.read().retention_days();
+        let days = prefs.settings.read().retention_days();
         (deleted + pending > 0).then(|| {
             view! {
                 <div class="alert alert--info" role="status">
@@ -162,7 +167,7 @@ fn RetentionNotice() -> impl IntoView {
                     {(deleted > 0).then(|| view! { <p>{format!("{deleted} ")}{t.retention_deleted}</p> })}
                     <div class="button-row">
                         {(pending > 0).then(|| view! { <A href=Page::Settings.path() attr:class="btn btn--secondary">{t.to_settings}</A> })}
-                        <button type="button" class="btn btn--tertiary" on:click=move |_| app.retention.set((0, 0))>{t.notice_dismiss}</button>
+                        <button type="button" class="btn btn--tertiary" on:click=move |_| shell.retention.set((0, 0))>{t.notice_dismiss}</button>
                     </div>
                 </div>
             }
@@ -173,12 +178,12 @@ fn RetentionNotice() -> impl IntoView {
 #[component]
 fn Footer() -> impl IntoView {
     let t = use_texts();
-    let app = use_app();
+    let sync_state = use_sync();
     view! {
         <footer class="site-footer">
             <p>{move || t.get().app_name} " · " {move || {
                 let t = t.get();
-                if app.sync.with(|v| v.status.set_up && v.enabled) { t.footer_synced } else { t.footer_local_only }
+                if sync_state.view.with(|v| v.status.set_up && v.enabled) { t.footer_synced } else { t.footer_local_only }
             }}</p>
         </footer>
     }
@@ -188,17 +193,18 @@ fn Footer() -> impl IntoView {
 /// child walking up to the tablet sees nothing.
 #[component]
 fn HiddenScreenCover() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let shell = use_shell();
+    let t = prefs.texts;
     let show = move |_| {
-        app.screen_hidden.set(false);
+        shell.screen_hidden.set(false);
         platform::document::focus_after_render("main");
     };
     view! {
-        <div class="cover" class:cover--on=move || app.screen_hidden.get() role="region"
+        <div class="cover" class:cover--on=move || shell.screen_hidden.get() role="region"
             aria-label=move || t.get().hidden_screen_label>
             <button type="button" id="show-screen" class="btn btn--secondary cover__button"
-                on:click=show tabindex=move || if app.screen_hidden.get() { "0" } else { "-1" }>
+                on:click=show tabindex=move || if shell.screen_hidden.get() { "0" } else { "-1" }>
                 {move || t.get().show_screen_again}
             </button>
         </div>

@@ -1,6 +1,6 @@
 //! Start: on first start, choose the municipality; then the two big actions.
 
-use super::{use_app, use_page_title};
+use super::{use_page_title, use_prefs, use_texts};
 use crate::domain::pages::Page;
 use crate::platform;
 use leptos::either::Either;
@@ -9,7 +9,7 @@ use leptos_router::components::A;
 
 #[component]
 pub fn StartPage() -> impl IntoView {
-    let profile = use_app().profile;
+    let profile = use_prefs().profile;
     use_page_title(Page::Start);
     move || {
         if profile.with(Option::is_some) {
@@ -22,16 +22,16 @@ pub fn StartPage() -> impl IntoView {
 
 #[component]
 fn ChooseMunicipality() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     let choices = move || {
-        app.library.with(|lib| {
+        prefs.library.with(|lib| {
             lib.choices()
                 .into_iter()
                 .map(|(id, name)| {
                     let id = id.to_string();
                     let choose = move |_| {
-                        app.settings.update(|s| s.municipality = Some(id.clone()));
+                        prefs.settings.update(|s| s.municipality = Some(id.clone()));
                         // The chosen button disappears with the list; hand focus to the new content.
                         platform::document::focus_after_render("main");
                     };
@@ -64,7 +64,7 @@ fn ChooseMunicipality() -> impl IntoView {
 
 #[component]
 fn Actions() -> impl IntoView {
-    let t = use_app().texts;
+    let t = use_texts();
     let more = [
         Page::Staircase,
         Page::Organisation,

@@ -1,5 +1,9 @@
-//! The app's long-lived state, created once in `ui::App` and shared through context, and the
-//! small hooks every screen uses (the state, the texts, the tab title, the user's role).
+//! The app's long-lived state, one context per concern, created once in `ui::App`, and the
+//! small hooks every screen uses (the texts, the tab title, the user's role).
+//!
+//! Five contexts instead of one bag: a screen asks for what it reads ([`use_prefs`],
+//! [`use_shell`], [`use_lock`], [`use_work`], [`use_sync`]), and a function that runs outside
+//! any component (after a save, from a timer) is handed the ones it needs.
 
 use crate::app::repository::Concerns;
 use crate::app::sync_view::SyncView;
@@ -14,46 +18,66 @@ use crate::domain::settings::{Settings, StorageNotice};
 use crate::platform;
 use leptos::prelude::*;
 
-/// Long-lived state, created once at the root and shared through context, so no component that
-/// is disposed on navigation owns a signal that others still read.
+/// The settings and what follows from them: the language's texts, the profiles and the chosen
+/// one, large text.
 #[derive(Clone, Copy)]
-pub struct AppState {
+pub struct Prefs {
     pub settings: RwSignal<Settings>,
     /// Built-in and imported municipality profiles.
     pub library: RwSignal<Library>,
     /// The chosen municipality's profile; `None` until one is chosen (or if the chosen one is
     /// gone).
     pub profile: Memo<Option<Profile>>,
+    pub texts: Memo<&'static Texts>,
+    /// "Stor tekst" for a projector.
+    pub large_text: RwSignal<bool>,
+}
+
+/// What stands over every page: a storage notice, the covered screen, what retention did.
+#[derive(Clone, Copy)]
+pub struct ShellState {
     /// A storage problem the user should be told about.
     pub notice: RwSignal<Option<StorageNotice>>,
     /// "Skjul skærm": the content is covered until the user shows it again.
     pub screen_hidden: RwSignal<bool>,
-    pub texts: Memo<&'static Texts>,
+    /// Retention at start: (deleted now, announced for deletion next time).
+    pub retention: RwSignal<(usize, usize)>,
+}
+
+/// The lock.
+#[derive(Clone, Copy)]
+pub struct LockState {
+    /// A PIN is set and has not been entered (or the app locked itself): nothing of the data is
+    /// shown, and the concerns are not in memory.
+    pub locked: RwSignal<bool>,
+}
+
+/// The user's work: the concerns in memory, where they live (real data or training's
+/// namespace), the guide's answers in progress, and the feed sync listens to.
+#[derive(Clone, Copy)]
+pub struct WorkState {
     /// Saved concerns on this device.
     pub concerns: RwSignal<Vec<Concern>>,
     /// Ids of concerns changed in memory whose write failed (storage full); retried on request.
     pub unsaved: RwSignal<Vec<String>>,
-    /// Retention at start: (deleted now, announced for deletion next time).
-    pub retention: RwSignal<(usize, usize)>,
     /// "Hvad skal jeg gøre?" answers: kept in memory while the app is open (so a look at the
     /// staircase mid-flow loses nothing), never stored.
     pub guide_answers: RwSignal<Answers>,
-    /// A PIN is set and has not been entered (or the app locked itself): nothing of the data is
-    /// shown, and the concerns are not in memory.
-    pub locked: RwSignal<bool>,
     /// Training mode: a banner everywhere; concerns live in training's own namespace.
     pub training: RwSignal<bool>,
     /// The training case being walked through the guide.
     pub training_case: RwSignal<Option<String>>,
-    /// "Stor tekst" for a projector.
-    pub large_text: RwSignal<bool>,
-    /// Sync's status and the concerns with a conflict.
-    pub sync: RwSignal<SyncView>,
     /// Counts local changes to real concerns; sync listens (`ui::sync::start`) and sends them.
     pub local_changes: RwSignal<u32>,
 }
 
-impl AppState {
+/// Sync's status and the concerns with a conflict.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    pub view: RwSignal<SyncView>,
+}
+
+impl WorkState {
     /// Where concerns and drafts are read and written now: real data, or training's namespace.
     pub fn repository(self) -> Concerns {
         Concerns::new(self.training.get_untracked())
@@ -67,14 +91,30 @@ impl AppState {
     }
 }
 
-pub fn use_app() -> AppState {
-    expect_context::<AppState>()
+pub fn use_prefs() -> Prefs {
+    expect_context::<Prefs>()
+}
+
+pub fn use_shell() -> ShellState {
+    expect_context::<ShellState>()
+}
+
+pub fn use_lock() -> LockState {
+    expect_context::<LockState>()
+}
+
+pub fn use_work() -> WorkState {
+    expect_context::<WorkState>()
+}
+
+pub fn use_sync() -> SyncState {
+    expect_context::<SyncState>()
 }
 
 /// The user's role for the change history of concerns, as a code (`domain::roles`): the one
 /// chosen before (a label saved before the codes read as its code), else the first on the list.
-pub fn my_role(app: AppState) -> String {
-    let stored = app.settings.read_untracked().my_role.clone();
+pub fn my_role(prefs: Prefs) -> String {
+    let stored = prefs.settings.read_untracked().my_role.clone();
     match stored {
         Some(role) => roles::code_of(&role).map_or(role, str::to_string),
         None => roles::CODES[0].to_string(),
@@ -83,7 +123,7 @@ pub fn my_role(app: AppState) -> String {
 
 /// The current language's text table.
 pub fn use_texts() -> Memo<&'static Texts> {
-    use_app().texts
+    use_prefs().texts
 }
 
 /// Keeps the tab title in step with the page and the language.

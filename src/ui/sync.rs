@@ -2,7 +2,10 @@
 //! screen. Rounds run only when sync is on, the data is open, training is off and the browser
 //! is online; failures back off with jitter; 401/403 wait for new credentials.
 
-use super::{use_app, use_page_title, AppState};
+use super::{
+    use_lock, use_page_title, use_prefs, use_shell, use_sync, use_work, LockState, SyncState,
+    WorkState,
+};
 use crate::app::sync_view::{Moment, SyncView};
 use crate::domain::concern::Concern;
 use crate::domain::pages::Page;
@@ -15,7 +18,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// Reads the status again (after a round, a save or a setting).
-pub fn refresh(app: AppState) {
+pub fn refresh(sync_state: SyncState) {
     let now = now_ms();
     let (status, ids, enabled) = vault::read(|s| {
         (
@@ -28,26 +31,51 @@ pub fn refresh(app: AppState) {
         status,
         conflict_ids: ids,
         enabled,
-        ..app.sync.get_untracked()
+        ..sync_state.view.get_untracked()
     };
-    if app.sync.get_untracked() != next {
-        app.sync.set(next);
+    if sync_state.view.get_untracked() != next {
+        sync_state.view.set(next);
+    }
+}
+
+/// What the scheduler reads and changes: sync's status, whether the data is locked, and the
+/// concerns (read again after a round brought changes).
+#[derive(Clone, Copy)]
+pub struct Scheduler {
+    pub sync_state: SyncState,
+    pub lock: LockState,
+    pub work: WorkState,
+}
+
+impl Scheduler {
+    /// The scheduler over this app's contexts (inside a component).
+    pub fn here() -> Scheduler {
+        Scheduler {
+            sync_state: use_sync(),
+            lock: use_lock(),
+            work: use_work(),
+        }
     }
 }
 
 /// Runs a round now if one may run. `asked` (the user pressed a button, or came back online)
 /// skips the backoff wait and tries again after an authorisation error.
-pub fn kick(app: AppState, asked: bool) {
+pub fn kick(s: Scheduler, asked: bool) {
+    let Scheduler {
+        sync_state,
+        lock,
+        work,
+    } = s;
     let now = now_ms();
     let mut moment = Moment {
         now_ms: now,
         asked,
-        locked: app.locked.get_untracked(),
-        training: app.training.get_untracked(),
+        locked: lock.locked.get_untracked(),
+        training: work.training.get_untracked(),
         online: gloo::utils::window().navigator().on_line(),
         waiting_for_credentials: false,
     };
-    let view = app.sync.get_untracked();
+    let view = sync_state.view.get_untracked();
     // The stored state is read (through the lock) only when nothing else stands in the way and
     // the user did not ask: the timer kicks every 20 s, also while locked or offline.
     if !asked && view.may_start(moment) {
@@ -66,17 +94,17 @@ pub fn kick(app: AppState, asked: bool) {
     if !engine::take_lease(&LocalStorage, &platform::tab_id(), now, 60_000) {
         return;
     }
-    app.sync.update(|v| v.busy = true);
-    refresh(app);
+    sync_state.view.update(|v| v.busy = true);
+    refresh(sync_state);
     leptos::task::spawn_local(async move {
         let result = net::round(&cfg, &secret).await;
         let now = now_ms();
         match result {
             Ok(applied) => {
-                app.sync.update(|v| v.next_at_ms = 0);
+                sync_state.view.update(|v| v.next_at_ms = 0);
                 let _ = net::write(move |s| engine::record_ok(s, now)).await;
-                if applied.changed_data() && !app.locked.get_untracked() {
-                    super::concern_io::reload_concerns(app);
+                if applied.changed_data() && !lock.locked.get_untracked() {
+                    super::concern_io::reload_concerns(work);
                 }
             }
             Err(e) => {
@@ -86,38 +114,45 @@ pub fn kick(app: AppState, asked: bool) {
                     .unwrap_or(1);
                 if retries {
                     let next_at_ms = now + backoff_ms(failures, js_sys::Math::random());
-                    app.sync.update(|v| v.next_at_ms = next_at_ms);
+                    sync_state.view.update(|v| v.next_at_ms = next_at_ms);
                 }
             }
         }
-        app.sync.update(|v| v.busy = false);
-        refresh(app);
+        sync_state.view.update(|v| v.busy = false);
+        refresh(sync_state);
     });
 }
 
 /// Starts the scheduler for the life of the page: a round soon after start, every 20 s when
 /// due, and at once when the browser comes back online.
-pub fn start(app: AppState) {
-    refresh(app);
+pub fn start(sync_state: SyncState, lock: LockState, work: WorkState) {
+    let s = Scheduler {
+        sync_state,
+        lock,
+        work,
+    };
+    refresh(sync_state);
     // Sync listens for local changes; the screens that save know nothing of sync.
     Effect::new(move |ran: Option<()>| {
-        app.local_changes.track();
+        work.local_changes.track();
         if ran.is_some() {
-            changed(app);
+            changed(s);
         }
     });
-    gloo::timers::callback::Timeout::new(1_000, move || kick(app, false)).forget();
-    gloo::timers::callback::Interval::new(20_000, move || kick(app, false)).forget();
-    gloo::events::EventListener::new(&gloo::utils::window(), "online", move |_| kick(app, true))
+    gloo::timers::callback::Timeout::new(1_000, move || kick(s, false)).forget();
+    gloo::timers::callback::Interval::new(20_000, move || kick(s, false)).forget();
+    gloo::events::EventListener::new(&gloo::utils::window(), "online", move |_| kick(s, true))
         .forget();
-    gloo::events::EventListener::new(&gloo::utils::window(), "offline", move |_| refresh(app))
-        .forget();
+    gloo::events::EventListener::new(&gloo::utils::window(), "offline", move |_| {
+        refresh(sync_state)
+    })
+    .forget();
 }
 
 /// After a local change: the status shows it waiting, and a round follows shortly.
-fn changed(app: AppState) {
-    refresh(app);
-    gloo::timers::callback::Timeout::new(1_500, move || kick(app, false)).forget();
+fn changed(s: Scheduler) {
+    refresh(s.sync_state);
+    gloo::timers::callback::Timeout::new(1_500, move || kick(s, false)).forget();
 }
 
 fn format_time(ms: u64) -> String {
@@ -134,8 +169,11 @@ fn format_time(ms: u64) -> String {
 /// Settings' sync section.
 #[component]
 pub fn SyncSettings() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let sync_state = use_sync();
+    let scheduler = Scheduler::here();
+    let t = prefs.texts;
     let now = now_ms();
     let (stored, has_secret) =
         vault::read(|s| (config::load(s, now), !config::secret(s, now).is_empty()));
@@ -200,8 +238,8 @@ pub fn SyncSettings() -> impl IntoView {
                     secret.set(String::new());
                     has_secret.set(true);
                     message.set(Some((true, t.sync_saved.to_string())));
-                    refresh(app);
-                    kick(app, true);
+                    refresh(sync_state);
+                    kick(scheduler, true);
                 }
                 Err(_) => message.set(Some((false, t.notice_storage_write_failed.to_string()))),
             }
@@ -226,9 +264,9 @@ pub fn SyncSettings() -> impl IntoView {
 
     let status = move || {
         let t = t.get();
-        let v = app.sync.get();
+        let v = sync_state.view.get();
         let s = v.status;
-        if app.training.get() {
+        if work.training.get() {
             return view! { <p class="hint">{t.sync_training_note}</p> }.into_any();
         }
         if !s.set_up || !enabled.get() {
@@ -258,7 +296,7 @@ pub fn SyncSettings() -> impl IntoView {
             })}
             <p>
                 <button type="button" class="btn btn--secondary" disabled=v.busy
-                    on:click=move |_| kick(app, true)>
+                    on:click=move |_| kick(scheduler, true)>
                     {if v.busy { t.sync_running } else { t.sync_now }}
                 </button>
             </p>
@@ -335,13 +373,17 @@ pub fn SyncSettings() -> impl IntoView {
 /// choice — keep mine, use the other, or merge.
 #[component]
 pub fn ConflictsPage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let shell = use_shell();
+    let work = use_work();
+    let sync_state = use_sync();
+    let scheduler = Scheduler::here();
+    let t = prefs.texts;
     use_page_title(Page::Conflicts);
     let done = RwSignal::new(false);
     let list = move || {
-        app.sync.track();
-        app.concerns.track();
+        sync_state.view.track();
+        work.concerns.track();
         let now = now_ms();
         vault::read(|s| engine::conflicts(s, now))
     };
@@ -353,10 +395,11 @@ pub fn ConflictsPage() -> impl IntoView {
                 .is_ok()
             {
                 done.set(true);
-                super::concern_io::reload_concerns(app);
-                changed(app);
+                super::concern_io::reload_concerns(work);
+                changed(scheduler);
             } else {
-                app.notice
+                shell
+                    .notice
                     .set(Some(crate::domain::settings::StorageNotice::WriteFailed));
             }
         });
@@ -368,13 +411,13 @@ pub fn ConflictsPage() -> impl IntoView {
             {move || done.get().then(|| view! { <p class="alert alert--success" role="status">{t.get().conflict_resolved}</p> })}
             {move || {
                 let t = t.get();
-                let lang = app.settings.read().lang;
+                let lang = prefs.settings.read().lang;
                 let conflicts = list();
                 if conflicts.is_empty() {
                     return view! { <p class="hint">{t.conflicts_none}</p> }.into_any();
                 }
                 conflicts.into_iter().map(|c| {
-                    let mine: Option<Concern> = app.concerns.with(|l| l.iter().find(|x| x.id == c.id).cloned());
+                    let mine: Option<Concern> = work.concerns.with(|l| l.iter().find(|x| x.id == c.id).cloned());
                     let theirs = engine::theirs_concern(&c);
                     let rows = compare::rows(mine.as_ref(), theirs.as_ref(), t, lang);
                     let name = mine.as_ref().or(theirs.as_ref()).map(|x| x.child.clone()).unwrap_or_default();

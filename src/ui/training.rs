@@ -2,7 +2,7 @@
 //! case's story in the guide and its answer key at the outcome. While it is on, concerns and
 //! drafts live in training's own namespace (`ui::data`), and the real ones are not shown.
 
-use super::{use_app, use_page_title, AppState};
+use super::{use_page_title, use_prefs, use_shell, use_work, Prefs, ShellState, WorkState};
 use crate::domain::guide::engine::Answers;
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
@@ -23,24 +23,24 @@ pub fn stored_on() -> bool {
 
 /// Turns training mode on or off: concerns are read again from where they now live, and the
 /// guide's in-memory answers are dropped so nothing crosses over.
-pub fn switch(app: AppState, on: bool) {
+pub fn switch(work: WorkState, shell: ShellState, prefs: Prefs, on: bool) {
     let _ = if on {
         LocalStorage.set(ON_KEY, "1")
     } else {
         LocalStorage.remove(ON_KEY)
     };
-    app.training.set(on);
-    app.training_case.set(None);
-    app.guide_answers.set(Answers::new());
-    app.concerns.set(Vec::new());
-    super::concern_io::load_concerns(app);
+    work.training.set(on);
+    work.training_case.set(None);
+    work.guide_answers.set(Answers::new());
+    work.concerns.set(Vec::new());
+    super::concern_io::load_concerns(work, shell, prefs);
 }
 
 /// "Nulstil": everything training stored is deleted; training mode stays on.
-pub fn reset(app: AppState) {
-    app.training_case.set(None);
-    app.guide_answers.set(Answers::new());
-    app.concerns.set(Vec::new());
+pub fn reset(work: WorkState) {
+    work.training_case.set(None);
+    work.guide_answers.set(Answers::new());
+    work.concerns.set(Vec::new());
     // Through the lock, so its decrypted copy forgets the cases too.
     crate::platform::vault::write(
         |s| storage::clear_training(s),
@@ -51,38 +51,40 @@ pub fn reset(app: AppState) {
 }
 
 /// The case shown now, if any.
-fn active_case(app: AppState) -> Option<&'static TrainingCase> {
-    let id = app.training_case.get()?;
+fn active_case(work: WorkState) -> Option<&'static TrainingCase> {
+    let id = work.training_case.get()?;
     training::load().ok()?.case(&id)
 }
 
 /// On every screen while training mode is on.
 #[component]
 pub fn TrainingBanner() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let shell = use_shell();
+    let work = use_work();
+    let t = prefs.texts;
     let navigate = use_navigate();
     let leave = {
         let navigate = navigate.clone();
         move |_| {
-            switch(app, false);
+            switch(work, shell, prefs, false);
             navigate(Page::Training.path(), Default::default());
         }
     };
     let do_reset = move |_| {
-        reset(app);
-        app.notice.set(None);
+        reset(work);
+        shell.notice.set(None);
         navigate(Page::Training.path(), Default::default());
         platform::document::focus_after_render("training-reset-done");
     };
     move || {
-        app.training.get().then(|| {
+        work.training.get().then(|| {
             view! {
                 <div class="training-banner no-print" role="region" aria-label=move || t.get().page_training>
                     <p class="training-banner__text"><strong>{move || t.get().training_banner}</strong></p>
                     <div class="training-banner__tools">
-                        <button type="button" class="btn btn--banner" aria-pressed=move || app.large_text.get().to_string()
-                            on:click=move |_| app.large_text.update(|l| *l = !*l)>{move || t.get().large_text}</button>
+                        <button type="button" class="btn btn--banner" aria-pressed=move || prefs.large_text.get().to_string()
+                            on:click=move |_| prefs.large_text.update(|l| *l = !*l)>{move || t.get().large_text}</button>
                         <button type="button" class="btn btn--banner" on:click=do_reset.clone()>{move || t.get().training_reset}</button>
                         <button type="button" class="btn btn--banner" on:click=leave.clone()>{move || t.get().training_leave}</button>
                     </div>
@@ -95,23 +97,25 @@ pub fn TrainingBanner() -> impl IntoView {
 /// Undervisning: start training, or, while it is on, the cases by topic.
 #[component]
 pub fn TrainingPage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let shell = use_shell();
+    let t = prefs.texts;
     use_page_title(Page::Training);
     let navigate = use_navigate();
     let open_case = move |id: String, fill: bool| {
-        app.training_case.set(Some(id.clone()));
+        work.training_case.set(Some(id.clone()));
         let answers = match training::load().ok().and_then(|set| set.case(&id)) {
             Some(case) if fill => training::walk(
                 case,
                 crate::domain::guide::builtin(),
-                app.profile.get_untracked().as_ref(),
+                prefs.profile.get_untracked().as_ref(),
             )
             .unwrap_or_default(),
             _ => Answers::new(),
         };
         // The draft of the training guide lives in training's namespace.
-        let (repo, now) = (app.repository(), platform::now_ms());
+        let (repo, now) = (work.repository(), platform::now_ms());
         crate::platform::vault::write(
             move |device| repo.keep_draft(device, &answers, now),
             |_, _| {},
@@ -121,13 +125,13 @@ pub fn TrainingPage() -> impl IntoView {
     let open_case = StoredValue::new(open_case);
     move || {
         let t_now = t.get();
-        let lang = app.settings.read().lang;
-        if !app.training.get() {
+        let lang = prefs.settings.read().lang;
+        if !work.training.get() {
             return view! {
                 <section class="page page--narrow">
                     <h1>{t_now.page_training}</h1>
                     <p class="lead">{t_now.training_intro}</p>
-                    <button type="button" class="btn btn--primary btn--large" on:click=move |_| switch(app, true)>
+                    <button type="button" class="btn btn--primary btn--large" on:click=move |_| switch(work, shell, prefs, true)>
                         {t_now.training_start}
                     </button>
                 </section>
@@ -175,11 +179,12 @@ pub fn TrainingPage() -> impl IntoView {
 /// Above the guide while a case is walked: its story.
 #[component]
 pub fn CaseStory() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let t = prefs.texts;
     move || {
-        let lang = app.settings.read().lang;
-        let case = active_case(app).filter(|_| app.training.get())?;
+        let lang = prefs.settings.read().lang;
+        let case = active_case(work).filter(|_| work.training.get())?;
         Some(view! {
             <aside class="card training-story" aria-labelledby="case-title">
                 <p class="badge badge--training">{t.get().training_case_label}</p>
@@ -228,13 +233,14 @@ fn rows(
 /// At the outcome while a case is walked: the answer key and the discussion points.
 #[component]
 pub fn CaseKey(answers: Signal<Answers>) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let t = prefs.texts;
     move || {
         let t_now = t.get();
-        let lang = app.settings.read().lang;
-        let case = active_case(app).filter(|_| app.training.get())?;
-        let profile = app.profile.get()?;
+        let lang = prefs.settings.read().lang;
+        let case = active_case(work).filter(|_| work.training.get())?;
+        let profile = prefs.profile.get()?;
         let outcome = super::guide::guide().outcome(&answers.get(), &profile);
         let differences = case.expected.differences(&outcome);
         let yours = Expected::of(&outcome);

@@ -10,7 +10,7 @@ mod steps;
 pub use session::{error_text, guide, keep_draft, keep_note, Mode, RestartButton, Session};
 
 use super::common::NoProfile;
-use super::{use_app, use_page_title};
+use super::{use_page_title, use_prefs, use_work};
 use crate::domain::guide;
 use crate::domain::pages::Page;
 use crate::platform::{self, vault};
@@ -19,27 +19,29 @@ use leptos::prelude::*;
 
 #[component]
 pub fn GuidePage(mode: Mode) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let t = prefs.texts;
     let page = match mode {
         Mode::Guide => Page::Guide,
         Mode::Concern => Page::NewConcern,
     };
     use_page_title(page);
     let session = Session {
-        app,
+        work,
+        profile: prefs.profile,
         mode,
         answers: match mode {
             Mode::Concern => RwSignal::new(vault::read(|d| {
-                app.repository().draft(d, platform::now_ms())
+                work.repository().draft(d, platform::now_ms())
             })),
-            Mode::Guide => app.guide_answers,
+            Mode::Guide => work.guide_answers,
         },
         shown: RwSignal::new(None),
         cleared: RwSignal::new(Vec::new()),
         error: RwSignal::new(None),
         notification: RwSignal::new(match mode {
-            Mode::Concern => vault::read(|d| app.repository().note(d, platform::now_ms())),
+            Mode::Concern => vault::read(|d| work.repository().note(d, platform::now_ms())),
             Mode::Guide => None,
         }),
         drafting: RwSignal::new(false),
@@ -49,13 +51,13 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
         Effect::new(move |ran: Option<()>| {
             let answers = session.answers.get();
             if ran.is_some() {
-                keep_draft(app, answers);
+                keep_draft(work, answers);
             }
         });
         Effect::new(move |ran: Option<()>| {
             let note = session.notification.get();
             if ran.is_some() {
-                keep_note(app, note);
+                keep_note(work, note);
             }
         });
     }
@@ -76,7 +78,7 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
                 .into_any(),
             );
         }
-        if app.profile.with(Option::is_none) {
+        if prefs.profile.with(Option::is_none) {
             return Either::Left(view! { <NoProfile /> }.into_any());
         }
         Either::Right(match session.displayed() {
@@ -109,11 +111,11 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
 /// The written notification from the outcome: the draft to edit, copy and print.
 #[component]
 fn NotificationScreen(session: Session) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
-    let profile = app.profile.get_untracked()?;
+    let prefs = use_prefs();
+    let t = prefs.texts;
+    let profile = prefs.profile.get_untracked()?;
     let answers = session.answers.get_untracked();
-    let role = (session.mode == Mode::Concern).then(|| super::my_role(app));
+    let role = (session.mode == Mode::Concern).then(|| super::my_role(prefs));
     let generated = crate::app::notification::draft(
         guide::builtin(),
         &answers,

@@ -8,7 +8,7 @@ use crate::domain::dates::Date;
 use crate::domain::notification::{Draft, DraftProblem};
 use crate::domain::profile::Profile;
 use crate::platform;
-use crate::ui::use_app;
+use crate::ui::use_prefs;
 use leptos::prelude::*;
 
 /// The text a section's problem is shown with.
@@ -33,9 +33,9 @@ pub fn NotificationEditor(
     profile: Profile,
     children: Children,
 ) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
-    let lang = app.settings.read_untracked().lang;
+    let prefs = use_prefs();
+    let t = prefs.texts;
+    let lang = prefs.settings.read_untracked().lang;
     let t_now = t.get_untracked();
     let n = &guide().notification;
     let copied = RwSignal::new(None::<bool>);

@@ -9,18 +9,18 @@ use crate::domain::guide::outcome::Outcome;
 use crate::domain::guide::Timing;
 use crate::domain::roles;
 use crate::platform;
-use crate::ui::use_app;
+use crate::ui::{use_prefs, use_shell, use_work};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn OutcomeView(session: Session) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     move || {
         let t_now = t.get();
-        let lang = app.settings.read().lang;
-        let profile = app.profile.get()?;
+        let lang = prefs.settings.read().lang;
+        let profile = prefs.profile.get()?;
         let answers = session.answers.get();
         let o: Outcome = guide().outcome(&answers, &profile);
         let today = Date::from_ms(platform::now_ms());
@@ -244,23 +244,25 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
 /// with its action plan is saved on the device and the draft is cleared.
 #[component]
 fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let work = use_work();
+    let shell = use_shell();
+    let t = prefs.texts;
     let child = RwSignal::new(String::new());
     let class = RwSignal::new(String::new());
-    let role = RwSignal::new(crate::ui::my_role(app));
+    let role = RwSignal::new(crate::ui::my_role(prefs));
     let problem = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let save = move |_| {
         let t_now = t.get_untracked();
-        let Some(profile) = app.profile.get_untracked() else {
+        let Some(profile) = prefs.profile.get_untracked() else {
             return;
         };
         let role_now = role.get_untracked();
         let cx = Context {
             now_ms: platform::now_ms(),
             by_role: &role_now,
-            lang: app.settings.read_untracked().lang,
+            lang: prefs.settings.read_untracked().lang,
             guide: guide(),
         };
         let form = NewConcern {
@@ -276,10 +278,13 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
             Err(p) => problem.set(Some(commands::problem_message(&p, t_now))),
             Ok(c) => {
                 let id = c.id.clone();
-                app.settings.update(|s| s.my_role = Some(role_now.clone()));
+                prefs
+                    .settings
+                    .update(|s| s.my_role = Some(role_now.clone()));
                 let navigate = navigate.clone();
                 crate::ui::concern_io::save_concern(
-                    app,
+                    work,
+                    shell,
                     &c,
                     None,
                     Box::new(move |result| {
@@ -305,7 +310,7 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
             <section class="card save-form no-print" aria-labelledby="save-title">
                 <h3 id="save-title">{t_now.save_title}</h3>
                 <p>{t_now.save_intro}</p>
-                {app.training.get().then(|| view! { <p class="badge badge--training">{t_now.training_save_note}</p> })}
+                {work.training.get().then(|| view! { <p class="badge badge--training">{t_now.training_save_note}</p> })}
                 <div class="field">
                     <label for="save-child">{t_now.child_label}</label>
                     <p class="hint" id="save-child-hint">{t_now.child_hint}</p>

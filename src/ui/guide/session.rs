@@ -8,8 +8,9 @@ use crate::domain::guide::engine::{Answer, AnswerError, Answers};
 use crate::domain::guide::{self, Guide};
 use crate::domain::i18n::Texts;
 use crate::domain::notification::Draft;
+use crate::domain::profile::Profile;
 use crate::platform::{self, vault};
-use crate::ui::state::{use_app, AppState};
+use crate::ui::state::{use_texts, WorkState};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,16 +22,16 @@ pub enum Mode {
 }
 
 /// Keeps the guide's answers on the device (empty answers remove the draft).
-pub fn keep_draft(app: AppState, answers: Answers) {
-    let (repo, now) = (app.repository(), platform::now_ms());
+pub fn keep_draft(work: WorkState, answers: Answers) {
+    let (repo, now) = (work.repository(), platform::now_ms());
     vault::write(
         move |device| repo.keep_draft(device, &answers, now),
         |_, _| {},
     );
 }
 
-pub fn keep_note(app: AppState, note: Option<Draft>) {
-    let (repo, now) = (app.repository(), platform::now_ms());
+pub fn keep_note(work: WorkState, note: Option<Draft>) {
+    let (repo, now) = (work.repository(), platform::now_ms());
     vault::write(
         move |device| repo.keep_note(device, note.as_ref(), now),
         |_, _| {},
@@ -40,9 +41,11 @@ pub fn keep_note(app: AppState, note: Option<Draft>) {
 /// The guide session's state, shared by the step and outcome views.
 #[derive(Clone, Copy)]
 pub struct Session {
-    /// The app's state, kept here: a session's methods also run from callbacks outside any
-    /// component (after a save), where there is no context to ask.
-    pub app: AppState,
+    /// Where the draft is kept, and the profile the walk follows: kept here, as a session's
+    /// methods also run from callbacks outside any component (after a save), where there is no
+    /// context to ask.
+    pub work: WorkState,
+    pub profile: Memo<Option<Profile>>,
     pub mode: Mode,
     pub answers: RwSignal<Answers>,
     /// The step shown when the user went back or chose to change an answer; `None` shows the
@@ -67,7 +70,7 @@ impl Session {
     /// Stores an answer and moves to the step after it.
     pub fn submit(self, step_id: &str, answer: Answer) {
         // The profile is borrowed, never cloned, on every step (it is a large value).
-        let profile = self.app.profile;
+        let profile = self.profile;
         // A refused answer must not touch the answers signal: updating it re-renders the step,
         // and the text being typed would be lost.
         let checked =
@@ -94,7 +97,7 @@ impl Session {
 
     /// The step on screen, or `None` for the outcome.
     pub fn displayed(self) -> Option<String> {
-        self.app.profile.with(|p| {
+        self.profile.with(|p| {
             self.answers.with(|a| {
                 self.shown
                     .with(|s| Walk::new(guide(), p.as_ref()).displayed(a, s.as_deref()))
@@ -103,7 +106,7 @@ impl Session {
     }
 
     pub fn back(self) {
-        let previous = self.app.profile.with_untracked(|p| {
+        let previous = self.profile.with_untracked(|p| {
             self.answers.with_untracked(|a| {
                 self.shown
                     .with_untracked(|s| Walk::new(guide(), p.as_ref()).back(a, s.as_deref()))
@@ -120,7 +123,7 @@ impl Session {
     pub fn clear_draft(self) {
         // Now, not in the effect that keeps the draft: the page may be left before it runs.
         if self.mode == Mode::Concern {
-            keep_draft(self.app, Answers::new());
+            keep_draft(self.work, Answers::new());
         }
         self.answers.set(Answers::new());
         self.shown.set(None);
@@ -139,7 +142,7 @@ impl Session {
 /// "Start forfra", which asks before the answers are discarded.
 #[component]
 pub fn RestartButton(session: Session) -> impl IntoView {
-    let t = use_app().texts;
+    let t = use_texts();
     let confirming = RwSignal::new(false);
     move || {
         let t = t.get();

@@ -6,7 +6,7 @@ use crate::domain::cpr;
 use crate::domain::guide::engine::Answer;
 use crate::domain::guide::{Step, StepKind};
 use crate::domain::i18n::{Lang, Texts};
-use crate::ui::use_app;
+use crate::ui::{use_prefs, use_texts};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// "Spørgsmål 3 af cirka 8": the position on the path and the steps likely still ahead.
 fn progress(session: Session, step_id: &str) -> (usize, usize) {
     // Borrowed, not cloned: a profile is a large value and this runs on every step.
-    let pos = use_app().profile.with(|profile| {
+    let pos = use_prefs().profile.with(|profile| {
         session
             .answers
             .with(|a| guide().position(a, profile.as_ref()))
@@ -39,11 +39,11 @@ fn progress(session: Session, step_id: &str) -> (usize, usize) {
 
 #[component]
 pub fn StepView(session: Session, step: String) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     move || {
         let t_now = t.get();
-        let lang = app.settings.read().lang;
+        let lang = prefs.settings.read().lang;
         let Some(s) = guide().step(&step).cloned() else {
             return view! { <p>{step.clone()}</p> }.into_any();
         };
@@ -153,7 +153,7 @@ fn multi(
     // Grounds the earlier answers already imply (e.g. the topic sexual abuse is ground (4)):
     // shown ticked, with why, and they cannot be unticked into "no duty".
     let implied: Vec<(String, String)> = if s.id == "duty" {
-        use_app().profile.with_untracked(|profile| {
+        use_prefs().profile.with_untracked(|profile| {
             session.answers.with_untracked(|a| {
                 guide()
                     .implied_grounds(a, profile.as_ref())
@@ -255,7 +255,7 @@ fn multi(
 }
 
 fn text(session: Session, s: &Step, existing: Option<Answer>, lang: Lang) -> impl IntoView {
-    let t = use_app().texts;
+    let t = use_texts();
     let start = match existing {
         Some(Answer::Text(values)) => values,
         _ => BTreeMap::new(),
@@ -311,9 +311,9 @@ fn text(session: Session, s: &Step, existing: Option<Answer>, lang: Lang) -> imp
 }
 
 fn review(session: Session, next: &'static str) -> impl IntoView {
-    let app = use_app();
-    let lang = app.settings.read().lang;
-    let plan = app.profile.with(|p| {
+    let prefs = use_prefs();
+    let lang = prefs.settings.read().lang;
+    let plan = prefs.profile.with(|p| {
         p.as_ref().map(|p| {
             let mut answers = session.answers.get();
             answers.insert("involve".into(), Answer::Seen);

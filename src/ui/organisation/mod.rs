@@ -4,7 +4,7 @@
 mod layout;
 
 use super::common::{document_title, use_content_width, MappedNote, NoProfile, SourceLine};
-use super::{use_app, use_page_title};
+use super::{use_page_title, use_prefs};
 use crate::domain::i18n::{Lang, Texts};
 use crate::domain::pages::Page;
 use crate::domain::profile::{BodyKind, Profile};
@@ -39,12 +39,12 @@ fn open(selected: RwSignal<Option<String>>, id: &str) {
 
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     use_page_title(Page::Organisation);
     let selected = RwSignal::new(None::<String>);
     let width = use_content_width();
-    let body = move || match app.profile.get() {
+    let body = move || match prefs.profile.get() {
         None => Either::Left(view! { <NoProfile /> }),
         Some(profile) if profile.bodies.is_empty() => Either::Right(Either::Left(view! {
             <p class="alert alert--info">{move || t.get().organisation_empty}</p>
@@ -74,11 +74,11 @@ fn Picture(
     selected: RwSignal<Option<String>>,
     width: ReadSignal<f64>,
 ) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     move || {
         let t_now = t.get();
-        let lang = app.settings.read().lang;
+        let lang = prefs.settings.read().lang;
         let w = width.get();
         let cadences: Vec<String> = profile
             .bodies
@@ -178,13 +178,13 @@ fn Picture(
 
 #[component]
 fn Detail(profile: Profile, selected: RwSignal<Option<String>>) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     move || {
         let id = selected.get()?;
         let b = profile.body(&id)?.clone();
         let t_now = t.get();
-        let lang = app.settings.read().lang;
+        let lang = prefs.settings.read().lang;
         let members = (!b.members.is_empty()).then(|| {
             let items = b
                 .members

@@ -4,7 +4,7 @@
 mod layout;
 
 use super::common::{document_title, use_content_width, MappedNote, NoProfile, SourceLine};
-use super::{use_app, use_page_title, use_texts};
+use super::{use_page_title, use_prefs, use_texts};
 use crate::domain::i18n::Lang;
 use crate::domain::pages::Page;
 use crate::domain::profile::Profile;
@@ -38,8 +38,8 @@ fn open(state: StaircaseState, id: &str) {
 
 #[component]
 pub fn StaircasePage() -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     use_page_title(Page::Staircase);
     let state = StaircaseState {
         topic: RwSignal::new(None),
@@ -47,7 +47,7 @@ pub fn StaircasePage() -> impl IntoView {
         selected: RwSignal::new(None),
     };
     let width = use_content_width();
-    let body = move || match app.profile.get() {
+    let body = move || match prefs.profile.get() {
         None => Either::Left(view! { <NoProfile /> }),
         Some(profile) => {
             let wide = move || width.get() >= LIST_BELOW;
@@ -93,9 +93,9 @@ pub fn StaircasePage() -> impl IntoView {
 
 #[component]
 fn TopicFilter(profile: Profile, state: StaircaseState) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
-    let lang = move || app.settings.read().lang;
+    let prefs = use_prefs();
+    let t = prefs.texts;
+    let lang = move || prefs.settings.read().lang;
     // Only topics that some intervention addresses, in the shared list's order.
     let present: Vec<&'static topics::Topic> = topics::all()
         .iter()
@@ -338,13 +338,13 @@ fn List(profile: Profile, state: StaircaseState) -> impl IntoView {
 
 #[component]
 fn Detail(profile: Profile, state: StaircaseState) -> impl IntoView {
-    let app = use_app();
-    let t = app.texts;
+    let prefs = use_prefs();
+    let t = prefs.texts;
     move || {
         let id = state.selected.get()?;
         let i = profile.intervention(&id)?.clone();
         let t_now = t.get();
-        let lang: Lang = app.settings.read().lang;
+        let lang: Lang = prefs.settings.read().lang;
         let levels = i
             .levels
             .iter()
