@@ -95,11 +95,13 @@ pub fn App() -> impl IntoView {
     let sync_state = SyncState {
         view: RwSignal::new(Default::default()),
     };
-    provide_context(prefs);
-    provide_context(shell);
-    provide_context(lock);
-    provide_context(work);
-    provide_context(sync_state);
+    provide_context(state::Contexts {
+        prefs,
+        shell,
+        lock,
+        work,
+        sync: sync_state,
+    });
     // With no PIN, the concerns load before the first render; with one, after it is entered.
     if !locked.get_untracked() {
         concern_io::load_concerns(work, shell, prefs);

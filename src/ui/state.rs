@@ -91,24 +91,40 @@ impl WorkState {
     }
 }
 
+/// The five, provided at the root as one value: each generic context lookup is its own copy of
+/// Leptos's code in the wasm, and five of them cost ~1.3 KB of gzip on the first screen
+/// (measured 2026-12-06). Screens still ask for one concern each through the hooks below.
+#[derive(Clone, Copy)]
+pub struct Contexts {
+    pub prefs: Prefs,
+    pub shell: ShellState,
+    pub lock: LockState,
+    pub work: WorkState,
+    pub sync: SyncState,
+}
+
+fn contexts() -> Contexts {
+    expect_context::<Contexts>()
+}
+
 pub fn use_prefs() -> Prefs {
-    expect_context::<Prefs>()
+    contexts().prefs
 }
 
 pub fn use_shell() -> ShellState {
-    expect_context::<ShellState>()
+    contexts().shell
 }
 
 pub fn use_lock() -> LockState {
-    expect_context::<LockState>()
+    contexts().lock
 }
 
 pub fn use_work() -> WorkState {
-    expect_context::<WorkState>()
+    contexts().work
 }
 
 pub fn use_sync() -> SyncState {
-    expect_context::<SyncState>()
+    contexts().sync
 }
 
 /// The user's role for the change history of concerns, as a code (`domain::roles`): the one
