@@ -18,7 +18,7 @@ pub enum Status {
 }
 
 /// One item of the action plan: what, who (a role), by when, done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ActionItem {
     pub what: String,
     pub who: String,
@@ -28,7 +28,7 @@ pub struct ActionItem {
 }
 
 /// What a change did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Created,
@@ -44,7 +44,7 @@ pub enum ChangeKind {
 }
 
 /// One entry of the change history: when, by which role, what changed (and about what).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Change {
     pub at_ms: u64,
     pub by_role: String,

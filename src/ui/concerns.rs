@@ -5,7 +5,9 @@ use super::concern_io::save_concern;
 use super::{use_page_title, use_prefs, use_shell, use_sync, use_work};
 use crate::app::commands::{self, Command, Context};
 use crate::app::notification as app_notification;
-use crate::domain::concern::{self, ChangeKind, Concern, ConcernProblem, Status};
+use crate::domain::concern::{
+    self, ActionItem, Change, ChangeKind, Concern, ConcernProblem, Status,
+};
 use crate::domain::concern_store::SaveError;
 use crate::domain::dates::Date;
 use crate::domain::guide;
@@ -221,10 +223,58 @@ pub fn ConcernPage() -> impl IntoView {
             Err(p) => Err(Some(commands::problem_text(&p, t_now))),
         }
     };
+    // The frame is drawn again only when the concern appears or goes, or the language changes;
+    // each part inside follows only what it shows, so ticking an item off redraws that item
+    // (and the history's new line), not the page, and the focus stays where it was.
+    let found = Memo::new(move |_| this.with(Option::is_some));
+    let status = Memo::new(move |_| this.with(|c| c.as_ref().map(|c| c.status)));
+    // The written notification, when it is advised or one was written: what it would say, what
+    // was saved, and the profile it follows (looked up again only when these change).
+    let note_inputs = Memo::new(move |_| {
+        this.with(|c| {
+            let c = c.as_ref()?;
+            let profile = prefs
+                .library
+                .with(|l| l.find(&c.profile).cloned())
+                .or_else(|| prefs.profile.get())?;
+            let advised = app_notification::advised(guide::builtin(), c, &profile);
+            (advised || c.notification.is_some()).then(|| {
+                let generated = app_notification::for_concern(guide::builtin(), c, &profile);
+                (generated, c.notification.clone(), c.profile.clone())
+            })
+        })
+    });
+    // The action plan with each item's place, and the history newest first: keyed lists.
+    // An item's line is keyed by its place and what it says, not by whether it is done: ticking
+    // it changes the checkbox's state, not the checkbox, so the focus stays on it.
+    let items = Memo::new(move |_| {
+        this.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    let items = c.action_plan.iter().cloned().enumerate();
+                    let said = |item: ActionItem| ActionItem {
+                        done: false,
+                        ..item
+                    };
+                    items.map(|(i, item)| Line::Item(i, said(item))).collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let history = Memo::new(move |_| {
+        this.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    let lines = c.history.iter().cloned().enumerate().rev();
+                    lines.map(|(i, h)| Line::Change(i, h)).collect()
+                })
+                .unwrap_or_default()
+        })
+    });
     move || {
         let t_now = t.get();
         let lang = lang.get();
-        let Some(c) = this.get() else {
+        if !found.get() {
             return view! {
                 <section class="page page--narrow">
                     <h1>{t_now.page_concerns}</h1>
@@ -233,59 +283,59 @@ pub fn ConcernPage() -> impl IntoView {
                 </section>
             }
             .into_any();
-        };
+        }
         let today = Date::from_ms(platform::now_ms());
-        let topics = topics::labels(&c.topics, lang);
-        let items = c
-            .action_plan
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let done = item.done;
-                let label_id = format!("item-{i}");
-                view! {
-                    <li class="action-item" class:action-item--done=done>
-                        <label class="check">
-                            <input type="checkbox" prop:checked=done aria-describedby=label_id.clone()
-                                on:change=move |ev| {
-                                    let done = event_target_checked(&ev);
-                                    let _ = placed(run(Command::SetDone { item: i, done }, None));
-                                } />
-                            <span>{item.what.clone()}</span>
-                        </label>
-                        <p class="action-item__meta" id=label_id>
-                            {t_now.item_who} ": " {item.who.clone()} " · " {t_now.item_by} " " {Date::danish_iso(&item.by)}
-                        </p>
-                    </li>
-                }
-            })
-            .collect_view();
-        let history = c
-            .history
-            .iter()
-            .rev()
-            .map(|h| {
-                let d = Date::from_ms(h.at_ms);
-                let kind = match h.kind {
-                    ChangeKind::Created => t_now.change_created,
-                    ChangeKind::Edited => t_now.change_edited,
-                    ChangeKind::Done => t_now.change_done,
-                    ChangeKind::NotDone => t_now.change_not_done,
-                    ChangeKind::ItemAdded => t_now.change_item_added,
-                    ChangeKind::FollowUpChanged => t_now.change_follow_up,
-                    ChangeKind::Closed => t_now.change_closed,
-                    ChangeKind::Reopened => t_now.change_reopened,
-                    ChangeKind::NotificationDrafted => t_now.change_notification,
-                };
-                let detail = if h.kind == ChangeKind::FollowUpChanged {
-                    Date::danish_iso(&h.detail)
-                } else {
-                    h.detail.clone()
-                };
-                let detail = (!detail.is_empty()).then(|| format!(": {detail}"));
-                view! { <li>{d.danish()} " · " {roles::label(&h.by_role, t_now)} " · " {kind}{detail}</li> }
-            })
-            .collect_view();
+        let item_view = move |i: usize, item: ActionItem| {
+            let done = move || {
+                this.with(|c| {
+                    let item = c.as_ref().and_then(|c| c.action_plan.get(i));
+                    item.is_some_and(|item| item.done)
+                })
+            };
+            let label_id = format!("item-{i}");
+            view! {
+                <li class="action-item" class:action-item--done=done>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=done aria-describedby=label_id.clone()
+                            on:change=move |ev| {
+                                let done = event_target_checked(&ev);
+                                let _ = placed(run(Command::SetDone { item: i, done }, None));
+                            } />
+                        <span>{item.what.clone()}</span>
+                    </label>
+                    <p class="action-item__meta" id=label_id>
+                        {t_now.item_who} ": " {item.who.clone()} " · " {t_now.item_by} " " {Date::danish_iso(&item.by)}
+                    </p>
+                </li>
+            }
+            .into_any()
+        };
+        let history_view = move |h: Change| {
+            let d = Date::from_ms(h.at_ms);
+            let kind = match h.kind {
+                ChangeKind::Created => t_now.change_created,
+                ChangeKind::Edited => t_now.change_edited,
+                ChangeKind::Done => t_now.change_done,
+                ChangeKind::NotDone => t_now.change_not_done,
+                ChangeKind::ItemAdded => t_now.change_item_added,
+                ChangeKind::FollowUpChanged => t_now.change_follow_up,
+                ChangeKind::Closed => t_now.change_closed,
+                ChangeKind::Reopened => t_now.change_reopened,
+                ChangeKind::NotificationDrafted => t_now.change_notification,
+            };
+            let detail = if h.kind == ChangeKind::FollowUpChanged {
+                Date::danish_iso(&h.detail)
+            } else {
+                h.detail.clone()
+            };
+            let detail = (!detail.is_empty()).then(|| format!(": {detail}"));
+            view! { <li>{d.danish()} " · " {roles::label(&h.by_role, t_now)} " · " {kind}{detail}</li> }
+                .into_any()
+        };
+        let line_view = move |line: Line| match line {
+            Line::Item(i, item) => item_view(i, item),
+            Line::Change(_, h) => history_view(h),
+        };
         let add_item = move |_| {
             let (what, who, by) = new_item.get_untracked();
             match placed(run(Command::AddItem { what, who, by }, None)) {
@@ -304,8 +354,11 @@ pub fn ConcernPage() -> impl IntoView {
             let _ = placed(run(Command::Reopen, None));
         };
         let navigate = navigate.clone();
-        let revision = c.revision;
         let delete = move |_| {
+            // Deleted at the revision on screen: a change made elsewhere meanwhile is not lost.
+            let Some(revision) = current().map(|c| c.revision) else {
+                return;
+            };
             let id = id();
             let now = platform::now_ms();
             let navigate = navigate.clone();
@@ -323,16 +376,14 @@ pub fn ConcernPage() -> impl IntoView {
                 },
             );
         };
-        let start_edit = {
-            let (child, class, base) = (
-                c.child.clone(),
-                c.school_class.clone().unwrap_or_default(),
+        let start_edit = move |_| {
+            let Some(c) = current() else { return };
+            edit_problem.set(None);
+            editing.set(Some((
+                c.child,
+                c.school_class.unwrap_or_default(),
                 c.revision,
-            );
-            move |_| {
-                edit_problem.set(None);
-                editing.set(Some((child.clone(), class.clone(), base)));
-            }
+            )));
         };
         let save_edit = move |_| {
             let Some((child, class, base)) = editing.get_untracked() else {
@@ -351,7 +402,7 @@ pub fn ConcernPage() -> impl IntoView {
             // Rebuilt only when the form opens or closes, not on every keystroke.
             match is_editing.get().then(|| editing.get_untracked()).flatten().map(|(a, b, _)| (a, b)) {
                 None => view! {
-                    <p><button type="button" class="btn btn--tertiary" on:click=start_edit.clone()>{t_now.edit_details}</button></p>
+                    <p><button type="button" class="btn btn--tertiary" on:click=start_edit>{t_now.edit_details}</button></p>
                 }
                 .into_any(),
                 Some((child, class)) => view! {
@@ -377,67 +428,101 @@ pub fn ConcernPage() -> impl IntoView {
                 .into_any(),
             }
         };
-        let level_class = format!(
-            "level-box level-box--{}",
-            crate::ui::common::level_css(c.level)
-        );
         // The written notification: kept with the concern, reopened and edited here.
-        let profile = prefs
-            .library
-            .with(|l| l.find(&c.profile).cloned())
-            .or_else(|| prefs.profile.get());
-        let notification_section = profile.and_then(|profile| {
-            let advised = app_notification::advised(guide::builtin(), &c, &profile);
-            (advised || c.notification.is_some()).then(|| {
-                let generated = app_notification::for_concern(guide::builtin(), &c, &profile);
-                let saved = c.notification.clone();
-                let open = {
-                    let generated = generated.clone();
-                    move |_| {
-                        note_draft.set(saved.clone().unwrap_or_else(|| generated.clone()));
-                        note_message.set(None);
-                        note_open.set(true);
-                        platform::document::focus_after_render("draft-title");
-                    }
-                };
-                let save_note = move |_| {
-                    let draft = note_draft.get_untracked();
-                    let t_now = t.get_untracked();
-                    note_message.set(Some(match run(Command::SaveNotification { draft }, None) {
-                        Ok(()) => t_now.notification_saved.to_string(),
-                        Err(p) => commands::problem_message(&p, t_now),
-                    }));
-                };
-                let has_saved = c.notification.is_some();
-                view! {
-                    <section class="card notification-card" aria-labelledby="draft-title">
-                        <h2 id="draft-title" tabindex="-1">{t_now.notification_title}</h2>
-                        {move || note_message.get().map(|m| view! { <p class="alert alert--info" role="status">{m}</p> })}
-                        {move || if note_open.get() {
-                            let t_now = t.get();
-                            view! {
-                                <notification::NotificationEditor draft=note_draft generated=generated.clone() profile=profile.clone()>
-                                    <button type="button" class="btn btn--primary" on:click=save_note>{t_now.notification_save}</button>
-                                    <button type="button" class="btn btn--tertiary" on:click=move |_| note_open.set(false)>{t_now.notification_close}</button>
-                                </notification::NotificationEditor>
-                            }.into_any()
-                        } else {
-                            let t_now = t.get();
-                            view! {
-                                <p>{if has_saved { t_now.notification_saved } else { t_now.notification_none }}</p>
-                                <button type="button" class="btn btn--secondary no-print" on:click=open.clone()>
-                                    {if has_saved { t_now.notification_open } else { t_now.notification_write }}
-                                </button>
-                            }.into_any()
-                        }}
-                    </section>
+        let notification_section = move || {
+            let (generated, saved, profile_id) = note_inputs.get()?;
+            let profile = prefs
+                .library
+                .with_untracked(|l| l.find(&profile_id).cloned())
+                .or_else(|| prefs.profile.get_untracked())?;
+            let has_saved = saved.is_some();
+            let open = {
+                let generated = generated.clone();
+                move |_| {
+                    note_draft.set(saved.clone().unwrap_or_else(|| generated.clone()));
+                    note_message.set(None);
+                    note_open.set(true);
+                    platform::document::focus_after_render("draft-title");
                 }
+            };
+            let save_note = move |_| {
+                let draft = note_draft.get_untracked();
+                let t_now = t.get_untracked();
+                note_message.set(Some(match run(Command::SaveNotification { draft }, None) {
+                    Ok(()) => t_now.notification_saved.to_string(),
+                    Err(p) => commands::problem_message(&p, t_now),
+                }));
+            };
+            Some(view! {
+                <section class="card notification-card" aria-labelledby="draft-title">
+                    <h2 id="draft-title" tabindex="-1">{t_now.notification_title}</h2>
+                    {move || note_message.get().map(|m| view! { <p class="alert alert--info" role="status">{m}</p> })}
+                    {move || if note_open.get() {
+                        let t_now = t.get();
+                        view! {
+                            <notification::NotificationEditor draft=note_draft generated=generated.clone() profile=profile.clone()>
+                                <button type="button" class="btn btn--primary" on:click=save_note>{t_now.notification_save}</button>
+                                <button type="button" class="btn btn--tertiary" on:click=move |_| note_open.set(false)>{t_now.notification_close}</button>
+                            </notification::NotificationEditor>
+                        }.into_any()
+                    } else {
+                        let t_now = t.get();
+                        view! {
+                            <p>{if has_saved { t_now.notification_saved } else { t_now.notification_none }}</p>
+                            <button type="button" class="btn btn--secondary no-print" on:click=open.clone()>
+                                {if has_saved { t_now.notification_open } else { t_now.notification_write }}
+                            </button>
+                        }.into_any()
+                    }}
+                </section>
+            }.into_any())
+        };
+        // What the concern says, drawn again when it changes; none of it holds the focus.
+        let heading = move || {
+            this.with(|c| {
+                let c = c.as_ref()?;
+                let class = c.school_class.clone();
+                Some(
+                    view! {
+                        {c.child.clone()}
+                        {class.map(|s| view! { <span class="h1-sub">" · " {s}</span> })}
+                    }
+                    .into_any(),
+                )
             })
-        });
+        };
+        let summary = move || {
+            this.with(|c| {
+                let c = c.as_ref()?;
+                let status = if c.status == Status::Open { t_now.status_open } else { t_now.status_closed };
+                Some(view! {
+                    <p class="badge badge--info">{status} {c.close_reason.clone().map(|r| format!(": {r}"))}</p>
+                    <div class=format!("level-box level-box--{}", crate::ui::common::level_css(c.level))>
+                        <p class="level-box__name">{level_label(c.level, lang)}</p>
+                        <p>{topics::labels(&c.topics, lang)}</p>
+                    </div>
+                    <p>{t_now.created_label} " " {Date::from_ms(c.created_ms).danish()} " · "
+                        {t_now.follow_up_label} " " <strong>{Date::danish_iso(&c.follow_up)}</strong>
+                        {c.overdue(today).then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}</p>
+                }.into_any())
+            })
+        };
+        let quotes = move || {
+            this.with(|c| {
+                let c = c.as_ref()?;
+                let quote = |id, label: &'static str| {
+                    let o = c.observation(id)?.to_string();
+                    Some(view! { <h2>{label}</h2><p class="quote">{o}</p> })
+                };
+                let observed = quote(ids::OBSERVED, t_now.observed_label);
+                let child_words = quote(ids::CHILD_WORDS, t_now.child_words_label);
+                Some(view! { {observed} {child_words} }.into_any())
+            })
+        };
         view! {
             <section class="page page--narrow">
                 <p><A href=Page::Concerns.path() attr:class="btn btn--tertiary">"← " {t_now.back_to_list}</A></p>
-                <h1>{c.child.clone()} {c.school_class.clone().map(|s| view! { <span class="h1-sub">" · " {s}</span> })}</h1>
+                <h1>{heading}</h1>
                 {move || conflict.get().map(|mine| {
                     let keep_both = move |_| {
                         let copy = commands::keep_both(&mine, platform::new_uuid());
@@ -462,27 +547,20 @@ pub fn ConcernPage() -> impl IntoView {
                     <p class="field-error" role="alert">{p}</p>
                 })}
                 {edit_form}
-                <p class="badge badge--info">{if c.status == Status::Open { t_now.status_open } else { t_now.status_closed }}
-                    {c.close_reason.clone().map(|r| format!(": {r}"))}</p>
-                <div class=level_class>
-                    <p class="level-box__name">{level_label(c.level, lang)}</p>
-                    <p>{topics}</p>
-                </div>
-                <p>{t_now.created_label} " " {Date::from_ms(c.created_ms).danish()} " · "
-                    {t_now.follow_up_label} " " <strong>{Date::danish_iso(&c.follow_up)}</strong>
-                    {c.overdue(today).then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}</p>
+                {summary}
                 <div class="field inline-field">
                     <label for="follow-up">{t_now.follow_up_change}</label>
-                    <input id="follow-up" type="date" class="input" prop:value=c.follow_up.clone()
+                    <input id="follow-up" type="date" class="input" prop:value=move || this.with(|c| c.as_ref().map(|c| c.follow_up.clone()).unwrap_or_default())
                         on:change=move |ev| {
                             let _ = placed(run(Command::MoveFollowUp { date: event_target_value(&ev) }, None));
                         } />
                 </div>
-                {c.observation(ids::OBSERVED).map(|o| view! { <h2>{t_now.observed_label}</h2><p class="quote">{o.to_string()}</p> })}
-                {c.observation(ids::CHILD_WORDS).map(|o| view! { <h2>{t_now.child_words_label}</h2><p class="quote">{o.to_string()}</p> })}
+                {quotes}
                 {notification_section}
                 <h2>{t_now.action_plan_title}</h2>
-                <ul class="action-plan">{items}</ul>
+                <ul class="action-plan">
+                    {keyed_lines(items, line_view)}
+                </ul>
                 <fieldset class="card add-item">
                     <legend>{t_now.add_item}</legend>
                     <div class="field">
@@ -503,7 +581,7 @@ pub fn ConcernPage() -> impl IntoView {
                     {move || item_error.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
                     <button type="button" class="btn btn--secondary" on:click=add_item>{t_now.add_item}</button>
                 </fieldset>
-                {if c.status == Status::Open {
+                {move || if status.get() == Some(Status::Open) {
                     view! {
                         <fieldset class="card">
                             <legend>{t_now.close_title}</legend>
@@ -520,7 +598,9 @@ pub fn ConcernPage() -> impl IntoView {
                     view! { <p><button type="button" class="btn btn--secondary" on:click=reopen>{t_now.reopen_button}</button></p> }.into_any()
                 }}
                 <h2>{t_now.history_title}</h2>
-                <ul class="history">{history}</ul>
+                <ul class="history">
+                    {keyed_lines(history, line_view)}
+                </ul>
                 <div class="danger-zone">
                     {move || if confirm_delete.get() {
                         let delete = delete.clone();
@@ -539,4 +619,21 @@ pub fn ConcernPage() -> impl IntoView {
         }
         .into_any()
     }
+}
+
+/// A line of a concern's action plan (with its place) or history (with its place): one keyed
+/// list type for both, so the app carries one copy of `<For>`'s code for the two.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Line {
+    Item(usize, ActionItem),
+    Change(usize, Change),
+}
+
+/// A keyed list: a line is drawn again only when it changes, so ticking an item off redraws
+/// that item and adds the history's new line, and the focus stays on the checkbox.
+fn keyed_lines(
+    each: Memo<Vec<Line>>,
+    line: impl Fn(Line) -> AnyView + Send + Clone + 'static,
+) -> impl IntoView {
+    view! { <For each=move || each.get() key=Line::clone children=line /> }
 }

@@ -119,7 +119,14 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   await page.screenshot({ path: "screenshots/concern-detail-landscape.png", fullPage: true });
 
   // Action plan: mark an item done; add one; close with a reason; the history records it.
-  await page.getByRole("checkbox", { name: "Aftal, hvem der giver de involverede fagpersoner besked om det videre forløb." }).check();
+  // Ticked with the keyboard: the item is saved and the history gains its line, and the focus
+  // stays on the checkbox (the page is not drawn again, only the item).
+  const agree = page.getByRole("checkbox", { name: "Aftal, hvem der giver de involverede fagpersoner besked om det videre forløb." });
+  await agree.focus();
+  await page.keyboard.press("Space");
+  await expect(agree).toBeChecked();
+  await expect(page.locator(".history")).toContainText("Udført: Aftal, hvem der giver");
+  await expect(agree).toBeFocused();
   await page.getByLabel("Hvad", { exact: true }).fill("Ring til far, cpr 150590-4321");
   await page.getByLabel("Hvem (rolle)").fill("Klasselærer");
   await page.getByLabel("Senest").fill("2026-12-10");
