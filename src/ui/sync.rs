@@ -11,8 +11,9 @@ use crate::domain::concern::Concern;
 use crate::domain::pages::Page;
 use crate::domain::sync::compare;
 use crate::domain::sync::config::{self, Kind, SyncConfig};
+use crate::domain::sync::engine::Applied;
 use crate::domain::sync::engine::{self, Resolution};
-use crate::domain::sync::protocol::{backoff_ms, error_text};
+use crate::domain::sync::protocol::{backoff_ms, error_text, SyncError};
 use crate::platform::{self, local_storage::LocalStorage, now_ms, sync as net, vault};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -97,7 +98,11 @@ pub fn kick(s: Scheduler, asked: bool) {
     sync_state.view.update(|v| v.busy = true);
     refresh(sync_state);
     leptos::task::spawn_local(async move {
-        let result = net::round(&cfg, &secret).await;
+        let result = match round_code(cfg, secret).await {
+            Ok(round) => round.await,
+            // The chunk could not be fetched: as without a connection, tried again later.
+            Err(NotLoaded) => Err(SyncError::Network),
+        };
         let now = now_ms();
         match result {
             Ok(applied) => {
@@ -121,6 +126,26 @@ pub fn kick(s: Scheduler, asked: bool) {
         sync_state.view.update(|v| v.busy = false);
         refresh(sync_state);
     });
+}
+
+/// A round as it runs: the protocols' code and the merge.
+type Round = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Applied, SyncError>>>>;
+
+/// The round's chunk could not be fetched.
+struct NotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+/// A round's code (both protocols, pushing and pulling, the merge) is a chunk of its own,
+/// fetched the first time a round runs: most tablets never sync, and a first visit need not
+/// download or compile it before the start screen works (issue 15).
+#[leptos::wasm_split::wasm_split(sync_round, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn round_code(cfg: SyncConfig, secret: String) -> Result<Round, NotLoaded> {
+    Ok(Box::pin(async move { net::round(&cfg, &secret).await }))
 }
 
 /// Starts the scheduler for the life of the page: a round soon after start, every 20 s when

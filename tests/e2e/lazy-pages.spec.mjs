@@ -1,6 +1,8 @@
 // The pages other than the start page come from wasm chunks fetched when one of them first opens
 // (src/ui/mod.rs `lazy_pages`, split by tools/bin/wasm-bindgen): the start screen runs on the
-// main module alone, the guide brings its own chunk, and the other pages theirs.
+// main module alone, the guide brings its own chunk, and the other pages theirs. A sync round's
+// code is a chunk of its own too (src/ui/sync.rs `round_code`): none of these screens asks for
+// it, as sync is not set up here (sync.spec.mjs runs rounds, which load it).
 import { test as plain } from "@playwright/test";
 import { test, expect, mainHeading, seedStorage } from "./fixtures.mjs";
 
@@ -21,7 +23,9 @@ function wasmRequests(page) {
               ? "guide"
               : /^\/split_other_pages-[0-9a-f]{16}\.wasm$/.test(p)
                 ? "other"
-                : /^\/chunk_\d+-[0-9a-f]{16}\.wasm$/.test(p)
+                : /^\/split_sync_round-[0-9a-f]{16}\.wasm$/.test(p)
+                  ? "sync round"
+                  : /^\/chunk_\d+-[0-9a-f]{16}\.wasm$/.test(p)
                   ? "shared"
                   : `unexpected ${p}`,
         ),
