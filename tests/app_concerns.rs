@@ -25,7 +25,7 @@ fn cx(now_ms: u64) -> Context<'static> {
         now_ms,
         by_role: "Lærer",
         lang: Lang::Da,
-        guide: guide::builtin(),
+        guide: guide::load().unwrap(),
     }
 }
 
@@ -37,7 +37,7 @@ fn profile() -> ssp_handleguide::domain::profile::Profile {
 
 /// A complete walk of the guide that asks what was seen (`observed` in every text field).
 fn some_answers(observed: &str) -> Answers {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let p = profile();
     let mut answers = Answers::new();
     while let Some(step) = g.position(&answers, Some(&p)).current().map(str::to_string) {
@@ -79,14 +79,14 @@ fn form(id: &str) -> NewConcern {
 fn made_with_note(id: &str, note: Option<Draft>, cx: Context) -> Result<Concern, ConcernProblem> {
     let p = profile();
     let answers = some_answers("Han græd");
-    let outcome = guide::builtin().outcome(&answers, &p);
+    let outcome = guide::load().unwrap().outcome(&answers, &p);
     commands::create(form(id), &answers, &outcome, &p, note, cx)
 }
 
 fn new_concern(child: &str, class: &str) -> Result<Concern, ConcernProblem> {
     let p = profile();
     let answers = some_answers("Han græd i frikvarteret");
-    let outcome = guide::builtin().outcome(&answers, &p);
+    let outcome = guide::load().unwrap().outcome(&answers, &p);
     commands::create(
         NewConcern {
             id: "c-1".into(),
@@ -106,7 +106,7 @@ fn a_concern_made_from_the_outcome_carries_its_relay_plan_in_the_municipality_s_
     let p = profile();
     let c = new_concern("AB", " 6.b ").expect("saved");
     let answers = some_answers("Han græd i frikvarteret");
-    let outcome = guide::builtin().outcome(&answers, &p);
+    let outcome = guide::load().unwrap().outcome(&answers, &p);
     assert_eq!(
         (c.revision, c.status, c.level),
         (1, Status::Open, outcome.level)
@@ -114,10 +114,15 @@ fn a_concern_made_from_the_outcome_carries_its_relay_plan_in_the_municipality_s_
     assert_eq!(c.school_class.as_deref(), Some("6.b"));
     assert_eq!(c.action_plan.len(), outcome.steps.len());
     for (item, step) in c.action_plan.iter().zip(&outcome.steps) {
-        assert_eq!(item.what, guide::builtin().step_text(step, &p, Lang::Da));
+        assert_eq!(
+            item.what,
+            guide::load().unwrap().step_text(step, &p, Lang::Da)
+        );
         assert_eq!(
             item.who,
-            guide::builtin().contact_name(&step.contact, &p, Lang::Da)
+            guide::load()
+                .unwrap()
+                .contact_name(&step.contact, &p, Lang::Da)
         );
         assert!(!item.done);
     }
@@ -150,7 +155,7 @@ fn a_concern_is_not_made_with_a_name_or_a_cpr_number_anywhere() {
             }
         }
     }
-    let outcome = guide::builtin().outcome(&answers, &p);
+    let outcome = guide::load().unwrap().outcome(&answers, &p);
     assert_eq!(
         commands::create(form("x"), &answers, &outcome, &p, None, cx(NOW)).unwrap_err(),
         ConcernProblem::CprInText("0102031234".into())
@@ -167,9 +172,9 @@ fn a_concern_is_not_made_with_a_name_or_a_cpr_number_anywhere() {
 fn draft(text: &str) -> Draft {
     let p = profile();
     let answers = some_answers(text);
-    let outcome = guide::builtin().outcome(&answers, &p);
+    let outcome = guide::load().unwrap().outcome(&answers, &p);
     notification::draft(
-        guide::builtin(),
+        guide::load().unwrap(),
         &notification::DraftInput {
             answers: &answers,
             outcome: &outcome,
@@ -184,7 +189,11 @@ fn draft(text: &str) -> Draft {
 #[test]
 fn a_notification_saved_with_a_new_concern_adds_the_receipt_follow_up_once() {
     let c = made_with_note("n", Some(draft("Han græd")), cx(NOW)).expect("saved");
-    let receipt = guide::builtin().notification.receipt_item.get(Lang::Da);
+    let receipt = guide::load()
+        .unwrap()
+        .notification
+        .receipt_item
+        .get(Lang::Da);
     let count = |c: &Concern| c.action_plan.iter().filter(|i| i.what == receipt).count();
     assert_eq!(count(&c), 1);
     assert!(c.notification.is_some());
@@ -520,7 +529,7 @@ fn the_role_is_stored_as_a_code_and_shown_in_the_reader_s_language() {
         now_ms: NOW,
         by_role: "teacher",
         lang: Lang::En,
-        guide: guide::builtin(),
+        guide: guide::load().unwrap(),
     };
     let c = made_with_note("r", Some(draft("Han græd")), english).expect("saved");
     assert_eq!(
@@ -551,10 +560,10 @@ fn the_notification_names_the_sender_s_role_in_danish_whatever_language_is_chose
         now_ms: NOW,
         by_role: "ssp_consultant",
         lang: Lang::En,
-        guide: guide::builtin(),
+        guide: guide::load().unwrap(),
     };
     let c = made_with_note("s", None, english).expect("saved");
-    let d = ssp_handleguide::app::notification::for_concern(guide::builtin(), &c, &p);
+    let d = ssp_handleguide::app::notification::for_concern(guide::load().unwrap(), &c, &p);
     let sender = d.section("sender").expect("a sender section");
     assert!(sender.contains("SSP-konsulent"), "{sender}");
     assert!(!sender.contains("ssp_consultant") && !sender.contains("SSP consultant"));

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 fn paths(n: usize) -> impl Iterator<Item = &'static Answers> {
     static PATHS: OnceLock<Vec<Answers>> = OnceLock::new();
     PATHS
-        .get_or_init(|| guide_support::all_paths(guide::builtin()))
+        .get_or_init(|| guide_support::all_paths(guide::load().unwrap()))
         .iter()
         .step_by(n)
 }
@@ -27,7 +27,7 @@ fn steps_in_order(g: &Guide, complete: &Answers) -> Vec<String> {
 
 #[test]
 fn a_path_replayed_shows_each_step_in_turn_then_the_outcome() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let walk = Walk::new(g, None);
     assert!(paths(50).count() > 1000, "a wide sample");
     for complete in paths(50) {
@@ -55,7 +55,7 @@ fn a_path_replayed_shows_each_step_in_turn_then_the_outcome() {
 
 #[test]
 fn going_back_and_giving_the_same_answer_walks_forward_through_the_answered_steps() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let walk = Walk::new(g, None);
     for complete in paths(500) {
         let order = steps_in_order(g, complete);
@@ -75,7 +75,7 @@ fn going_back_and_giving_the_same_answer_walks_forward_through_the_answered_step
 
 #[test]
 fn a_refused_answer_changes_nothing() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let walk = Walk::new(g, None);
     let mut answers = Answers::new();
     let first = walk.displayed(&answers, None).expect("a first step");
@@ -95,7 +95,7 @@ fn a_refused_answer_changes_nothing() {
 
 #[test]
 fn a_changed_answer_clears_only_answers_off_the_new_path() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let walk = Walk::new(g, None);
     let mut cleared_some = 0;
     for complete in paths(1000) {

@@ -7,7 +7,7 @@ use ssp_handleguide::domain::i18n::Lang;
 use ssp_handleguide::domain::profile;
 
 fn g() -> &'static Guide {
-    guide::builtin()
+    guide::load().unwrap()
 }
 
 fn text(observed: &str) -> Answer {

@@ -270,7 +270,7 @@ fn check(g: &Guide, a: &Answers, p: &Profile, n: &mut Counts) -> Result<(), Stri
 
 #[test]
 fn every_path_for_every_municipality_keeps_the_safety_rules() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let paths = all_paths(g);
     assert!(paths.len() > 1000, "enumerated {} paths", paths.len());
     assert!(paths.iter().any(|a| single(a, "acute") == Some("yes")));
@@ -319,7 +319,7 @@ fn every_path_for_every_municipality_keeps_the_safety_rules() {
 #[test]
 fn the_rules_can_fail() {
     // The checker rejects a plan that breaks a rule: drop the 112 step from an acute outcome.
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let p = &profile::builtin()[0].profile;
     let mut a = Answers::new();
     g.answer(&mut a, "acute", Answer::Single("yes".into()), None)

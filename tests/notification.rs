@@ -151,7 +151,7 @@ fn check(g: &Guide, all: &Choices, a: &Answers, p: &Profile) -> Result<bool, Str
 
 #[test]
 fn every_notification_path_gets_a_faithful_draft() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let paths = guide_support::all_paths(g);
     let all = choices(g);
     // Every path for the first municipality (the draft's sections do not depend on the
@@ -202,7 +202,7 @@ fn every_notification_path_gets_a_faithful_draft() {
 }
 
 fn sexual_abuse_by_partner() -> Answers {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let mut a = Answers::new();
     for (step, answer) in [
         ("acute", Answer::Single("no".into())),
@@ -237,7 +237,7 @@ fn sexual_abuse_by_partner() -> Answers {
 
 #[test]
 fn a_saved_concern_keeps_the_draft_adds_the_receipt_follow_up_and_refuses_a_cpr_number() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let p = profile::find_builtin("koege").unwrap();
     let a = sexual_abuse_by_partner();
     let o = g.outcome(&a, p);
@@ -339,7 +339,7 @@ fn a_saved_concern_keeps_the_draft_adds_the_receipt_follow_up_and_refuses_a_cpr_
 
 #[test]
 fn the_draft_for_abuse_by_a_partner_says_why_the_parents_are_not_told() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let p = profile::find_builtin("viborg").unwrap();
     let a = sexual_abuse_by_partner();
     let o = g.outcome(&a, p);

@@ -95,7 +95,7 @@ fn answers(s: &Seed) -> Answers {
 
 fn make(s: &Seed) -> Concern {
     let answers = answers(s);
-    let (level, _) = guide::builtin().level(&answers, None);
+    let (level, _) = guide::load().unwrap().level(&answers, None);
     let created = noon_ms(s.created);
     let mut c = Concern::new(
         s.id.into(),
@@ -310,7 +310,10 @@ fn the_staircase_step_is_the_one_the_outcome_gave_on_that_municipalitys_staircas
     assert_eq!(staircase_step(&viborg, &all), StaircaseStep::Number(2));
     let p = all.iter().find(|p| p.id == "viborg").unwrap();
     assert_eq!(
-        guide::builtin().outcome(&viborg.answers, p).staircase_level,
+        guide::load()
+            .unwrap()
+            .outcome(&viborg.answers, p)
+            .staircase_level,
         Some(2)
     );
     // Without the profiles, every step is not known, and the counts still add up.

@@ -1020,7 +1020,7 @@ fn compare_counted(memo: &mut Memo, a: &Answers, counts: &mut Counts) -> Vec<Str
 /// Every path through the built-in guide, walked once for all tests of this file.
 fn builtin_paths() -> &'static [Answers] {
     static PATHS: OnceLock<Vec<Answers>> = OnceLock::new();
-    PATHS.get_or_init(|| guide_support::all_paths(guide::builtin()))
+    PATHS.get_or_init(|| guide_support::all_paths(guide::load().unwrap()))
 }
 
 /// Failures of one municipality over `paths`, as "<profile>: <rule>: … : path <answers>".
@@ -1072,7 +1072,7 @@ fn kind(problem: &str) -> String {
 #[test]
 fn every_path_matches_the_safety_model() {
     let started = Instant::now();
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let paths = builtin_paths();
     let walked = started.elapsed();
     let profiles = profile::builtin();
@@ -1161,7 +1161,7 @@ fn every_path_matches_the_safety_model() {
 /// ones may not name a built-in municipality, a municipality's own only its own advice.
 #[test]
 fn statements_on_every_outcome_have_fitting_sources() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let names = municipality_names();
     let mut problems = Vec::new();
     for b in profile::builtin() {
@@ -1254,7 +1254,7 @@ fn the_decision_table_on_known_cases() {
 /// on the same path: a data problem already present does not count as catching the mutation.
 fn mutant_failures(m: &Guide, paths: &[Answers]) -> Vec<(String, String)> {
     let p = &profile::builtin()[0].profile;
-    let (mut mutant, mut original) = (Memo::new(m, p), Memo::new(guide::builtin(), p));
+    let (mut mutant, mut original) = (Memo::new(m, p), Memo::new(guide::load().unwrap(), p));
     let mut counts = [0; RULES];
     let mut out = Vec::new();
     for a in paths {
@@ -1291,7 +1291,7 @@ fn assert_caught(what: &str, failures: &[(String, String)]) {
 
 #[test]
 fn mutation_topic_no_longer_implies_abuse_is_caught() {
-    let mut m = guide::builtin().clone();
+    let mut m = guide::load().unwrap().clone();
     let before = m.implied_grounds.len();
     m.implied_grounds.retain(|i| i.id != "topic-sexual-abuse");
     assert_eq!(
@@ -1309,7 +1309,7 @@ fn mutation_topic_no_longer_implies_abuse_is_caught() {
 
 #[test]
 fn mutation_police_on_every_violence_is_caught() {
-    let mut m = guide::builtin().clone();
+    let mut m = guide::load().unwrap().clone();
     let t = m
         .plan
         .iter_mut()
@@ -1337,7 +1337,7 @@ fn mutation_police_on_every_violence_is_caught() {
 
 #[test]
 fn mutation_parents_told_when_family_suspected_is_caught() {
-    let mut m = guide::builtin().clone();
+    let mut m = guide::load().unwrap().clone();
     let t = m
         .plan
         .iter_mut()
@@ -1357,7 +1357,7 @@ fn mutation_parents_told_when_family_suspected_is_caught() {
 /// `compare` is the plain entry point (one outcome); the runs above use the counted form.
 #[test]
 fn compare_reports_nothing_for_a_plain_green_concern() {
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     let p = &profile::builtin()[0].profile;
     let mut path = Answers::new();
     for (step, answer) in [

@@ -17,7 +17,7 @@ fn set() -> &'static TrainingSet {
 fn problems_after(change: impl FnOnce(&mut TrainingSet)) -> Vec<String> {
     let mut copy = set().clone();
     change(&mut copy);
-    training::validate(&copy, guide::builtin()).expect_err("the changed set is refused")
+    training::validate(&copy, guide::load().unwrap()).expect_err("the changed set is refused")
 }
 
 fn assert_found(problems: &[String], needle: &str) {
@@ -33,21 +33,21 @@ fn case_mut<'a>(set: &'a mut TrainingSet, id: &str) -> &'a mut training::Trainin
 
 #[test]
 fn the_builtin_set_is_valid_for_every_builtin_profile() {
-    assert_eq!(training::validate(set(), guide::builtin()), Ok(()));
+    assert_eq!(training::validate(set(), guide::load().unwrap()), Ok(()));
     assert!(set().cases.len() >= 12, "{} cases", set().cases.len());
     assert_eq!(profile::builtin().len(), 5);
     // The same, spelled out: each case's outcome for each municipality is what it expects.
     for b in profile::builtin() {
         for case in &set().cases {
-            let walked = training::walk(case, guide::builtin(), Some(b.profile))
+            let walked = training::walk(case, guide::load().unwrap(), Some(b.profile))
                 .unwrap_or_else(|e| panic!("{} ({}): {e}", case.id, b.profile.id));
             assert_eq!(
                 walked, case.answers,
                 "{}: the file holds exactly the walk",
                 case.id
             );
-            let outcome = training::case_outcome(case, guide::builtin(), b.profile);
-            assert_eq!(outcome, guide::builtin().outcome(&walked, b.profile));
+            let outcome = training::case_outcome(case, guide::load().unwrap(), b.profile);
+            assert_eq!(outcome, guide::load().unwrap().outcome(&walked, b.profile));
             assert_eq!(
                 case.expected.differences(&outcome),
                 Vec::<String>::new(),
@@ -55,7 +55,7 @@ fn the_builtin_set_is_valid_for_every_builtin_profile() {
                 case.id,
                 b.profile.id
             );
-            assert!(training::case_problems(case, guide::builtin(), b.profile).is_empty());
+            assert!(training::case_problems(case, guide::load().unwrap(), b.profile).is_empty());
         }
     }
 }
@@ -348,7 +348,7 @@ fn a_case_is_checked_for_each_municipality_separately() {
 #[test]
 fn a_broken_file_is_refused_with_the_reason() {
     let raw = include_str!("../data/training.json");
-    let g = guide::builtin();
+    let g = guide::load().unwrap();
     assert_eq!(training::parse(raw, g).as_ref(), Ok(set()));
     let mut v: serde_json::Value = serde_json::from_str(raw).unwrap();
     v["cases"][0]["expected"]["colour"] = serde_json::json!("green");

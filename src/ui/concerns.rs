@@ -143,6 +143,17 @@ pub fn ConcernPage() -> impl IntoView {
     let work = use_work();
     let t = prefs.texts;
     use_page_title(Page::Concerns);
+    // The guide's data (plan texts, the notification's parts). One that does not decode is
+    // never used: the page says so instead (the tests keep the built-in file valid).
+    let Ok(guide) = guide::load() else {
+        return view! {
+            <section class="page page--narrow">
+                <h1>{move || t.get().page_concerns}</h1>
+                <p class="alert alert--error" role="alert">{move || t.get().guide_invalid}</p>
+            </section>
+        }
+        .into_any();
+    };
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let navigate = use_navigate();
@@ -201,7 +212,7 @@ pub fn ConcernPage() -> impl IntoView {
             now_ms: platform::now_ms(),
             by_role: &role,
             lang: lang.get_untracked(),
-            guide: guide::builtin(),
+            guide,
         };
         let changed = commands::apply(&c, command, cx)?;
         store(changed, base.unwrap_or(c.revision));
@@ -237,9 +248,9 @@ pub fn ConcernPage() -> impl IntoView {
                 .library
                 .with(|l| l.find(&c.profile).cloned())
                 .or_else(|| prefs.profile.get())?;
-            let advised = app_notification::advised(guide::builtin(), c, &profile);
+            let advised = app_notification::advised(guide, c, &profile);
             (advised || c.notification.is_some()).then(|| {
-                let generated = app_notification::for_concern(guide::builtin(), c, &profile);
+                let generated = app_notification::for_concern(guide, c, &profile);
                 (generated, c.notification.clone(), c.profile.clone())
             })
         })
@@ -271,7 +282,7 @@ pub fn ConcernPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    move || {
+    (move || {
         let t_now = t.get();
         let lang = lang.get();
         if !found.get() {
@@ -460,7 +471,7 @@ pub fn ConcernPage() -> impl IntoView {
                     {move || if note_open.get() {
                         let t_now = t.get();
                         view! {
-                            <notification::NotificationEditor draft=note_draft generated=generated.clone() profile=profile.clone()>
+                            <notification::NotificationEditor draft=note_draft generated=generated.clone() profile=profile.clone() guide=guide>
                                 <button type="button" class="btn btn--primary" on:click=save_note>{t_now.notification_save}</button>
                                 <button type="button" class="btn btn--tertiary" on:click=move |_| note_open.set(false)>{t_now.notification_close}</button>
                             </notification::NotificationEditor>
@@ -618,7 +629,8 @@ pub fn ConcernPage() -> impl IntoView {
             </section>
         }
         .into_any()
-    }
+    })
+    .into_any()
 }
 
 /// A line of a concern's action plan (with its place) or history (with its place): one keyed

@@ -3,7 +3,7 @@
 //! drafts live in training's own namespace (`ui::data`), and the real ones are not shown.
 
 use super::{use_page_title, use_prefs, use_shell, use_work, Prefs, ShellState, WorkState};
-use crate::domain::guide::engine::Answers;
+use crate::domain::guide::{self, engine::Answers};
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
 use crate::domain::storage::{self, KeyValueStore};
@@ -105,13 +105,12 @@ pub fn TrainingPage() -> impl IntoView {
     let navigate = use_navigate();
     let open_case = move |id: String, fill: bool| {
         work.training_case.set(Some(id.clone()));
-        let answers = match training::load().ok().and_then(|set| set.case(&id)) {
-            Some(case) if fill => training::walk(
-                case,
-                crate::domain::guide::builtin(),
-                prefs.profile.get_untracked().as_ref(),
-            )
-            .unwrap_or_default(),
+        let case = training::load().ok().and_then(|set| set.case(&id));
+        let answers = match (case, guide::load()) {
+            (Some(case), Ok(guide)) if fill => {
+                let profile = prefs.profile.get_untracked();
+                training::walk(case, guide, profile.as_ref()).unwrap_or_default()
+            }
             _ => Answers::new(),
         };
         // The draft of the training guide lives in training's namespace.
@@ -241,7 +240,7 @@ pub fn CaseKey(answers: Signal<Answers>) -> impl IntoView {
         let lang = prefs.settings.read().lang;
         let case = active_case(work).filter(|_| work.training.get())?;
         let profile = prefs.profile.get()?;
-        let outcome = super::guide::guide().outcome(&answers.get(), &profile);
+        let outcome = guide::load().ok()?.outcome(&answers.get(), &profile);
         let differences = case.expected.differences(&outcome);
         let yours = Expected::of(&outcome);
         let table = rows(&case.expected, &yours, t_now, lang)

@@ -50,9 +50,3 @@ pub fn load() -> Result<&'static Guide, &'static [String]> {
         .as_ref()
         .map_err(Vec::as_slice)
 }
-
-/// The built-in guide; for code that runs only after [`load`] succeeded (and for tests, which
-/// keep the file valid).
-pub fn builtin() -> &'static Guide {
-    load().unwrap_or_else(|p| panic!("data/guide.json is not valid: {p:?}"))
-}

@@ -7,7 +7,7 @@ mod outcome;
 mod session;
 mod steps;
 
-pub use session::{error_text, guide, keep_draft, keep_note, Mode, RestartButton, Session};
+pub use session::{error_text, keep_draft, keep_note, Mode, RestartButton, Session};
 
 use super::common::NoProfile;
 use super::{use_page_title, use_prefs, use_work};
@@ -27,9 +27,31 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
         Mode::Concern => Page::NewConcern,
     };
     use_page_title(page);
+    // A guide that does not decode is never used: show why, instead of advice. (The tests keep
+    // the built-in file valid; this is what a broken build would show instead of a crash.)
+    let guide = match guide::load() {
+        Ok(guide) => guide,
+        Err(problems) => {
+            let items = problems
+                .iter()
+                .map(|p| view! { <li><code>{p.clone()}</code></li> })
+                .collect_view();
+            return view! {
+                <section class="page page--guide">
+                    <h1>{move || page.title(t.get())}</h1>
+                    <div class="alert alert--error" role="alert">
+                        <p>{move || t.get().guide_invalid}</p>
+                        <ul>{items}</ul>
+                    </div>
+                </section>
+            }
+            .into_any();
+        }
+    };
     let session = Session {
         work,
         profile: prefs.profile,
+        guide,
         mode,
         answers: match mode {
             Mode::Concern => RwSignal::new(vault::read(|d| {
@@ -62,22 +84,6 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
         });
     }
     let body = move || {
-        // A guide that fails validation is never used: show why, instead of advice.
-        if let Err(problems) = guide::load() {
-            let items = problems
-                .iter()
-                .map(|p| view! { <li><code>{p.clone()}</code></li> })
-                .collect_view();
-            return Either::Left(
-                view! {
-                    <div class="alert alert--error" role="alert">
-                        <p>{move || t.get().guide_invalid}</p>
-                        <ul>{items}</ul>
-                    </div>
-                }
-                .into_any(),
-            );
-        }
         if prefs.profile.with(Option::is_none) {
             return Either::Left(view! { <NoProfile /> }.into_any());
         }
@@ -106,6 +112,7 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
             {body}
         </section>
     }
+    .into_any()
 }
 
 /// The written notification from the outcome: the draft to edit, copy and print.
@@ -117,7 +124,7 @@ fn NotificationScreen(session: Session) -> impl IntoView {
     let answers = session.answers.get_untracked();
     let role = (session.mode == Mode::Concern).then(|| super::my_role(prefs));
     let generated = crate::app::notification::draft(
-        guide::builtin(),
+        session.guide,
         &answers,
         &profile,
         role.as_deref(),
@@ -142,7 +149,7 @@ fn NotificationScreen(session: Session) -> impl IntoView {
             <p class="badge badge--info no-print">
                 {if session.mode == Mode::Concern { t_now.notification_with_concern } else { t_now.notification_in_memory }}
             </p>
-            <notification::NotificationEditor draft generated profile>
+            <notification::NotificationEditor draft generated profile guide=session.guide>
                 <button type="button" class="btn btn--tertiary" on:click=back>{t_now.notification_back}</button>
             </notification::NotificationEditor>
         </article>

@@ -2,9 +2,9 @@
 //! to edit, what to look at before copying, "Kopiér teksten" and the print view. The draft
 //! itself comes from `domain::notification`; this module only shows and edits it.
 
-use super::guide;
 use crate::domain::cpr;
 use crate::domain::dates::Date;
+use crate::domain::guide::Guide;
 use crate::domain::notification::{Draft, DraftProblem};
 use crate::domain::profile::Profile;
 use crate::platform;
@@ -31,13 +31,14 @@ pub fn NotificationEditor(
     draft: RwSignal<Draft>,
     generated: Draft,
     profile: Profile,
+    guide: &'static Guide,
     children: Children,
 ) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     let lang = prefs.settings.read_untracked().lang;
     let t_now = t.get_untracked();
-    let n = &guide().notification;
+    let n = &guide.notification;
     let copied = RwSignal::new(None::<bool>);
     // Names and CPR-like numbers are shown before copying; a name can be copied anyway.
     let confirm_names = RwSignal::new(false);
@@ -48,7 +49,7 @@ pub fn NotificationEditor(
     let full_text = {
         let profile = profile.clone();
         let today = today.clone();
-        move || draft.with(|d| d.full_text(guide(), &profile, &today))
+        move || draft.with(|d| d.full_text(guide, &profile, &today))
     };
 
     let channel = match &profile.links.notification_channel {

@@ -2,7 +2,7 @@
 //! (who, what, by when), this municipality's staircase and interventions, the legal basis with
 //! references, and the follow-up date.
 
-use super::{guide, Mode, Session};
+use super::{Mode, Session};
 use crate::app::commands::{self, Context, NewConcern};
 use crate::domain::dates::Date;
 use crate::domain::guide::outcome::Outcome;
@@ -22,11 +22,11 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
         let lang = prefs.settings.read().lang;
         let profile = prefs.profile.get()?;
         let answers = session.answers.get();
-        let o: Outcome = guide().outcome(&answers, &profile);
+        let o: Outcome = session.guide.outcome(&answers, &profile);
         let today = Date::from_ms(platform::now_ms());
         let follow_up = today.plus_days(o.follow_up_days);
         // Every level has its texts (the validator checks); without them, the level's own name.
-        let (level_name, level_meaning) = guide().level_texts.get(&o.level).map_or_else(
+        let (level_name, level_meaning) = session.guide.level_texts.get(&o.level).map_or_else(
             || {
                 (
                     crate::domain::overview::level_label(o.level, lang),
@@ -40,7 +40,8 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                 )
             },
         );
-        let column = guide()
+        let column = session
+            .guide
             .columns
             .get(&o.column.to_string())
             .map(|c| c.get(lang).to_string())
@@ -63,7 +64,7 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                 let refs = s
                     .legal
                     .iter()
-                    .filter_map(|id| guide().legal(id)?.reference.clone())
+                    .filter_map(|id| session.guide.legal(id)?.reference.clone())
                     .collect::<Vec<_>>();
                 let refs = (!refs.is_empty()).then(|| {
                     let mut unique = refs.clone();
@@ -73,8 +74,8 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
                 view! {
                     <li class="plan__step" class:plan__step--now=s.timing == Timing::Now>
                         <span class="plan__when">{when}</span>
-                        <span class="plan__what">{guide().step_text(s, &profile, lang)}</span>
-                        <span class="plan__who">{t_now.plan_who} ": " {guide().contact_name(&s.contact, &profile, lang)}</span>
+                        <span class="plan__what">{session.guide.step_text(s, &profile, lang)}</span>
+                        <span class="plan__who">{t_now.plan_who} ": " {session.guide.contact_name(&s.contact, &profile, lang)}</span>
                         {refs}
                     </li>
                 }
@@ -111,8 +112,8 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
         let legal = o
             .legal
             .iter()
-            .chain(guide().outcome_legal.iter())
-            .filter_map(|id| guide().legal(id))
+            .chain(session.guide.outcome_legal.iter())
+            .filter_map(|id| session.guide.legal(id))
             .filter(|l| l.applies_to(&profile.id))
             .map(|l| {
                 view! {
@@ -129,7 +130,7 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
 
         // The first thing on the outcome, on screen and on paper, when it applies.
         let warning = o.no_parent_contact_first.then(|| {
-            let w = &guide().no_parent_warning;
+            let w = &session.guide.no_parent_warning;
             view! {
                 <section class="stop-box" role="note" aria-labelledby="stop-title">
                     <h3 id="stop-title" class="stop-box__title">"⚠ " {w.title.get(lang).to_string()}</h3>
@@ -139,19 +140,19 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
         });
 
         let answers_list = {
-            let pos = guide().position(&answers, Some(&profile));
+            let pos = session.guide.position(&answers, Some(&profile));
             pos.path
                 .iter()
-                .filter_map(|id| guide().step(id))
+                .filter_map(|id| session.guide.step(id))
                 .map(|s| {
                     let shown = match answers.get(&s.id) {
-                        Some(crate::domain::guide::engine::Answer::Single(id)) => guide()
+                        Some(crate::domain::guide::engine::Answer::Single(id)) => session.guide
                             .choices(s)
                             .into_iter()
                             .find(|c| &c.id == id)
                             .map(|c| c.label.get(lang).to_string())
                             .unwrap_or_default(),
-                        Some(crate::domain::guide::engine::Answer::Multi(ids)) => guide()
+                        Some(crate::domain::guide::engine::Answer::Multi(ids)) => session.guide
                             .choices(s)
                             .into_iter()
                             .filter(|c| ids.contains(&c.id))
@@ -263,7 +264,7 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
             now_ms: platform::now_ms(),
             by_role: &role_now,
             lang: prefs.settings.read_untracked().lang,
-            guide: guide(),
+            guide: session.guide,
         };
         let form = NewConcern {
             id: platform::new_uuid(),

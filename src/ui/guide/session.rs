@@ -5,7 +5,7 @@
 
 use crate::app::walk::Walk;
 use crate::domain::guide::engine::{Answer, AnswerError, Answers};
-use crate::domain::guide::{self, Guide};
+use crate::domain::guide::Guide;
 use crate::domain::i18n::Texts;
 use crate::domain::notification::Draft;
 use crate::domain::profile::Profile;
@@ -46,6 +46,9 @@ pub struct Session {
     /// context to ask.
     pub work: WorkState,
     pub profile: Memo<Option<Profile>>,
+    /// The built-in guide, decoded before the session began (a guide that does not decode
+    /// shows why instead of a session).
+    pub guide: &'static Guide,
     pub mode: Mode,
     pub answers: RwSignal<Answers>,
     /// The step shown when the user went back or chose to change an answer; `None` shows the
@@ -61,11 +64,6 @@ pub struct Session {
     pub drafting: RwSignal<bool>,
 }
 
-/// The guide (built in, checked by the tests).
-pub fn guide() -> &'static Guide {
-    guide::builtin()
-}
-
 impl Session {
     /// Stores an answer and moves to the step after it.
     pub fn submit(self, step_id: &str, answer: Answer) {
@@ -74,13 +72,13 @@ impl Session {
         // A refused answer must not touch the answers signal: updating it re-renders the step,
         // and the text being typed would be lost.
         let checked =
-            profile.with_untracked(|p| Walk::new(guide(), p.as_ref()).check(step_id, &answer));
+            profile.with_untracked(|p| Walk::new(self.guide, p.as_ref()).check(step_id, &answer));
         if let Err(e) = checked {
             self.error.set(Some(e));
             return;
         }
         let result = self.answers.try_update(|a| {
-            profile.with_untracked(|p| Walk::new(guide(), p.as_ref()).answer(a, step_id, answer))
+            profile.with_untracked(|p| Walk::new(self.guide, p.as_ref()).answer(a, step_id, answer))
         });
         match result {
             Some(Ok(answered)) => {
@@ -100,7 +98,7 @@ impl Session {
         self.profile.with(|p| {
             self.answers.with(|a| {
                 self.shown
-                    .with(|s| Walk::new(guide(), p.as_ref()).displayed(a, s.as_deref()))
+                    .with(|s| Walk::new(self.guide, p.as_ref()).displayed(a, s.as_deref()))
             })
         })
     }
@@ -109,7 +107,7 @@ impl Session {
         let previous = self.profile.with_untracked(|p| {
             self.answers.with_untracked(|a| {
                 self.shown
-                    .with_untracked(|s| Walk::new(guide(), p.as_ref()).back(a, s.as_deref()))
+                    .with_untracked(|s| Walk::new(self.guide, p.as_ref()).back(a, s.as_deref()))
             })
         });
         if let Some(step) = previous {

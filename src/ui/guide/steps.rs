@@ -1,9 +1,10 @@
 //! One step of the guide on screen: the question, its hint and legal basis, the answer controls,
 //! back and start over.
 
-use super::{error_text, guide, Session};
+use super::{error_text, Session};
 use crate::domain::cpr;
 use crate::domain::guide::engine::Answer;
+use crate::domain::guide::ids;
 use crate::domain::guide::{Step, StepKind};
 use crate::domain::i18n::{Lang, Texts};
 use crate::ui::{use_prefs, use_texts};
@@ -17,16 +18,16 @@ fn progress(session: Session, step_id: &str) -> (usize, usize) {
     let pos = use_prefs().profile.with(|profile| {
         session
             .answers
-            .with(|a| guide().position(a, profile.as_ref()))
+            .with(|a| session.guide.position(a, profile.as_ref()))
     });
     let index = pos.path.iter().position(|s| s == step_id).unwrap_or(0);
     // Ahead of the last step on the path: follow each step's default route.
     let mut ahead = 0;
-    let mut at = pos.path.last().and_then(|id| guide().step(id));
+    let mut at = pos.path.last().and_then(|id| session.guide.step(id));
     while let Some(step) = at {
         match step.next.last().map(|n| n.to.as_str()) {
             Some(id) => {
-                at = guide().step(id);
+                at = session.guide.step(id);
                 if at.is_some() {
                     ahead += 1;
                 }
@@ -44,7 +45,7 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
     move || {
         let t_now = t.get();
         let lang = prefs.settings.read().lang;
-        let Some(s) = guide().step(&step).cloned() else {
+        let Some(s) = session.guide.step(&step).cloned() else {
             return view! { <p>{step.clone()}</p> }.into_any();
         };
         let (n, total) = progress(session, &s.id);
@@ -52,7 +53,7 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
         let legal = s
             .legal
             .iter()
-            .filter_map(|id| guide().legal(id))
+            .filter_map(|id| session.guide.legal(id))
             .map(|l| {
                 view! {
                     <p class="legal-note">
@@ -69,7 +70,7 @@ pub fn StepView(session: Session, step: String) -> impl IntoView {
         let cleared_notice = (!cleared.is_empty()).then(|| {
             let names = cleared
                 .iter()
-                .filter_map(|id| guide().step(id))
+                .filter_map(|id| session.guide.step(id))
                 .map(|s| s.question.get(lang).to_string())
                 .collect::<Vec<_>>()
                 .join(" · ");
@@ -124,7 +125,7 @@ fn single(session: Session, s: &Step, existing: Option<Answer>, lang: Lang) -> i
         Some(Answer::Single(id)) => Some(id),
         _ => None,
     };
-    let options = guide()
+    let options = session.guide
         .choices(s)
         .into_iter()
         .map(|c| {
@@ -152,10 +153,11 @@ fn multi(
     let next = t_now.next_button;
     // Grounds the earlier answers already imply (e.g. the topic sexual abuse is ground (4)):
     // shown ticked, with why, and they cannot be unticked into "no duty".
-    let implied: Vec<(String, String)> = if s.id == "duty" {
+    let implied: Vec<(String, String)> = if s.id == ids::DUTY {
         use_prefs().profile.with_untracked(|profile| {
             session.answers.with_untracked(|a| {
-                guide()
+                session
+                    .guide
                     .implied_grounds(a, profile.as_ref())
                     .into_iter()
                     .map(|i| (i.ground.clone(), i.because.get(lang).to_string()))
@@ -170,7 +172,7 @@ fn multi(
         Some(Answer::Multi(ids)) => ids,
         _ => BTreeSet::new(),
     });
-    let choices = guide().choices(s);
+    let choices = session.guide.choices(s);
     let exclusive: Vec<String> = choices
         .iter()
         .filter(|c| c.exclusive)
@@ -317,14 +319,14 @@ fn review(session: Session, next: &'static str) -> impl IntoView {
         p.as_ref().map(|p| {
             let mut answers = session.answers.get();
             answers.insert("involve".into(), Answer::Seen);
-            let o = guide().outcome(&answers, p);
+            let o = session.guide.outcome(&answers, p);
             o.steps
                 .iter()
                 .map(|st| {
                     view! {
                         <li>
-                            <strong>{guide().contact_name(&st.contact, p, lang)}</strong>
-                            " – " {guide().step_text(st, p, lang)}
+                            <strong>{session.guide.contact_name(&st.contact, p, lang)}</strong>
+                            " – " {session.guide.step_text(st, p, lang)}
                         </li>
                     }
                 })
