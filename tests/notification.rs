@@ -326,7 +326,7 @@ fn a_saved_concern_keeps_the_draft_adds_the_receipt_follow_up_and_refuses_a_cpr_
     assert_eq!(receipts.len(), 1);
     assert_eq!(
         receipts[0].by,
-        Date::from_ms(now).plus_weekdays(6).iso(),
+        Date::from_ms(now).plus_weekdays(6),
         "acknowledgement within 6 weekdays"
     );
     assert!(receipt.what.contains("Praksis"), "marked as practice");

@@ -112,14 +112,14 @@ fn make(s: &Seed) -> Concern {
     .expect("a valid seed");
     // As stored, untrimmed (e.g. from an imported backup): the filter must still match it.
     c.school_class = s.class.map(String::from);
-    c.follow_up = s.follow_up.into();
+    c.follow_up = date(s.follow_up);
     c.action_plan = s
         .items
         .iter()
         .map(|&(by, done)| ActionItem {
             what: "Samtale med forældrene".into(),
             who: "Klasselærer".into(),
-            by: by.into(),
+            by: date(by),
             done,
         })
         .collect();
@@ -515,13 +515,13 @@ fn overdue_starts_the_day_after_the_date_and_never_on_a_closed_concern() {
     ];
     for (follow_up, items, closed, expected) in cases {
         let mut c = base.clone();
-        c.follow_up = follow_up.into();
+        c.follow_up = date(follow_up);
         c.action_plan = items
             .iter()
             .map(|&(by, done)| ActionItem {
                 what: "Møde".into(),
                 who: "SSP".into(),
-                by: by.into(),
+                by: date(by),
                 done,
             })
             .collect();
@@ -739,7 +739,7 @@ prop_compose! {
         closed in any::<bool>(),
     ) -> Concern {
         let base = days(2025, 1, 1);
-        let iso = |d: i64| Date::from_ms((d as u64) * 86_400_000).iso();
+        let on = |d: i64| Date::from_ms((d as u64) * 86_400_000);
         let mut c = make(&SEEDS[0]);
         c.id = format!("id-{n}");
         c.created_ms = ((base + created_day) as u64) * 86_400_000 + 3_600_000;
@@ -748,13 +748,13 @@ prop_compose! {
         c.level = level;
         c.profile = profile.to_string();
         let today = days(2026, 11, 23);
-        c.follow_up = iso(today + follow_up_day);
+        c.follow_up = on(today + follow_up_day);
         c.action_plan = items
             .into_iter()
             .map(|(d, done)| ActionItem {
                 what: "x".into(),
                 who: "y".into(),
-                by: iso(today + d),
+                by: on(today + d),
                 done,
             })
             .collect();

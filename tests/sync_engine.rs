@@ -3,6 +3,7 @@
 mod sync_support;
 
 use ssp_handleguide::domain::concern_store;
+use ssp_handleguide::domain::dates::Date;
 use ssp_handleguide::domain::storage::{KeyValueStore, MemoryStore, Namespaced};
 use ssp_handleguide::domain::sync::engine::{self, Outbox, Resolution};
 use ssp_handleguide::domain::sync::json;
@@ -357,4 +358,31 @@ fn the_engine_checks_documents_whichever_transport_brought_them() {
         .keys()
         .iter()
         .all(|k| !k.contains("a/b") && !k.contains("c d")));
+}
+
+/// A pulled concern from an older version may hold a date that is not one: it is stored and
+/// shown (with its creation date there, `Concern`'s rule), not counted unreadable.
+#[test]
+fn a_pulled_concern_with_an_unreadable_date_is_kept() {
+    let c = Client::new("1", NOW);
+    let mut data = serde_json::to_value(concern("old-dates", NOW - 86_400_000)).unwrap();
+    data["follow_up"] = "2026-02-30".into();
+    data["action_plan"][1]["by"] = "".into();
+    let body = format!(
+        r#"{{"docs":[{}],"checkpoint":"7","more":false}}"#,
+        raw_doc("old-dates", 3, &data.to_string())
+    );
+    let page = json::parse_changes(200, &body).expect("a page");
+    let applied = engine::apply_page(&c.store, &page, NOW).unwrap();
+    assert_eq!(
+        (applied.updated, applied.unreadable, applied.rejected),
+        (1, 0, 0),
+        "{applied:?}"
+    );
+    let stored = c.concerns(NOW);
+    let got = &stored["old-dates"];
+    let created = Date::from_ms(NOW - 86_400_000);
+    assert_eq!(got.follow_up, created);
+    assert_eq!(got.action_plan[1].by, created);
+    assert_eq!(got.action_plan[0].by.iso(), "2026-11-23");
 }

@@ -22,7 +22,8 @@ pub enum Command {
         item: usize,
         done: bool,
     },
-    /// Add an action item: what, who, by when (`YYYY-MM-DD`).
+    /// Add an action item: what, who, by when (`YYYY-MM-DD` text, as the date input gives it;
+    /// the domain parses it into a `Date` or refuses it).
     AddItem {
         what: String,
         who: String,
@@ -33,7 +34,7 @@ pub enum Command {
         child: String,
         class: String,
     },
-    /// Move the follow-up to a date (`YYYY-MM-DD`).
+    /// Move the follow-up to a date (`YYYY-MM-DD` text, parsed as for `AddItem`).
     MoveFollowUp {
         date: String,
     },

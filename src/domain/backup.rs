@@ -352,6 +352,23 @@ mod tests {
         assert_eq!(back, concerns);
     }
 
+    /// A backup from an older version may hold a date that is not one: the file is accepted
+    /// and the concern comes in with its creation date there (`Concern`'s rule).
+    #[test]
+    fn a_backup_with_an_unreadable_date_is_imported_whole() {
+        let (_, concerns) = device();
+        let file = export(&settings(), &Library::default(), &concerns, vec![], 5).unwrap();
+        let mut v: Value = serde_json::from_str(&file).unwrap();
+        v["concerns"][0]["follow_up"] = "2026-02-30".into();
+        v["concerns"][1]["action_plan"][0]["by"] = "".into();
+        let p = plan(&v.to_string(), &Settings::default(), &[]).unwrap();
+        assert_eq!(p.add.len(), 2);
+        let created = |c: &Concern| crate::domain::dates::Date::from_ms(c.created_ms);
+        assert_eq!(p.add[0].follow_up, created(&p.add[0]));
+        assert_eq!(p.add[1].action_plan[0].by, created(&p.add[1]));
+        assert_eq!(p.add[1].follow_up, concerns[1].follow_up);
+    }
+
     #[test]
     fn merge_by_revision_never_deletes() {
         let (_, concerns) = device();

@@ -2,7 +2,7 @@
 //! plan, a follow-up date and a change history. Stored as one versioned document
 //! (`ssp.concerns`); ids and times come in from the platform.
 
-use super::dates::Date;
+use super::dates::{self, Date};
 use super::guide::engine::{Answer, Answers};
 use super::guide::{ids, Level, Timing};
 use serde::{Deserialize, Serialize};
@@ -17,13 +17,14 @@ pub enum Status {
     Closed,
 }
 
-/// One item of the action plan: what, who (a role), by when, done.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// One item of the action plan: what, who (a role), by when, done. Read only as part of its
+/// [`Concern`] (an unreadable `by` needs the concern's creation date).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ActionItem {
     pub what: String,
     pub who: String,
-    /// ISO date.
-    pub by: String,
+    /// Stored as ISO text (`"2026-12-07"`).
+    pub by: Date,
     pub done: bool,
 }
 
@@ -53,7 +54,18 @@ pub struct Change {
     pub detail: String,
 }
 
+/// Stored (device, backup, sync) as JSON with the dates as ISO text, `"2026-12-07"`.
+///
+/// **A stored date that is not a date** — possible in a record from an older version, which
+/// only checked that a date had ten characters (`"2026-02-30"`), or a record edited by hand
+/// (`""`, `null`, a number, a missing field) — never fails the record: an unreadable
+/// `follow_up`, or an action item's unreadable `by`, reads as the record's creation date
+/// (the UTC date of `created_ms`). The concern then shows as due or overdue and gets
+/// attention, and the date can be moved as any other. The rule depends on the record alone,
+/// so every device and every import reads the same date; the unreadable text itself is not
+/// kept (the next save writes the date it was read as). See `StoredConcern`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredConcern")]
 pub struct Concern {
     /// UUID.
     pub id: String,
@@ -71,8 +83,8 @@ pub struct Concern {
     pub level: Level,
     pub topics: Vec<String>,
     pub action_plan: Vec<ActionItem>,
-    /// ISO date.
-    pub follow_up: String,
+    /// Stored as ISO text (`"2026-12-07"`).
+    pub follow_up: Date,
     pub status: Status,
     #[serde(default)]
     pub close_reason: Option<String>,
@@ -82,6 +94,79 @@ pub struct Concern {
     /// The written notification's draft, as the teacher last saved it (schema 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<super::notification::Draft>,
+}
+
+/// A [`Concern`] as it is read (stored record, backup, sync): the same fields with the same
+/// names and defaults, but the dates read with [`dates::lenient`], so a stored date that is
+/// not a date is `None` here and the creation date in the [`Concern`]. A field added to
+/// `Concern` must be added here too (the conversion below names every field).
+#[derive(Deserialize)]
+struct StoredConcern {
+    id: String,
+    revision: u32,
+    #[serde(rename = "pseudonym")]
+    child: String,
+    #[serde(default)]
+    school_class: Option<String>,
+    profile: String,
+    answers: Answers,
+    level: Level,
+    topics: Vec<String>,
+    action_plan: Vec<StoredItem>,
+    #[serde(default, deserialize_with = "dates::lenient")]
+    follow_up: Option<Date>,
+    status: Status,
+    #[serde(default)]
+    close_reason: Option<String>,
+    created_ms: u64,
+    updated_ms: u64,
+    history: Vec<Change>,
+    #[serde(default)]
+    notification: Option<super::notification::Draft>,
+}
+
+/// An [`ActionItem`] as it is read.
+#[derive(Deserialize)]
+struct StoredItem {
+    what: String,
+    who: String,
+    #[serde(default, deserialize_with = "dates::lenient")]
+    by: Option<Date>,
+    done: bool,
+}
+
+impl From<StoredConcern> for Concern {
+    fn from(s: StoredConcern) -> Concern {
+        // The rule for a stored date that is not a date (see `Concern`).
+        let created = Date::from_ms(s.created_ms);
+        Concern {
+            id: s.id,
+            revision: s.revision,
+            child: s.child,
+            school_class: s.school_class,
+            profile: s.profile,
+            answers: s.answers,
+            level: s.level,
+            topics: s.topics,
+            action_plan: s
+                .action_plan
+                .into_iter()
+                .map(|i| ActionItem {
+                    what: i.what,
+                    who: i.who,
+                    by: i.by.unwrap_or(created),
+                    done: i.done,
+                })
+                .collect(),
+            follow_up: s.follow_up.unwrap_or(created),
+            status: s.status,
+            close_reason: s.close_reason,
+            created_ms: s.created_ms,
+            updated_ms: s.updated_ms,
+            history: s.history,
+            notification: s.notification,
+        }
+    }
 }
 
 /// The follow-up "Har du fået kvittering?" that joins the action plan with the first saved
@@ -218,9 +303,9 @@ impl Concern {
             .into_iter()
             .map(|line| ActionItem {
                 by: match line.timing {
-                    Timing::Now | Timing::Today => today.iso(),
-                    Timing::ThisWeek => today.plus_days(7).iso(),
-                    Timing::FollowUp => follow_up.iso(),
+                    Timing::Now | Timing::Today => today,
+                    Timing::ThisWeek => today.plus_days(7),
+                    Timing::FollowUp => follow_up,
                 },
                 what: line.what,
                 who: line.who,
@@ -239,7 +324,7 @@ impl Concern {
             level,
             topics,
             action_plan,
-            follow_up: follow_up.iso(),
+            follow_up,
             status: Status::Open,
             close_reason: None,
             created_ms: now_ms,
@@ -276,7 +361,7 @@ impl Concern {
             self.action_plan.push(ActionItem {
                 what: what.to_string(),
                 who: who.to_string(),
-                by: Date::from_ms(now_ms).plus_weekdays(weekdays).iso(),
+                by: Date::from_ms(now_ms).plus_weekdays(weekdays),
                 done: false,
             });
         }
@@ -349,7 +434,7 @@ impl Concern {
         self.action_plan.push(ActionItem {
             what: what.to_string(),
             who: who.to_string(),
-            by: by.iso(),
+            by,
             done: false,
         });
         self.touch(now_ms, by_role, ChangeKind::ItemAdded, what.to_string());
@@ -375,17 +460,18 @@ impl Concern {
         Ok(())
     }
 
-    /// Moves the follow-up to `iso_date` (YYYY-MM-DD).
+    /// Moves the follow-up to `iso_date` (YYYY-MM-DD, as the date input gives it). The history
+    /// entry's detail is the new date's ISO text.
     pub fn set_follow_up(
         &mut self,
         iso_date: &str,
         now_ms: u64,
         by_role: &str,
     ) -> Result<(), ConcernProblem> {
-        let iso = date(iso_date)?.iso();
-        if self.follow_up != iso {
-            self.follow_up = iso.clone();
-            self.touch(now_ms, by_role, ChangeKind::FollowUpChanged, iso);
+        let date = date(iso_date)?;
+        if self.follow_up != date {
+            self.follow_up = date;
+            self.touch(now_ms, by_role, ChangeKind::FollowUpChanged, date.iso());
         }
         Ok(())
     }
@@ -412,17 +498,8 @@ impl Concern {
 
     /// Open with its follow-up date (or an open action item) before `today`.
     pub fn overdue(&self, today: Date) -> bool {
-        self.overdue_on(&today.iso())
-    }
-
-    /// [`Concern::overdue`] with today as an ISO date, for checking many at once.
-    pub fn overdue_on(&self, t: &str) -> bool {
         self.status == Status::Open
-            && (self.follow_up.as_str() < t
-                || self
-                    .action_plan
-                    .iter()
-                    .any(|a| !a.done && a.by.as_str() < t))
+            && (self.follow_up < today || self.action_plan.iter().any(|a| !a.done && a.by < today))
     }
 
     /// When the concern was (last) closed, if it is closed.
@@ -462,15 +539,14 @@ fn free_texts(answers: &Answers) -> Vec<String> {
 
 /// Open first (overdue before the rest, then by follow-up date), closed last (newest first).
 pub fn sorted(concerns: &[Concern], today: Date) -> Vec<&Concern> {
-    let today = today.iso();
     let mut list: Vec<&Concern> = concerns.iter().collect();
     // One key per concern, not two date checks per comparison (5,000 on an SSP consultant's
     // device); stable, like the comparison it replaces: open, overdue, follow-up, newest.
     list.sort_by_cached_key(|c| {
         (
             c.status == Status::Closed,
-            !c.overdue_on(&today),
-            c.follow_up.clone(),
+            !c.overdue(today),
+            c.follow_up,
             std::cmp::Reverse(c.updated_ms),
         )
     });
@@ -480,6 +556,10 @@ pub fn sorted(concerns: &[Concern], today: Date) -> Vec<&Concern> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(iso: &str) -> Date {
+        Date::parse_iso(iso).unwrap()
+    }
 
     fn answers(observed: &str) -> Answers {
         let mut a = Answers::new();
@@ -524,9 +604,9 @@ mod tests {
     fn a_new_concern_has_its_plan_dates_and_history() {
         let c = concern("AB").unwrap();
         assert_eq!(c.topics, ["mobning"]);
-        assert_eq!(c.follow_up, "2026-12-07");
-        assert_eq!(c.action_plan[0].by, "2026-11-23");
-        assert_eq!(c.action_plan[1].by, "2026-12-07");
+        assert_eq!(c.follow_up, d("2026-12-07"));
+        assert_eq!(c.action_plan[0].by, d("2026-11-23"));
+        assert_eq!(c.action_plan[1].by, d("2026-12-07"));
         assert_eq!((c.revision, c.status), (1, Status::Open));
         assert_eq!(c.history.len(), 1);
         assert_eq!(c.school_class.as_deref(), Some("7.b"));
@@ -582,8 +662,8 @@ mod tests {
         c.add_item(" Møde med SSP ", "SSP", "2026-12-01", 12, "Lærer")
             .unwrap();
         assert_eq!(
-            c.action_plan.last().map(|i| i.what.as_str()),
-            Some("Møde med SSP")
+            c.action_plan.last().map(|i| (i.what.as_str(), i.by)),
+            Some(("Møde med SSP", d("2026-12-01")))
         );
         c.close("Trivslen er tilbage", 13, "Lærer").unwrap();
         assert_eq!(c.revision, 4);
@@ -591,8 +671,13 @@ mod tests {
         assert_eq!(c.history[3].kind, ChangeKind::Closed);
         assert_eq!(c.history[3].detail, "Trivslen er tilbage");
         c.set_follow_up("2027-01-04", 13, "Lærer").unwrap();
-        c.set_follow_up("2027-01-04", 13, "Lærer").unwrap(); // unchanged: no entry
-        assert_eq!(c.follow_up, "2027-01-04");
+        c.set_follow_up(" 2027-01-04", 13, "Lærer").unwrap(); // unchanged: no entry
+        assert_eq!(c.follow_up, d("2027-01-04"));
+        assert_eq!(c.history[4].kind, ChangeKind::FollowUpChanged);
+        assert_eq!(
+            c.history[4].detail, "2027-01-04",
+            "the history keeps the ISO text"
+        );
         assert_eq!(c.revision, 5);
         assert_eq!(c.status, Status::Closed);
         assert_eq!(c.close_reason.as_deref(), Some("Trivslen er tilbage"));
@@ -670,7 +755,7 @@ mod tests {
     fn overdue_open_concerns_come_first_and_closed_last() {
         let today = Date::from_ms(1_795_435_200_000);
         let mut late = concern("A1").unwrap();
-        late.follow_up = "2026-11-01".into();
+        late.follow_up = d("2026-11-01");
         let soon = concern("B2").unwrap();
         let mut closed = concern("C3").unwrap();
         closed.close("Afsluttet", 5, "Lærer").unwrap();
@@ -695,7 +780,7 @@ mod tests {
             .map(|i| {
                 let mut c = template.clone();
                 c.id = format!("id-{i}");
-                c.follow_up = dates[(i * 7 % 4) as usize].into();
+                c.follow_up = d(dates[(i * 7 % 4) as usize]);
                 c.updated_ms = i * 13 % 17;
                 if i % 5 == 0 {
                     c.close("Afsluttet", 5, "Lærer").unwrap();
@@ -703,7 +788,7 @@ mod tests {
                 if i % 3 == 0 {
                     c.action_plan
                         .iter_mut()
-                        .for_each(|a| a.by = "2026-01-01".into());
+                        .for_each(|a| a.by = d("2026-01-01"));
                 }
                 c
             })
@@ -718,5 +803,107 @@ mod tests {
         });
         let ids = |v: Vec<&Concern>| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(sorted(&list, today)), ids(old));
+    }
+
+    /// The fixtures' records (schema 1: `child` renamed `pseudonym`, as the migration does) as
+    /// JSON values.
+    fn fixture_records() -> Vec<serde_json::Value> {
+        let v1: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/concerns-v1.json")).unwrap();
+        let mut records: Vec<serde_json::Value> = v1["data"].as_array().unwrap().clone();
+        records.push(
+            serde_json::from_str(include_str!("../../tests/fixtures/concern-extra-v1.json"))
+                .unwrap(),
+        );
+        for r in &mut records {
+            let o = r.as_object_mut().unwrap();
+            let child = o.remove("child").unwrap();
+            o.insert("pseudonym".into(), child);
+        }
+        records
+    }
+
+    #[test]
+    fn the_fixtures_decode_and_encode_to_the_same_fields() {
+        let records = fixture_records();
+        assert_eq!(records.len(), 3);
+        for mut raw in records {
+            let c: Concern = serde_json::from_value(raw.clone()).unwrap();
+            assert_eq!(c.follow_up.iso(), raw["follow_up"].as_str().unwrap());
+            for (item, raw_item) in c
+                .action_plan
+                .iter()
+                .zip(raw["action_plan"].as_array().unwrap())
+            {
+                assert_eq!(item.by.iso(), raw_item["by"].as_str().unwrap());
+            }
+            // Every field as it was, dates as the same ISO text. (The answers' multiple choices
+            // are a set, written sorted — as before dates were typed: compared as answers.)
+            let mut encoded = serde_json::to_value(&c).unwrap();
+            let answers = |v: &mut serde_json::Value| {
+                let a = v.as_object_mut().unwrap().remove("answers").unwrap();
+                serde_json::from_value::<Answers>(a).unwrap()
+            };
+            assert_eq!(answers(&mut encoded), answers(&mut raw));
+            assert_eq!(encoded, raw);
+            // And from the text, as the store reads it: the same concern, the same bytes again.
+            let text = serde_json::to_string(&c).unwrap();
+            let back: Concern = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, c);
+            assert_eq!(serde_json::to_string(&back).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn the_dates_are_stored_as_iso_text() {
+        let mut c = concern("AB").unwrap();
+        c.add_item("Møde", "SSP", "2027-01-04", 5, "Lærer").unwrap();
+        let text = serde_json::to_string(&c).unwrap();
+        assert!(text.contains(r#""follow_up":"2026-12-07","#), "{text}");
+        assert!(
+            text.contains(r#""what":"Møde","who":"SSP","by":"2027-01-04","done":false"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""by":"2026-11-23""#), "{text}");
+        let back: Concern = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, c);
+    }
+
+    /// The rule for a stored date that is not a date: the record's creation date.
+    #[test]
+    fn an_unreadable_stored_date_reads_as_the_creation_date() {
+        let mut raw = fixture_records().remove(0);
+        // Created 23.11.2026 (1795435200000 ms).
+        let created = d("2026-11-23");
+        raw["follow_up"] = "2026-02-30".into();
+        raw["action_plan"][0]["by"] = "".into();
+        raw["action_plan"][1]["by"] = "2026-02-30".into();
+        let c: Concern = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(c.follow_up, created);
+        assert_eq!(c.action_plan[0].by, created);
+        assert_eq!(c.action_plan[1].by, created);
+        // Nothing else changed.
+        assert_eq!(c.id, "3b0f2c64-9a51-4d7e-8a4e-1f2a3b4c5d01");
+        assert_eq!((c.revision, c.history.len()), (2, 2));
+        assert_eq!(c.action_plan[1].what, raw["action_plan"][1]["what"]);
+        // From the text too (as the store, a backup and sync read it), and the other way
+        // round: empty follow-up, impossible item date.
+        raw["follow_up"] = "".into();
+        let from_text: Concern = serde_json::from_str(&raw.to_string()).unwrap();
+        assert_eq!(from_text, c);
+        // It shows as due on its creation day and overdue after it (the open item as well).
+        assert!(!c.overdue(created));
+        assert!(c.overdue(created.plus_days(1)));
+        // Saved again, it holds the date it was read as.
+        let again = serde_json::to_value(&c).unwrap();
+        assert_eq!(again["follow_up"], "2026-11-23");
+        assert_eq!(again["action_plan"][1]["by"], "2026-11-23");
+        // null, a number or a missing field read the same way.
+        raw["follow_up"] = serde_json::Value::Null;
+        raw["action_plan"][1]["by"] = 20_261_207.into();
+        raw["action_plan"][0].as_object_mut().unwrap().remove("by");
+        assert_eq!(serde_json::from_value::<Concern>(raw.clone()).unwrap(), c);
+        raw.as_object_mut().unwrap().remove("follow_up");
+        assert_eq!(serde_json::from_value::<Concern>(raw).unwrap(), c);
     }
 }

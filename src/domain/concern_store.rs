@@ -475,6 +475,7 @@ pub fn tombstones(store: &dyn KeyValueStore, now_ms: u64) -> Vec<Tombstone> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::dates::Date;
     use crate::domain::storage::{list_quarantine, MemoryStore};
 
     /// A schema-1 document as the app stored it before records (tests/fixtures).
@@ -514,6 +515,63 @@ mod tests {
         let (again, report) = load_all(&store, 6);
         assert_eq!(again, concerns);
         assert_eq!(report, LoadReport::default());
+    }
+
+    /// Older versions only checked that a date had ten characters: a record holding one that
+    /// is not a date loads, with the creation date (`Concern`'s rule), and is never set aside.
+    #[test]
+    fn a_record_with_an_unreadable_date_loads_and_is_not_set_aside() {
+        let mut legacy: Value = serde_json::from_str(V1).unwrap();
+        legacy["data"][0]["follow_up"] = "2026-02-30".into();
+        legacy["data"][0]["action_plan"][1]["by"] = "".into();
+        let store = MemoryStore::new();
+        store.set(LEGACY_KEY, &legacy.to_string()).unwrap();
+        let (concerns, report) = load_all(&store, 5);
+        assert_eq!(
+            (concerns.len(), report.migrated, report.set_aside),
+            (2, 2, 0)
+        );
+        let created = Date::from_ms(concerns[0].created_ms);
+        assert_eq!(concerns[0].follow_up, created);
+        assert_eq!(concerns[0].action_plan[1].by, created);
+        assert_eq!(
+            concerns[0].action_plan[0].by.iso(),
+            "2026-11-23",
+            "the rest as it was"
+        );
+        assert_eq!(concerns[1].follow_up.iso(), "2026-11-28");
+
+        // A current (schema 3) record the same way: loads, and loading does not rewrite it.
+        let key = record_key(&concerns[1].id);
+        let mut record: Value = serde_json::from_str(&store.get(&key).unwrap().unwrap()).unwrap();
+        record["data"]["follow_up"] = "".into();
+        record["data"]["action_plan"][0]["by"] = "2026-02-30".into();
+        let raw = record.to_string();
+        store.set(&key, &raw).unwrap();
+        let (again, report) = load_all(&store, 6);
+        assert_eq!(report, LoadReport::default());
+        let created = Date::from_ms(again[1].created_ms);
+        assert_eq!(
+            (again[1].follow_up, again[1].action_plan[0].by),
+            (created, created)
+        );
+        assert_eq!(store.get(&key).unwrap(), Some(raw));
+        assert!(list_quarantine(&store).unwrap().is_empty());
+        assert!(load_one(&store, &again[1].id, 7).is_some());
+    }
+
+    /// A record with real dates is written byte for byte as it was read.
+    #[test]
+    fn a_record_saved_again_unchanged_is_the_same_text() {
+        let store = v1_store();
+        let (concerns, _) = load_all(&store, 5);
+        for c in &concerns {
+            let key = record_key(&c.id);
+            let before = store.get(&key).unwrap().unwrap();
+            assert!(before.contains(&format!("\"follow_up\":\"{}\"", c.follow_up.iso())));
+            save_record(&store, c, 6).unwrap();
+            assert_eq!(store.get(&key).unwrap().unwrap(), before);
+        }
     }
 
     #[test]
@@ -575,7 +633,12 @@ mod tests {
         );
         let (stored, _) = load_all(&store, 12);
         assert_eq!(
-            stored.iter().find(|c| c.id == theirs.id).unwrap().follow_up,
+            stored
+                .iter()
+                .find(|c| c.id == theirs.id)
+                .unwrap()
+                .follow_up
+                .iso(),
             "2027-02-01"
         );
     }

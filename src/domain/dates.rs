@@ -1,8 +1,16 @@
 //! Calendar dates from the clock's milliseconds, without a date library: enough for follow-up
 //! dates ("følg op senest 7.12.2026").
+//!
+//! A [`Date`] is stored, synced and backed up as its ISO text, `"2026-12-07"`: the form the
+//! records held when the dates were plain strings, so every stored record reads and writes as
+//! before. [`lenient`] reads a stored date that may not be one (see `concern::Concern`).
+
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
 
 /// A civil date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: i32,
     pub month: u32,
@@ -43,7 +51,9 @@ impl Date {
         format!("{} {hours:02}:{minutes:02}", self.danish())
     }
 
-    /// An ISO date (`YYYY-MM-DD`) in Danish form; text that is not a date as it is.
+    /// An ISO date (`YYYY-MM-DD`) in Danish form; text that is not a date as it is. For free
+    /// text that may hold a date (the history's "follow-up moved to" detail); a [`Date`] has
+    /// [`Date::danish`].
     pub fn danish_iso(iso: &str) -> String {
         Date::parse_iso(iso).map_or_else(|| iso.to_string(), Date::danish)
     }
@@ -73,6 +83,94 @@ impl Date {
         };
         // A day the calendar does not have comes back as another date.
         ((1..=12).contains(&date.month) && from_days(to_days(date)) == date).then_some(date)
+    }
+}
+
+/// The ISO text, `"2026-12-07"`.
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.iso())
+    }
+}
+
+/// From the ISO text only; anything else (`"2026-02-30"`, `""`, a number) is an error. Stored
+/// fields that must never fail use [`lenient`].
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        deserializer.deserialize_str(IsoText)
+    }
+}
+
+const EXPECTED: &str = "an ISO date (YYYY-MM-DD)";
+
+struct IsoText;
+
+impl Visitor<'_> for IsoText {
+    type Value = Date;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(EXPECTED)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Date, E> {
+        Date::parse_iso(text).ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
+    }
+}
+
+/// For `#[serde(default, deserialize_with = "lenient")]` on an `Option<Date>`: any value at all
+/// is read, never an error — the date an ISO text names, and `None` for anything else (a text
+/// that is not a date such as `"2026-02-30"` or `""`, `null`, a number, an array or object).
+/// A record from an older version (which only checked that a date had ten characters) is
+/// never lost because of a date; what `None` becomes is the record's rule.
+pub fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
+    deserializer.deserialize_any(Lenient)
+}
+
+struct Lenient;
+
+impl<'de> Visitor<'de> for Lenient {
+    type Value = Option<Date>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(EXPECTED)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<Date>, E> {
+        Ok(Date::parse_iso(text))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Date>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<Date>, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<Date>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<Date>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<Date>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Date>, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Date>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Date>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
     }
 }
 
@@ -230,5 +328,88 @@ mod tests {
                 day: 7
             }
         );
+    }
+
+    #[test]
+    fn a_date_is_stored_as_its_iso_text() {
+        let d = Date {
+            year: 2026,
+            month: 12,
+            day: 7,
+        };
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2026-12-07\"");
+        let early = Date {
+            year: 987,
+            month: 1,
+            day: 2,
+        };
+        assert_eq!(serde_json::to_string(&early).unwrap(), "\"0987-01-02\"");
+        for days in (-300_000..2_900_000).step_by(997) {
+            let date = from_days(days);
+            let json = serde_json::to_string(&date).unwrap();
+            assert_eq!(json, format!("\"{}\"", date.iso()));
+            assert_eq!(serde_json::from_str::<Date>(&json).unwrap(), date, "{json}");
+            let value = serde_json::to_value(date).unwrap();
+            assert_eq!(serde_json::from_value::<Date>(value).unwrap(), date);
+        }
+    }
+
+    #[test]
+    fn only_an_iso_text_reads_as_a_date() {
+        for bad in [
+            "\"2026-02-30\"",
+            "\"\"",
+            "\"7.12.2026\"",
+            "\"2026-12-7\"",
+            "20261207",
+            "null",
+            "[]",
+        ] {
+            let e = serde_json::from_str::<Date>(bad).unwrap_err();
+            assert!(e.is_data(), "{bad}: {e}");
+        }
+        let e = serde_json::from_str::<Date>("\"2026-02-30\"").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("invalid value: string \"2026-02-30\", expected an ISO date"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn lenient_reads_any_value_and_names_only_a_real_date() {
+        #[derive(Debug, Deserialize)]
+        struct Field {
+            #[serde(default, deserialize_with = "lenient")]
+            d: Option<Date>,
+        }
+        let read = |json: &str| serde_json::from_str::<Field>(json).map(|f| f.d);
+        let date = Date {
+            year: 2026,
+            month: 12,
+            day: 7,
+        };
+        assert_eq!(read(r#"{"d":"2026-12-07"}"#).unwrap(), Some(date));
+        for unreadable in [
+            r#"{"d":"2026-02-30"}"#,
+            r#"{"d":""}"#,
+            r#"{"d":"12/07/2026"}"#,
+            r#"{"d":"2026-12-07T00"}"#,
+            r#"{"d":null}"#,
+            r#"{"d":20261207}"#,
+            r#"{"d":-1}"#,
+            r#"{"d":1.5}"#,
+            r#"{"d":true}"#,
+            r#"{"d":["2026-12-07"]}"#,
+            r#"{"d":{"year":2026,"x":[1,{}]}}"#,
+            r#"{}"#,
+        ] {
+            assert_eq!(read(unreadable).unwrap(), None, "{unreadable}");
+        }
+        // Through `Value` too (tests and migrations read that way).
+        let v = serde_json::json!({ "d": "2026-02-30" });
+        assert_eq!(serde_json::from_value::<Field>(v).unwrap().d, None);
+        let v = serde_json::json!({ "d": "2026-12-07" });
+        assert_eq!(serde_json::from_value::<Field>(v).unwrap().d, Some(date));
     }
 }

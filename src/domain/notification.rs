@@ -154,11 +154,10 @@ pub fn draft(g: &Guide, input: &DraftInput) -> Draft {
         .iter()
         .filter(|i| i.done)
         .map(|i| {
-            let date = super::dates::Date::danish_iso(&i.by);
             phrase(n, "done_item")
                 .replace("{what}", i.what.trim())
                 .replace("{who}", i.who.trim())
-                .replace("{date}", &date)
+                .replace("{date}", &i.by.danish())
         })
         .collect();
 

@@ -4,7 +4,7 @@
 //! an observation, a class name or an id.
 //!
 //! "Today" comes in as an argument, and overdue means what it means on a concern
-//! ([`Concern::overdue`]): an ISO date before today's, on an open concern.
+//! ([`Concern::overdue`]): a date before today, on an open concern.
 
 use super::concern::{Concern, Status};
 use super::dates::Date;
@@ -239,7 +239,6 @@ pub fn overview(
     today: Date,
     profiles: &[&Profile],
 ) -> Overview {
-    let t = today.iso();
     let chosen: Vec<&Concern> = concerns.iter().filter(|c| filter.matches(c)).collect();
     let open: Vec<&&Concern> = chosen.iter().filter(|c| c.status == Status::Open).collect();
 
@@ -296,11 +295,11 @@ pub fn overview(
         total: count(chosen.iter()),
         open: count(open.iter()),
         closed: count(chosen.iter().filter(|c| c.status == Status::Closed)),
-        overdue_follow_ups: count(open.iter().filter(|c| c.follow_up < t)),
+        overdue_follow_ups: count(open.iter().filter(|c| c.follow_up < today)),
         overdue_items: count(
             open.iter()
                 .flat_map(|c| c.action_plan.iter())
-                .filter(|a| !a.done && a.by < t),
+                .filter(|a| !a.done && a.by < today),
         ),
         by_topic,
         by_level,

@@ -126,7 +126,7 @@ fn concern_row(t_now: &'static crate::domain::i18n::Texts, row: Row) -> impl Int
                 </span>
                 <span class="concern-row__follow">
                     {if closed { t_now.status_closed.to_string() } else {
-                        format!("{} {}", t_now.follow_up_label, Date::danish_iso(&c.follow_up))
+                        format!("{} {}", t_now.follow_up_label, c.follow_up.danish())
                     }}
                     {overdue.then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}
                     {conflict.then(|| view! { " " <strong class="badge badge--conflict">{t_now.conflict_badge}</strong> })}
@@ -315,7 +315,7 @@ pub fn ConcernPage() -> impl IntoView {
                         <span>{item.what.clone()}</span>
                     </label>
                     <p class="action-item__meta" id=label_id>
-                        {t_now.item_who} ": " {item.who.clone()} " · " {t_now.item_by} " " {Date::danish_iso(&item.by)}
+                        {t_now.item_who} ": " {item.who.clone()} " · " {t_now.item_by} " " {item.by.danish()}
                     </p>
                 </li>
             }
@@ -513,7 +513,7 @@ pub fn ConcernPage() -> impl IntoView {
                         <p>{topics::labels(&c.topics, lang)}</p>
                     </div>
                     <p>{t_now.created_label} " " {Date::from_ms(c.created_ms).danish()} " · "
-                        {t_now.follow_up_label} " " <strong>{Date::danish_iso(&c.follow_up)}</strong>
+                        {t_now.follow_up_label} " " <strong>{c.follow_up.danish()}</strong>
                         {c.overdue(today).then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}</p>
                 }.into_any())
             })
@@ -561,7 +561,7 @@ pub fn ConcernPage() -> impl IntoView {
                 {summary}
                 <div class="field inline-field">
                     <label for="follow-up">{t_now.follow_up_change}</label>
-                    <input id="follow-up" type="date" class="input" prop:value=move || this.with(|c| c.as_ref().map(|c| c.follow_up.clone()).unwrap_or_default())
+                    <input id="follow-up" type="date" class="input" prop:value=move || this.with(|c| c.as_ref().map(|c| c.follow_up.iso()).unwrap_or_default())
                         on:change=move |ev| {
                             let _ = placed(run(Command::MoveFollowUp { date: event_target_value(&ev) }, None));
                         } />

@@ -2,7 +2,6 @@
 //! merge of both (this device's fields, every action item and every history entry from both).
 
 use crate::domain::concern::{Concern, Status};
-use crate::domain::dates::Date;
 use crate::domain::i18n::{Lang, Texts};
 use crate::domain::overview::level_label;
 
@@ -28,7 +27,7 @@ fn describe(c: Option<&Concern>, t: &Texts, lang: Lang) -> Vec<String> {
                 if a.done { "✓" } else { "○" },
                 a.what,
                 a.who,
-                Date::danish_iso(&a.by)
+                a.by.danish()
             )
         })
         .collect::<Vec<_>>()
@@ -52,7 +51,7 @@ fn describe(c: Option<&Concern>, t: &Texts, lang: Lang) -> Vec<String> {
             Status::Open => t.status_open.to_string(),
             Status::Closed => t.status_closed.to_string(),
         },
-        Date::danish_iso(&c.follow_up),
+        c.follow_up.danish(),
         plan,
         format!("{} · {}", c.history.len(), last),
     ]
@@ -110,6 +109,7 @@ pub fn merge(mine: &Concern, theirs: &Concern) -> Concern {
 mod tests {
     use super::*;
     use crate::domain::concern::{ActionItem, Change, ChangeKind};
+    use crate::domain::dates::Date;
     use crate::domain::i18n::texts;
 
     fn base() -> Concern {
@@ -130,7 +130,7 @@ mod tests {
         theirs.action_plan.push(ActionItem {
             what: "Tal med AKT-vejlederen".into(),
             who: "Lærer".into(),
-            by: "2026-12-01".into(),
+            by: Date::parse_iso("2026-12-01").unwrap(),
             done: false,
         });
         theirs.history.push(Change {
@@ -157,7 +157,7 @@ mod tests {
         let t = texts(Lang::Da);
         let mine = base();
         let mut theirs = base();
-        theirs.follow_up = "2027-01-04".into();
+        theirs.follow_up = Date::parse_iso("2027-01-04").unwrap();
         let r = rows(Some(&mine), Some(&theirs), t, Lang::Da);
         let differing: Vec<&str> = r.iter().filter(|x| x.differs).map(|x| x.label).collect();
         assert_eq!(differing, vec![t.cmp_follow_up]);
