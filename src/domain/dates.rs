@@ -3,9 +3,10 @@
 //!
 //! A [`Date`] is stored, synced and backed up as its ISO text, `"2026-12-07"`: the form the
 //! records held when the dates were plain strings, so every stored record reads and writes as
-//! before. [`lenient`] reads a stored date that may not be one (see `concern::Concern`).
+//! before. A stored concern reads its dates as text and names what one that is not a date
+//! becomes (see `concern::Concern`).
 
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -93,8 +94,7 @@ impl Serialize for Date {
     }
 }
 
-/// From the ISO text only; anything else (`"2026-02-30"`, `""`, a number) is an error. Stored
-/// fields that must never fail use [`lenient`].
+/// From the ISO text only; anything else (`"2026-02-30"`, `""`, a number) is an error.
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
         deserializer.deserialize_str(IsoText)
@@ -114,63 +114,6 @@ impl Visitor<'_> for IsoText {
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Date, E> {
         Date::parse_iso(text).ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
-    }
-}
-
-/// For `#[serde(default, deserialize_with = "lenient")]` on an `Option<Date>`: any value at all
-/// is read, never an error — the date an ISO text names, and `None` for anything else (a text
-/// that is not a date such as `"2026-02-30"` or `""`, `null`, a number, an array or object).
-/// A record from an older version (which only checked that a date had ten characters) is
-/// never lost because of a date; what `None` becomes is the record's rule.
-pub fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
-    deserializer.deserialize_any(Lenient)
-}
-
-struct Lenient;
-
-impl<'de> Visitor<'de> for Lenient {
-    type Value = Option<Date>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(EXPECTED)
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<Date>, E> {
-        Ok(Date::parse_iso(text))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Option<Date>, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Option<Date>, E> {
-        Ok(None)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<Date>, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<Date>, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<Date>, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Date>, E> {
-        Ok(None)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Date>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Date>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(None)
     }
 }
 
@@ -374,42 +317,5 @@ mod tests {
                 .starts_with("invalid value: string \"2026-02-30\", expected an ISO date"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn lenient_reads_any_value_and_names_only_a_real_date() {
-        #[derive(Debug, Deserialize)]
-        struct Field {
-            #[serde(default, deserialize_with = "lenient")]
-            d: Option<Date>,
-        }
-        let read = |json: &str| serde_json::from_str::<Field>(json).map(|f| f.d);
-        let date = Date {
-            year: 2026,
-            month: 12,
-            day: 7,
-        };
-        assert_eq!(read(r#"{"d":"2026-12-07"}"#).unwrap(), Some(date));
-        for unreadable in [
-            r#"{"d":"2026-02-30"}"#,
-            r#"{"d":""}"#,
-            r#"{"d":"12/07/2026"}"#,
-            r#"{"d":"2026-12-07T00"}"#,
-            r#"{"d":null}"#,
-            r#"{"d":20261207}"#,
-            r#"{"d":-1}"#,
-            r#"{"d":1.5}"#,
-            r#"{"d":true}"#,
-            r#"{"d":["2026-12-07"]}"#,
-            r#"{"d":{"year":2026,"x":[1,{}]}}"#,
-            r#"{}"#,
-        ] {
-            assert_eq!(read(unreadable).unwrap(), None, "{unreadable}");
-        }
-        // Through `Value` too (tests and migrations read that way).
-        let v = serde_json::json!({ "d": "2026-02-30" });
-        assert_eq!(serde_json::from_value::<Field>(v).unwrap().d, None);
-        let v = serde_json::json!({ "d": "2026-12-07" });
-        assert_eq!(serde_json::from_value::<Field>(v).unwrap().d, Some(date));
     }
 }
