@@ -150,7 +150,7 @@ pub struct AfterSave {
     pub notice: Option<StorageNotice>,
     /// The concern moved on elsewhere: nothing was overwritten, the user chooses.
     pub conflict: bool,
-    /// The concern changed on the device (sync hears of it, for real data).
+    /// It was saved: the concern changed on the device (sync hears of it, for real data).
     pub changed: bool,
 }
 

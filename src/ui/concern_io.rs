@@ -87,7 +87,7 @@ pub fn retry_unsaved(work: WorkState, shell: ShellState) {
     );
 }
 
-/// Stores one concern and puts it in memory, then calls `done`. `base_revision` is the revision
+/// Stores one concern and puts it in memory, then calls `done` with what the save came to. `base_revision` is the revision
 /// the change started from (`None`: a new concern); what is kept and told follows
 /// [`commands::after_save`].
 pub fn save_concern(
@@ -96,7 +96,7 @@ pub fn save_concern(
     c: &Concern,
     base_revision: Option<u32>,
     // Boxed, not generic: one copy of this function in the app instead of one per caller.
-    done: Box<dyn FnOnce(Result<(), SaveError>)>,
+    done: Box<dyn FnOnce(&commands::AfterSave)>,
 ) {
     let now = platform::now_ms();
     let repo = work.repository();
@@ -128,7 +128,7 @@ pub fn save_concern(
             if after.keep {
                 work.concerns.update(|list| commands::upsert(list, c));
             }
-            done(result);
+            done(&after);
         },
     );
 }

@@ -8,7 +8,6 @@ use crate::app::notification as app_notification;
 use crate::domain::concern::{
     self, ActionItem, Change, ChangeKind, Concern, ConcernProblem, Status,
 };
-use crate::domain::concern_store::SaveError;
 use crate::domain::dates::Date;
 use crate::domain::guide;
 use crate::domain::guide::ids;
@@ -196,8 +195,8 @@ pub fn ConcernPage() -> impl IntoView {
             shell,
             &c,
             Some(base),
-            Box::new(move |result| {
-                if let Err(SaveError::Conflict { .. }) = result {
+            Box::new(move |after| {
+                if after.conflict {
                     conflict.set(Some(mine));
                 }
             }),

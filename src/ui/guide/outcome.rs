@@ -288,8 +288,8 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
                     shell,
                     &c,
                     None,
-                    Box::new(move |result| {
-                        if result.is_ok() {
+                    Box::new(move |after| {
+                        if after.changed {
                             problem.set(None);
                             session.clear_draft();
                             navigate(&format!("/concerns/{id}"), Default::default());
