@@ -188,6 +188,18 @@ fn write_everything(s: &dyn KeyValueStore) {
     // The guide's drafts (keys of `ui::guide`): the answers and the notification.
     storage::save(s, "ssp.draft.concern", &ANY, &concern("d").answers, NOW).unwrap();
     storage::save(s, "ssp.draft.notification", &ANY, &NOTE.to_string(), NOW).unwrap();
+    // The profile editor's draft (a municipality's own profile may name a contact).
+    let mut own = profile::edit::blank("testrup", "Testrup Kommune");
+    own.sparring_door.text = NOTE.into();
+    profile::draft::keep(
+        s,
+        &profile::draft::ProfileDraft {
+            based_on: None,
+            profile: own,
+            saved_ms: NOW,
+        },
+    )
+    .unwrap();
     // A record damaged on the device: set aside on load.
     s.set(
         "ssp.concern.broken",
@@ -239,6 +251,7 @@ fn with_a_lock_set_nothing_outside_the_allowlist_is_plain_and_no_personal_text_i
         "ssp.retention",
         "ssp.draft.concern",
         "ssp.draft.notification",
+        "ssp.draft.profile",
         "ssp.sync.outbox",
         "ssp.sync.state",
         "ssp.sync.revs",

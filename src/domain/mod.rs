@@ -21,4 +21,5 @@ pub mod storage;
 pub mod sync;
 pub mod topics;
 pub mod training;
+pub mod undo;
 pub mod vault;

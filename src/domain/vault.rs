@@ -855,6 +855,7 @@ mod tests {
             "ssp.retention",
             "ssp.draft.concern",
             "ssp.draft.notification",
+            "ssp.draft.profile",
             "ssp.sync.outbox",
             "ssp.sync.secret",
             "ssp.sync.state",

@@ -6,8 +6,13 @@
 //! deserialises it into [`Profile`]. The five seed municipalities ship built in
 //! ([`builtin`]); every item carries its `source`, and content a seed does not state is
 //! marked `"mapped": true` with the `model` it follows.
+//!
+//! The profile editor's rules are [`edit`] (a draft, its changes, and `check` run on it as
+//! the importer runs it) and [`draft`] (the draft kept on the device).
 
 pub mod cadence;
+pub mod draft;
+pub mod edit;
 pub mod errors;
 pub mod library;
 mod schema;
@@ -19,7 +24,7 @@ pub use errors::{ErrorKind, ProfileError};
 pub use types::{
     Body, BodyKind, ChannelRoute, Contact, Document, Function, Intervention, Level, Links,
     MappingModel, Member, Method, NotificationChannel, Partner, Profile, Role, Source,
-    SparringDoor, Staircase, TargetAge, TextItem, FORMAT_VERSION,
+    SparringDoor, Staircase, TargetAge, TextItem, FORMAT_VERSION, MAX_LEVEL_NUMBER,
 };
 
 use std::sync::OnceLock;

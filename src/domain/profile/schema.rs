@@ -172,7 +172,13 @@ static BODY: Ty = item![
 
 static LEVEL: Ty = item![
     req("id", &ID),
-    req("number", &Ty::Int { min: 1, max: 5 }),
+    req(
+        "number",
+        &Ty::Int {
+            min: 1,
+            max: super::MAX_LEVEL_NUMBER as i64
+        }
+    ),
     req("title", &TEXT),
     req("goal", &TEXT),
 ];

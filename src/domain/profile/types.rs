@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 /// The profile format this app reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The highest number a staircase level may have (levels are numbered from 1).
+pub const MAX_LEVEL_NUMBER: u8 = 5;
+
 /// Where an item comes from: a document of the profile, and where in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
