@@ -156,7 +156,14 @@ fn find_use(code: &str) -> Option<usize> {
 
 /// `a::{b, c::{d, e}}` → `a::b`, `a::c::d`, `a::c::e` (aliases and `self` handled).
 fn expand(tree: &str) -> Vec<Vec<String>> {
-    let tree: String = tree.chars().filter(|c| !c.is_whitespace()).collect();
+    // Whitespace goes, except the spaces around `as`, which mark an alias (a name such as
+    // `staircase` holds the letters "as" too).
+    let tree = tree.split_whitespace().collect::<Vec<_>>().join(" ");
+    let tree: String = tree
+        .replace(" as ", "\u{0}")
+        .chars()
+        .filter(|c| *c != ' ')
+        .collect();
     let mut out = Vec::new();
     expand_into(&[], &tree, &mut out);
     out
@@ -171,7 +178,7 @@ fn expand_into(prefix: &[String], tree: &str, out: &mut Vec<Vec<String>>) {
             next.extend(segments(head));
             expand_into(&next, inner, out);
         } else {
-            let plain = part.split("as").next().unwrap_or(part);
+            let plain = part.split('\u{0}').next().unwrap_or(part);
             let mut path = prefix.to_vec();
             path.extend(segments(plain).into_iter().filter(|s| s != "self"));
             if !path.is_empty() {
@@ -558,6 +565,22 @@ fn the_scan_follows_reexports_and_skips_comments_strings_and_tests() {
         cycle_files(&krate),
         vec![vec!["src/a/b.rs".to_string(), "src/a/c.rs".to_string()]]
     );
+}
+
+#[test]
+fn a_name_holding_the_letters_as_is_not_read_as_an_alias() {
+    // `staircase` holds "as": it once cut the path to `crate::a::stairc`, which fell back to
+    // the parent module and made a cycle that was not there.
+    let krate = fake(&[
+        ("lib.rs", "mod a;\n"),
+        ("a/mod.rs", "mod staircase;\nmod page;\nfn f() { page::g(); }\n"),
+        ("a/staircase.rs", "pub fn Preview() {}\n"),
+        (
+            "a/page.rs",
+            "use crate::a::staircase::Preview;\nuse crate::a::staircase::Preview as P;\npub fn g() {}\n",
+        ),
+    ]);
+    assert!(cycle_files(&krate).is_empty(), "{:?}", cycle_files(&krate));
 }
 
 #[test]

@@ -24,13 +24,15 @@ pub enum Page {
     Settings,
     /// The chosen municipality's profile; import and export of profiles.
     Profile,
+    /// "Lav en profil": a municipality builds its own profile in forms.
+    ProfileEditor,
     /// What is stored where, for how long.
     Privacy,
     Conflicts,
 }
 
 impl Page {
-    pub const ALL: [Page; 12] = [
+    pub const ALL: [Page; 13] = [
         Page::Start,
         Page::NewConcern,
         Page::Guide,
@@ -41,6 +43,7 @@ impl Page {
         Page::Training,
         Page::Settings,
         Page::Profile,
+        Page::ProfileEditor,
         Page::Privacy,
         Page::Conflicts,
     ];
@@ -70,6 +73,7 @@ impl Page {
             Page::Training => "/training",
             Page::Settings => "/settings",
             Page::Profile => "/profile",
+            Page::ProfileEditor => "/profile/edit",
             Page::Privacy => "/privacy",
             Page::Conflicts => "/conflicts",
         }
@@ -88,6 +92,7 @@ impl Page {
             Page::Training => t.page_training,
             Page::Settings => t.page_settings,
             Page::Profile => t.page_profile,
+            Page::ProfileEditor => t.page_profile_editor,
             Page::Privacy => t.page_privacy,
             Page::Conflicts => t.page_conflicts,
         }
@@ -104,6 +109,7 @@ impl Page {
             Page::Training => t.nav_training,
             Page::Settings => t.nav_settings,
             Page::Profile => t.page_profile,
+            Page::ProfileEditor => t.page_profile_editor,
             Page::Privacy => t.page_privacy,
             Page::Overview => t.page_overview,
             Page::Conflicts => t.page_conflicts,
@@ -147,6 +153,8 @@ mod tests {
                         Page::NewConcern
                             | Page::Settings
                             | Page::Profile
+                            // Reached from the profile page.
+                            | Page::ProfileEditor
                             | Page::Privacy
                             | Page::Overview
                             // Reached from Settings' sync status and a concern's conflict badge.

@@ -11,6 +11,7 @@ pub(crate) mod lock;
 mod not_found;
 mod organisation;
 mod overview;
+mod profile_editor;
 mod profile_page;
 mod settings;
 mod shell;
@@ -155,6 +156,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staircase") view={Lazy::<lazy_pages::Page<{ lazy_pages::STAIRCASE }>>::new()} />
                     <Route path=path!("/organisation") view={Lazy::<lazy_pages::Page<{ lazy_pages::ORGANISATION }>>::new()} />
                     <Route path=path!("/profile") view={Lazy::<lazy_pages::Page<{ lazy_pages::PROFILE }>>::new()} />
+                    <Route path=path!("/profile/edit") view={Lazy::<lazy_pages::Page<{ lazy_pages::PROFILE_EDITOR }>>::new()} />
                     <Route path=path!("/privacy") view={Lazy::<lazy_pages::Page<{ lazy_pages::PRIVACY }>>::new()} />
                     <Route path=path!("/concerns") view={Lazy::<lazy_pages::Page<{ lazy_pages::CONCERNS }>>::new()} />
                     <Route path=path!("/concerns/:id") view={Lazy::<lazy_pages::Page<{ lazy_pages::CONCERN }>>::new()} />
@@ -190,6 +192,7 @@ mod lazy_pages {
     pub const TRAINING: u8 = 9;
     pub const SETTINGS: u8 = 10;
     pub const CONFLICTS: u8 = 11;
+    pub const PROFILE_EDITOR: u8 = 12;
 
     /// The route of lazy page `P` (a type per page: the router asks the type for its data).
     pub struct Page<const P: u8>;
@@ -203,6 +206,7 @@ mod lazy_pages {
             let page = match P {
                 NEW_CONCERN => guide(guide::Mode::Concern).await,
                 GUIDE => guide(guide::Mode::Guide).await,
+                PROFILE_EDITOR => editor().await,
                 page => other(page).await,
             };
             // A chunk that cannot be fetched (first visit, the connection gone before the
@@ -218,7 +222,11 @@ mod lazy_pages {
         if path == P::Start.path() {
             return;
         }
-        if path == P::Guide.path() || path == P::NewConcern.path() {
+        if path == P::ProfileEditor.path() {
+            wasm_bindgen_futures::spawn_local(async {
+                let _ = preload_editor().await;
+            });
+        } else if path == P::Guide.path() || path == P::NewConcern.path() {
             wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_guide().await;
             });
@@ -263,6 +271,17 @@ mod lazy_pages {
     )]
     fn guide(mode: guide::Mode) -> Result<AnyView, LoadFailed> {
         Ok(view! { <guide::GuidePage mode=mode /> }.into_any())
+    }
+
+    /// The profile editor: a chunk of its own, as few devices ever open it.
+    #[wasm_split(
+        editor_pages,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload_editor)
+    )]
+    fn editor() -> Result<AnyView, LoadFailed> {
+        Ok(view! { <profile_editor::ProfileEditorPage /> }.into_any())
     }
 
     #[wasm_split(

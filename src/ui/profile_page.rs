@@ -9,6 +9,7 @@ use crate::domain::profile::{Profile, ProfileError, TextItem};
 use crate::platform::{self, local_storage::LocalStorage};
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -25,6 +26,7 @@ pub fn ProfilePage() -> impl IntoView {
         <section class="page page--narrow">
             <h1>{move || t.get().page_profile}</h1>
             <p class="lead">{move || t.get().profile_intro}</p>
+            <p><A href=Page::ProfileEditor.path() attr:class="btn btn--secondary">{move || t.get().profile_editor_link}</A></p>
             {current}
             <Import />
             <Imported />

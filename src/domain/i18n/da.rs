@@ -62,6 +62,8 @@ pub(super) const DA: Texts = Texts {
     notice_dismiss: "Luk besked",
 
     page_profile: "Kommuneprofil",
+    page_profile_editor: "Lav en kommuneprofil",
+    profile_editor_link: "Lav eller ret en profil i formularer",
     years: "år",
     not_stated: "Ikke oplyst i kilden",
     choose_municipality_first: "Vælg først din kommune. Så viser siden jeres eget SSP-samarbejde.",

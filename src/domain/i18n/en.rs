@@ -62,6 +62,8 @@ pub(super) const EN: Texts = Texts {
     notice_dismiss: "Dismiss message",
 
     page_profile: "Municipality profile",
+    page_profile_editor: "Make a municipality profile",
+    profile_editor_link: "Make or edit a profile in forms",
     years: "years",
     not_stated: "Not stated in the source",
     choose_municipality_first: "Choose your municipality first. The page then shows your own SSP collaboration.",

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 mod da;
+pub mod editor;
 mod en;
 mod table;
 

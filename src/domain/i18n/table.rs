@@ -69,6 +69,8 @@ pub struct Texts {
     pub notice_dismiss: &'static str,
 
     pub page_profile: &'static str,
+    pub page_profile_editor: &'static str,
+    pub profile_editor_link: &'static str,
     pub years: &'static str,
     pub not_stated: &'static str,
     pub choose_municipality_first: &'static str,

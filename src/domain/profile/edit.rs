@@ -706,6 +706,68 @@ pub fn places_naming_body(p: &Profile, body_id: &str) -> Vec<Place> {
         .collect()
 }
 
+/// A text field the editor's forms write, named as the importer's paths name it, so a problem
+/// at `path()` is shown at its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    Name,
+    DoorText,
+    RoleName(usize),
+    RoleDescription(usize),
+    LevelTitle(usize),
+    LevelGoal(usize),
+    InterventionName(usize),
+}
+
+impl TextField {
+    /// The field's text in `p`; `None` when the item is not there.
+    pub fn get(self, p: &Profile) -> Option<&str> {
+        let level = |i: usize| p.staircase.levels.get(i);
+        Some(match self {
+            TextField::Name => &p.name,
+            TextField::DoorText => &p.sparring_door.text,
+            TextField::RoleName(i) => &p.roles.get(i)?.name,
+            TextField::RoleDescription(i) => &p.roles.get(i)?.description,
+            TextField::LevelTitle(i) => &level(i)?.title,
+            TextField::LevelGoal(i) => &level(i)?.goal,
+            TextField::InterventionName(i) => &p.staircase.interventions.get(i)?.name,
+        })
+    }
+
+    /// Sets the field; an item that is not there is refused and nothing changes.
+    pub fn set(self, p: &mut Profile, text: String) -> Result<(), Refused> {
+        fn at<T>(list: &mut [T], index: usize) -> Result<&mut T, Refused> {
+            let len = list.len();
+            list.get_mut(index)
+                .ok_or(Refused::OutOfRange { index, len })
+        }
+        let slot = match self {
+            TextField::Name => &mut p.name,
+            TextField::DoorText => &mut p.sparring_door.text,
+            TextField::RoleName(i) => &mut at(&mut p.roles, i)?.name,
+            TextField::RoleDescription(i) => &mut at(&mut p.roles, i)?.description,
+            TextField::LevelTitle(i) => &mut at(&mut p.staircase.levels, i)?.title,
+            TextField::LevelGoal(i) => &mut at(&mut p.staircase.levels, i)?.goal,
+            TextField::InterventionName(i) => &mut at(&mut p.staircase.interventions, i)?.name,
+        };
+        *slot = text;
+        Ok(())
+    }
+
+    /// The importer's path of the field (`$.roles[1].name`).
+    pub fn path(self) -> String {
+        match self {
+            TextField::Name => "$.name".into(),
+            TextField::DoorText => "$.sparring_door.text".into(),
+            TextField::RoleName(i) => format!("$.roles[{i}].name"),
+            TextField::RoleDescription(i) => format!("$.roles[{i}].description"),
+            TextField::LevelTitle(i) => format!("$.staircase.levels[{i}].title"),
+            TextField::LevelGoal(i) => format!("$.staircase.levels[{i}].goal"),
+            TextField::InterventionName(i) => format!("$.staircase.interventions[{i}].name"),
+        }
+    }
+}
+
 /// What the importer would say about the draft as it is: the schema and the semantic rules of
 /// `profile::parse`, run on the draft's JSON, every error with its path
 /// (`$.roles[1].name`), sorted by path. Empty when the draft would import as it is.

@@ -104,6 +104,17 @@ pub enum Function {
 }
 
 impl Function {
+    /// Every function, in the order of [`Function::NAMES`].
+    pub const ALL: [Function; 8] = [
+        Function::SspConsultant,
+        Function::Police,
+        Function::SocialServices,
+        Function::SchoolSspContact,
+        Function::S115Forum,
+        Function::Infohus,
+        Function::CaseForum,
+        Function::Leader,
+    ];
     pub const NAMES: [&'static str; 8] = [
         "ssp-consultant",
         "police",

@@ -91,6 +91,26 @@ pub fn StaircasePage() -> impl IntoView {
     }
 }
 
+/// The picture of a profile being edited (the profile editor's live picture): the same
+/// drawing as the page, at the width the editor gives it, following every change.
+#[component]
+pub fn StaircasePreview(profile: Signal<Option<Profile>>) -> impl IntoView {
+    let state = StaircaseState {
+        topic: RwSignal::new(None),
+        view: RwSignal::new(View::Picture),
+        selected: RwSignal::new(None),
+    };
+    let (width, _) = signal(PREVIEW_WIDTH);
+    move || {
+        profile
+            .get()
+            .map(|profile| view! { <Picture profile state width /> })
+    }
+}
+
+/// The live picture's width in the editor (its column on a landscape tablet).
+const PREVIEW_WIDTH: f64 = 440.0;
+
 #[component]
 fn TopicFilter(profile: Profile, state: StaircaseState) -> impl IntoView {
     let prefs = use_prefs();
