@@ -999,19 +999,7 @@ fn cadence() -> impl Strategy<Value = Option<Cadence>> {
 }
 
 fn functions() -> impl Strategy<Value = Vec<Function>> {
-    proptest::collection::vec(
-        proptest::sample::select(vec![
-            Function::SspConsultant,
-            Function::Police,
-            Function::SocialServices,
-            Function::SchoolSspContact,
-            Function::S115Forum,
-            Function::Infohus,
-            Function::CaseForum,
-            Function::Leader,
-        ]),
-        0..4,
-    )
+    proptest::collection::vec(proptest::sample::select(Function::ALL.to_vec()), 0..4)
 }
 
 fn op() -> impl Strategy<Value = Op> {
