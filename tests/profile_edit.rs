@@ -1096,3 +1096,74 @@ fn random_edits_reach_valid_and_invalid_drafts() {
         "{valid_changed} valid, {invalid} invalid"
     );
 }
+
+/// The form's text fields write what they read, refuse an item that is not there, and name
+/// their place as the importer does, so a problem is shown at its field.
+#[test]
+fn text_fields_write_what_they_read_and_point_where_the_importer_does() {
+    use ssp_handleguide::domain::profile::edit::{TextField, TextList};
+    let mut p = edit::blank("testrup", "Testrup Kommune");
+    ok(
+        &mut p,
+        Edit::Add(New::Role {
+            name: "SSP-konsulent".into(),
+        }),
+    );
+    ok(
+        &mut p,
+        Edit::Add(New::Level {
+            title: "Alle børn".into(),
+        }),
+    );
+    ok(
+        &mut p,
+        Edit::Add(New::Intervention {
+            name: "Trivsel".into(),
+            levels: Vec::new(),
+        }),
+    );
+    for list in TextList::ALL {
+        ok(
+            &mut p,
+            Edit::Add(New::Text {
+                list,
+                text: "x".into(),
+            }),
+        );
+    }
+    let mut fields = vec![
+        TextField::Name,
+        TextField::DoorText,
+        TextField::RoleName(0),
+        TextField::RoleDescription(0),
+        TextField::LevelTitle(0),
+        TextField::LevelGoal(0),
+        TextField::InterventionName(0),
+    ];
+    fields.extend(TextList::ALL.iter().map(|&l| TextField::Text(l, 0)));
+    for field in &fields {
+        field.set(&mut p, String::new()).unwrap();
+        assert_eq!(field.get(&p), Some(""), "{field:?}");
+    }
+    // Every field emptied: the importer names each at the field's own path.
+    let paths: Vec<String> = edit::problems(&p).into_iter().map(|e| e.path).collect();
+    for field in &fields {
+        assert!(
+            paths.contains(&field.path()),
+            "{field:?} at {} not in {paths:?}",
+            field.path()
+        );
+    }
+    for field in &fields {
+        field.set(&mut p, "Testrup (fiktiv)".into()).unwrap();
+        assert_eq!(field.get(&p), Some("Testrup (fiktiv)"));
+    }
+    // An item that is not there: refused, nothing changes.
+    let before = p.clone();
+    assert!(TextField::RoleName(5).set(&mut p, "y".into()).is_err());
+    assert!(TextField::Text(TextList::Values, 3)
+        .set(&mut p, "y".into())
+        .is_err());
+    assert_eq!(TextField::LevelGoal(9).get(&p), None);
+    assert_eq!(p, before);
+}

@@ -9,7 +9,7 @@ use crate::domain::i18n::editor::{editor_texts, EditorTexts};
 use crate::domain::i18n::Lang;
 use crate::domain::pages::Page;
 use crate::domain::profile::draft::{self, ProfileDraft};
-use crate::domain::profile::edit::{self, Edit, List, New, TextField};
+use crate::domain::profile::edit::{self, Edit, List, New, TextField, TextList};
 use crate::domain::profile::{Function, Profile, ProfileError};
 use crate::domain::topics;
 use crate::domain::undo::History;
@@ -312,6 +312,7 @@ fn Editing(ed: Editor) -> impl IntoView {
                 <Door ed />
                 <Levels ed />
                 <Interventions ed />
+                <Statements ed />
             </div>
             <aside class="editor__preview" aria-labelledby="preview-title">
                 <h2 id="preview-title">{move || ed.texts().preview_title}</h2>
@@ -384,6 +385,17 @@ fn place_of(path: &str, t: &EditorTexts) -> String {
         .or_else(|| {
             let rest = path.strip_prefix("$.staircase.interventions[")?;
             item(rest, t.item_intervention, t.intervention_name)
+        })
+        .or_else(|| {
+            TextList::ALL
+                .iter()
+                .zip(t.text_lists)
+                .find_map(|(list, name)| {
+                    let rest = path.strip_prefix(&format!("$.{}[", list.key()))?;
+                    let (index, _) = rest.split_once(']')?;
+                    let n: usize = index.parse().ok()?;
+                    Some(format!("{name} {}: {}", n + 1, t.item_text))
+                })
         })
         .unwrap_or_else(|| path.to_string())
 }
@@ -479,6 +491,7 @@ fn item_tools(
                 List::Roles => p.roles.len(),
                 List::Levels => p.staircase.levels.len(),
                 List::Interventions => p.staircase.interventions.len(),
+                List::Texts(list) => list.items(p).len(),
                 _ => 0,
             })
         })
@@ -497,15 +510,17 @@ fn item_tools(
 /// A name field and an "add" button at the end of a list.
 fn add_row(
     ed: Editor,
-    id: &'static str,
+    id: impl Into<String>,
     label: &'static str,
-    make: fn(String) -> New,
+    make: Box<dyn Fn(String) -> New + Send + Sync>,
 ) -> impl IntoView {
+    let id: String = id.into();
     let name = RwSignal::new(String::new());
+    let focus_id = id.clone();
     let add = move |_| {
         let n = name.get_untracked();
         if n.trim().is_empty() {
-            platform::document::focus_after_render(id);
+            platform::document::focus_after_render(focus_id.clone());
             return;
         }
         ed.apply(Edit::Add(make(n)));
@@ -513,7 +528,7 @@ fn add_row(
     };
     view! {
         <div class="field inline-field">
-            <label for=id>{ed.texts().new_item_name}</label>
+            <label for=id.clone()>{ed.texts().new_item_name}</label>
             <input id=id class="input" type="text" prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev)) />
             <button type="button" class="btn btn--secondary" on:click=add>{label}</button>
@@ -628,7 +643,7 @@ fn Roles(ed: Editor) -> impl IntoView {
             <ol class="editor__list">
                 <For each=keys(ed, |p| p.roles.iter().map(|r| r.id.clone()).collect()) key=|k| k.clone() children=row />
             </ol>
-            {add_row(ed, "new-role", t.add_role, |name| New::Role { name })}
+            {add_row(ed, "new-role", t.add_role, Box::new(|name| New::Role { name }))}
         </fieldset>
     }
 }
@@ -706,7 +721,7 @@ fn Levels(ed: Editor) -> impl IntoView {
             <ol class="editor__list">
                 <For each=keys(ed, |p| p.staircase.levels.iter().map(|l| l.id.clone()).collect()) key=|k| k.clone() children=row />
             </ol>
-            {add_row(ed, "new-level", t.add_level, |title| New::Level { title })}
+            {add_row(ed, "new-level", t.add_level, Box::new(|title| New::Level { title }))}
         </fieldset>
     }
 }
@@ -826,7 +841,44 @@ fn Interventions(ed: Editor) -> impl IntoView {
             <ol class="editor__list">
                 <For each=each key=|k| k.clone() children=row />
             </ol>
-            {add_row(ed, "new-intervention", t.add_intervention, |name| New::Intervention { name, levels: Vec::new() })}
+            {add_row(ed, "new-intervention", t.add_intervention, Box::new(|name| New::Intervention { name, levels: Vec::new() }))}
+        </fieldset>
+    }
+}
+
+/// The five lists of statements in the municipality's own words (how SSP is set up, policies,
+/// goals, values, success criteria).
+#[component]
+fn Statements(ed: Editor) -> impl IntoView {
+    let t = ed.texts();
+    let lists = TextList::ALL
+        .iter()
+        .zip(t.text_lists)
+        .map(|(&list, title)| {
+            let row = move |(i, _key, _): (usize, String, u32)| {
+                view! {
+                    <li class="editor__statement">
+                        {text_field(ed, TextField::Text(list, i), t.item_text, true)}
+                        {item_tools(ed, List::Texts(list), i, Box::new(move || ed.apply(Edit::Remove { list: List::Texts(list), index: i })))}
+                    </li>
+                }
+            };
+            let each = keys(ed, move |p| (0..list.items(p).len()).map(|i| i.to_string()).collect());
+            let add_id = format!("new-{}", list.key());
+            view! {
+                <h3 id=format!("s-{}", list.key())>{title}</h3>
+                <ol class="editor__list">
+                    <For each=each key=|k| k.clone() children=row />
+                </ol>
+                {add_row(ed, add_id, t.add_text, Box::new(move |text| New::Text { list, text }))}
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="card" id="s-texts">
+            <legend>{t.section_texts}</legend>
+            <p class="hint">{t.texts_help}</p>
+            {lists}
         </fieldset>
     }
 }

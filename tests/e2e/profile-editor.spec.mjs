@@ -65,6 +65,16 @@ test("a consultant builds Testrup Kommune (fictional) from an empty profile, see
     await add(page, "s-interventions", "Tilføj indsats", name);
     await interventions.last().getByRole("checkbox", { name: level }).check();
   }
+  // A goal and a value in the municipality's own words.
+  for (const [list, text] of [
+    ["goals", "Alle børn i Testrup trives i fællesskabet (fiktiv)."],
+    ["values", "Vi møder børn og forældre med respekt (fiktiv)."],
+  ]) {
+    await page.locator(`#new-${list}`).fill(text);
+    await page.locator(`.field:has(#new-${list})`).getByRole("button", { name: "Tilføj" }).click();
+  }
+  await expect(section(page, "s-texts").getByLabel("Tekst")).toHaveCount(2);
+  await expect(section(page, "s-texts").getByLabel("Tekst").nth(1)).toHaveValue("Vi møder børn og forældre med respekt (fiktiv).");
   // The live picture shows them.
   const preview = page.locator(".editor__preview");
   await expect(preview).toContainText("Trivselsundervisning");
@@ -75,8 +85,9 @@ test("a consultant builds Testrup Kommune (fictional) from an empty profile, see
 
   // Undo takes back the last change, redo brings it again.
   await page.getByRole("button", { name: "Fortryd" }).click();
-  await expect(interventions.last().getByRole("checkbox", { name: "3 Børn med særlige behov" })).not.toBeChecked();
+  await expect(section(page, "s-texts").getByLabel("Tekst")).toHaveCount(1);
   await page.getByRole("button", { name: "Gentag" }).click();
+  await expect(section(page, "s-texts").getByLabel("Tekst")).toHaveCount(2);
   await expect(interventions.last().getByRole("checkbox", { name: "3 Børn med særlige behov" })).toBeChecked();
 
   // A reload mid-edit keeps the draft.

@@ -64,6 +64,12 @@ pub struct EditorTexts {
     pub preview_empty: &'static str,
     pub cpr_warning: &'static str,
     pub item_role: &'static str,
+    pub section_texts: &'static str,
+    pub texts_help: &'static str,
+    /// In the order of `TextList::ALL`: about, policy basis, goals, values, success criteria.
+    pub text_lists: [&'static str; 5],
+    pub item_text: &'static str,
+    pub add_text: &'static str,
     pub item_level: &'static str,
     pub item_intervention: &'static str,
     /// In the order of `Function::ALL`.
@@ -128,6 +134,11 @@ pub static DA: EditorTexts = EditorTexts {
     preview_empty: "Trappen vises her, når der er et trin.",
     cpr_warning: "Teksten ligner et CPR-nummer. En profil må ikke indeholde personoplysninger.",
     item_role: "Rolle",
+    section_texts: "Grundlag, mål og værdier",
+    texts_help: "Med kommunens egne ord, som de står i dens dokumenter. Hvert punkt er én sætning eller et kort afsnit.",
+    text_lists: ["Sådan er SSP sat op", "Politikker, arbejdet bygger på", "Mål", "Værdier", "Succeskriterier"],
+    item_text: "Tekst",
+    add_text: "Tilføj",
     item_level: "Trin",
     item_intervention: "Indsats",
     functions: [
@@ -200,6 +211,11 @@ pub static EN: EditorTexts = EditorTexts {
     preview_empty: "The staircase is shown here once there is a level.",
     cpr_warning: "The text looks like a CPR number. A profile must not hold personal data.",
     item_role: "Role",
+    section_texts: "Basis, goals and values",
+    texts_help: "In the municipality's own words, as its documents put them. Each item is one sentence or a short paragraph.",
+    text_lists: ["How SSP is set up", "Policies the work builds on", "Goals", "Values", "Success criteria"],
+    item_text: "Text",
+    add_text: "Add",
     item_level: "Level",
     item_intervention: "Intervention",
     functions: [

@@ -157,6 +157,17 @@ impl TextList {
         TextList::SuccessCriteria,
     ];
 
+    /// The list's key in the format (`$.goals`).
+    pub fn key(self) -> &'static str {
+        match self {
+            TextList::About => "about",
+            TextList::PolicyBasis => "policy_basis",
+            TextList::Goals => "goals",
+            TextList::Values => "values",
+            TextList::SuccessCriteria => "success_criteria",
+        }
+    }
+
     pub fn items(self, p: &Profile) -> &Vec<TextItem> {
         match self {
             TextList::About => &p.about,
@@ -717,6 +728,8 @@ pub enum TextField {
     LevelTitle(usize),
     LevelGoal(usize),
     InterventionName(usize),
+    /// A statement of one of the five lists (a goal, a value …).
+    Text(TextList, usize),
 }
 
 impl TextField {
@@ -731,6 +744,7 @@ impl TextField {
             TextField::LevelTitle(i) => &level(i)?.title,
             TextField::LevelGoal(i) => &level(i)?.goal,
             TextField::InterventionName(i) => &p.staircase.interventions.get(i)?.name,
+            TextField::Text(list, i) => &list.items(p).get(i)?.text,
         })
     }
 
@@ -749,6 +763,7 @@ impl TextField {
             TextField::LevelTitle(i) => &mut at(&mut p.staircase.levels, i)?.title,
             TextField::LevelGoal(i) => &mut at(&mut p.staircase.levels, i)?.goal,
             TextField::InterventionName(i) => &mut at(&mut p.staircase.interventions, i)?.name,
+            TextField::Text(list, i) => &mut at(list.items_mut(p), i)?.text,
         };
         *slot = text;
         Ok(())
@@ -764,6 +779,7 @@ impl TextField {
             TextField::LevelTitle(i) => format!("$.staircase.levels[{i}].title"),
             TextField::LevelGoal(i) => format!("$.staircase.levels[{i}].goal"),
             TextField::InterventionName(i) => format!("$.staircase.interventions[{i}].name"),
+            TextField::Text(list, i) => format!("$.{}[{i}].text", list.key()),
         }
     }
 }
