@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use ssp_handleguide::domain::i18n::Lang;
 use ssp_handleguide::domain::profile::edit::{
     self, apply, blank, copy_of, places_naming_body, places_naming_level, places_naming_role,
-    problems, Edit, Kind, List, New, Place, Refused, TextList, OWN_DOCUMENT_ID,
+    problems, Edit, Item, Kind, List, New, Place, Refused, TextField, TextList, OWN_DOCUMENT_ID,
 };
 use ssp_handleguide::domain::profile::errors::{ErrorKind, Target};
 use ssp_handleguide::domain::profile::library::{is_builtin, Library};
@@ -842,6 +842,13 @@ enum Op {
     Move(u8, usize, usize),
     Cadence(usize, Option<Cadence>),
     Door(usize),
+    BodyKind(usize, usize),
+    Parent(usize, Option<usize>),
+    Chair(usize, usize, bool),
+    Ages(Option<(u8, u8)>),
+    Source(usize, usize, usize),
+    Mapped(usize, usize, bool),
+    Field(usize, usize, String),
     Levels(usize, Vec<usize>),
     Topics(usize, Vec<usize>),
     RoleFunctions(usize, Vec<Function>),
@@ -962,10 +969,97 @@ fn resolve(op: &Op, p: &Profile) -> Edit {
             role: pick(i, p.roles.len()),
             functions,
         },
+        Op::BodyKind(i, k) => Edit::SetBodyKind {
+            body: pick(i, p.bodies.len()),
+            kind: BodyKind::ALL[k % BodyKind::ALL.len()],
+        },
+        Op::Parent(i, parent) => Edit::SetParent {
+            body: pick(i, p.bodies.len()),
+            parent: parent.map(|k| id_at(&p.bodies.iter().map(|b| &b.id).collect::<Vec<_>>(), k)),
+        },
+        Op::Chair(b, m, chair) => {
+            let body = pick(b, p.bodies.len());
+            let members = p.bodies.get(body).map_or(0, |b| b.members.len());
+            Edit::SetChair {
+                body,
+                member: pick(m, members),
+                chair,
+            }
+        }
+        Op::Ages(ages) => Edit::SetTargetAge { ages },
+        Op::Source(k, i, d) => Edit::SetSource {
+            item: item_of(p, k, i),
+            document: id_at(&p.documents.iter().map(|d| &d.id).collect::<Vec<_>>(), d),
+        },
+        Op::Mapped(k, i, mapped) => Edit::SetMapped {
+            item: item_of(p, k, i),
+            mapped,
+        },
+        // Not an `Edit`: resolved in the property, as the form's typing is.
+        Op::Field(..) => Edit::SetTargetAge { ages: None },
         Op::BodyFunctions(i, functions) => Edit::SetBodyFunctions {
             body: pick(i, p.bodies.len()),
             functions,
         },
+    }
+}
+
+/// An item with a source, picked as `pick` picks (now and then one that is not there).
+fn item_of(p: &Profile, kind: usize, i: usize) -> Item {
+    match kind % 10 {
+        0 => Item::Door,
+        1 => Item::TargetAge,
+        2 => Item::Channel,
+        3 => Item::Role(pick(i, p.roles.len())),
+        4 => Item::Body(pick(i, p.bodies.len())),
+        5 => Item::Level(pick(i, p.staircase.levels.len())),
+        6 => Item::Intervention(pick(i, p.staircase.interventions.len())),
+        7 => Item::Method(pick(i, p.methods.len())),
+        8 => Item::Partner(pick(i, p.partners.len())),
+        _ => {
+            let list = TextList::ALL[i % TextList::ALL.len()];
+            Item::Text(list, pick(i, list.items(p).len()))
+        }
+    }
+}
+
+/// Every text field of the form, at items picked from the draft.
+fn field_of(p: &Profile, kind: usize, i: usize) -> TextField {
+    let roles = pick(i, p.roles.len());
+    let bodies = pick(i, p.bodies.len());
+    let docs = pick(i, p.documents.len());
+    let levels = pick(i, p.staircase.levels.len());
+    let xs = pick(i, p.staircase.interventions.len());
+    let members = p.bodies.get(bodies).map_or(0, |b| b.members.len());
+    match kind % 28 {
+        0 => TextField::Name,
+        1 => TextField::DoorText,
+        2 => TextField::DocumentTitle(docs),
+        3 => TextField::DocumentDate(docs),
+        4 => TextField::DocumentUrl(docs),
+        5 => TextField::AgeFocus,
+        6 => TextField::RoleName(roles),
+        7 => TextField::RoleDescription(roles),
+        8 => TextField::RolePhone(roles),
+        9 => TextField::RoleEmail(roles),
+        10 => TextField::BodyName(bodies),
+        11 => TextField::BodyPurpose(bodies),
+        12 => TextField::BodyConvener(bodies),
+        13 => TextField::MemberRole(bodies, pick(i / 2, members)),
+        14 => TextField::LevelTitle(levels),
+        15 => TextField::LevelGoal(levels),
+        16 => TextField::InterventionName(xs),
+        17 => TextField::InterventionDescription(xs),
+        18 => TextField::InterventionTargetGroup(xs),
+        19 => TextField::MethodName(pick(i, p.methods.len())),
+        20 => TextField::MethodDescription(pick(i, p.methods.len())),
+        21 => TextField::PartnerName(pick(i, p.partners.len())),
+        22 => TextField::PartnerGroup(pick(i, p.partners.len())),
+        23 => TextField::Website,
+        24 => TextField::ChannelText,
+        25 => TextField::ChannelUrl,
+        26 => TextField::Quote(item_of(p, i, i / 3)),
+        _ => TextField::Section(item_of(p, i, i / 3)),
     }
 }
 
@@ -1015,7 +1109,16 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (n.clone(), proptest::collection::vec(0usize..12, 0..4))
             .prop_map(|(i, t)| Op::Topics(i, t)),
         1 => (n.clone(), functions()).prop_map(|(i, f)| Op::RoleFunctions(i, f)),
-        1 => (n, functions()).prop_map(|(i, f)| Op::BodyFunctions(i, f)),
+        1 => (n.clone(), functions()).prop_map(|(i, f)| Op::BodyFunctions(i, f)),
+        1 => (n.clone(), 0usize..6).prop_map(|(i, k)| Op::BodyKind(i, k)),
+        1 => (n.clone(), proptest::option::of(n.clone())).prop_map(|(i, k)| Op::Parent(i, k)),
+        1 => (n.clone(), n.clone(), any::<bool>()).prop_map(|(b, m, c)| Op::Chair(b, m, c)),
+        // Now and then out of the format's range (0–30) or upside down: reported, not refused.
+        1 => proptest::option::of((0u8..35, 0u8..35)).prop_map(Op::Ages),
+        1 => (0usize..10, n.clone(), n.clone()).prop_map(|(k, i, d)| Op::Source(k, i, d)),
+        1 => (0usize..10, n.clone(), any::<bool>()).prop_map(|(k, i, m)| Op::Mapped(k, i, m)),
+        3 => (0usize..28, n, prop_oneof![name(), Just("https://testrup.example/a".to_string())])
+            .prop_map(|(k, i, s)| Op::Field(k, i, s)),
     ]
 }
 
@@ -1044,8 +1147,15 @@ proptest! {
     ) {
         let mut p = start(which);
         for op in &ops {
-            let e = resolve(op, &p);
             let before = p.clone();
+            if let Op::Field(k, i, text) = op {
+                let field = field_of(&p, *k, *i);
+                if let Err(refused) = field.set(&mut p, text.clone()) {
+                    prop_assert_eq!(&p, &before, "{:?} was refused ({:?}) but changed the draft", field, refused);
+                }
+                continue;
+            }
+            let e = resolve(op, &p);
             if let Err(refused) = apply(&mut p, e.clone()) {
                 prop_assert_eq!(&p, &before, "{:?} was refused ({:?}) but changed the draft", e, refused);
             }
@@ -1082,8 +1192,15 @@ fn random_edits_reach_valid_and_invalid_drafts() {
         let mut p = start(which);
         let first = p.clone();
         for op in &ops {
-            let e = resolve(op, &p);
-            let _ = apply(&mut p, e);
+            match op {
+                Op::Field(k, i, text) => {
+                    let _ = field_of(&p, *k, *i).set(&mut p, text.clone());
+                }
+                op => {
+                    let e = resolve(op, &p);
+                    let _ = apply(&mut p, e);
+                }
+            }
         }
         match (problems(&p).is_empty(), p != first) {
             (true, true) => valid_changed += 1,
@@ -1101,7 +1218,6 @@ fn random_edits_reach_valid_and_invalid_drafts() {
 /// their place as the importer does, so a problem is shown at its field.
 #[test]
 fn text_fields_write_what_they_read_and_point_where_the_importer_does() {
-    use ssp_handleguide::domain::profile::edit::{TextField, TextList};
     let mut p = edit::blank("testrup", "Testrup Kommune");
     ok(
         &mut p,
@@ -1166,4 +1282,333 @@ fn text_fields_write_what_they_read_and_point_where_the_importer_does() {
         .is_err());
     assert_eq!(TextField::LevelGoal(9).get(&p), None);
     assert_eq!(p, before);
+}
+
+/// The rest of the form's fields: each writes what it reads; an optional one left blank is left
+/// out of the profile; a wrong value is reported by the importer at the field's own path.
+#[test]
+fn optional_fields_are_left_out_when_blank_and_wrong_values_are_reported_at_the_field() {
+    let mut p = testrup();
+    ok(
+        &mut p,
+        Edit::SetTargetAge {
+            ages: Some((10, 17)),
+        },
+    );
+    let required = [
+        TextField::DocumentTitle(0),
+        TextField::BodyName(0),
+        TextField::BodyPurpose(0),
+        TextField::MemberRole(1, 0),
+        TextField::MethodName(0),
+        TextField::MethodDescription(0),
+        TextField::PartnerName(0),
+    ];
+    for field in required {
+        field.set(&mut p, " ".into()).unwrap();
+    }
+    let found = paths(&p);
+    for field in required {
+        assert!(found.contains(&field.path()), "{field:?} not in {found:?}");
+    }
+    let optional = [
+        TextField::DocumentDate(0),
+        TextField::AgeFocus,
+        TextField::RolePhone(0),
+        TextField::RoleEmail(0),
+        TextField::BodyConvener(1),
+        TextField::InterventionDescription(0),
+        TextField::InterventionTargetGroup(0),
+        TextField::PartnerGroup(0),
+        TextField::Quote(Item::Role(0)),
+        TextField::Section(Item::Text(TextList::Goals, 0)),
+    ];
+    let mut p = testrup();
+    ok(
+        &mut p,
+        Edit::SetTargetAge {
+            ages: Some((10, 17)),
+        },
+    );
+    for field in optional {
+        field.set(&mut p, "Testrup (fiktiv)".into()).unwrap();
+        assert_eq!(field.get(&p), Some("Testrup (fiktiv)"), "{field:?}");
+    }
+    assert_eq!(paths(&p), Vec::<String>::new());
+    for field in optional {
+        field.set(&mut p, "  ".into()).unwrap();
+        assert_eq!(field.get(&p), Some(""), "{field:?}");
+    }
+    // Left out, not written as empty text (which the format refuses).
+    assert_eq!(paths(&p), Vec::<String>::new());
+    assert_eq!(p.roles[0].contact.phone, None);
+    assert_eq!(p.roles[0].source.quote, None);
+
+    // Addresses: the importer's rule, at the field.
+    for field in [
+        TextField::DocumentUrl(0),
+        TextField::Website,
+        TextField::ChannelUrl,
+    ] {
+        let mut q = p.clone();
+        field.set(&mut q, "testrup.example".into()).unwrap();
+        assert_eq!(paths(&q), [field.path()], "{field:?}");
+        field
+            .set(&mut q, "https://testrup.example/a".into())
+            .unwrap();
+        assert_eq!(paths(&q), Vec::<String>::new(), "{field:?}");
+    }
+    // Ages the format refuses: out of range, or upside down.
+    let mut q = p.clone();
+    ok(
+        &mut q,
+        Edit::SetTargetAge {
+            ages: Some((31, 12)),
+        },
+    );
+    assert!(paths(&q).iter().all(|x| x.starts_with("$.target_age")));
+    assert!(!paths(&q).is_empty());
+    ok(
+        &mut q,
+        Edit::SetTargetAge {
+            ages: Some((17, 12)),
+        },
+    );
+    assert!(!paths(&q).is_empty());
+    ok(&mut q, Edit::SetTargetAge { ages: None });
+    assert_eq!(q.target_age, None);
+    assert_eq!(
+        TextField::AgeFocus.set(&mut q, "x".into()),
+        Err(Refused::Absent)
+    );
+}
+
+#[test]
+fn the_notification_route_is_made_from_words_or_an_address_and_gone_when_both_are_empty() {
+    use ssp_handleguide::domain::profile::NotificationChannel;
+    let mut p = testrup();
+    assert_eq!(p.links.notification_channel, None);
+    TextField::ChannelText
+        .set(&mut p, "Ring til Familieafdelingen (fiktiv)".into())
+        .unwrap();
+    let channel = p.links.notification_channel.clone().unwrap();
+    assert_eq!(channel.text(), Some("Ring til Familieafdelingen (fiktiv)"));
+    assert_eq!(channel.source().unwrap().document, OWN_DOCUMENT_ID);
+    TextField::ChannelUrl
+        .set(&mut p, "https://testrup.example/underret".into())
+        .unwrap();
+    assert_eq!(paths(&p), Vec::<String>::new());
+    TextField::ChannelText.set(&mut p, "".into()).unwrap();
+    assert_eq!(
+        p.links.notification_channel.as_ref().and_then(|c| c.url()),
+        Some("https://testrup.example/underret")
+    );
+    TextField::ChannelUrl.set(&mut p, "".into()).unwrap();
+    assert_eq!(p.links.notification_channel, None);
+    // A bare address (as an import may hold) becomes a route when words are given.
+    p.links.notification_channel = Some(NotificationChannel::Url("https://a.example".into()));
+    assert_eq!(TextField::ChannelUrl.get(&p), Some("https://a.example"));
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::SetMapped {
+                item: Item::Channel,
+                mapped: true
+            }
+        ),
+        Err(Refused::Absent)
+    );
+    TextField::ChannelText.set(&mut p, "Skriv".into()).unwrap();
+    assert_eq!(
+        p.links.notification_channel.as_ref().map(|c| c.words()),
+        Some("Skriv (https://a.example)".to_string())
+    );
+}
+
+#[test]
+fn sources_and_marks_are_set_per_item_and_unknown_documents_refused() {
+    use ssp_handleguide::domain::profile::MappingModel;
+    let mut p = testrup();
+    ok(
+        &mut p,
+        Edit::Add(New::Document {
+            title: "SSP-samarbejdet i Testrup (fiktiv)".into(),
+        }),
+    );
+    let doc = p.documents[1].id.clone();
+    let items = [
+        Item::Door,
+        Item::Role(1),
+        Item::Body(0),
+        Item::Level(1),
+        Item::Intervention(0),
+        Item::Method(0),
+        Item::Partner(0),
+        Item::Text(TextList::Goals, 0),
+    ];
+    for item in items {
+        ok(
+            &mut p,
+            Edit::SetSource {
+                item,
+                document: doc.clone(),
+            },
+        );
+        TextField::Quote(item)
+            .set(&mut p, "Et citat fra dokumentet.".into())
+            .unwrap();
+        assert_eq!(item.get(&p).unwrap().source().document, doc, "{item:?}");
+        let marked = apply(&mut p, Edit::SetMapped { item, mapped: true });
+        if item == Item::Partner(0) {
+            assert_eq!(marked, Err(Refused::Absent), "a partner has no mark");
+        } else {
+            marked.unwrap();
+            assert_eq!(item.get(&p).unwrap().mapped(), Some(true));
+        }
+    }
+    // Marked with the model the format asks for: still valid.
+    assert_eq!(paths(&p), Vec::<String>::new());
+    assert_eq!(p.roles[1].model, Some(MappingModel::Editorial));
+    ok(
+        &mut p,
+        Edit::SetMapped {
+            item: Item::Role(1),
+            mapped: false,
+        },
+    );
+    assert_eq!((p.roles[1].mapped, p.roles[1].model), (false, None));
+    let before = p.clone();
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::SetSource {
+                item: Item::Door,
+                document: "findes-ikke".into()
+            }
+        ),
+        Err(Refused::Unknown {
+            kind: Kind::Document,
+            id: "findes-ikke".into()
+        })
+    );
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::SetSource {
+                item: Item::Role(9),
+                document: doc.clone()
+            }
+        ),
+        Err(Refused::OutOfRange { index: 9, len: 2 })
+    );
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::SetMapped {
+                item: Item::TargetAge,
+                mapped: true
+            }
+        ),
+        Err(Refused::Absent)
+    );
+    assert_eq!(p, before);
+    // Removing the document a source names: reported at the source.
+    ok(
+        &mut p,
+        Edit::Remove {
+            list: List::Documents,
+            index: 1,
+        },
+    );
+    assert!(paths(&p).contains(&"$.roles[1].source.document".to_string()));
+}
+
+#[test]
+fn a_body_gets_a_kind_a_parent_and_a_chair_and_a_circle_of_parents_is_reported() {
+    let mut p = testrup();
+    ok(
+        &mut p,
+        Edit::SetBodyKind {
+            body: 0,
+            kind: BodyKind::Steering,
+        },
+    );
+    assert_eq!(p.bodies[0].kind, BodyKind::Steering);
+    ok(
+        &mut p,
+        Edit::SetChair {
+            body: 1,
+            member: 0,
+            chair: true,
+        },
+    );
+    assert!(p.bodies[1].members[0].chair);
+    let parent = p.bodies[0].id.clone();
+    assert_eq!(p.bodies[1].parent.as_deref(), Some(parent.as_str()));
+    // Under each other: a circle, which the importer refuses, at the parent field.
+    let child = p.bodies[1].id.clone();
+    ok(
+        &mut p,
+        Edit::SetParent {
+            body: 0,
+            parent: Some(child),
+        },
+    );
+    assert!(
+        paths(&p).iter().any(|x| x.ends_with(".parent")),
+        "{:?}",
+        paths(&p)
+    );
+    ok(
+        &mut p,
+        Edit::SetParent {
+            body: 0,
+            parent: None,
+        },
+    );
+    assert_eq!(paths(&p), Vec::<String>::new());
+    let before = p.clone();
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::SetParent {
+                body: 1,
+                parent: Some("findes-ikke".into())
+            }
+        ),
+        Err(Refused::Unknown {
+            kind: Kind::Body,
+            id: "findes-ikke".into()
+        })
+    );
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::SetChair {
+                body: 1,
+                member: 7,
+                chair: true
+            }
+        ),
+        Err(Refused::OutOfRange { index: 7, len: 3 })
+    );
+    assert_eq!(p, before);
+    for kind in [Kind::Body, Kind::Document] {
+        let r = Refused::Unknown {
+            kind,
+            id: "x".into(),
+        };
+        assert_ne!(r.reason(Lang::Da), r.reason(Lang::En));
+    }
+    assert_ne!(
+        Refused::Absent.reason(Lang::Da),
+        Refused::Absent.reason(Lang::En)
+    );
+}
+
+#[test]
+fn long_texts_are_measured_by_kind_of_field() {
+    assert!(TextField::RoleName(0).long_after() < TextField::RoleDescription(0).long_after());
+    assert_eq!(TextField::Name.long_after(), edit::LONG_NAME);
+    assert_eq!(TextField::Quote(Item::Door).long_after(), edit::LONG_TEXT);
 }

@@ -17,9 +17,9 @@
 use super::cadence::Cadence;
 use super::errors::{ErrorKind, ProfileError};
 use super::types::{
-    Body, BodyKind, Contact, Document, Function, Intervention, Level, Links, Member, Method,
-    Partner, Profile, Role, Source, SparringDoor, Staircase, TextItem, FORMAT_VERSION,
-    MAX_LEVEL_NUMBER,
+    Body, BodyKind, ChannelRoute, Contact, Document, Function, Intervention, Level, Links,
+    MappingModel, Member, Method, NotificationChannel, Partner, Profile, Role, Source,
+    SparringDoor, Staircase, TargetAge, TextItem, FORMAT_VERSION, MAX_LEVEL_NUMBER,
 };
 use crate::domain::i18n::Lang;
 use crate::domain::topics;
@@ -290,6 +290,36 @@ pub enum Edit {
         body: usize,
         functions: Vec<Function>,
     },
+    SetBodyKind {
+        body: usize,
+        kind: BodyKind,
+    },
+    /// The body at this index sits under the body with this id (`None`: under none).
+    SetParent {
+        body: usize,
+        parent: Option<String>,
+    },
+    /// The member is (or is not) the body's chair (formand).
+    SetChair {
+        body: usize,
+        member: usize,
+        chair: bool,
+    },
+    /// SSP's target ages (`None`: not stated). A new range names the first document.
+    SetTargetAge {
+        ages: Option<(u8, u8)>,
+    },
+    /// The item comes from the document with this id.
+    SetSource {
+        item: Item,
+        document: String,
+    },
+    /// The item is (or is not) an editorial placement, not stated by its source (`mapped`,
+    /// with the `editorial` model).
+    SetMapped {
+        item: Item,
+        mapped: bool,
+    },
 }
 
 /// What a reference names.
@@ -298,6 +328,8 @@ pub enum Kind {
     Role,
     Level,
     Topic,
+    Body,
+    Document,
 }
 
 /// Why [`apply`] changed nothing.
@@ -309,6 +341,9 @@ pub enum Refused {
     Unknown { kind: Kind, id: String },
     /// Every level number (1–[`MAX_LEVEL_NUMBER`]) is taken.
     NoFreeLevelNumber,
+    /// The item is not in the draft (no target ages, no notification route) or has no such
+    /// field (a partner has no "mapped" mark).
+    Absent,
 }
 
 impl Refused {
@@ -329,6 +364,10 @@ impl Refused {
                     (Kind::Level, false) => "no level",
                     (Kind::Topic, true) => "intet emne",
                     (Kind::Topic, false) => "no topic",
+                    (Kind::Body, true) => "intet organ",
+                    (Kind::Body, false) => "no body",
+                    (Kind::Document, true) => "intet kildedokument",
+                    (Kind::Document, false) => "no source document",
                 };
                 if da {
                     format!("der er {what} med id \"{id}\"")
@@ -342,6 +381,8 @@ impl Refused {
             Refused::NoFreeLevelNumber => {
                 format!("the staircase already has levels 1–{MAX_LEVEL_NUMBER}")
             }
+            Refused::Absent if da => "det felt findes ikke her endnu".into(),
+            Refused::Absent => "that field is not there yet".into(),
         }
     }
 }
@@ -420,11 +461,202 @@ pub fn apply(p: &mut Profile, e: Edit) -> Result<(), Refused> {
             at(&mut p.bodies, body)?.functions = without_repeats(functions);
             Ok(())
         }
+        Edit::SetBodyKind { body, kind } => {
+            at(&mut p.bodies, body)?.kind = kind;
+            Ok(())
+        }
+        Edit::SetParent { body, parent } => {
+            if let Some(id) = &parent {
+                if p.body(id).is_none() {
+                    return Err(Refused::Unknown {
+                        kind: Kind::Body,
+                        id: id.clone(),
+                    });
+                }
+            }
+            let body = at(&mut p.bodies, body)?;
+            if parent.is_none() {
+                body.parent_mapped = false;
+            }
+            body.parent = parent;
+            Ok(())
+        }
+        Edit::SetChair {
+            body,
+            member,
+            chair,
+        } => {
+            at(&mut at(&mut p.bodies, body)?.members, member)?.chair = chair;
+            Ok(())
+        }
+        Edit::SetTargetAge { ages } => {
+            p.target_age = match (ages, p.target_age.take()) {
+                (None, _) => None,
+                (Some((from, to)), Some(kept)) => Some(TargetAge { from, to, ..kept }),
+                (Some((from, to)), None) => Some(TargetAge {
+                    from,
+                    to,
+                    focus: None,
+                    source: first_source(p),
+                    mapped: false,
+                    model: None,
+                }),
+            };
+            Ok(())
+        }
+        Edit::SetSource { item, document } => {
+            if p.document(&document).is_none() {
+                return Err(Refused::Unknown {
+                    kind: Kind::Document,
+                    id: document,
+                });
+            }
+            item.get_mut(p)?.parts().0.document = document;
+            Ok(())
+        }
+        Edit::SetMapped { item, mapped } => {
+            let (_, mark) = item.get_mut(p)?.parts();
+            let (is_mapped, model) = mark.ok_or(Refused::Absent)?;
+            *is_mapped = mapped;
+            *model = mapped.then_some(MappingModel::Editorial);
+            Ok(())
+        }
+    }
+}
+
+/// The source a new item names: the profile's first document.
+fn first_source(p: &Profile) -> Source {
+    source_in(p.documents.first().map_or(OWN_DOCUMENT_ID, |d| &d.id))
+}
+
+/// An item that carries a source and (all but partners) the "mapped" mark: what the editor's
+/// source fields ("Kilde") are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Door,
+    TargetAge,
+    /// The notification route (a bare web address has no source: giving it a route's text
+    /// makes it a route).
+    Channel,
+    Role(usize),
+    Body(usize),
+    Level(usize),
+    Intervention(usize),
+    Method(usize),
+    Partner(usize),
+    Text(TextList, usize),
+}
+
+/// The source and mark of one kind of item.
+pub trait Sourced {
+    fn source(&self) -> &Source;
+    /// `None` for an item with no "mapped" mark.
+    fn mapped(&self) -> Option<bool>;
+    fn parts(&mut self) -> SourceParts<'_>;
+}
+
+/// An item's source, and its mark and model when it has them.
+pub type SourceParts<'a> = (
+    &'a mut Source,
+    Option<(&'a mut bool, &'a mut Option<MappingModel>)>,
+);
+
+macro_rules! sourced {
+    ($($t:ty),*) => {$(
+        impl Sourced for $t {
+            fn source(&self) -> &Source {
+                &self.source
+            }
+            fn mapped(&self) -> Option<bool> {
+                Some(self.mapped)
+            }
+            fn parts(&mut self) -> SourceParts<'_> {
+                (&mut self.source, Some((&mut self.mapped, &mut self.model)))
+            }
+        }
+    )*};
+}
+sourced!(
+    SparringDoor,
+    TargetAge,
+    ChannelRoute,
+    Role,
+    Body,
+    Level,
+    Intervention,
+    Method,
+    TextItem
+);
+
+impl Sourced for Partner {
+    fn source(&self) -> &Source {
+        &self.source
+    }
+    fn mapped(&self) -> Option<bool> {
+        None
+    }
+    fn parts(&mut self) -> SourceParts<'_> {
+        (&mut self.source, None)
+    }
+}
+
+impl Item {
+    /// The item in `p`, if it is there.
+    pub fn get(self, p: &Profile) -> Option<&dyn Sourced> {
+        Some(match self {
+            Item::Door => &p.sparring_door,
+            Item::TargetAge => p.target_age.as_ref()?,
+            Item::Channel => match p.links.notification_channel.as_ref()? {
+                NotificationChannel::Route(r) => r,
+                NotificationChannel::Url(_) => return None,
+            },
+            Item::Role(i) => p.roles.get(i)?,
+            Item::Body(i) => p.bodies.get(i)?,
+            Item::Level(i) => p.staircase.levels.get(i)?,
+            Item::Intervention(i) => p.staircase.interventions.get(i)?,
+            Item::Method(i) => p.methods.get(i)?,
+            Item::Partner(i) => p.partners.get(i)?,
+            Item::Text(list, i) => list.items(p).get(i)?,
+        })
+    }
+
+    fn get_mut(self, p: &mut Profile) -> Result<&mut dyn Sourced, Refused> {
+        Ok(match self {
+            Item::Door => &mut p.sparring_door,
+            Item::TargetAge => p.target_age.as_mut().ok_or(Refused::Absent)?,
+            Item::Channel => match p.links.notification_channel.as_mut() {
+                Some(NotificationChannel::Route(r)) => r,
+                _ => return Err(Refused::Absent),
+            },
+            Item::Role(i) => at(&mut p.roles, i)?,
+            Item::Body(i) => at(&mut p.bodies, i)?,
+            Item::Level(i) => at(&mut p.staircase.levels, i)?,
+            Item::Intervention(i) => at(&mut p.staircase.interventions, i)?,
+            Item::Method(i) => at(&mut p.methods, i)?,
+            Item::Partner(i) => at(&mut p.partners, i)?,
+            Item::Text(list, i) => at(list.items_mut(p), i)?,
+        })
+    }
+
+    /// The importer's path of the item (`$.roles[1]`).
+    pub fn path(self) -> String {
+        match self {
+            Item::Door => "$.sparring_door".into(),
+            Item::TargetAge => "$.target_age".into(),
+            Item::Channel => "$.links.notification_channel".into(),
+            Item::Role(i) => format!("$.roles[{i}]"),
+            Item::Body(i) => format!("$.bodies[{i}]"),
+            Item::Level(i) => format!("$.staircase.levels[{i}]"),
+            Item::Intervention(i) => format!("$.staircase.interventions[{i}]"),
+            Item::Method(i) => format!("$.methods[{i}]"),
+            Item::Partner(i) => format!("$.partners[{i}]"),
+            Item::Text(list, i) => format!("$.{}[{i}]", list.key()),
+        }
     }
 }
 
 fn add(p: &mut Profile, new: New) -> Result<(), Refused> {
-    let source = source_in(p.documents.first().map_or(OWN_DOCUMENT_ID, |d| &d.id));
+    let source = first_source(p);
     match new {
         New::Document { title } => {
             let id = new_id(&ids(&p.documents, |d| &d.id), &title);
@@ -718,70 +950,252 @@ pub fn places_naming_body(p: &Profile, body_id: &str) -> Vec<Place> {
 }
 
 /// A text field the editor's forms write, named as the importer's paths name it, so a problem
-/// at `path()` is shown at its field.
+/// at `path()` is shown at its field. Fields the format makes optional are `None` when left
+/// empty (the format refuses an empty text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextField {
     Name,
     DoorText,
+    DocumentTitle(usize),
+    DocumentDate(usize),
+    DocumentUrl(usize),
+    /// The focus within the target ages (only when ages are given).
+    AgeFocus,
     RoleName(usize),
     RoleDescription(usize),
+    RolePhone(usize),
+    RoleEmail(usize),
+    BodyName(usize),
+    BodyPurpose(usize),
+    BodyConvener(usize),
+    /// A member of a body, named by role in words: `(body, member)`.
+    MemberRole(usize, usize),
     LevelTitle(usize),
     LevelGoal(usize),
     InterventionName(usize),
+    InterventionDescription(usize),
+    InterventionTargetGroup(usize),
+    MethodName(usize),
+    MethodDescription(usize),
+    PartnerName(usize),
+    PartnerGroup(usize),
+    Website,
+    /// The notification route in words; with [`TextField::ChannelUrl`] it makes the route
+    /// (both empty: no route).
+    ChannelText,
+    ChannelUrl,
     /// A statement of one of the five lists (a goal, a value …).
     Text(TextList, usize),
+    /// The verbatim passage an item comes from.
+    Quote(Item),
+    /// The section of the document it is in.
+    Section(Item),
+}
+
+/// Where a field's text is kept: a text the format requires, or an optional one.
+enum Slot<'a> {
+    Required(&'a mut String),
+    Optional(&'a mut Option<String>),
 }
 
 impl TextField {
-    /// The field's text in `p`; `None` when the item is not there.
+    /// The field's text in `p` (`""` for an optional field left empty); `None` when the item
+    /// is not there.
     pub fn get(self, p: &Profile) -> Option<&str> {
+        fn opt(o: &Option<String>) -> &str {
+            o.as_deref().unwrap_or_default()
+        }
         let level = |i: usize| p.staircase.levels.get(i);
+        let intervention = |i: usize| p.staircase.interventions.get(i);
+        let route = || match &p.links.notification_channel {
+            Some(NotificationChannel::Route(r)) => Some(r),
+            _ => None,
+        };
         Some(match self {
             TextField::Name => &p.name,
             TextField::DoorText => &p.sparring_door.text,
+            TextField::DocumentTitle(i) => &p.documents.get(i)?.title,
+            TextField::DocumentDate(i) => opt(&p.documents.get(i)?.date),
+            TextField::DocumentUrl(i) => opt(&p.documents.get(i)?.url),
+            TextField::AgeFocus => opt(&p.target_age.as_ref()?.focus),
             TextField::RoleName(i) => &p.roles.get(i)?.name,
             TextField::RoleDescription(i) => &p.roles.get(i)?.description,
+            TextField::RolePhone(i) => opt(&p.roles.get(i)?.contact.phone),
+            TextField::RoleEmail(i) => opt(&p.roles.get(i)?.contact.email),
+            TextField::BodyName(i) => &p.bodies.get(i)?.name,
+            TextField::BodyPurpose(i) => &p.bodies.get(i)?.purpose,
+            TextField::BodyConvener(i) => opt(&p.bodies.get(i)?.convener),
+            TextField::MemberRole(b, m) => &p.bodies.get(b)?.members.get(m)?.role,
             TextField::LevelTitle(i) => &level(i)?.title,
             TextField::LevelGoal(i) => &level(i)?.goal,
-            TextField::InterventionName(i) => &p.staircase.interventions.get(i)?.name,
+            TextField::InterventionName(i) => &intervention(i)?.name,
+            TextField::InterventionDescription(i) => opt(&intervention(i)?.description),
+            TextField::InterventionTargetGroup(i) => opt(&intervention(i)?.target_group),
+            TextField::MethodName(i) => &p.methods.get(i)?.name,
+            TextField::MethodDescription(i) => &p.methods.get(i)?.description,
+            TextField::PartnerName(i) => &p.partners.get(i)?.name,
+            TextField::PartnerGroup(i) => opt(&p.partners.get(i)?.group),
+            TextField::Website => opt(&p.links.website),
+            TextField::ChannelText => route().map_or("", |r| opt(&r.text)),
+            TextField::ChannelUrl => {
+                p.links
+                    .notification_channel
+                    .as_ref()
+                    .map_or("", |c| match c {
+                        NotificationChannel::Url(u) => u,
+                        NotificationChannel::Route(r) => opt(&r.url),
+                    })
+            }
             TextField::Text(list, i) => &list.items(p).get(i)?.text,
+            TextField::Quote(item) => opt(&item.get(p)?.source().quote),
+            TextField::Section(item) => opt(&item.get(p)?.source().section),
         })
     }
 
-    /// Sets the field; an item that is not there is refused and nothing changes.
+    /// Sets the field; an item that is not there is refused and nothing changes. An optional
+    /// field set to blank text is left out.
     pub fn set(self, p: &mut Profile, text: String) -> Result<(), Refused> {
-        fn at<T>(list: &mut [T], index: usize) -> Result<&mut T, Refused> {
-            let len = list.len();
-            list.get_mut(index)
-                .ok_or(Refused::OutOfRange { index, len })
+        if matches!(self, TextField::ChannelText | TextField::ChannelUrl) {
+            return set_channel(p, self == TextField::ChannelText, text);
         }
-        let slot = match self {
-            TextField::Name => &mut p.name,
-            TextField::DoorText => &mut p.sparring_door.text,
-            TextField::RoleName(i) => &mut at(&mut p.roles, i)?.name,
-            TextField::RoleDescription(i) => &mut at(&mut p.roles, i)?.description,
-            TextField::LevelTitle(i) => &mut at(&mut p.staircase.levels, i)?.title,
-            TextField::LevelGoal(i) => &mut at(&mut p.staircase.levels, i)?.goal,
-            TextField::InterventionName(i) => &mut at(&mut p.staircase.interventions, i)?.name,
-            TextField::Text(list, i) => &mut at(list.items_mut(p), i)?.text,
-        };
-        *slot = text;
+        let slot = self.slot(p)?;
+        match slot {
+            Slot::Required(s) => *s = text,
+            Slot::Optional(o) => *o = (!text.trim().is_empty()).then_some(text),
+        }
         Ok(())
+    }
+
+    fn slot(self, p: &mut Profile) -> Result<Slot<'_>, Refused> {
+        use Slot::{Optional as O, Required as R};
+        fn source(item: Item, p: &mut Profile) -> Result<&mut Source, Refused> {
+            Ok(item.get_mut(p)?.parts().0)
+        }
+        Ok(match self {
+            TextField::Name => R(&mut p.name),
+            TextField::DoorText => R(&mut p.sparring_door.text),
+            TextField::DocumentTitle(i) => R(&mut at(&mut p.documents, i)?.title),
+            TextField::DocumentDate(i) => O(&mut at(&mut p.documents, i)?.date),
+            TextField::DocumentUrl(i) => O(&mut at(&mut p.documents, i)?.url),
+            TextField::AgeFocus => O(&mut p.target_age.as_mut().ok_or(Refused::Absent)?.focus),
+            TextField::RoleName(i) => R(&mut at(&mut p.roles, i)?.name),
+            TextField::RoleDescription(i) => R(&mut at(&mut p.roles, i)?.description),
+            TextField::RolePhone(i) => O(&mut at(&mut p.roles, i)?.contact.phone),
+            TextField::RoleEmail(i) => O(&mut at(&mut p.roles, i)?.contact.email),
+            TextField::BodyName(i) => R(&mut at(&mut p.bodies, i)?.name),
+            TextField::BodyPurpose(i) => R(&mut at(&mut p.bodies, i)?.purpose),
+            TextField::BodyConvener(i) => O(&mut at(&mut p.bodies, i)?.convener),
+            TextField::MemberRole(b, m) => R(&mut at(&mut at(&mut p.bodies, b)?.members, m)?.role),
+            TextField::LevelTitle(i) => R(&mut at(&mut p.staircase.levels, i)?.title),
+            TextField::LevelGoal(i) => R(&mut at(&mut p.staircase.levels, i)?.goal),
+            TextField::InterventionName(i) => R(&mut at(&mut p.staircase.interventions, i)?.name),
+            TextField::InterventionDescription(i) => {
+                O(&mut at(&mut p.staircase.interventions, i)?.description)
+            }
+            TextField::InterventionTargetGroup(i) => {
+                O(&mut at(&mut p.staircase.interventions, i)?.target_group)
+            }
+            TextField::MethodName(i) => R(&mut at(&mut p.methods, i)?.name),
+            TextField::MethodDescription(i) => R(&mut at(&mut p.methods, i)?.description),
+            TextField::PartnerName(i) => R(&mut at(&mut p.partners, i)?.name),
+            TextField::PartnerGroup(i) => O(&mut at(&mut p.partners, i)?.group),
+            TextField::Website => O(&mut p.links.website),
+            TextField::Text(list, i) => R(&mut at(list.items_mut(p), i)?.text),
+            TextField::Quote(item) => O(&mut source(item, p)?.quote),
+            TextField::Section(item) => O(&mut source(item, p)?.section),
+            // Written by `set_channel`.
+            TextField::ChannelText | TextField::ChannelUrl => return Err(Refused::Absent),
+        })
     }
 
     /// The importer's path of the field (`$.roles[1].name`).
     pub fn path(self) -> String {
+        let interventions = "$.staircase.interventions";
         match self {
             TextField::Name => "$.name".into(),
             TextField::DoorText => "$.sparring_door.text".into(),
+            TextField::DocumentTitle(i) => format!("$.documents[{i}].title"),
+            TextField::DocumentDate(i) => format!("$.documents[{i}].date"),
+            TextField::DocumentUrl(i) => format!("$.documents[{i}].url"),
+            TextField::AgeFocus => "$.target_age.focus".into(),
             TextField::RoleName(i) => format!("$.roles[{i}].name"),
             TextField::RoleDescription(i) => format!("$.roles[{i}].description"),
+            TextField::RolePhone(i) => format!("$.roles[{i}].contact.phone"),
+            TextField::RoleEmail(i) => format!("$.roles[{i}].contact.email"),
+            TextField::BodyName(i) => format!("$.bodies[{i}].name"),
+            TextField::BodyPurpose(i) => format!("$.bodies[{i}].purpose"),
+            TextField::BodyConvener(i) => format!("$.bodies[{i}].convener"),
+            TextField::MemberRole(b, m) => format!("$.bodies[{b}].members[{m}].role"),
             TextField::LevelTitle(i) => format!("$.staircase.levels[{i}].title"),
             TextField::LevelGoal(i) => format!("$.staircase.levels[{i}].goal"),
-            TextField::InterventionName(i) => format!("$.staircase.interventions[{i}].name"),
+            TextField::InterventionName(i) => format!("{interventions}[{i}].name"),
+            TextField::InterventionDescription(i) => format!("{interventions}[{i}].description"),
+            TextField::InterventionTargetGroup(i) => format!("{interventions}[{i}].target_group"),
+            TextField::MethodName(i) => format!("$.methods[{i}].name"),
+            TextField::MethodDescription(i) => format!("$.methods[{i}].description"),
+            TextField::PartnerName(i) => format!("$.partners[{i}].name"),
+            TextField::PartnerGroup(i) => format!("$.partners[{i}].group"),
+            TextField::Website => "$.links.website".into(),
+            TextField::ChannelText => "$.links.notification_channel.text".into(),
+            TextField::ChannelUrl => "$.links.notification_channel.url".into(),
             TextField::Text(list, i) => format!("$.{}[{i}].text", list.key()),
+            TextField::Quote(item) => format!("{}.source.quote", item.path()),
+            TextField::Section(item) => format!("{}.source.section", item.path()),
         }
     }
+
+    /// Past this many characters the form says the text is long: a name or title is read in a
+    /// list, a description on a tablet in the middle of a worry.
+    pub fn long_after(self) -> usize {
+        match self {
+            TextField::Name
+            | TextField::DocumentTitle(_)
+            | TextField::RoleName(_)
+            | TextField::BodyName(_)
+            | TextField::MemberRole(..)
+            | TextField::LevelTitle(_)
+            | TextField::InterventionName(_)
+            | TextField::MethodName(_)
+            | TextField::PartnerName(_) => LONG_NAME,
+            _ => LONG_TEXT,
+        }
+    }
+}
+
+/// A name or title longer than this is said to be long.
+pub const LONG_NAME: usize = 80;
+/// A description or statement longer than this is said to be long.
+pub const LONG_TEXT: usize = 800;
+
+/// Writes the notification route's words or address. A route with neither is no route; a bare
+/// address given words becomes a route, sourced in the profile's first document.
+fn set_channel(p: &mut Profile, words: bool, text: String) -> Result<(), Refused> {
+    let value = (!text.trim().is_empty()).then_some(text);
+    let mut route = match p.links.notification_channel.take() {
+        Some(NotificationChannel::Route(r)) => r,
+        Some(NotificationChannel::Url(url)) => ChannelRoute {
+            url: Some(url),
+            text: None,
+            source: first_source(p),
+            mapped: false,
+            model: None,
+        },
+        None => ChannelRoute {
+            url: None,
+            text: None,
+            source: first_source(p),
+            mapped: false,
+            model: None,
+        },
+    };
+    if words {
+        route.text = value;
+    } else {
+        route.url = value;
+    }
+    p.links.notification_channel =
+        (route.url.is_some() || route.text.is_some()).then_some(NotificationChannel::Route(route));
+    Ok(())
 }
 
 /// What the importer would say about the draft as it is: the schema and the semantic rules of
