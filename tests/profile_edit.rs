@@ -879,17 +879,7 @@ fn list_of(p: &Profile, kind: u8, body: usize) -> List {
 }
 
 fn len_of(p: &Profile, list: List) -> usize {
-    match list {
-        List::Documents => p.documents.len(),
-        List::Roles => p.roles.len(),
-        List::Bodies => p.bodies.len(),
-        List::Levels => p.staircase.levels.len(),
-        List::Interventions => p.staircase.interventions.len(),
-        List::Methods => p.methods.len(),
-        List::Partners => p.partners.len(),
-        List::Members { body } => p.bodies.get(body).map_or(0, |b| b.members.len()),
-        List::Texts(t) => t.items(p).len(),
-    }
+    list.len(p)
 }
 
 /// The id at `i` of `ids`, or one that is not there.
@@ -1611,4 +1601,35 @@ fn long_texts_are_measured_by_kind_of_field() {
     assert!(TextField::RoleName(0).long_after() < TextField::RoleDescription(0).long_after());
     assert_eq!(TextField::Name.long_after(), edit::LONG_NAME);
     assert_eq!(TextField::Quote(Item::Door).long_after(), edit::LONG_TEXT);
+}
+
+/// "Se som lærer": the guide's plan for a training case names the draft's own roles, and
+/// follows a rename.
+#[test]
+fn the_teachers_plan_names_the_drafts_roles() {
+    use ssp_handleguide::domain::{guide, training};
+    let guide = guide::load().unwrap();
+    let set = training::load().unwrap();
+    let mut p = testrup();
+    let lines: Vec<Vec<String>> = set
+        .cases
+        .iter()
+        .map(|case| training::plan_lines(case, guide, &p, Lang::Da))
+        .collect();
+    assert!(lines.iter().all(|l| !l.is_empty()));
+    let naming = |lines: &[Vec<String>], name: &str| {
+        lines
+            .iter()
+            .filter(|l| l.iter().any(|s| s.contains(name)))
+            .count()
+    };
+    assert!(naming(&lines, "SSP-konsulent") > 0, "{lines:?}");
+    p.roles[0].name = "SSP-kontoret i Testrup".into();
+    let renamed: Vec<Vec<String>> = set
+        .cases
+        .iter()
+        .map(|case| training::plan_lines(case, guide, &p, Lang::En))
+        .collect();
+    assert!(naming(&renamed, "SSP-kontoret i Testrup") > 0);
+    assert_eq!(naming(&renamed, "SSP-konsulent"), 0);
 }

@@ -10,6 +10,7 @@
 use super::guide::engine::Answers;
 use super::guide::outcome::Outcome;
 use super::guide::{Actor, Guide, Level, Text};
+use super::i18n::Lang;
 use super::profile::{self, Profile};
 use super::topics;
 use serde::{Deserialize, Serialize};
@@ -211,6 +212,21 @@ pub fn case_problems(case: &TrainingCase, guide: &Guide, profile: &Profile) -> V
 /// answer key). The built-in set is validated, so its answers are complete.
 pub fn case_outcome(case: &TrainingCase, guide: &Guide, profile: &Profile) -> Outcome {
     guide.outcome(&case.answers, profile)
+}
+
+/// The plan a teacher sees in the guide's outcome for `case` with `profile`, one line a step,
+/// with the profile's roles and bodies named in it (the profile editor's "Se som lærer").
+pub fn plan_lines(
+    case: &TrainingCase,
+    guide: &Guide,
+    profile: &Profile,
+    lang: Lang,
+) -> Vec<String> {
+    case_outcome(case, guide, profile)
+        .steps
+        .iter()
+        .map(|step| guide.step_text(step, profile, lang))
+        .collect()
 }
 
 /// Checks a training set against the guide: unique ids, known topics, every topic covered,

@@ -57,11 +57,16 @@ pub fn focus_after_render(id: impl Into<String>) {
     let _ = gloo::utils::window().request_animation_frame(callback.unchecked_ref());
 }
 
+/// Focuses the element, opening the folded `<details>` it is in first (a field the user is
+/// sent to must be seen).
 fn focus_element(id: &str) {
-    if let Some(el) = gloo::utils::document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
+    let Some(el) = gloo::utils::document().get_element_by_id(id) else {
+        return;
+    };
+    if let Ok(Some(folded)) = el.closest("details:not([open])") {
+        let _ = folded.set_attribute("open", "");
+    }
+    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
         let _ = el.focus();
     }
 }

@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod crypto;
 pub mod document;
 pub mod files;
+pub mod leaving;
 pub mod local_storage;
 pub mod service_worker;
 pub mod sync;

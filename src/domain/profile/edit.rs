@@ -206,6 +206,23 @@ pub enum List {
     Texts(TextList),
 }
 
+impl List {
+    /// How many items the list has in `p` (0 for the members of a body that is not there).
+    pub fn len(self, p: &Profile) -> usize {
+        match self {
+            List::Documents => p.documents.len(),
+            List::Roles => p.roles.len(),
+            List::Bodies => p.bodies.len(),
+            List::Levels => p.staircase.levels.len(),
+            List::Interventions => p.staircase.interventions.len(),
+            List::Methods => p.methods.len(),
+            List::Partners => p.partners.len(),
+            List::Members { body } => p.bodies.get(body).map_or(0, |b| b.members.len()),
+            List::Texts(t) => t.items(p).len(),
+        }
+    }
+}
+
 /// A new item, added at the end of its list. The name (title, text) is the item's first field
 /// and gives its id; the other fields start empty, for the form to fill in.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,6 +68,24 @@ pub fn OrganisationPage() -> impl IntoView {
     }
 }
 
+/// The picture of a profile being edited (the profile editor's live picture), at the width
+/// the editor gives it, following every change. Its boxes open nothing: the form beside it is
+/// where a body is changed.
+#[component]
+pub fn OrganisationPreview(profile: Signal<Option<Profile>>) -> impl IntoView {
+    let selected = RwSignal::new(None);
+    let (width, _) = signal(PREVIEW_WIDTH);
+    move || {
+        profile
+            .get()
+            .filter(|p| !p.bodies.is_empty())
+            .map(|profile| view! { <Picture profile selected width /> })
+    }
+}
+
+/// The live picture's width in the editor (its column on a landscape tablet).
+const PREVIEW_WIDTH: f64 = 440.0;
+
 #[component]
 fn Picture(
     profile: Profile,
