@@ -1470,3 +1470,77 @@ fn Statements(ed: Editor) -> impl IntoView {
         </fieldset>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::i18n::editor::{DA, EN};
+    use crate::domain::profile::{self, edit::problems};
+
+    /// Every place the importer can name in a draft the editor makes reads as words of the form,
+    /// never as a JSON path: from every text field, and from every problem of every built-in
+    /// profile with each of its items emptied in turn.
+    #[test]
+    fn every_problem_is_named_in_the_words_of_the_form() {
+        let mut paths: Vec<String> = Vec::new();
+        for p in profile::builtin() {
+            let p = p.profile;
+            let mut broken = p.clone();
+            for role in &mut broken.roles {
+                role.name.clear();
+                role.description.clear();
+                role.source.document = "findes-ikke".into();
+            }
+            for body in &mut broken.bodies {
+                body.purpose.clear();
+                body.parent = Some("findes-ikke".into());
+                body.cadence = Some(Cadence::PerYear { times: 99 });
+                for m in &mut body.members {
+                    m.role.clear();
+                }
+            }
+            for x in &mut broken.staircase.interventions {
+                x.levels = vec!["findes-ikke".into()];
+                x.topics = vec!["findes-ikke".into()];
+            }
+            for l in &mut broken.staircase.levels {
+                l.goal.clear();
+            }
+            for m in &mut broken.methods {
+                m.description.clear();
+            }
+            for d in &mut broken.documents {
+                d.url = Some("ikke en adresse".into());
+            }
+            broken.links.website = Some("ikke en adresse".into());
+            paths.extend(problems(&broken).into_iter().map(|e| e.path));
+        }
+        let fields = [
+            TextField::Name,
+            TextField::DoorText,
+            TextField::AgeFocus,
+            TextField::Website,
+            TextField::ChannelText,
+            TextField::ChannelUrl,
+            TextField::MemberRole(1, 2),
+            TextField::PartnerGroup(0),
+            TextField::Quote(Item::Text(TextList::Goals, 3)),
+            TextField::Section(Item::Body(2)),
+        ];
+        paths.extend(fields.iter().map(|f| f.path()));
+        assert!(paths.len() > 40, "{} paths", paths.len());
+        for t in [&DA, &EN] {
+            for path in &paths {
+                let place = place_of(path, t);
+                assert!(!place.starts_with('$') && !place.ends_with(' '), "{path} reads {place:?}");
+                // A field of an item is named with the item and the field's label.
+                if path.contains("].") {
+                    assert!(place.contains(": "), "{path} reads {place:?}");
+                }
+            }
+        }
+        assert_eq!(place_of("$.roles[1].source.quote", &DA), "Rolle 2: Citat fra dokumentet");
+        assert_eq!(place_of("$.bodies[0].cadence.times", &EN), "Council, network or meeting 1: Meets");
+        assert_eq!(field_id("$.roles[1].source.quote"), "f-roles-1-source-quote");
+    }
+}

@@ -4,7 +4,7 @@
 // surviving a reload, "Se som lærer", the saved profile exported, deleted, imported again
 // unchanged, and a teacher walking the guide with it and seeing its roles in the outcome.
 import { readFile } from "node:fs/promises";
-import { test, expect, expectAccessible, mainHeading, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, expectAccessible, mainHeading, seedStorage, startWithMunicipality } from "./fixtures.mjs";
 
 /** Counts what a person does in the page: taps (pointer presses), fields typed into, choices. */
 async function countTaps(page) {
@@ -231,4 +231,39 @@ test("removing a role the door names asks first and lists the place", async ({ p
   await expect(alert).toContainText("Døren til sparring");
   await alert.getByRole("button", { name: "Behold" }).click();
   await expect(section(page, "s-roles").locator("li.editor__item")).toHaveCount(1);
+});
+
+test("a problem's link goes to its field, also inside a folded source; in English the forms and problems are English", async ({ page }) => {
+  await seedStorage(page, { "ssp.settings": JSON.stringify({ schema: 1, data: { lang: "da", municipality: "koege" } }) });
+  await page.goto("/profile/edit");
+  await page.getByLabel("Kommunens navn").fill("Testrup Kommune");
+  await page.getByRole("button", { name: "Start med en tom profil" }).click();
+  await add(page, "s-roles", "Tilføj rolle", "SSP-konsulent");
+  // The role's description is missing: the problem names it in the form's words and goes there.
+  await page.locator("#problems").getByRole("link", { name: /Rolle 1: Hvad rollen gør/ }).click();
+  await expect(section(page, "s-roles").getByLabel("Hvad rollen gør")).toBeFocused();
+  // A source naming a document that is gone: the link opens the folded source and focuses it.
+  await add(page, "s-municipality", "Tilføj dokument", "Handleguide (fiktiv)");
+  const role = section(page, "s-roles").locator("li.editor__item").first();
+  await role.locator("summary").click();
+  await role.getByLabel("Dokument", { exact: true }).selectOption({ label: "Handleguide (fiktiv)" });
+  await role.locator("summary").click();
+  await section(page, "s-municipality").locator("li.editor__item").nth(1).getByRole("button", { name: "Fjern" }).click();
+  await page.locator("#problems").getByRole("link", { name: /Rolle 1: Dokument/ }).click();
+  await expect(role.getByLabel("Dokument", { exact: true })).toBeFocused();
+  // Ages the format refuses: said at once, in words.
+  await page.getByLabel("Fra alder").fill("12");
+  await page.getByLabel("Fra alder").press("Tab");
+  await expect(section(page, "s-target_age").getByRole("alert")).toContainText("Skriv begge aldre");
+  await page.getByLabel("Til alder").fill("40");
+  await page.getByLabel("Til alder").press("Tab");
+  await expect(page.locator("#problems")).toContainText("Til alder");
+
+  // English: the same draft, the forms and the problems in English.
+  await page.getByRole("button", { name: "Skift sprog til English" }).click();
+  await expect(mainHeading(page)).toHaveText("Make a municipality profile");
+  await expect(page.locator("#problems")).toContainText("What is missing before the profile can be saved");
+  await expect(page.locator("#problems")).toContainText("Role 1: What the role does");
+  await expect(section(page, "s-roles").getByLabel("The role's name")).toHaveValue("SSP-konsulent");
+  await expectAccessible(page, "profile editor in English");
 });
