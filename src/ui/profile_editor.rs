@@ -1532,15 +1532,27 @@ mod tests {
         for t in [&DA, &EN] {
             for path in &paths {
                 let place = place_of(path, t);
-                assert!(!place.starts_with('$') && !place.ends_with(' '), "{path} reads {place:?}");
+                assert!(
+                    !place.starts_with('$') && !place.ends_with(' '),
+                    "{path} reads {place:?}"
+                );
                 // A field of an item is named with the item and the field's label.
                 if path.contains("].") {
                     assert!(place.contains(": "), "{path} reads {place:?}");
                 }
             }
         }
-        assert_eq!(place_of("$.roles[1].source.quote", &DA), "Rolle 2: Citat fra dokumentet");
-        assert_eq!(place_of("$.bodies[0].cadence.times", &EN), "Council, network or meeting 1: Meets");
-        assert_eq!(field_id("$.roles[1].source.quote"), "f-roles-1-source-quote");
+        assert_eq!(
+            place_of("$.roles[1].source.quote", &DA),
+            "Rolle 2: Citat fra dokumentet"
+        );
+        assert_eq!(
+            place_of("$.bodies[0].cadence.times", &EN),
+            "Council, network or meeting 1: Meets"
+        );
+        assert_eq!(
+            field_id("$.roles[1].source.quote"),
+            "f-roles-1-source-quote"
+        );
     }
 }
