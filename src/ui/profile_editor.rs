@@ -747,7 +747,7 @@ fn source_fields(ed: Editor, item: Item) -> AnyView {
 #[component]
 fn Municipality(ed: Editor) -> impl IntoView {
     let t = ed.texts();
-    let row = move |(i, _id, _): (usize, String, u32)| {
+    let row = move |i: usize| {
         view! {
             <li class="card editor__item">
                 {text_field(ed, TextField::DocumentTitle(i), t.document_title, Input::Line)}
@@ -756,6 +756,7 @@ fn Municipality(ed: Editor) -> impl IntoView {
                 {item_tools(ed, List::Documents, i)}
             </li>
         }
+        .into_any()
     };
     view! {
         <fieldset class="card" id="s-municipality">
@@ -764,9 +765,7 @@ fn Municipality(ed: Editor) -> impl IntoView {
             <p class="hint">{t.id_label} ": " <code>{move || ed.profile.with(|p| p.as_ref().map(|p| p.id.clone()))}</code> " – " {t.id_help}</p>
             <h3 id="s-documents">{t.section_documents}</h3>
             <p class="hint">{t.documents_help}</p>
-            <ol class="editor__list">
-                <For each=keys(ed, |p| p.documents.iter().map(|d| d.id.clone()).collect()) key=|k| k.clone() children=row />
-            </ol>
+            {rows(ed, |p| p.documents.iter().map(|d| d.id.clone()).collect(), row)}
             {add_row(ed, "new-document", (t.new_item_name, Input::Line), t.add_document, Box::new(|title| New::Document { title }))}
         </fieldset>
     }
@@ -905,13 +904,26 @@ fn add_row(
     .into_any()
 }
 
-/// The item at `index` of a list, keyed by place and id: a row is drawn again only when its
-/// item is replaced, not while its fields are typed in.
-fn keys(
+/// The rows of a list, one per item, keyed by place and id (`ids`): a row is drawn again only
+/// when its item is replaced (or after undo/redo), not while its fields are typed in.
+fn rows(
     ed: Editor,
     ids: impl Fn(&Profile) -> Vec<String> + Send + Sync + 'static,
-) -> impl Fn() -> Vec<(usize, String, u32)> + Send + Sync + 'static {
-    move || {
+    row: impl Fn(usize) -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    rows_boxed(ed, Box::new(ids), Arc::new(row))
+}
+
+/// The item's ids in a list of the draft, for [`rows`].
+type Ids = dyn Fn(&Profile) -> Vec<String> + Send + Sync;
+
+/// [`rows`]' one copy.
+fn rows_boxed(
+    ed: Editor,
+    ids: Box<Ids>,
+    row: Arc<dyn Fn(usize) -> AnyView + Send + Sync>,
+) -> AnyView {
+    let each = move || {
         let v = ed.version.get();
         ed.profile.with(|p| {
             p.as_ref()
@@ -920,18 +932,24 @@ fn keys(
                         .into_iter()
                         .enumerate()
                         .map(|(i, id)| (i, id, v))
-                        .collect()
+                        .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
         })
+    };
+    view! {
+        <ol class="editor__list">
+            <For each=each key=|k| k.clone() children=move |(i, _, _)| row(i) />
+        </ol>
     }
+    .into_any()
 }
 
 #[component]
 fn Roles(ed: Editor) -> impl IntoView {
     let t = ed.texts();
     let confirm = RwSignal::new(None::<(usize, Vec<String>)>);
-    let row = move |(i, _id, _): (usize, String, u32)| {
+    let row = move |i: usize| {
         let remove = move || {
             let places = ed.profile.with_untracked(|p| {
                 p.as_ref()
@@ -971,6 +989,7 @@ fn Roles(ed: Editor) -> impl IntoView {
                 {item_tools_with(ed, List::Roles, i, Box::new(remove))}
             </li>
         }
+        .into_any()
     };
     view! {
         <fieldset class="card" id="s-roles">
@@ -989,9 +1008,7 @@ fn Roles(ed: Editor) -> impl IntoView {
                     </div>
                 </div>
             })}
-            <ol class="editor__list">
-                <For each=keys(ed, |p| p.roles.iter().map(|r| r.id.clone()).collect()) key=|k| k.clone() children=row />
-            </ol>
+            {rows(ed, |p| p.roles.iter().map(|r| r.id.clone()).collect(), row)}
             {add_row(ed, "new-role", (t.new_item_name, Input::Line), t.add_role, Box::new(|name| New::Role { name }))}
         </fieldset>
     }
@@ -1137,7 +1154,7 @@ fn cadence_picker(ed: Editor, i: usize) -> AnyView {
 fn Bodies(ed: Editor) -> impl IntoView {
     let t = ed.texts();
     let prefs = use_prefs();
-    let row = move |(i, _id, _): (usize, String, u32)| {
+    let row = move |i: usize| {
         let kinds = move |p: &Profile| {
             let chosen = p.bodies.get(i).map(|b| b.kind);
             let texts = prefs.texts.get_untracked();
@@ -1166,7 +1183,7 @@ fn Bodies(ed: Editor) -> impl IntoView {
             }));
             options
         };
-        let member = move |(m, _key, _): (usize, String, u32)| {
+        let member = move |m: usize| {
             let chair = move || {
                 ed.version.track();
                 ed.profile.with(|p| {
@@ -1185,13 +1202,14 @@ fn Bodies(ed: Editor) -> impl IntoView {
                         on:click=move |_| ed.apply(Edit::Remove { list: List::Members { body: i }, index: m })>{t.remove}</button>
                 </li>
             }
+            .into_any()
         };
-        let members = keys(ed, move |p| {
+        let members = move |p: &Profile| {
             p.bodies
                 .get(i)
                 .map(|b| (0..b.members.len()).map(|m| m.to_string()).collect())
                 .unwrap_or_default()
-        });
+        };
         view! {
             <li class="card editor__item">
                 {text_field(ed, TextField::BodyName(i), t.body_name, Input::Line)}
@@ -1209,22 +1227,19 @@ fn Bodies(ed: Editor) -> impl IntoView {
                     Arc::new(move |p| Some(p.bodies.get(i)?.functions.clone())),
                     Arc::new(move |functions| Edit::SetBodyFunctions { body: i, functions }))}
                 <h4 id=format!("f-bodies-{i}-members") tabindex="-1">{t.members}</h4>
-                <ol class="editor__list">
-                    <For each=members key=|k| k.clone() children=member />
-                </ol>
+                {rows(ed, members, member)}
                 {add_row(ed, format!("new-member-{i}"), (t.new_member, Input::Role), t.add_member, Box::new(move |role| New::Member { body: i, role }))}
                 {source_fields(ed, Item::Body(i))}
                 {item_tools(ed, List::Bodies, i)}
             </li>
         }
+            .into_any()
     };
     view! {
         <fieldset class="card" id="s-bodies">
             <legend>{t.section_bodies}</legend>
             <p class="hint">{t.bodies_help}</p>
-            <ol class="editor__list">
-                <For each=keys(ed, |p| p.bodies.iter().map(|b| b.id.clone()).collect()) key=|k| k.clone() children=row />
-            </ol>
+            {rows(ed, |p| p.bodies.iter().map(|b| b.id.clone()).collect(), row)}
             {add_row(ed, "new-body", (t.new_item_name, Input::Line), t.add_body, Box::new(|name| New::Body { name, kind: BodyKind::Network }))}
         </fieldset>
     }
@@ -1233,7 +1248,7 @@ fn Bodies(ed: Editor) -> impl IntoView {
 #[component]
 fn Levels(ed: Editor) -> impl IntoView {
     let t = ed.texts();
-    let row = move |(i, _id, _): (usize, String, u32)| {
+    let row = move |i: usize| {
         let number = move || {
             ed.profile.with(|p| {
                 p.as_ref()
@@ -1251,14 +1266,13 @@ fn Levels(ed: Editor) -> impl IntoView {
                 {item_tools(ed, List::Levels, i)}
             </li>
         }
+        .into_any()
     };
     view! {
         <fieldset class="card" id="s-staircase">
             <legend>{t.section_levels}</legend>
             <p class="hint">{t.levels_help}</p>
-            <ol class="editor__list">
-                <For each=keys(ed, |p| p.staircase.levels.iter().map(|l| l.id.clone()).collect()) key=|k| k.clone() children=row />
-            </ol>
+            {rows(ed, |p| p.staircase.levels.iter().map(|l| l.id.clone()).collect(), row)}
             {add_row(ed, "new-level", (t.new_item_name, Input::Line), t.add_level, Box::new(|title| New::Level { title }))}
         </fieldset>
     }
@@ -1267,7 +1281,7 @@ fn Levels(ed: Editor) -> impl IntoView {
 #[component]
 fn Interventions(ed: Editor) -> impl IntoView {
     let t = ed.texts();
-    let row = move |(i, _id, _): (usize, String, u32)| {
+    let row = move |i: usize| {
         let lang = ed.lang.get_untracked();
         // Levels and topics as checkboxes: a reference can only name one that exists.
         let levels = ed.profile.with_untracked(|p| {
@@ -1340,23 +1354,22 @@ fn Interventions(ed: Editor) -> impl IntoView {
                 {item_tools(ed, List::Interventions, i)}
             </li>
         }
+            .into_any()
     };
     // The level checkboxes follow the levels: the rows are drawn again when a level is added.
-    let each = keys(ed, |p| {
+    let each = |p: &Profile| {
         let levels = p.staircase.levels.len();
         p.staircase
             .interventions
             .iter()
             .map(|x| format!("{}#{levels}", x.id))
             .collect()
-    });
+    };
     view! {
         <fieldset class="card" id="s-interventions">
             <legend>{t.section_interventions}</legend>
             <p class="hint">{t.interventions_help}</p>
-            <ol class="editor__list">
-                <For each=each key=|k| k.clone() children=row />
-            </ol>
+            {rows(ed, each, row)}
             {add_row(ed, "new-intervention", (t.new_item_name, Input::Line), t.add_intervention, Box::new(|name| New::Intervention { name, levels: Vec::new() }))}
         </fieldset>
     }
@@ -1365,7 +1378,7 @@ fn Interventions(ed: Editor) -> impl IntoView {
 #[component]
 fn Methods(ed: Editor) -> impl IntoView {
     let t = ed.texts();
-    let row = move |(i, _id, _): (usize, String, u32)| {
+    let row = move |i: usize| {
         view! {
             <li class="card editor__item">
                 {text_field(ed, TextField::MethodName(i), t.method_name, Input::Line)}
@@ -1374,14 +1387,13 @@ fn Methods(ed: Editor) -> impl IntoView {
                 {item_tools(ed, List::Methods, i)}
             </li>
         }
+        .into_any()
     };
     view! {
         <fieldset class="card" id="s-methods">
             <legend>{t.section_methods}</legend>
             <p class="hint">{t.methods_help}</p>
-            <ol class="editor__list">
-                <For each=keys(ed, |p| p.methods.iter().map(|m| m.id.clone()).collect()) key=|k| k.clone() children=row />
-            </ol>
+            {rows(ed, |p| p.methods.iter().map(|m| m.id.clone()).collect(), row)}
             {add_row(ed, "new-method", (t.new_item_name, Input::Line), t.add_method, Box::new(|name| New::Method { name }))}
         </fieldset>
     }
@@ -1390,7 +1402,7 @@ fn Methods(ed: Editor) -> impl IntoView {
 #[component]
 fn Partners(ed: Editor) -> impl IntoView {
     let t = ed.texts();
-    let row = move |(i, _key, _): (usize, String, u32)| {
+    let row = move |i: usize| {
         view! {
             <li class="card editor__item">
                 <div class="inline-field">
@@ -1401,13 +1413,12 @@ fn Partners(ed: Editor) -> impl IntoView {
                 {item_tools(ed, List::Partners, i)}
             </li>
         }
+        .into_any()
     };
     view! {
         <fieldset class="card" id="s-partners">
             <legend>{t.section_partners}</legend>
-            <ol class="editor__list">
-                <For each=keys(ed, |p| (0..p.partners.len()).map(|i| i.to_string()).collect()) key=|k| k.clone() children=row />
-            </ol>
+            {rows(ed, |p| (0..p.partners.len()).map(|i| i.to_string()).collect(), row)}
             {add_row(ed, "new-partner", (t.new_item_name, Input::Line), t.add_partner, Box::new(|name| New::Partner { name }))}
         </fieldset>
     }
@@ -1442,7 +1453,7 @@ fn Statements(ed: Editor) -> impl IntoView {
         .iter()
         .zip(t.text_lists)
         .map(|(&list, title)| {
-            let row = move |(i, _key, _): (usize, String, u32)| {
+            let row = move |i: usize| {
                 view! {
                     <li class="editor__statement">
                         {text_field(ed, TextField::Text(list, i), t.item_text, Input::Long)}
@@ -1450,14 +1461,13 @@ fn Statements(ed: Editor) -> impl IntoView {
                         {item_tools(ed, List::Texts(list), i)}
                     </li>
                 }
+            .into_any()
             };
-            let each = keys(ed, move |p| (0..list.items(p).len()).map(|i| i.to_string()).collect());
+            let each = move |p: &Profile| (0..list.items(p).len()).map(|i| i.to_string()).collect();
             let add_id = format!("new-{}", list.key());
             view! {
                 <h3 id=format!("s-{}", list.key())>{title}</h3>
-                <ol class="editor__list">
-                    <For each=each key=|k| k.clone() children=row />
-                </ol>
+                {rows(ed, each, row)}
                 {add_row(ed, add_id, (t.new_text, Input::Line), t.add_text, Box::new(move |text| New::Text { list, text }))}
             }
         })
