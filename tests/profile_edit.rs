@@ -849,6 +849,7 @@ enum Op {
     Source(usize, usize, usize),
     Mapped(usize, usize, bool),
     Field(usize, usize, String),
+    HelpsWith(usize, Vec<String>),
     Levels(usize, Vec<usize>),
     Topics(usize, Vec<usize>),
     RoleFunctions(usize, Vec<Function>),
@@ -977,6 +978,10 @@ fn resolve(op: &Op, p: &Profile) -> Edit {
             }
         }
         Op::Ages(ages) => Edit::SetTargetAge { ages },
+        Op::HelpsWith(i, items) => Edit::SetHelpsWith {
+            role: pick(i, p.roles.len()),
+            items,
+        },
         Op::Source(k, i, d) => Edit::SetSource {
             item: item_of(p, k, i),
             document: id_at(&p.documents.iter().map(|d| &d.id).collect::<Vec<_>>(), d),
@@ -1105,6 +1110,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (n.clone(), n.clone(), any::<bool>()).prop_map(|(b, m, c)| Op::Chair(b, m, c)),
         // Now and then out of the format's range (0–30) or upside down: reported, not refused.
         1 => proptest::option::of((0u8..35, 0u8..35)).prop_map(Op::Ages),
+        1 => (n.clone(), proptest::collection::vec(name(), 0..3)).prop_map(|(i, l)| Op::HelpsWith(i, l)),
         1 => (0usize..10, n.clone(), n.clone()).prop_map(|(k, i, d)| Op::Source(k, i, d)),
         1 => (0usize..10, n.clone(), any::<bool>()).prop_map(|(k, i, m)| Op::Mapped(k, i, m)),
         3 => (0usize..28, n, prop_oneof![name(), Just("https://testrup.example/a".to_string())])
@@ -1533,6 +1539,31 @@ fn a_body_gets_a_kind_a_parent_and_a_chair_and_a_circle_of_parents_is_reported()
         },
     );
     assert!(p.bodies[1].members[0].chair);
+    ok(
+        &mut p,
+        Edit::SetHelpsWith {
+            role: 0,
+            items: vec![
+                "Sparring om en bekymring".into(),
+                "  ".into(),
+                "Netværksmøder".into(),
+            ],
+        },
+    );
+    assert_eq!(
+        p.roles[0].helps_with,
+        ["Sparring om en bekymring", "Netværksmøder"]
+    );
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::SetHelpsWith {
+                role: 9,
+                items: vec![]
+            }
+        ),
+        Err(Refused::OutOfRange { index: 9, len: 2 })
+    );
     let parent = p.bodies[0].id.clone();
     assert_eq!(p.bodies[1].parent.as_deref(), Some(parent.as_str()));
     // Under each other: a circle, which the importer refuses, at the parent field.

@@ -10,7 +10,10 @@ use crate::domain::i18n::Lang;
 use crate::domain::pages::Page;
 use crate::domain::profile::draft::{self, ProfileDraft};
 use crate::domain::profile::edit::{self, Edit, Item, List, New, TextField, TextList};
-use crate::domain::profile::{BodyKind, Cadence, Function, Profile, ProfileError, Weekday};
+use crate::domain::profile::library::is_builtin;
+use crate::domain::profile::{
+    BodyKind, Cadence, Function, Intervention, Profile, ProfileError, Weekday,
+};
 use crate::domain::undo::History;
 use crate::domain::{guide, topics, training};
 use crate::platform::{self, local_storage::LocalStorage, vault};
@@ -205,6 +208,13 @@ fn Start(ed: Editor, found: RwSignal<Option<ProfileDraft>>) -> impl IntoView {
             Some(from.id.clone()),
         );
     };
+    // An imported profile is edited as it is, under its own id (a built-in never is).
+    let start_edit = move |_| {
+        if let Some(p) = prefs.profile.get_untracked() {
+            let id = p.id.clone();
+            begin(p, Some(id));
+        }
+    };
     move || {
         let t = ed.texts();
         let kept = found.get().map(|d| {
@@ -230,6 +240,9 @@ fn Start(ed: Editor, found: RwSignal<Option<ProfileDraft>>) -> impl IntoView {
             }
         });
         let has_profile = prefs.profile.with(Option::is_some);
+        let imported = prefs
+            .profile
+            .with(|p| p.as_ref().is_some_and(|p| !is_builtin(&p.id)));
         view! {
             {kept}
             <div class="card">
@@ -244,7 +257,11 @@ fn Start(ed: Editor, found: RwSignal<Option<ProfileDraft>>) -> impl IntoView {
                     {has_profile.then(|| view! {
                         <button type="button" class="btn btn--secondary" on:click=start_copy>{t.start_copy}</button>
                     })}
+                    {imported.then(|| view! {
+                        <button type="button" class="btn btn--secondary" on:click=start_edit>{t.start_edit}</button>
+                    })}
                 </div>
+                {imported.then(|| view! { <p class="hint">{t.start_edit_help}</p> })}
             </div>
         }
     }
@@ -481,6 +498,7 @@ fn place_of(path: &str, t: &EditorTexts) -> String {
         "url" => t.document_url,
         "date" => t.document_date,
         "phone" => t.role_phone,
+        "helps_with" => t.role_helps_with,
         "email" => t.role_email,
         "convener" => t.body_convener,
         "group" => t.partner_group,
@@ -978,6 +996,7 @@ fn Roles(ed: Editor) -> impl IntoView {
             <li class="card editor__item">
                 {text_field(ed, TextField::RoleName(i), t.role_name, Input::Line)}
                 {text_field(ed, TextField::RoleDescription(i), t.role_description, Input::Long)}
+                {helps_with(ed, i)}
                 {function_checks(ed, format!("f-roles-{i}-functions"), t.role_functions,
                     Arc::new(move |p| Some(p.roles.get(i)?.functions.clone())),
                     Arc::new(move |functions| Edit::SetRoleFunctions { role: i, functions }))}
@@ -1012,6 +1031,31 @@ fn Roles(ed: Editor) -> impl IntoView {
             {add_row(ed, "new-role", (t.new_item_name, Input::Line), t.add_role, Box::new(|name| New::Role { name }))}
         </fieldset>
     }
+}
+
+/// What the role at `i` can help with, one item a line; written when the field is left.
+fn helps_with(ed: Editor, i: usize) -> AnyView {
+    let id = format!("f-roles-{i}-helps_with");
+    let value = move || {
+        ed.version.track();
+        ed.profile
+            .with_untracked(|p| p.as_ref()?.roles.get(i).map(|r| r.helps_with.join("\n")))
+            .unwrap_or_default()
+    };
+    let change = move |ev| {
+        let items = event_target_value(&ev)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        ed.apply(Edit::SetHelpsWith { role: i, items });
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{ed.texts().role_helps_with}</label>
+            <textarea id=id class="input" rows="2" prop:value=value on:change=change></textarea>
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -1324,14 +1368,6 @@ fn Interventions(ed: Editor) -> impl IntoView {
                 )
             })
             .collect_view();
-        let plan = move || {
-            ed.version.track();
-            ed.profile.with(|p| {
-                p.as_ref()
-                    .and_then(|p| p.staircase.interventions.get(i))
-                    .is_some_and(|x| x.action_plan)
-            })
-        };
         view! {
             <li class="card editor__item">
                 {text_field(ed, TextField::InterventionName(i), t.intervention_name, Input::Line)}
@@ -1342,14 +1378,11 @@ fn Interventions(ed: Editor) -> impl IntoView {
                 <details class="checks">
                     <summary>{t.intervention_topics}</summary>
                     {topic_boxes}
+                    {intervention_mark(ed, i, t.intervention_topics_mapped, |x| x.topics_mapped, |x, on| x.topics_mapped = on)}
                 </details>
                 {text_field(ed, TextField::InterventionDescription(i), t.intervention_description, Input::Long)}
                 {text_field(ed, TextField::InterventionTargetGroup(i), t.intervention_target, Input::Line)}
-                <label class="check"><input type="checkbox" prop:checked=plan
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        ed.change("", |p| if let Some(x) = p.staircase.interventions.get_mut(i) { x.action_plan = on });
-                    } /><span>{t.intervention_action_plan}</span></label>
+                {intervention_mark(ed, i, t.intervention_action_plan, |x| x.action_plan, |x, on| x.action_plan = on)}
                 {source_fields(ed, Item::Intervention(i))}
                 {item_tools(ed, List::Interventions, i)}
             </li>
@@ -1373,6 +1406,34 @@ fn Interventions(ed: Editor) -> impl IntoView {
             {add_row(ed, "new-intervention", (t.new_item_name, Input::Line), t.add_intervention, Box::new(|name| New::Intervention { name, levels: Vec::new() }))}
         </fieldset>
     }
+}
+
+/// A yes/no mark of the intervention at `i` (the action plan; topics placed by the editors).
+fn intervention_mark(
+    ed: Editor,
+    i: usize,
+    label: &'static str,
+    get: fn(&Intervention) -> bool,
+    set: fn(&mut Intervention, bool),
+) -> AnyView {
+    let on = move || {
+        ed.version.track();
+        ed.profile.with(|p| {
+            p.as_ref()
+                .and_then(|p| p.staircase.interventions.get(i))
+                .is_some_and(get)
+        })
+    };
+    let change = move |ev| {
+        let checked = event_target_checked(&ev);
+        ed.change("", |p| {
+            if let Some(x) = p.staircase.interventions.get_mut(i) {
+                set(x, checked)
+            }
+        });
+    };
+    view! { <label class="check"><input type="checkbox" prop:checked=on on:change=change /><span>{label}</span></label> }
+        .into_any()
 }
 
 #[component]

@@ -199,6 +199,16 @@ test("a consultant builds Testrup Kommune (fictional) from an empty profile, see
   await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
   await walkToOutcome(page);
   await expect(page.locator(".plan")).toContainText("Drøft bekymringen med SSP-kontaktlærer");
+
+  // The imported profile is edited as it is (a copy would get an id of its own).
+  await page.goto("/profile/edit");
+  await page.getByRole("button", { name: "Ret den valgte profil" }).click();
+  await section(page, "s-municipality").getByLabel("Navn", { exact: true }).fill("Testrup Kommune (rettet)");
+  await page.getByRole("button", { name: "Gem profilen" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Profilen er gemt på enheden" })).toBeVisible();
+  await page.goto("/profile");
+  await expect(page.getByRole("button", { name: "Slet Testrup Kommune (rettet)" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Slet Testrup Kommune", exact: true })).toHaveCount(0);
 });
 
 /** A worry about bullying, no danger and no duty ground, answered as a teacher would. */

@@ -311,6 +311,11 @@ pub enum Edit {
         body: usize,
         kind: BodyKind,
     },
+    /// What the role at this index can help with, one item a line (blank lines dropped).
+    SetHelpsWith {
+        role: usize,
+        items: Vec<String>,
+    },
     /// The body at this index sits under the body with this id (`None`: under none).
     SetParent {
         body: usize,
@@ -480,6 +485,13 @@ pub fn apply(p: &mut Profile, e: Edit) -> Result<(), Refused> {
         }
         Edit::SetBodyKind { body, kind } => {
             at(&mut p.bodies, body)?.kind = kind;
+            Ok(())
+        }
+        Edit::SetHelpsWith { role, items } => {
+            at(&mut p.roles, role)?.helps_with = items
+                .into_iter()
+                .filter(|item| !item.trim().is_empty())
+                .collect();
             Ok(())
         }
         Edit::SetParent { body, parent } => {
