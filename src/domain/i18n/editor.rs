@@ -154,7 +154,7 @@ pub struct EditorTexts {
 }
 
 pub static DA: EditorTexts = EditorTexts {
-    intro: "Her laver du kommunens egen profil i formularer: roller, døren til sparring og indsatstrappen. Billedet af trappen følger med, mens du skriver. Kladden gemmes på enheden hele tiden, så intet går tabt.",
+    intro: "Her laver du kommunens egen profil i formularer: dokumenter, roller, døren til sparring, råd og netværk, indsatstrappen og kommunens mål og værdier. Billederne af trappen og organisationen følger med, mens du skriver. Kladden gemmes på enheden hele tiden, så intet går tabt.",
     start_blank: "Start med en tom profil",
     start_copy: "Start med en kopi af den valgte profil",
     start_edit: "Ret den valgte profil",
@@ -306,7 +306,7 @@ pub static DA: EditorTexts = EditorTexts {
 };
 
 pub static EN: EditorTexts = EditorTexts {
-    intro: "Here you build the municipality's own profile in forms: roles, the door for sparring and the intervention staircase. The picture of the staircase follows as you type. The draft is kept on the device all the time, so nothing is lost.",
+    intro: "Here you build the municipality's own profile in forms: documents, roles, the door for sparring, councils and networks, the intervention staircase and the municipality's goals and values. The pictures of the staircase and the organisation follow as you type. The draft is kept on the device all the time, so nothing is lost.",
     start_blank: "Start with an empty profile",
     start_copy: "Start with a copy of the chosen profile",
     start_edit: "Edit the chosen profile",
