@@ -19,6 +19,7 @@ pub mod roles;
 pub mod settings;
 pub mod storage;
 pub mod sync;
+pub mod team;
 pub mod topics;
 pub mod training;
 pub mod undo;

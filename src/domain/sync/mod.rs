@@ -20,6 +20,7 @@ pub mod compare;
 pub mod config;
 pub mod couch;
 pub mod engine;
+pub mod envelope;
 pub mod json;
 pub mod protocol;
 pub mod validate;

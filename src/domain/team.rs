@@ -1,0 +1,348 @@
+//! Teams ("hold", issue 18): the people who share a team key share the work. This module holds
+//! what a team is on a device and the invite that brings a new device into it: everything the
+//! device needs (backend, space, its own token, the team key) in one code, shown as a QR code
+//! and as text to paste.
+//!
+//! The invite's text form is `SSP-` and the invite's bytes in Crockford base32 (no padding,
+//! grouped by five with hyphens for reading aloud), so a code survives being typed: letters in
+//! either case, `O` read as `0`, `I` and `L` as `1`, spaces and hyphens ignored. The bytes end
+//! with a CRC-32 of everything before them, so a mistyped or cut code is refused as damaged
+//! instead of joining the wrong team. Layout (version 1, big-endian):
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 1 | version, `1` |
+//! | 1 | backend kind: `0` the JSON protocol, `1` CouchDB |
+//! | 4 | key epoch (grows with every key rotation) |
+//! | 8 | expires, milliseconds since 1970 UTC |
+//! | 32 | the team key (AES-256) |
+//! | 2 + n, five times | UTF-8 strings: team id, team name, backend address, space, token |
+//! | 4 | CRC-32 (IEEE) of all bytes before it |
+//!
+//! A typical invite is about 370 characters: made to be pasted or read by a camera, not typed
+//! (the team key alone is 52). A code short enough to type would have to be a pointer to an
+//! invite the server holds, encrypted under a key derived from the short code; not built.
+//!
+//! The code carries the team key: whoever holds it can read the team's concerns until the key is
+//! rotated. So the screen says to show it only face to face, and the server refuses the token in
+//! it after its first use or its deadline (`expires_ms`), whichever comes first.
+
+use crate::domain::i18n::Lang;
+use crate::domain::sync::config::{check_url, Kind};
+
+/// The invite format this app writes and reads.
+pub const INVITE_VERSION: u8 = 1;
+/// What every invite code starts with.
+pub const INVITE_PREFIX: &str = "SSP-";
+/// Bytes of a team key (AES-256).
+pub const KEY_BYTES: usize = 32;
+/// Longest string field of an invite, in bytes (a URL, a token, a name).
+const MAX_FIELD: usize = 512;
+/// Crockford's base32 alphabet.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters per group in the text form.
+const GROUP: usize = 5;
+
+/// Everything a device needs to join a team.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Invite {
+    /// The team's id (random, the same on every device of the team).
+    pub team_id: String,
+    pub team_name: String,
+    pub kind: Kind,
+    /// The backend's address, as `sync::config::check_url` accepts it.
+    pub url: String,
+    /// The team's space on the backend (reference server: a space; CouchDB: a database).
+    pub space: String,
+    /// A token for this one device (single use for joining, then the device's own).
+    pub token: String,
+    pub key: [u8; KEY_BYTES],
+    /// Which generation of the team key `key` is.
+    pub epoch: u32,
+    /// After this the invite is refused (milliseconds since 1970 UTC).
+    pub expires_ms: u64,
+}
+
+/// The key and the token never appear in a debug print (logs, panics, test output).
+impl std::fmt::Debug for Invite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invite")
+            .field("team_id", &self.team_id)
+            .field("team_name", &self.team_name)
+            .field("kind", &self.kind)
+            .field("url", &self.url)
+            .field("space", &self.space)
+            .field("token", &"…")
+            .field("key", &"…")
+            .field("epoch", &self.epoch)
+            .field("expires_ms", &self.expires_ms)
+            .finish()
+    }
+}
+
+/// Why an invite code was refused. Nothing is written when one is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InviteError {
+    /// Not an SSP Handleguide invite at all (another QR code, a web address …).
+    Foreign,
+    /// Mistyped, cut short or changed: the check sum does not match, or the fields do not read.
+    Damaged,
+    /// Made by a newer app.
+    NewerVersion(u8),
+    /// Past its deadline.
+    Expired { expires_ms: u64 },
+    /// The backend address in it is not one this app will talk to.
+    BadAddress,
+}
+
+impl InviteError {
+    pub fn reason(&self, lang: Lang) -> &'static str {
+        let da = lang == Lang::Da;
+        match self {
+            InviteError::Foreign if da => {
+                "Det er ikke en invitation til et hold i SSP Handleguide. Scan eller indsæt den kode, der vises under »Inviter« på den anden enhed."
+            }
+            InviteError::Foreign => {
+                "This is not an invitation to an SSP Handleguide team. Scan or paste the code shown under \"Invite\" on the other device."
+            }
+            InviteError::Damaged if da => {
+                "Koden er ikke hel eller er skrevet forkert. Scan den igen, eller kopiér hele koden."
+            }
+            InviteError::Damaged => {
+                "The code is incomplete or mistyped. Scan it again, or copy the whole code."
+            }
+            InviteError::NewerVersion(_) if da => {
+                "Invitationen er lavet af en nyere udgave af appen. Opdatér appen på denne enhed først."
+            }
+            InviteError::NewerVersion(_) => {
+                "The invitation was made by a newer version of the app. Update the app on this device first."
+            }
+            InviteError::Expired { .. } if da => {
+                "Invitationen er udløbet. Bed om en ny under »Inviter« på den anden enhed."
+            }
+            InviteError::Expired { .. } => {
+                "The invitation has expired. Ask for a new one under \"Invite\" on the other device."
+            }
+            InviteError::BadAddress if da => {
+                "Invitationen peger på en serveradresse, appen ikke bruger (kun https://). Intet er ændret."
+            }
+            InviteError::BadAddress => {
+                "The invitation points to a server address the app does not use (https:// only). Nothing was changed."
+            }
+        }
+    }
+}
+
+impl Invite {
+    /// The invite's bytes (the layout in the module's documentation).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.url.len() + self.token.len());
+        out.push(INVITE_VERSION);
+        out.push(match self.kind {
+            Kind::Json => 0,
+            Kind::Couch => 1,
+        });
+        out.extend_from_slice(&self.epoch.to_be_bytes());
+        out.extend_from_slice(&self.expires_ms.to_be_bytes());
+        out.extend_from_slice(&self.key);
+        for field in [
+            &self.team_id,
+            &self.team_name,
+            &self.url,
+            &self.space,
+            &self.token,
+        ] {
+            let bytes = field.as_bytes();
+            let bytes = &bytes[..bytes.len().min(MAX_FIELD)];
+            out.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
+            out.extend_from_slice(bytes);
+        }
+        let crc = crc32(&out);
+        out.extend_from_slice(&crc.to_be_bytes());
+        out
+    }
+
+    /// The text form: `SSP-` and the bytes in base32, grouped by five.
+    pub fn to_code(&self) -> String {
+        let plain = base32_encode(&self.to_bytes());
+        let groups: Vec<&str> = plain
+            .as_bytes()
+            .chunks(GROUP)
+            .map(|c| std::str::from_utf8(c).unwrap_or_default())
+            .collect();
+        format!("{INVITE_PREFIX}{}", groups.join("-"))
+    }
+
+    /// Reads an invite code as a person may have typed or a camera read it, and refuses one
+    /// that is foreign, damaged, from a newer app, expired at `now_ms`, or for an address the
+    /// app does not talk to.
+    pub fn parse(code: &str, now_ms: u64) -> Result<Invite, InviteError> {
+        let code = code.trim();
+        let prefix = code
+            .get(..INVITE_PREFIX.len())
+            .filter(|p| p.eq_ignore_ascii_case(INVITE_PREFIX))
+            .ok_or(InviteError::Foreign)?;
+        let bytes = base32_decode(&code[prefix.len()..]).ok_or(InviteError::Damaged)?;
+        let invite = Invite::from_bytes(&bytes)?;
+        if now_ms > invite.expires_ms {
+            return Err(InviteError::Expired {
+                expires_ms: invite.expires_ms,
+            });
+        }
+        Ok(invite)
+    }
+
+    /// Reads the bytes (the check sum first, then the fields).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Invite, InviteError> {
+        let (body, sum) = bytes.split_last_chunk::<4>().ok_or(InviteError::Damaged)?;
+        if crc32(body) != u32::from_be_bytes(*sum) {
+            return Err(InviteError::Damaged);
+        }
+        let mut r = Reader(body);
+        let version = r.byte()?;
+        if version > INVITE_VERSION {
+            return Err(InviteError::NewerVersion(version));
+        }
+        if version != INVITE_VERSION {
+            return Err(InviteError::Damaged);
+        }
+        let kind = match r.byte()? {
+            0 => Kind::Json,
+            1 => Kind::Couch,
+            _ => return Err(InviteError::Damaged),
+        };
+        let epoch = u32::from_be_bytes(r.array()?);
+        let expires_ms = u64::from_be_bytes(r.array()?);
+        let key: [u8; KEY_BYTES] = r.array()?;
+        let mut text = || r.text();
+        let (team_id, team_name, url, space, token) = (text()?, text()?, text()?, text()?, text()?);
+        if !r.0.is_empty()
+            || [&team_id, &space, &token]
+                .iter()
+                .any(|s| s.trim().is_empty())
+        {
+            return Err(InviteError::Damaged);
+        }
+        let url = check_url(&url).map_err(|_| InviteError::BadAddress)?;
+        Ok(Invite {
+            team_id,
+            team_name,
+            kind,
+            url,
+            space,
+            token,
+            key,
+            epoch,
+            expires_ms,
+        })
+    }
+}
+
+/// Reads an invite's fields one after another.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], InviteError> {
+        if self.0.len() < n {
+            return Err(InviteError::Damaged);
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn byte(&mut self) -> Result<u8, InviteError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], InviteError> {
+        self.take(N)?.try_into().map_err(|_| InviteError::Damaged)
+    }
+
+    fn text(&mut self) -> Result<String, InviteError> {
+        let n = usize::from(u16::from_be_bytes(self.array()?));
+        if n > MAX_FIELD {
+            return Err(InviteError::Damaged);
+        }
+        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| InviteError::Damaged)
+    }
+}
+
+/// CRC-32 (IEEE 802.3, as zip and PNG use it).
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
+}
+
+/// Crockford base32, no padding.
+pub fn base32_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        buffer = (buffer << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(ALPHABET[((buffer >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[((buffer << (5 - bits)) & 31) as usize]));
+    }
+    out
+}
+
+/// Reads Crockford base32 as people write it: either case, `O` as `0`, `I`/`L` as `1`, spaces
+/// and hyphens ignored. `None` for any other character or trailing bits that are not zero.
+pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 5 / 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for c in text.chars() {
+        let c = match c.to_ascii_uppercase() {
+            ' ' | '-' | '\n' | '\r' | '\t' => continue,
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        };
+        let value = ALPHABET.iter().position(|&a| char::from(a) == c)? as u32;
+        buffer = (buffer << 5) | value;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+        buffer &= (1 << bits) - 1;
+    }
+    (buffer == 0).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_matches_the_standard_check_value() {
+        // The check value of CRC-32/ISO-HDLC for "123456789".
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn base32_matches_crockfords_alphabet() {
+        assert_eq!(base32_encode(b""), "");
+        assert_eq!(base32_encode(&[0xFF]), "ZW");
+        assert_eq!(base32_encode(b"f"), "CR");
+        assert_eq!(base32_encode(b"foobar"), "CSQPYRK1E8");
+        assert_eq!(base32_decode("csqp-yrk1 e8"), Some(b"foobar".to_vec()));
+        assert_eq!(base32_decode("CSQPYRKIE8"), Some(b"foobar".to_vec()));
+        assert_eq!(base32_decode("CU"), None, "trailing bits must be zero");
+        assert_eq!(base32_decode("C*"), None);
+    }
+}

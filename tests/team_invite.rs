@@ -1,0 +1,183 @@
+//! Team invites (issue 18): the code round-trips through its text form as people type it, any
+//! single mistyped character is refused as damaged (never read as another team), and expired,
+//! foreign, newer and badly addressed invites are refused with a reason in both languages.
+
+use proptest::prelude::*;
+use ssp_handleguide::domain::i18n::Lang;
+use ssp_handleguide::domain::sync::config::Kind;
+use ssp_handleguide::domain::team::{Invite, InviteError, INVITE_PREFIX};
+
+const NOW: u64 = 1_796_000_000_000;
+
+fn invite() -> Invite {
+    Invite {
+        team_id: "7c1d0f3a-hold".into(),
+        team_name: "SSP-holdet på Testrup Skole (fiktivt)".into(),
+        kind: Kind::Json,
+        url: "https://sync.testrup.example/ssp".into(),
+        space: "testrup-skole".into(),
+        token: "tok_3f9a0c1e5b7d2a4f6e8c0b1d3f5a7c9e".into(),
+        key: [7; 32],
+        epoch: 1,
+        expires_ms: NOW + 15 * 60 * 1000,
+    }
+}
+
+#[test]
+fn an_invite_reads_back_as_it_was_written_also_as_typed_by_hand() {
+    let i = invite();
+    let code = i.to_code();
+    assert!(code.starts_with(INVITE_PREFIX));
+    // Long for typing, fine for pasting and for a QR code (version 10 holds 652 characters at
+    // level M): the key alone is 52 characters. A code short enough to type would need the
+    // server to hold the invite; see the module's documentation.
+    assert!(code.len() < 400, "{} characters", code.len());
+    assert_eq!(Invite::parse(&code, NOW), Ok(i.clone()));
+    // As a person types it: lower case, O for 0, L for 1, spaces instead of hyphens, a newline.
+    let typed = code
+        .to_lowercase()
+        .replace('0', "O")
+        .replace('1', "l")
+        .replace('-', " ")
+        .replacen(' ', "\n", 3);
+    let typed = format!("  ssp-{}  ", &typed[INVITE_PREFIX.len()..]);
+    assert_eq!(Invite::parse(&typed, NOW), Ok(i));
+}
+
+#[test]
+fn expired_foreign_newer_and_badly_addressed_invites_are_refused() {
+    let i = invite();
+    assert_eq!(
+        Invite::parse(&i.to_code(), i.expires_ms + 1),
+        Err(InviteError::Expired {
+            expires_ms: i.expires_ms
+        })
+    );
+    for foreign in [
+        "",
+        "https://sync.testrup.example",
+        "WIFI:S:skole;T:WPA;P:x;;",
+        "SSP",
+    ] {
+        assert_eq!(
+            Invite::parse(foreign, NOW),
+            Err(InviteError::Foreign),
+            "{foreign:?}"
+        );
+    }
+    assert_eq!(Invite::parse("SSP-", NOW), Err(InviteError::Damaged));
+    assert_eq!(Invite::parse("SSP-ABC*DEF", NOW), Err(InviteError::Damaged));
+    // Cut short: the last group gone.
+    let code = i.to_code();
+    let cut = &code[..code.rfind('-').unwrap()];
+    assert_eq!(Invite::parse(cut, NOW), Err(InviteError::Damaged));
+    // A newer format (the check sum made right, so only the version differs).
+    let mut bytes = i.to_bytes();
+    bytes.truncate(bytes.len() - 4);
+    bytes[0] = 2;
+    let sum = ssp_handleguide::domain::team::crc32(&bytes);
+    bytes.extend_from_slice(&sum.to_be_bytes());
+    assert_eq!(
+        Invite::from_bytes(&bytes),
+        Err(InviteError::NewerVersion(2))
+    );
+    // An address the app does not talk to.
+    let plain = Invite {
+        url: "http://sync.testrup.example".into(),
+        ..invite()
+    };
+    assert_eq!(
+        Invite::parse(&plain.to_code(), NOW),
+        Err(InviteError::BadAddress)
+    );
+    // Every refusal says why in both languages.
+    for e in [
+        InviteError::Foreign,
+        InviteError::Damaged,
+        InviteError::NewerVersion(2),
+        InviteError::Expired { expires_ms: 0 },
+        InviteError::BadAddress,
+    ] {
+        assert_ne!(e.reason(Lang::Da), e.reason(Lang::En));
+        assert!(!e.reason(Lang::Da).is_empty());
+    }
+}
+
+#[test]
+fn the_key_and_the_token_never_appear_in_a_debug_print() {
+    let shown = format!("{:?}", invite());
+    assert!(!shown.contains("tok_3f9a"), "{shown}");
+    assert!(!shown.contains("7, 7, 7"), "{shown}");
+    assert!(shown.contains("testrup-skole"));
+}
+
+fn any_invite() -> impl Strategy<Value = Invite> {
+    (
+        "[a-z0-9-]{1,40}",
+        "\\PC{0,60}",
+        prop_oneof![Just(Kind::Json), Just(Kind::Couch)],
+        prop_oneof![
+            Just("https://sync.testrup.example".to_string()),
+            Just("https://couch.testrup.example:6984/ssp-hold".to_string()),
+            Just("http://127.0.0.1:8787".to_string()),
+        ],
+        "[a-z0-9_-]{1,60}",
+        "[A-Za-z0-9_.~-]{1,120}",
+        proptest::array::uniform32(any::<u8>()),
+        any::<u32>(),
+        NOW..u64::MAX,
+    )
+        .prop_map(
+            |(team_id, team_name, kind, url, space, token, key, epoch, expires_ms)| Invite {
+                team_id,
+                team_name,
+                kind,
+                url,
+                space,
+                token,
+                key,
+                epoch,
+                expires_ms,
+            },
+        )
+}
+
+/// The value of a base32 character as the decoder reads it.
+fn value(c: char) -> Option<u32> {
+    let c = match c.to_ascii_uppercase() {
+        'O' => '0',
+        'I' | 'L' => '1',
+        c => c,
+    };
+    "0123456789ABCDEFGHJKMNPQRSTVWXYZ".find(c).map(|i| i as u32)
+}
+
+proptest! {
+    #[test]
+    fn any_invite_round_trips(i in any_invite()) {
+        prop_assert_eq!(Invite::parse(&i.to_code(), NOW), Ok(i));
+    }
+
+    /// One character changed to one that reads differently: refused as damaged, never another
+    /// invite (CRC-32 finds every error within 32 bits in a row; a character is 5).
+    #[test]
+    fn one_mistyped_character_is_always_refused(
+        i in any_invite(),
+        at in any::<prop::sample::Index>(),
+        to in 0u32..32,
+    ) {
+        let code = i.to_code();
+        let places: Vec<usize> = code
+            .char_indices()
+            .skip(INVITE_PREFIX.len())
+            .filter(|(_, c)| *c != '-')
+            .map(|(k, _)| k)
+            .collect();
+        let k = places[at.index(places.len())];
+        let old = code[k..].chars().next().unwrap();
+        let new = char::from(b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"[to as usize]);
+        prop_assume!(value(old) != value(new));
+        let changed = format!("{}{new}{}", &code[..k], &code[k + old.len_utf8()..]);
+        prop_assert_eq!(Invite::parse(&changed, NOW), Err(InviteError::Damaged));
+    }
+}
