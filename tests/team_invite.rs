@@ -181,3 +181,39 @@ proptest! {
         prop_assert_eq!(Invite::parse(&changed, NOW), Err(InviteError::Damaged));
     }
 }
+
+/// The QR code drawn from an invite reads back, with an independent decoder (rqrr), as the same
+/// invite: the path is rasterised the way a screen shows it and a camera sees it.
+#[test]
+fn the_invites_qr_code_reads_back_as_the_invite() {
+    use ssp_handleguide::domain::team::{invite_qr, QR_QUIET};
+    let i = invite();
+    let code = i.to_code();
+    let (width, path) = invite_qr(&code).unwrap();
+    assert!(width <= 77, "version 15 at most: {width} modules");
+    // Rasterise the path: every `M x y` starts a dark unit square.
+    let side = width + 2 * QR_QUIET;
+    let mut dark = vec![false; side * side];
+    for square in path.split('M').filter(|s| !s.is_empty()) {
+        let mut xy = square
+            .split(['h', ' '])
+            .take(2)
+            .map(|n| n.parse::<usize>().unwrap());
+        let (x, y) = (xy.next().unwrap(), xy.next().unwrap());
+        dark[y * side + x] = true;
+    }
+    let scale = 4;
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(side * scale, side * scale, |x, y| {
+            if dark[(y / scale) * side + x / scale] {
+                0
+            } else {
+                255
+            }
+        });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (_, read) = grids[0].decode().unwrap();
+    assert_eq!(read, code);
+    assert_eq!(Invite::parse(&read, NOW), Ok(i));
+}

@@ -238,6 +238,27 @@ impl Invite {
     }
 }
 
+/// An invite code as a QR code: the side in modules and one SVG path of the dark modules (a
+/// `M x y h1 v1 h-1 z` square each, unit modules), for a `viewBox` with a quiet zone of
+/// [`QR_QUIET`] modules around it. Error correction level M (15% of the code may be lost to a
+/// glare or a finger). `None` if the code is too long for any QR version.
+pub fn invite_qr(code: &str) -> Option<(usize, String)> {
+    use qrcode::{Color, EcLevel, QrCode};
+    let qr = QrCode::with_error_correction_level(code.as_bytes(), EcLevel::M).ok()?;
+    let width = qr.width();
+    let mut path = String::new();
+    for (i, color) in qr.to_colors().iter().enumerate() {
+        if *color == Color::Dark {
+            let (x, y) = (i % width + QR_QUIET, i / width + QR_QUIET);
+            path.push_str(&format!("M{x} {y}h1v1h-1z"));
+        }
+    }
+    Some((width, path))
+}
+
+/// Light modules around a QR code, as the standard asks.
+pub const QR_QUIET: usize = 4;
+
 /// Reads an invite's fields one after another.
 struct Reader<'a>(&'a [u8]);
 
