@@ -217,3 +217,50 @@ fn the_invites_qr_code_reads_back_as_the_invite() {
     assert_eq!(read, code);
     assert_eq!(Invite::parse(&read, NOW), Ok(i));
 }
+
+/// Joining stores the team (key, token, space) once; sharing and unsharing a concern is kept;
+/// a second join with the same team is refused and changes nothing; a full store changes
+/// nothing in memory either; the teams are sealed under a lock like the concerns.
+#[test]
+fn a_device_joins_a_team_once_and_shares_concerns_deliberately() {
+    use ssp_handleguide::domain::storage::MemoryStore;
+    use ssp_handleguide::domain::team::{TeamError, Teams, TEAMS_KEY};
+    use ssp_handleguide::domain::vault;
+    let store = MemoryStore::new();
+    let mut teams = Teams::load(&store, NOW);
+    assert!(teams.teams.is_empty());
+    let i = invite();
+    teams.join(&store, &i, NOW).unwrap();
+    assert_eq!(teams.join(&store, &i, NOW), Err(TeamError::AlreadyJoined));
+    let team = &teams.teams[0];
+    assert_eq!(team.current(), Some((1, [7; 32])));
+    assert_eq!(team.key(2), None);
+    assert!(!format!("{team:?}").contains("tok_3f9a"));
+    teams
+        .set_shared(&store, &i.team_id, "concern-1", true, NOW)
+        .unwrap();
+    teams
+        .set_shared(&store, &i.team_id, "concern-2", true, NOW)
+        .unwrap();
+    teams
+        .set_shared(&store, &i.team_id, "concern-1", false, NOW)
+        .unwrap();
+    assert_eq!(
+        teams.set_shared(&store, "another-team", "concern-2", true, NOW),
+        Err(TeamError::Unknown)
+    );
+    let again = Teams::load(&store, NOW);
+    assert_eq!(again, teams);
+    assert_eq!(again.sharing("concern-2").len(), 1);
+    assert!(again.sharing("concern-1").is_empty());
+    // A full store: refused, memory unchanged.
+    let full = MemoryStore::with_quota(10);
+    let mut none = Teams::default();
+    assert!(matches!(
+        none.join(&full, &i, NOW),
+        Err(TeamError::Store(_))
+    ));
+    assert!(none.teams.is_empty());
+    // With a PIN set, the team keys and tokens are sealed.
+    assert!(vault::is_sealed_key(TEAMS_KEY));
+}

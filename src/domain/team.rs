@@ -28,7 +28,11 @@
 //! it after its first use or its deadline (`expires_ms`), whichever comes first.
 
 use crate::domain::i18n::Lang;
+use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
 use crate::domain::sync::config::{check_url, Kind};
+use crate::domain::vault::{b64_decode, b64_encode};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// The invite format this app writes and reads.
 pub const INVITE_VERSION: u8 = 1;
@@ -258,6 +262,159 @@ pub fn invite_qr(code: &str) -> Option<(usize, String)> {
 
 /// Light modules around a QR code, as the standard asks.
 pub const QR_QUIET: usize = 4;
+
+/// Where the device's teams are kept. Not on the lock's allowlist: with a PIN set, the team keys
+/// and tokens are sealed like the concerns (`vault::is_sealed_key`).
+pub const TEAMS_KEY: &str = "ssp.teams";
+const TEAMS_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+
+/// A team this device belongs to: where its space is, this device's token, the team keys it has
+/// (one per epoch it has seen, the newest last), and which concerns it shares with the team.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub url: String,
+    pub space: String,
+    /// This device's token for the team's space.
+    pub token: String,
+    /// `(epoch, key in base64)`, oldest first.
+    pub keys: Vec<(u32, String)>,
+    /// Ids of the concerns this device shares with the team ("Del med holdet").
+    #[serde(default)]
+    pub shared: BTreeSet<String>,
+    pub joined_ms: u64,
+}
+
+impl std::fmt::Debug for Team {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Team")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("space", &self.space)
+            .field(
+                "epochs",
+                &self.keys.iter().map(|(e, _)| e).collect::<Vec<_>>(),
+            )
+            .field("shared", &self.shared.len())
+            .finish()
+    }
+}
+
+impl Team {
+    /// The team as an invite makes it on the joining device.
+    pub fn from_invite(invite: &Invite, now_ms: u64) -> Team {
+        Team {
+            id: invite.team_id.clone(),
+            name: invite.team_name.clone(),
+            kind: invite.kind,
+            url: invite.url.clone(),
+            space: invite.space.clone(),
+            token: invite.token.clone(),
+            keys: vec![(invite.epoch, b64_encode(&invite.key))],
+            shared: BTreeSet::new(),
+            joined_ms: now_ms,
+        }
+    }
+
+    /// The key of `epoch`, if this device has it.
+    pub fn key(&self, epoch: u32) -> Option<[u8; KEY_BYTES]> {
+        let (_, key) = self.keys.iter().find(|(e, _)| *e == epoch)?;
+        b64_decode(key)?.try_into().ok()
+    }
+
+    /// The newest key: what new writes are sealed with.
+    pub fn current(&self) -> Option<(u32, [u8; KEY_BYTES])> {
+        let (epoch, _) = self.keys.iter().max_by_key(|(e, _)| *e)?;
+        Some((*epoch, self.key(*epoch)?))
+    }
+}
+
+/// Why a team change was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamError {
+    /// The device is already in this team (the invite is not used twice).
+    AlreadyJoined,
+    /// No team with this id on the device.
+    Unknown,
+    Store(StoreError),
+}
+
+/// The device's teams, as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Teams {
+    pub teams: Vec<Team>,
+}
+
+impl Teams {
+    /// The stored teams (none when nothing is stored, or it was set aside as unreadable).
+    pub fn load(store: &dyn KeyValueStore, now_ms: u64) -> Teams {
+        storage::load(store, TEAMS_KEY, &TEAMS_CODEC, now_ms)
+            .found()
+            .unwrap_or_default()
+    }
+
+    fn save(&self, store: &dyn KeyValueStore, now_ms: u64) -> Result<(), TeamError> {
+        storage::save(store, TEAMS_KEY, &TEAMS_CODEC, self, now_ms).map_err(TeamError::Store)
+    }
+
+    /// Joins the team of `invite` and stores it; memory changes only when the write succeeded.
+    pub fn join(
+        &mut self,
+        store: &dyn KeyValueStore,
+        invite: &Invite,
+        now_ms: u64,
+    ) -> Result<(), TeamError> {
+        if self.teams.iter().any(|t| t.id == invite.team_id) {
+            return Err(TeamError::AlreadyJoined);
+        }
+        let mut next = self.clone();
+        next.teams.push(Team::from_invite(invite, now_ms));
+        next.save(store, now_ms)?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Shares (or stops sharing) the concern with the team. Stopping keeps what the others
+    /// already have: it only stops future updates.
+    pub fn set_shared(
+        &mut self,
+        store: &dyn KeyValueStore,
+        team_id: &str,
+        concern_id: &str,
+        shared: bool,
+        now_ms: u64,
+    ) -> Result<(), TeamError> {
+        let mut next = self.clone();
+        let team = next
+            .teams
+            .iter_mut()
+            .find(|t| t.id == team_id)
+            .ok_or(TeamError::Unknown)?;
+        if shared {
+            team.shared.insert(concern_id.to_string());
+        } else {
+            team.shared.remove(concern_id);
+        }
+        next.save(store, now_ms)?;
+        *self = next;
+        Ok(())
+    }
+
+    /// The teams the concern is shared with (for the mark in the list and on the concern).
+    pub fn sharing(&self, concern_id: &str) -> Vec<&Team> {
+        self.teams
+            .iter()
+            .filter(|t| t.shared.contains(concern_id))
+            .collect()
+    }
+}
 
 /// Reads an invite's fields one after another.
 struct Reader<'a>(&'a [u8]);
