@@ -3,9 +3,10 @@
 //!
 //! Invariants of a loaded [`Config`]: at least one token entry; every entry has a name and the
 //! SHA-256 of its token (`token_sha256`, 64 hex digits), never the token itself; names and
-//! hashes are unique; every origin is `*` or `scheme://host[:port]`. A relative database path
-//! in the file is relative to the file's directory; a `--db` path is relative to the working
-//! directory.
+//! hashes are unique (so a token is in exactly one space); every entry's space is a valid space
+//! id (`default` when the file names none, so v1 files load unchanged); every origin is `*` or
+//! `scheme://host[:port]`. A relative database path in the file is relative to the file's
+//! directory; a `--db` path is relative to the working directory.
 //!
 //! Why SHA-256 and not a slow password hash: a token is 32 random bytes made by
 //! `sync-server new-token`, not something a person chose. A slow hash protects secrets that can
@@ -16,6 +17,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::protocol::{is_valid_space, DEFAULT_SPACE, MAX_SPACE_CHARS};
 
 /// The shortest token `hash-token` accepts: a token is a long random secret.
 pub const MIN_TOKEN_CHARS: usize = 16;
@@ -45,26 +48,36 @@ pub enum Access {
     Write,
 }
 
-/// One token entry (one tablet, or one school): the SHA-256 of its secret, and the name that
-/// stands for it in logs.
+/// One token entry (one tablet, or one school): the SHA-256 of its secret, the name that
+/// stands for it in logs, and the one space whose documents it reads (and writes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenConfig {
     pub name: String,
     pub sha256: [u8; 32],
     pub access: Access,
+    /// A valid space id ([`crate::protocol::is_valid_space`]); [`DEFAULT_SPACE`] when the
+    /// entry names none.
+    pub space: String,
     /// A revoked entry is refused like an unknown token, but the log names it.
     pub revoked: bool,
 }
 
 impl TokenConfig {
-    /// An entry for the token `secret` (tests, and `new-token`).
+    /// An entry for the token `secret` in the default space (tests, and `new-token`).
     pub fn from_secret(name: &str, secret: &str, access: Access) -> TokenConfig {
         TokenConfig {
             name: name.to_string(),
             sha256: sha256(secret.as_bytes()),
             access,
+            space: DEFAULT_SPACE.to_string(),
             revoked: false,
         }
+    }
+
+    /// The same entry in `space` (tests).
+    pub fn in_space(mut self, space: &str) -> TokenConfig {
+        self.space = space.to_string();
+        self
     }
 }
 
@@ -79,6 +92,9 @@ struct TokenWire {
     #[serde(default)]
     token_sha256: Option<String>,
     access: Access,
+    /// Absent in v1 configs: the default space.
+    #[serde(default)]
+    space: Option<String>,
     #[serde(default)]
     revoked: bool,
 }
@@ -324,6 +340,14 @@ fn check_tokens(wire: Vec<TokenWire>) -> Result<Vec<TokenConfig>, String> {
                 t.name
             )
         })?;
+        let space = t.space.unwrap_or_else(|| DEFAULT_SPACE.to_string());
+        if !is_valid_space(&space) {
+            return Err(format!(
+                "tokens[{i}] ({}): \"space\" must be 1–{MAX_SPACE_CHARS} characters a–z 0–9 - \
+                 (lower case), e.g. \"skole-a\"; leave it out for the space \"{DEFAULT_SPACE}\"",
+                t.name
+            ));
+        }
         if tokens.iter().any(|o| o.name == t.name) {
             return Err(format!("tokens[{i}]: the name {:?} is used twice", t.name));
         }
@@ -337,6 +361,7 @@ fn check_tokens(wire: Vec<TokenWire>) -> Result<Vec<TokenConfig>, String> {
             name: t.name,
             sha256,
             access: t.access,
+            space,
             revoked: t.revoked,
         });
     }
