@@ -498,6 +498,47 @@ mod tests {
     }
 
     #[test]
+    fn a_token_is_in_its_space_or_the_default_one_and_a_bad_space_is_refused() {
+        let entry = |space: &str| {
+            format!(
+                r#"{{ "tokens": [{{ "name": "T", "token_sha256": "{W}", "access": "write"{space} }}] }}"#
+            )
+        };
+        let load = |space: &str| Config::from_json(&entry(space), Path::new("."));
+        assert_eq!(load("").unwrap().tokens[0].space, "default");
+        assert_eq!(
+            load(r#", "space": "skole-a-2""#).unwrap().tokens[0].space,
+            "skole-a-2"
+        );
+        let longest = "a".repeat(64);
+        assert_eq!(
+            load(&format!(r#", "space": "{longest}""#)).unwrap().tokens[0].space,
+            longest
+        );
+        for bad in [
+            "",
+            "Skole-A",
+            "skole a",
+            "skole/a",
+            "skole_a",
+            "æ",
+            &"a".repeat(65),
+        ] {
+            let e = load(&format!(r#", "space": "{bad}""#)).unwrap_err();
+            assert!(
+                e.contains("\"space\"") && e.contains("tokens[0] (T)"),
+                "{e}"
+            );
+        }
+        // One token cannot be in two spaces: the same hash twice is refused whatever the spaces.
+        let twice = format!(
+            r#"{{ "tokens": [{{ "name": "T", "token_sha256": "{W}", "access": "write", "space": "a" }},
+                             {{ "name": "U", "token_sha256": "{W}", "access": "write", "space": "b" }}] }}"#
+        );
+        assert!(Config::from_json(&twice, Path::new(".")).is_err());
+    }
+
+    #[test]
     fn new_tokens_are_checked_and_the_config_line_loads() {
         assert!(check_new_token("short").is_err());
         assert!(check_new_token("has a space in it!!").is_err());
