@@ -539,6 +539,34 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_loads_with_the_test_tokens_the_readme_names() {
+        let c = Config::from_json(include_str!("../config.example.json"), Path::new(".")).unwrap();
+        let found = |secret: &str| {
+            let t = c
+                .tokens
+                .iter()
+                .find(|t| t.sha256 == sha256(secret.as_bytes()));
+            t.map(|t| (t.access, t.space.as_str()))
+        };
+        assert_eq!(
+            found("TEST-ONLY-write-token-not-a-secret-0001"),
+            Some((Access::Write, "default"))
+        );
+        assert_eq!(
+            found("TEST-ONLY-read-token-not-a-secret-0002"),
+            Some((Access::Read, "default"))
+        );
+        assert_eq!(
+            found("TEST-ONLY-write-token-b-not-a-secret-0003"),
+            Some((Access::Write, "testskole-b"))
+        );
+        assert_eq!(
+            found("TEST-ONLY-read-token-b-not-a-secret-0004"),
+            Some((Access::Read, "testskole-b"))
+        );
+    }
+
+    #[test]
     fn new_tokens_are_checked_and_the_config_line_loads() {
         assert!(check_new_token("short").is_err());
         assert!(check_new_token("has a space in it!!").is_err());
