@@ -227,9 +227,13 @@ impl Store {
         } else {
             None
         };
+        let mut migrated = false;
         match (has_meta, version) {
             (false, _) => tx.execute_batch(SCHEMA)?,
-            (true, Some(1)) => tx.execute_batch(MIGRATE_1_TO_2)?,
+            (true, Some(1)) => {
+                tx.execute_batch(MIGRATE_1_TO_2)?;
+                migrated = true;
+            }
             (true, Some(SCHEMA_VERSION)) => {}
             (true, Some(version)) => {
                 return Err(StoreError::Incompatible(format!(
@@ -243,6 +247,13 @@ impl Store {
             }
         }
         tx.commit()?;
+        if migrated {
+            // Once per database: an operator who wonders where the spaces came from sees it.
+            tracing::info!(
+                "database migrated from schema version 1 to {SCHEMA_VERSION}: \
+                 its documents are now the space \"default\""
+            );
+        }
         Ok(())
     }
 
