@@ -5,6 +5,8 @@
 //! - a presented token is hashed once and compared with *every* entry in time that does not
 //!   depend on where the bytes differ; the table never holds a token itself;
 //! - a revoked entry never authorises anything;
+//! - every entry belongs to exactly one space, and a match says which: the HTTP layer serves
+//!   the request in that space and no other;
 //! - while a client address (or everyone, see [`Limits::overall`]) has failed too often, a
 //!   presented token is not even checked: the answer is 429 whether it is right or wrong, so
 //!   the limit cannot be used to test guesses.
@@ -20,6 +22,17 @@ use crate::config::{sha256, Access, TokenConfig};
 pub struct Token {
     pub name: Arc<str>,
     sha256: [u8; 32],
+    pub access: Access,
+    /// The one space this token reads and writes.
+    pub space: Arc<str>,
+    pub revoked: bool,
+}
+
+/// What the table says about a presented token that matches an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub name: Arc<str>,
+    pub space: Arc<str>,
     pub access: Access,
     pub revoked: bool,
 }
@@ -40,13 +53,18 @@ impl Tokens {
     }
 
     /// The entry whose hash matches `presented` (revoked or not), if any.
-    pub fn find(&self, presented: &[u8]) -> Option<(Arc<str>, Access, bool)> {
+    pub fn find(&self, presented: &[u8]) -> Option<Found> {
         let table = Arc::clone(&self.0.read().unwrap_or_else(|p| p.into_inner()));
         let hash = sha256(presented);
         let mut found = None;
         for t in table.iter() {
             if constant_time_eq(&t.sha256, &hash) {
-                found = Some((Arc::clone(&t.name), t.access, t.revoked));
+                found = Some(Found {
+                    name: Arc::clone(&t.name),
+                    space: Arc::clone(&t.space),
+                    access: t.access,
+                    revoked: t.revoked,
+                });
             }
         }
         found
@@ -60,6 +78,7 @@ fn table(config: &[TokenConfig]) -> Arc<[Token]> {
             name: t.name.as_str().into(),
             sha256: t.sha256,
             access: t.access,
+            space: t.space.as_str().into(),
             revoked: t.revoked,
         })
         .collect()
@@ -229,10 +248,17 @@ mod tests {
     fn tokens_are_found_by_hash_and_replaced_at_once() {
         let tokens = Tokens::new(&[
             TokenConfig::from_secret("A", "token-a-0123456789", Access::Write),
-            TokenConfig::from_secret("B", "token-b-0123456789", Access::Read),
+            TokenConfig::from_secret("B", "token-b-0123456789", Access::Read).in_space("team-b"),
         ]);
-        let (name, access, revoked) = tokens.find(b"token-b-0123456789").unwrap();
-        assert_eq!((&*name, access, revoked), ("B", Access::Read, false));
+        let b = tokens.find(b"token-b-0123456789").unwrap();
+        assert_eq!(
+            (&*b.name, &*b.space, b.access, b.revoked),
+            ("B", "team-b", Access::Read, false)
+        );
+        assert_eq!(
+            &*tokens.find(b"token-a-0123456789").unwrap().space,
+            "default"
+        );
         assert!(tokens.find(b"token-b-012345678").is_none());
         let mut b = TokenConfig::from_secret("B", "token-b-0123456789", Access::Read);
         b.revoked = true;
@@ -240,7 +266,7 @@ mod tests {
             TokenConfig::from_secret("A", "token-a-0123456789", Access::Write),
             b,
         ]);
-        assert!(tokens.find(b"token-b-0123456789").unwrap().2, "revoked");
-        assert!(!tokens.find(b"token-a-0123456789").unwrap().2);
+        assert!(tokens.find(b"token-b-0123456789").unwrap().revoked);
+        assert!(!tokens.find(b"token-a-0123456789").unwrap().revoked);
     }
 }

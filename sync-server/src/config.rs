@@ -3,9 +3,10 @@
 //!
 //! Invariants of a loaded [`Config`]: at least one token entry; every entry has a name and the
 //! SHA-256 of its token (`token_sha256`, 64 hex digits), never the token itself; names and
-//! hashes are unique; every origin is `*` or `scheme://host[:port]`. A relative database path
-//! in the file is relative to the file's directory; a `--db` path is relative to the working
-//! directory.
+//! hashes are unique (so a token is in exactly one space); every entry's space is a valid space
+//! id (`default` when the file names none, so v1 files load unchanged); every origin is `*` or
+//! `scheme://host[:port]`. A relative database path in the file is relative to the file's
+//! directory; a `--db` path is relative to the working directory.
 //!
 //! Why SHA-256 and not a slow password hash: a token is 32 random bytes made by
 //! `sync-server new-token`, not something a person chose. A slow hash protects secrets that can
@@ -16,6 +17,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::protocol::{is_valid_space, DEFAULT_SPACE, MAX_SPACE_CHARS};
 
 /// The shortest token `hash-token` accepts: a token is a long random secret.
 pub const MIN_TOKEN_CHARS: usize = 16;
@@ -45,26 +48,36 @@ pub enum Access {
     Write,
 }
 
-/// One token entry (one tablet, or one school): the SHA-256 of its secret, and the name that
-/// stands for it in logs.
+/// One token entry (one tablet, or one school): the SHA-256 of its secret, the name that
+/// stands for it in logs, and the one space whose documents it reads (and writes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenConfig {
     pub name: String,
     pub sha256: [u8; 32],
     pub access: Access,
+    /// A valid space id ([`crate::protocol::is_valid_space`]); [`DEFAULT_SPACE`] when the
+    /// entry names none.
+    pub space: String,
     /// A revoked entry is refused like an unknown token, but the log names it.
     pub revoked: bool,
 }
 
 impl TokenConfig {
-    /// An entry for the token `secret` (tests, and `new-token`).
+    /// An entry for the token `secret` in the default space (tests, and `new-token`).
     pub fn from_secret(name: &str, secret: &str, access: Access) -> TokenConfig {
         TokenConfig {
             name: name.to_string(),
             sha256: sha256(secret.as_bytes()),
             access,
+            space: DEFAULT_SPACE.to_string(),
             revoked: false,
         }
+    }
+
+    /// The same entry in `space` (tests).
+    pub fn in_space(mut self, space: &str) -> TokenConfig {
+        self.space = space.to_string();
+        self
     }
 }
 
@@ -79,6 +92,9 @@ struct TokenWire {
     #[serde(default)]
     token_sha256: Option<String>,
     access: Access,
+    /// Absent in v1 configs: the default space.
+    #[serde(default)]
+    space: Option<String>,
     #[serde(default)]
     revoked: bool,
 }
@@ -324,6 +340,14 @@ fn check_tokens(wire: Vec<TokenWire>) -> Result<Vec<TokenConfig>, String> {
                 t.name
             )
         })?;
+        let space = t.space.unwrap_or_else(|| DEFAULT_SPACE.to_string());
+        if !is_valid_space(&space) {
+            return Err(format!(
+                "tokens[{i}] ({}): \"space\" must be 1–{MAX_SPACE_CHARS} characters a–z 0–9 - \
+                 (lower case), e.g. \"skole-a\"; leave it out for the space \"{DEFAULT_SPACE}\"",
+                t.name
+            ));
+        }
         if tokens.iter().any(|o| o.name == t.name) {
             return Err(format!("tokens[{i}]: the name {:?} is used twice", t.name));
         }
@@ -337,6 +361,7 @@ fn check_tokens(wire: Vec<TokenWire>) -> Result<Vec<TokenConfig>, String> {
             name: t.name,
             sha256,
             access: t.access,
+            space,
             revoked: t.revoked,
         });
     }
@@ -470,6 +495,75 @@ mod tests {
             let e = Config::from_json(&text, Path::new(".")).unwrap_err();
             assert!(!e.contains(&W[..16]), "{e}");
         }
+    }
+
+    #[test]
+    fn a_token_is_in_its_space_or_the_default_one_and_a_bad_space_is_refused() {
+        let entry = |space: &str| {
+            format!(
+                r#"{{ "tokens": [{{ "name": "T", "token_sha256": "{W}", "access": "write"{space} }}] }}"#
+            )
+        };
+        let load = |space: &str| Config::from_json(&entry(space), Path::new("."));
+        assert_eq!(load("").unwrap().tokens[0].space, "default");
+        assert_eq!(
+            load(r#", "space": "skole-a-2""#).unwrap().tokens[0].space,
+            "skole-a-2"
+        );
+        let longest = "a".repeat(64);
+        assert_eq!(
+            load(&format!(r#", "space": "{longest}""#)).unwrap().tokens[0].space,
+            longest
+        );
+        for bad in [
+            "",
+            "Skole-A",
+            "skole a",
+            "skole/a",
+            "skole_a",
+            "æ",
+            &"a".repeat(65),
+        ] {
+            let e = load(&format!(r#", "space": "{bad}""#)).unwrap_err();
+            assert!(
+                e.contains("\"space\"") && e.contains("tokens[0] (T)"),
+                "{e}"
+            );
+        }
+        // One token cannot be in two spaces: the same hash twice is refused whatever the spaces.
+        let twice = format!(
+            r#"{{ "tokens": [{{ "name": "T", "token_sha256": "{W}", "access": "write", "space": "a" }},
+                             {{ "name": "U", "token_sha256": "{W}", "access": "write", "space": "b" }}] }}"#
+        );
+        assert!(Config::from_json(&twice, Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn the_example_config_loads_with_the_test_tokens_the_readme_names() {
+        let c = Config::from_json(include_str!("../config.example.json"), Path::new(".")).unwrap();
+        let found = |secret: &str| {
+            let t = c
+                .tokens
+                .iter()
+                .find(|t| t.sha256 == sha256(secret.as_bytes()));
+            t.map(|t| (t.access, t.space.as_str()))
+        };
+        assert_eq!(
+            found("TEST-ONLY-write-token-not-a-secret-0001"),
+            Some((Access::Write, "default"))
+        );
+        assert_eq!(
+            found("TEST-ONLY-read-token-not-a-secret-0002"),
+            Some((Access::Read, "default"))
+        );
+        assert_eq!(
+            found("TEST-ONLY-write-token-b-not-a-secret-0003"),
+            Some((Access::Write, "testskole-b"))
+        );
+        assert_eq!(
+            found("TEST-ONLY-read-token-b-not-a-secret-0004"),
+            Some((Access::Read, "testskole-b"))
+        );
     }
 
     #[test]

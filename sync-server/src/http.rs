@@ -8,8 +8,10 @@
 //!   token's push is a 403 before its body is read;
 //! - after too many failed logins from one client address, or overall (see [`crate::auth`]),
 //!   a request with a token gets 429 with `Retry-After` before its token is looked at;
-//! - logs name the token by its configured `name`; they never contain a token, a header, a
-//!   query value or anything from a document.
+//! - a request is served in its token's space and no other: the handlers pass the caller's
+//!   space to every store call, and the URLs name no space (so none can be asked for);
+//! - logs name the token by its configured `name` and its space; they never contain a token, a
+//!   header, a query value or anything from a document.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -27,7 +29,7 @@ use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{Limits, Throttle, Tokens};
+use crate::auth::{Found, Limits, Throttle, Tokens};
 use crate::config::{Access, Origins, TokenConfig};
 use crate::protocol::{self, Checkpoint, Invalid, MAX_BODY_BYTES};
 use crate::store::{Store, StoreError};
@@ -121,10 +123,11 @@ impl AppState {
 }
 
 /// What the log line of a request says besides method, path, status and time: the token's
-/// name and counts. Handlers put it in the response's extensions.
+/// name and space, and counts. Handlers put it in the response's extensions.
 #[derive(Clone, Debug, Default)]
 pub struct RequestLog {
     pub token: Option<Arc<str>>,
+    pub space: Option<Arc<str>>,
     pub detail: String,
 }
 
@@ -135,6 +138,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     token: Option<Arc<str>>,
+    space: Option<Arc<str>>,
     retry_after: Option<Duration>,
     /// Ends the connection after the answer (a body was left unread or cut short).
     close: bool,
@@ -147,6 +151,7 @@ impl ApiError {
             code,
             message: message.into(),
             token: None,
+            space: None,
             retry_after: None,
             close: false,
         }
@@ -160,8 +165,10 @@ impl ApiError {
         )
     }
 
-    fn by(mut self, token: &Arc<str>) -> ApiError {
+    /// Names the token (and its space) in the log line.
+    fn by(mut self, token: &Arc<str>, space: &Arc<str>) -> ApiError {
         self.token = Some(Arc::clone(token));
+        self.space = Some(Arc::clone(space));
         self
     }
 }
@@ -208,6 +215,7 @@ impl IntoResponse for ApiError {
         // Our own messages never quote a value from the request, so they may be logged.
         response.extensions_mut().insert(RequestLog {
             token: self.token,
+            space: self.space,
             detail: format!("error={} {}", self.code, self.message),
         });
         response
@@ -218,6 +226,8 @@ impl IntoResponse for ApiError {
 /// an unauthenticated request stop at 401 before anything else is looked at.
 pub struct Caller {
     name: Arc<str>,
+    /// The token's space: the only one this request may read or write.
+    space: Arc<str>,
     access: Access,
 }
 
@@ -247,10 +257,24 @@ impl FromRequestParts<AppState> for Caller {
             return Err(e);
         }
         match app.tokens.find(presented) {
-            Some((name, access, false)) => Ok(Caller { name, access }),
-            Some((name, _, true)) => {
+            Some(Found {
+                name,
+                space,
+                access,
+                revoked: false,
+            }) => Ok(Caller {
+                name,
+                space,
+                access,
+            }),
+            Some(Found {
+                name,
+                space,
+                revoked: true,
+                ..
+            }) => {
                 app.throttle.failed(address, now);
-                Err(unauthorized("this token has been revoked").by(&name))
+                Err(unauthorized("this token has been revoked").by(&name, &space))
             }
             None => {
                 app.throttle.failed(address, now);
@@ -283,13 +307,14 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
         .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {
             let log = res.extensions().get::<RequestLog>();
             let token = log.and_then(|l| l.token.as_deref()).unwrap_or("-");
+            let space = log.and_then(|l| l.space.as_deref()).unwrap_or("-");
             let detail = log.map(|l| l.detail.as_str()).unwrap_or("");
             let status = res.status().as_u16();
             let ms = latency.as_secs_f64() * 1000.0;
             if res.status().is_server_error() {
-                tracing::error!("{status} {ms:.1} ms token={token:?} {detail}");
+                tracing::error!("{status} {ms:.1} ms token={token:?} space={space} {detail}");
             } else {
-                tracing::info!("{status} {ms:.1} ms token={token:?} {detail}");
+                tracing::info!("{status} {ms:.1} ms token={token:?} space={space} {detail}");
             }
         });
 
@@ -415,10 +440,10 @@ async fn json_errors(response: Response) -> Response {
         _ => ("bad_request", "the request was refused".to_string()),
     };
     let mut error = ApiError::new(status, code, message);
-    error.token = response
-        .extensions()
-        .get::<RequestLog>()
-        .and_then(|l| l.token.clone());
+    if let Some(log) = response.extensions().get::<RequestLog>() {
+        error.token = log.token.clone();
+        error.space = log.space.clone();
+    }
     error.into_response()
 }
 
@@ -441,7 +466,7 @@ async fn changes(
             "bad_request",
             "query: not readable",
         )
-        .by(&caller.name)
+        .by(&caller.name, &caller.space)
     })?;
     let param = |name: &str| {
         query
@@ -451,13 +476,14 @@ async fn changes(
             .map(|(_, v)| v.as_str())
     };
     let since = Checkpoint::parse(param("since").unwrap_or(""))
-        .map_err(|e| ApiError::from(e).by(&caller.name))?;
-    let limit =
-        protocol::parse_limit(param("limit")).map_err(|e| ApiError::from(e).by(&caller.name))?;
+        .map_err(|e| ApiError::from(e).by(&caller.name, &caller.space))?;
+    let limit = protocol::parse_limit(param("limit"))
+        .map_err(|e| ApiError::from(e).by(&caller.name, &caller.space))?;
+    let space = Arc::clone(&caller.space);
     let page = app
-        .with_store(move |store| store.changes(since, limit))
+        .with_store(move |store| store.changes(&space, since, limit))
         .await
-        .map_err(|e| e.by(&caller.name))?;
+        .map_err(|e| e.by(&caller.name, &caller.space))?;
     let detail = format!(
         "since={since} limit={limit} docs={} checkpoint={} more={}",
         page.docs.len(),
@@ -467,6 +493,7 @@ async fn changes(
     let mut response = Json(page).into_response();
     response.extensions_mut().insert(RequestLog {
         token: Some(caller.name),
+        space: Some(caller.space),
         detail,
     });
     Ok(response)
@@ -485,18 +512,20 @@ async fn push(
             "forbidden",
             "this token may read but not push",
         )
-        .by(&caller.name));
+        .by(&caller.name, &caller.space));
     }
     let body = read_body(&headers, body)
         .await
-        .map_err(|e| e.by(&caller.name))?;
-    let request = protocol::parse_push(&body).map_err(|e| ApiError::from(e).by(&caller.name))?;
+        .map_err(|e| e.by(&caller.name, &caller.space))?;
+    let request = protocol::parse_push(&body)
+        .map_err(|e| ApiError::from(e).by(&caller.name, &caller.space))?;
     let mutations = request.mutations.len();
     let now = now_ms();
+    let space = Arc::clone(&caller.space);
     let outcome = app
-        .with_store(move |store| store.push(&request, now))
+        .with_store(move |store| store.push(&space, &request, now))
         .await
-        .map_err(|e| e.by(&caller.name))?;
+        .map_err(|e| e.by(&caller.name, &caller.space))?;
     let detail = format!(
         "mutations={mutations} accepted={} conflicts={}",
         outcome.accepted.len(),
@@ -505,6 +534,7 @@ async fn push(
     let mut response = Json(outcome).into_response();
     response.extensions_mut().insert(RequestLog {
         token: Some(caller.name),
+        space: Some(caller.space),
         detail,
     });
     Ok(response)

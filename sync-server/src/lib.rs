@@ -1,4 +1,6 @@
-//! Reference server for the SSP Handleguide sync protocol v1 (docs/sync-protocol.md).
+//! Reference server for the SSP Handleguide sync protocol v1 and its spaces
+//! (docs/sync-protocol.md): every token belongs to one space, and a request is served in its
+//! token's space only.
 //!
 //! - [`protocol`]: the wire format and its validation (no HTTP, no storage);
 //! - [`store`]: SQLite and the push/pull rules (no HTTP);

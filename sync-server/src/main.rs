@@ -62,7 +62,7 @@ async fn main() -> ExitCode {
             database = %config.database.display(),
             docs = s.docs,
             tombstones = s.tombstones,
-            last_seq = s.last_seq,
+            spaces = s.spaces,
             tokens = config.tokens.len(),
             "database opened"
         ),
@@ -111,9 +111,21 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Counts only: the names of spaces and tokens are in the config file, not the log.
 fn log_tokens(what: &str, config: &Config) {
     let revoked = config.tokens.iter().filter(|t| t.revoked).count();
-    tracing::info!(active = config.tokens.len() - revoked, revoked, "{what}");
+    let spaces = config
+        .tokens
+        .iter()
+        .map(|t| t.space.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    tracing::info!(
+        active = config.tokens.len() - revoked,
+        revoked,
+        spaces,
+        "{what}"
+    );
 }
 
 /// On every SIGHUP: reads the config file again and puts its tokens in place. A file that no

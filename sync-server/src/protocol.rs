@@ -163,6 +163,23 @@ pub fn parse_limit(text: Option<&str>) -> Result<u32, Invalid> {
     }
 }
 
+/// The space of a token whose config entry names none, and of everything a database from
+/// before spaces held: v1 configs and databases keep working as one space.
+pub const DEFAULT_SPACE: &str = "default";
+
+/// The longest space id.
+pub const MAX_SPACE_CHARS: usize = 64;
+
+/// A space id: `a–z 0–9 -`, 1–64 characters (lower case only, so two spellings of one name
+/// cannot be two spaces).
+pub fn is_valid_space(space: &str) -> bool {
+    !space.is_empty()
+        && space.len() <= MAX_SPACE_CHARS
+        && space
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// `A–Z a–z 0–9 - _`, 1–64 characters: the id charset of the protocol (also used for the client id).
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()

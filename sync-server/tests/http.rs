@@ -505,3 +505,105 @@ async fn the_token_is_checked_before_an_oversized_body_is_read() {
         assert_error(&a, status, code);
     }
 }
+
+/// Two teams in one database: Skole A's tokens in the default space (as v1 configs are),
+/// Skole B's in the space "skole-b".
+const B_WRITE: &str = "test-b-write-token-00000000000004";
+const B_READ: &str = "test-b-read-token-000000000000005";
+
+fn two_spaces() -> Router {
+    let mut config = tokens();
+    config.push(TokenConfig::from_secret("Skole B", B_WRITE, Access::Write).in_space("skole-b"));
+    config
+        .push(TokenConfig::from_secret("Skole B (læs)", B_READ, Access::Read).in_space("skole-b"));
+    router(
+        AppState::new(Store::in_memory(), &config),
+        &Origins::List(vec![APP_ORIGIN.into()]),
+    )
+}
+
+fn feed_ids(a: &Answer) -> Vec<String> {
+    a.json["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}@{}",
+                d["id"].as_str().unwrap(),
+                d["rev"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn each_token_sees_and_writes_only_its_own_space() {
+    let app = two_spaces();
+    let a = send(
+        &app,
+        post("/push", Some(WRITE), push_body(vec![new_doc(1, "same")])),
+    )
+    .await;
+    assert_eq!(a.json["accepted"], json!([1]), "{}", a.json);
+    let a_feed = send(&app, get("/changes?since=", Some(READ))).await;
+    assert_eq!(feed_ids(&a_feed), ["same@1-0000000000000001"]);
+
+    // B sees nothing of A, with its write token and its read token.
+    for token in [B_WRITE, B_READ] {
+        let b = send(&app, get("/changes?since=", Some(token))).await;
+        assert_eq!(b.status, StatusCode::OK);
+        assert_eq!(
+            b.json,
+            json!({ "docs": [], "checkpoint": "0", "more": false })
+        );
+    }
+    // A's checkpoint in B: beyond B's (empty) feed, a 400 as for any foreign checkpoint.
+    let b = send(&app, get("/changes?since=1", Some(B_READ))).await;
+    assert_error(&b, StatusCode::BAD_REQUEST, "bad_request");
+
+    // B's push of the same id (same client id, same mid) is B's own new document.
+    let b_doc = json!({ "mid": 1, "doc": { "id": "same", "rev": "1-00000000000000bb", "base_rev": null,
+        "deleted": false, "schema": 2, "updated_ms": 2, "data": { "pseudonym": "BB" } } });
+    let b = send(&app, post("/push", Some(B_WRITE), push_body(vec![b_doc]))).await;
+    assert_eq!(b.json, json!({ "accepted": [1], "conflicts": [] }));
+    // B deletes it; A's stays.
+    let del = json!({ "mid": 2, "doc": { "id": "same", "rev": "2-00000000000000bb",
+        "base_rev": "1-00000000000000bb", "deleted": true, "schema": 2, "updated_ms": 3, "data": null } });
+    let b = send(&app, post("/push", Some(B_WRITE), push_body(vec![del]))).await;
+    assert_eq!(b.json["accepted"], json!([2]), "{}", b.json);
+
+    let b_feed = send(&app, get("/changes?since=", Some(B_READ))).await;
+    assert_eq!(feed_ids(&b_feed), ["same@2-00000000000000bb"]);
+    assert_eq!(
+        send(&app, get("/changes?since=", Some(READ))).await.json,
+        a_feed.json,
+        "A's feed is unchanged"
+    );
+}
+
+#[tokio::test]
+async fn the_log_names_the_token_and_its_space() {
+    use sync_server::http::RequestLog;
+    let app = two_spaces();
+    let res = app
+        .clone()
+        .oneshot(get("/changes", Some(B_READ)))
+        .await
+        .unwrap();
+    let log = res.extensions().get::<RequestLog>().unwrap();
+    assert_eq!(log.token.as_deref(), Some("Skole B (læs)"));
+    assert_eq!(log.space.as_deref(), Some("skole-b"));
+    // And on an error answer too.
+    let res = app
+        .oneshot(post(
+            "/push",
+            Some(B_READ),
+            push_body(vec![new_doc(1, "d")]),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let log = res.extensions().get::<RequestLog>().unwrap();
+    assert_eq!(log.space.as_deref(), Some("skole-b"));
+}

@@ -251,3 +251,70 @@ fn a_low_open_file_limit_is_named_at_start() {
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// One request on a fresh connection: the status and the body.
+fn request(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+#[test]
+fn a_reload_moves_a_token_to_another_space_and_the_log_names_the_space_not_the_token() {
+    let dir = temp_dir("space-reload");
+    let config = dir.join("config.json");
+    write_config(&config, false, "");
+    let server = start(&config, "");
+    let push = r#"{ "client": "c1", "mutations": [{ "mid": 1, "doc": { "id": "d1",
+        "rev": "1-0000000000000001", "base_rev": null, "deleted": false, "schema": 2,
+        "updated_ms": 1, "data": {} } }] }"#;
+    assert_eq!(request(&server.addr, "POST", "/push", KEEP, push).0, 200);
+    let (_, feed) = request(&server.addr, "GET", "/changes", LOST, "");
+    assert!(feed.contains("\"d1\""), "same space: {feed}");
+
+    // Tablet 2 is moved to the space "skole-b" and the server reloads.
+    let moved = std::fs::read_to_string(&config).unwrap().replacen(
+        r#""access": "write", "revoked": false"#,
+        r#""access": "write", "revoked": false, "space": "skole-b""#,
+        1,
+    );
+    std::fs::write(&config, moved).unwrap();
+    let pid = server.child.id().to_string();
+    Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+    assert!(
+        wait_for(|| server.log.lock().unwrap().contains("spaces=2")),
+        "{}",
+        server.log.lock().unwrap()
+    );
+    let (status, feed) = request(&server.addr, "GET", "/changes", LOST, "");
+    assert_eq!(
+        (status, feed.as_str()),
+        (200, r#"{"docs":[],"checkpoint":"0","more":false}"#)
+    );
+    let (_, feed) = request(&server.addr, "GET", "/changes", KEEP, "");
+    assert!(feed.contains("\"d1\""), "{feed}");
+
+    let log = server.log.lock().unwrap().clone();
+    assert!(
+        log.contains(r#"token="Skole A tablet 1" space=default"#)
+            && log.contains(r#"token="Skole A tablet 2" space=skole-b"#),
+        "{log}"
+    );
+    assert!(!log.contains(KEEP) && !log.contains(LOST), "{log}");
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

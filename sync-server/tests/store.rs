@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::value::RawValue;
-use sync_server::protocol::{Checkpoint, Doc, Mutation, PushRequest, PushResponse};
+use sync_server::protocol::{Checkpoint, Doc, Mutation, PushRequest, PushResponse, DEFAULT_SPACE};
 use sync_server::store::{Store, StoreError};
 
 fn doc(id: &str, rev: &str, base_rev: Option<&str>, data: &str) -> Doc {
@@ -29,6 +29,7 @@ fn tombstone(id: &str, rev: &str, base_rev: &str) -> Doc {
 fn push(store: &mut Store, client: &str, mutations: &[(i64, Doc)]) -> PushResponse {
     store
         .push(
+            DEFAULT_SPACE,
             &PushRequest {
                 client: client.into(),
                 mutations: mutations
@@ -45,7 +46,7 @@ fn push(store: &mut Store, client: &str, mutations: &[(i64, Doc)]) -> PushRespon
 }
 
 fn all_changes(store: &mut Store, since: Checkpoint) -> (Vec<Doc>, Checkpoint) {
-    let page = store.changes(since, 1000).unwrap();
+    let page = store.changes(DEFAULT_SPACE, since, 1000).unwrap();
     assert!(!page.more);
     (page.docs, page.checkpoint)
 }
@@ -78,7 +79,15 @@ fn data_is_stored_byte_for_byte() {
     let mut s = Store::in_memory();
     let raw = r#"{ "z":1,"a" : [1.50, "\u00e6"] }"#;
     push(&mut s, "c1", &[(1, doc("a", "1-a", None, raw))]);
-    assert_eq!(s.get("a").unwrap().unwrap().data.unwrap().get(), raw);
+    assert_eq!(
+        s.get(DEFAULT_SPACE, "a")
+            .unwrap()
+            .unwrap()
+            .data
+            .unwrap()
+            .get(),
+        raw
+    );
 }
 
 #[test]
@@ -111,7 +120,7 @@ fn a_stale_base_is_a_conflict_with_the_servers_current_doc_and_changes_nothing()
     let mut s = Store::in_memory();
     push(&mut s, "c1", &[(1, doc("a", "1-a", None, "1"))]);
     push(&mut s, "c1", &[(2, doc("a", "2-a", Some("1-a"), "2"))]);
-    let before = s.stats().unwrap();
+    let before = (s.stats().unwrap(), s.last_seq(DEFAULT_SPACE).unwrap());
 
     let r = push(&mut s, "c2", &[(1, doc("a", "2-x", Some("1-a"), "3"))]);
     assert!(r.accepted.is_empty());
@@ -122,8 +131,12 @@ fn a_stale_base_is_a_conflict_with_the_servers_current_doc_and_changes_nothing()
         r.conflicts[0].server,
         Some(doc("a", "2-a", Some("1-a"), "2"))
     );
-    assert_eq!(s.stats().unwrap(), before, "nothing changed");
-    assert_eq!(s.get("a").unwrap().unwrap().rev, "2-a");
+    assert_eq!(
+        (s.stats().unwrap(), s.last_seq(DEFAULT_SPACE).unwrap()),
+        before,
+        "nothing changed"
+    );
+    assert_eq!(s.get(DEFAULT_SPACE, "a").unwrap().unwrap().rev, "2-a");
 
     // A "new" document whose id the server already has is a conflict too.
     let r = push(&mut s, "c2", &[(2, doc("a", "1-y", None, "4"))]);
@@ -131,7 +144,7 @@ fn a_stale_base_is_a_conflict_with_the_servers_current_doc_and_changes_nothing()
     // And an edit of a document the server never had carries no server document.
     let r = push(&mut s, "c2", &[(3, doc("zz", "2-z", Some("1-z"), "4"))]);
     assert_eq!(r.conflicts[0].server, None);
-    assert_eq!(s.get("zz").unwrap(), None);
+    assert_eq!(s.get(DEFAULT_SPACE, "zz").unwrap(), None);
 }
 
 #[test]
@@ -141,7 +154,7 @@ fn the_same_revision_again_is_accepted_and_changes_nothing() {
     // Another client made exactly the same revision (e.g. restored from the same backup).
     let r = push(&mut s, "c2", &[(9, doc("a", "1-a", None, "1"))]);
     assert_eq!(r.accepted, vec![9]);
-    assert_eq!(s.stats().unwrap().last_seq, 1);
+    assert_eq!(s.last_seq(DEFAULT_SPACE).unwrap(), 1);
 }
 
 #[test]
@@ -152,15 +165,15 @@ fn a_repeated_mid_gets_the_first_outcome_and_changes_nothing() {
         (2, doc("b", "1-b", None, "1")),
     ];
     let first = push(&mut s, "c1", &batch);
-    let seq = s.stats().unwrap().last_seq;
+    let seq = s.last_seq(DEFAULT_SPACE).unwrap();
     let again = push(&mut s, "c1", &batch);
     assert_eq!(first, again);
-    assert_eq!(s.stats().unwrap().last_seq, seq, "no new change");
+    assert_eq!(s.last_seq(DEFAULT_SPACE).unwrap(), seq, "no new change");
 
     // The repeat is answered from the table, whatever the mutation now says.
     let r = push(&mut s, "c1", &[(1, doc("a", "9-other", Some("nope"), "7"))]);
     assert_eq!(r.accepted, vec![1]);
-    assert_eq!(s.get("a").unwrap().unwrap().rev, "1-a");
+    assert_eq!(s.get(DEFAULT_SPACE, "a").unwrap().unwrap().rev, "1-a");
 
     // A conflict repeats as a conflict, carrying the server's *current* document.
     let c = push(&mut s, "c2", &[(5, doc("a", "2-x", Some("0-old"), "2"))]);
@@ -173,7 +186,7 @@ fn a_repeated_mid_gets_the_first_outcome_and_changes_nothing() {
     // The same mid from another client is another mutation.
     let r = push(&mut s, "c3", &[(1, doc("c", "1-c", None, "1"))]);
     assert_eq!(r.accepted, vec![1]);
-    assert!(s.get("c").unwrap().is_some());
+    assert!(s.get(DEFAULT_SPACE, "c").unwrap().is_some());
 }
 
 #[test]
@@ -206,7 +219,7 @@ fn mutations_in_one_batch_build_on_each_other_in_order() {
         ],
     );
     assert_eq!(r.accepted, vec![1, 2]);
-    assert_eq!(s.get("a").unwrap().unwrap().rev, "2-a");
+    assert_eq!(s.get(DEFAULT_SPACE, "a").unwrap().unwrap().rev, "2-a");
 }
 
 #[test]
@@ -256,7 +269,7 @@ fn paging_visits_every_change_exactly_once_and_more_is_right() {
         let mut cp = Checkpoint::START;
         let mut seen = Vec::new();
         loop {
-            let page = s.changes(cp, limit).unwrap();
+            let page = s.changes(DEFAULT_SPACE, cp, limit).unwrap();
             assert!(page.docs.len() <= limit as usize);
             seen.extend(page.docs.iter().map(|d| d.id.clone()));
             cp = page.checkpoint;
@@ -272,7 +285,7 @@ fn paging_visits_every_change_exactly_once_and_more_is_right() {
         );
         // The last page's checkpoint is where the next read starts: nothing new, same
         // checkpoint, more=false.
-        let empty = s.changes(cp, limit).unwrap();
+        let empty = s.changes(DEFAULT_SPACE, cp, limit).unwrap();
         assert!(empty.docs.is_empty() && !empty.more);
         assert_eq!(empty.checkpoint, cp);
     }
@@ -290,7 +303,7 @@ fn a_page_stops_at_about_8_mib_of_data_but_is_never_empty() {
             &[(i, doc(&format!("d{i}"), "1-x", None, &big))],
         );
     }
-    let p1 = s.changes(Checkpoint::START, 1000).unwrap();
+    let p1 = s.changes(DEFAULT_SPACE, Checkpoint::START, 1000).unwrap();
     let bytes: usize = p1
         .docs
         .iter()
@@ -317,12 +330,12 @@ fn a_change_after_a_page_was_read_appears_on_a_later_page() {
             &[(i, doc(&format!("d{i}"), "1-x", None, "1"))],
         );
     }
-    let p1 = s.changes(Checkpoint::START, 2).unwrap();
+    let p1 = s.changes(DEFAULT_SPACE, Checkpoint::START, 2).unwrap();
     assert_eq!(ids(&p1.docs), ["d0", "d1"]);
     assert!(p1.more);
     // d0 (already read) changes again.
     push(&mut s, "c1", &[(10, doc("d0", "2-x", Some("1-x"), "2"))]);
-    let p2 = s.changes(p1.checkpoint, 2).unwrap();
+    let p2 = s.changes(DEFAULT_SPACE, p1.checkpoint, 2).unwrap();
     assert_eq!(ids(&p2.docs), ["d2", "d0"]);
     assert_eq!(p2.docs[1].rev, "2-x");
     assert!(!p2.more);
@@ -331,11 +344,11 @@ fn a_change_after_a_page_was_read_appears_on_a_later_page() {
 #[test]
 fn an_empty_database_answers_the_start_and_refuses_a_checkpoint_from_elsewhere() {
     let mut s = Store::in_memory();
-    let page = s.changes(Checkpoint::START, 100).unwrap();
+    let page = s.changes(DEFAULT_SPACE, Checkpoint::START, 100).unwrap();
     assert!(page.docs.is_empty() && !page.more);
     assert_eq!(page.checkpoint.to_string(), "0");
     assert!(matches!(
-        s.changes(Checkpoint(5), 100),
+        s.changes(DEFAULT_SPACE, Checkpoint(5), 100),
         Err(StoreError::Invalid(_))
     ));
 }
@@ -351,16 +364,16 @@ fn data_survives_reopening_the_file() {
     {
         let mut s = Store::open(&path).unwrap();
         assert_eq!(
-            s.get("a").unwrap(),
+            s.get(DEFAULT_SPACE, "a").unwrap(),
             Some(doc("a", "1-a", None, r#"{"k":"v"}"#))
         );
         // The handled table survived too: the repeat changes nothing.
         let r = push(&mut s, "c1", &[(1, doc("a", "1-a", None, "1"))]);
         assert_eq!(r.accepted, vec![1]);
-        assert_eq!(s.stats().unwrap().last_seq, 1);
+        assert_eq!(s.last_seq(DEFAULT_SPACE).unwrap(), 1);
         // And the sequence goes on from where it was.
         push(&mut s, "c1", &[(2, doc("b", "1-b", None, "1"))]);
-        assert_eq!(s.stats().unwrap().last_seq, 2);
+        assert_eq!(s.last_seq(DEFAULT_SPACE).unwrap(), 2);
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -11,7 +11,7 @@ export class Suite {
   }
 
   // Runs one rule. `group` is one of: ordering, idempotence, conflicts, tombstones, paging,
-  // auth, limits (the report groups by it).
+  // auth, limits, spaces (the report groups by it).
   async rule(group, name, fn) {
     try {
       await fn();
@@ -21,15 +21,23 @@ export class Suite {
     }
   }
 
+  // Records a rule that was not run, and why (it neither holds nor breaks).
+  skip(group, name, why) {
+    this.results.push({ group, name, ok: true, skipped: why });
+  }
+
   // Prints the report and returns the number of broken rules.
   report() {
     console.log(`\n${this.title}`);
     for (const r of this.results) {
-      console.log(`  ${r.ok ? "ok    " : "BROKEN"} [${r.group}] ${r.name}`);
+      console.log(`  ${r.skipped ? "skip  " : r.ok ? "ok    " : "BROKEN"} [${r.group}] ${r.name}`);
+      if (r.skipped) console.log(`         ${r.skipped}`);
       if (!r.ok) console.log(`         ${r.why.split("\n").join("\n         ")}`);
     }
-    const broken = this.results.filter((r) => !r.ok).length;
-    console.log(`${this.results.length - broken} of ${this.results.length} rules hold`);
+    const run = this.results.filter((r) => !r.skipped);
+    const broken = run.filter((r) => !r.ok).length;
+    const skipped = this.results.length - run.length;
+    console.log(`${run.length - broken} of ${run.length} rules hold${skipped ? ` (${skipped} skipped)` : ""}`);
     return broken;
   }
 }

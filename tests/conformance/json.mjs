@@ -1,6 +1,9 @@
-// Conformance suite for the JSON sync protocol v1 (docs/sync-protocol.md).
+// Conformance suite for the JSON sync protocol v1 (docs/sync-protocol.md), and its spaces
+// (version 2, "Spaces") when given a second pair of tokens of another space.
 //
-//   node tests/conformance/run.mjs json <base-url> <write-token> <read-token>
+//   node tests/conformance/run.mjs json <base-url> <write-token> <read-token> [<write-token-B> <read-token-B>]
+//
+// The first pair is space A (every v1 rule runs there), the optional second pair space B.
 //
 // Works against a server that already holds data: every rule uses fresh document and client
 // ids, and reads the feed from the checkpoint it finds by paging to the end first. It does
@@ -26,14 +29,19 @@ async function call(method, url, init) {
   }
 }
 
-/** Runs every rule against `baseUrl`; prints the report and returns the number of broken rules. */
-export async function run(baseUrl, writeToken, readToken) {
-  if (!baseUrl || !writeToken || !readToken) {
-    throw new Error("usage: run.mjs json <base-url> <write-token> <read-token>");
+/**
+ * Runs every rule against `baseUrl`; prints the report and returns the number of broken rules.
+ * `writeTokenB`/`readTokenB` (both or neither): tokens of a second space, for the spaces rules.
+ */
+export async function run(baseUrl, writeToken, readToken, writeTokenB, readTokenB) {
+  if (!baseUrl || !writeToken || !readToken || !writeTokenB !== !readTokenB) {
+    throw new Error("usage: run.mjs json <base-url> <write-token> <read-token> [<write-token-B> <read-token-B>]");
   }
   const base = baseUrl.replace(/\/+$/, "");
   const W = { Authorization: `Bearer ${writeToken}` };
   const R = { Authorization: `Bearer ${readToken}` };
+  const WB = writeTokenB && { Authorization: `Bearer ${writeTokenB}` };
+  const RB = readTokenB && { Authorization: `Bearer ${readTokenB}` };
   const suite = new Suite(`JSON sync protocol v1 at ${base}`);
 
   // --- helpers ------------------------------------------------------------------------------
@@ -91,9 +99,9 @@ export async function run(baseUrl, writeToken, readToken) {
     return { res, mutations };
   };
 
-  /** Pushes documents that must all be accepted. */
-  const pushAccepted = async (client, docs, what = "push") => {
-    const { res, mutations } = await pushDocs(client, docs);
+  /** Pushes documents that must all be accepted (with the write token of space A unless told). */
+  const pushAccepted = async (client, docs, what = "push", headers = W) => {
+    const { res, mutations } = await pushDocs(client, docs, headers);
     expectStatus(res, 200, null, what);
     const mids = mutations.map((m) => m.mid);
     check(
@@ -630,6 +638,128 @@ export async function run(baseUrl, writeToken, readToken) {
   await suite.rule("limits", "another path is a 404 not_found", async () => {
     const res = await call("GET", `${base}/no-such-path-${freshId()}`, { headers: R });
     expectStatus(res, 404, "not_found", "GET of an unknown path");
+  });
+
+
+  // --- spaces -------------------------------------------------------------------------------
+  //
+  // Space A is the first pair of tokens, space B the second. How it was checked that each rule
+  // can fail: the suite was run against the reference server configured with the second pair
+  // in the *same* space as the first (so the server, as far as these tokens can tell, ignores
+  // spaces: every token sees every document), and every rule below was BROKEN; and against a
+  // build whose memory of (client, mid) ignored the space (documents kept apart): the last rule
+  // was BROKEN. See sync-server/SPACES-NOTES.md.
+
+  const spaceRules = [
+    "a document pushed in space A is not in space B's changes (read with B's write and read tokens)",
+    "B's write token cannot overwrite or delete A's document with the same id: each space keeps its own",
+    "a checkpoint from A used in B reveals nothing of A (a 400, or only B's own documents)",
+    "a read token of B cannot read A, and reads what B's write token pushed",
+    "the same (client, mid) in B is a new mutation there, not answered from A's memory (which would carry A's document)",
+  ];
+  if (!WB || !RB) {
+    for (const name of spaceRules) {
+      suite.skip("spaces", name, "no second pair of tokens (of another space) given");
+    }
+    return suite.report();
+  }
+
+  /** B's whole feed, from the start, read with `headers` (B's read token unless told). */
+  const feedB = async (headers = RB) => (await readToEnd("", 1000, headers)).docs;
+
+  await suite.rule("spaces", spaceRules[0], async () => {
+    const c = newClient();
+    const [m] = await pushAccepted(c, [doc(freshId("doc-a"), 1, null)], "push in A");
+    const inA = only((await readToEnd("")).docs, [m.doc.id]);
+    check(inA.length === 1, `the document is not in A's own feed: ${brief(inA)}`);
+    for (const [who, headers] of [["B's read token", RB], ["B's write token", WB]]) {
+      const leaked = only(await feedB(headers), [m.doc.id]);
+      check(leaked.length === 0, `${who} got A's document in B's changes: ${brief(leaked)}`);
+    }
+  });
+
+  await suite.rule("spaces", spaceRules[1], async () => {
+    const a = newClient();
+    const b = newClient();
+    const id = freshId("doc-same");
+    const [ma] = await pushAccepted(a, [doc(id, 1, null, { pseudonym: "AA", space: "A" })], "push in A");
+    // In B the id is new: a new document (base_rev null) is accepted there.
+    const [mb] = await pushAccepted(b, [doc(id, 1, null, { pseudonym: "BB", space: "B" })], "B's new document with A's id", WB);
+    // An edit in B made on A's revision is B's conflict, carrying B's document, never A's.
+    const { res } = await pushDocs(b, [doc(id, 2, ma.doc.rev, { pseudonym: "BB", overwrite: true })], WB);
+    expectStatus(res, 200, null, "B's edit on A's revision");
+    const conflict = res.json?.conflicts?.[0];
+    check(
+      res.json?.accepted?.length === 0 && conflict && conflict.server?.rev === mb.doc.rev,
+      `expected a conflict carrying B's own ${mb.doc.rev} (not A's ${ma.doc.rev}), got ${show(res)}`,
+    );
+    // B deletes its own.
+    const [md] = await pushAccepted(b, [tombstone(id, 2, mb.doc.rev)], "B's delete of its own", WB);
+    const inA = only((await readToEnd("")).docs, [id]);
+    check(inA.length === 1, `expected A's document once in A's feed, got ${brief(inA)}`);
+    assert.deepEqual(inA[0], ma.doc, "A's document was changed by B's pushes");
+    const inB = only(await feedB(), [id]);
+    check(
+      inB.length === 1 && inB[0].rev === md.doc.rev && inB[0].deleted === true,
+      `expected only B's tombstone ${md.doc.rev} in B's feed, got ${brief(inB)}`,
+    );
+  });
+
+  await suite.rule("spaces", spaceRules[2], async () => {
+    const before = await head(); // A's checkpoint just before A's new documents
+    const c = newClient();
+    const ids = [freshId("doc-a"), freshId("doc-a"), freshId("doc-a")];
+    await pushAccepted(c, ids.map((id) => doc(id, 1, null)), "push in A");
+    const after = await head();
+    const known = new Set((await feedB()).map((d) => `${d.id}@${d.rev}`));
+    for (const cp of [before, after]) {
+      const res = await pull(cp, 1000, RB);
+      if (res.status === 400) {
+        expectStatus(res, 400, "bad_request", `B's pull with A's checkpoint ${JSON.stringify(cp)}`);
+        continue;
+      }
+      expectStatus(res, 200, null, `B's pull with A's checkpoint ${JSON.stringify(cp)}`);
+      const docs = res.json?.docs || [];
+      const leaked = docs.filter((d) => ids.includes(d.id) || !known.has(`${d.id}@${d.rev}`));
+      check(
+        leaked.length === 0,
+        `with A's checkpoint ${JSON.stringify(cp)}, B got documents that are not B's: ${brief(leaked)}`,
+      );
+    }
+  });
+
+  await suite.rule("spaces", spaceRules[3], async () => {
+    const a = newClient();
+    const b = newClient();
+    const [ma] = await pushAccepted(a, [doc(freshId("doc-a"), 1, null)], "push in A");
+    const [mb] = await pushAccepted(b, [doc(freshId("doc-b"), 1, null)], "push in B", WB);
+    const docs = await feedB(RB);
+    const got = only(docs, [ma.doc.id, mb.doc.id]);
+    check(
+      got.length === 1 && got[0].id === mb.doc.id,
+      `B's read token: expected B's ${mb.doc.id} and not A's ${ma.doc.id}, got ${brief(got)}`,
+    );
+  });
+
+  await suite.rule("spaces", spaceRules[4], async () => {
+    const other = newClient();
+    const device = newClient(); // one client id, used in both spaces
+    const id = freshId("doc-mid");
+    const [ma] = await pushAccepted(other, [doc(id, 1, null, { pseudonym: "AA", space: "A" })], "push in A");
+    const mid = device.nextMid();
+    const stale = await push(device, [{ mid, doc: doc(id, 2, "1-0000000000000000") }]);
+    check(
+      stale.status === 200 && stale.json?.conflicts?.[0]?.server?.rev === ma.doc.rev,
+      `setup: expected A's conflict carrying ${ma.doc.rev}, got ${show(stale)}`,
+    );
+    const dB = doc(id, 1, null, { pseudonym: "BB", space: "B" });
+    const res = await push(device, [{ mid, doc: dB }], WB);
+    check(
+      res.status === 200 && JSON.stringify(res.json?.accepted) === JSON.stringify([mid]) && res.json?.conflicts?.length === 0,
+      `expected B to accept mid ${mid} of the same client as a new mutation, got ${show(res)}`,
+    );
+    const inB = only(await feedB(), [id]);
+    check(inB.length === 1 && inB[0].rev === dB.rev, `expected B's ${dB.rev} in B's feed, got ${brief(inB)}`);
   });
 
   return suite.report();

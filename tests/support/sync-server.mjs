@@ -4,6 +4,7 @@
 //   import { startSyncServer } from "./sync-server.mjs";
 //   const server = await startSyncServer({ port: 0 });   // a free port, a temporary database
 //   … fetch(`${server.url}/changes`, { headers: { Authorization: `Bearer ${server.readToken}` } })
+//   server.writeTokenB, server.readTokenB                // a second team's tokens, in another space
 //   await server.restart();                             // same port, same database file
 //   await server.stop();                                // SIGTERM, waits for the exit
 //   await server.remove();                              // stops, deletes the temporary files
@@ -48,9 +49,11 @@ function defaultOrigins() {
 
 /**
  * Starts a server. `port` 0 or absent: a free port (kept by restart()). `dbPath` absent: a
- * database in a temporary directory. `tokens` absent: one write and one read token, random.
- * Each token is `{ name, token, access, revoked? }`; the config file gets only its SHA-256
- * (`token_sha256`), as the server requires. Resolves once the server printed `listening on http://…`.
+ * database in a temporary directory. `tokens` absent: one write and one read token, random, in
+ * the default space (`writeToken`, `readToken`), and one of each in the space `testskole-b`
+ * (`writeTokenB`, `readTokenB`, for the conformance suite's spaces rules).
+ * Each token is `{ name, token, access, space?, revoked? }`; the config file gets only its
+ * SHA-256 (`token_sha256`), as the server requires. Resolves once the server printed `listening on http://…`.
  */
 export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}) {
   const binary = syncServerBinary();
@@ -65,9 +68,15 @@ export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}
   const tokenList = tokens || [
     { name: "Testskole (skriv)", token: `test-write-${randomBytes(16).toString("hex")}`, access: "write" },
     { name: "Testskole (læs)", token: `test-read-${randomBytes(16).toString("hex")}`, access: "read" },
+    { name: "Testskole B (skriv)", token: `test-b-write-${randomBytes(16).toString("hex")}`, access: "write", space: "testskole-b" },
+    { name: "Testskole B (læs)", token: `test-b-read-${randomBytes(16).toString("hex")}`, access: "read", space: "testskole-b" },
   ];
-  const writeToken = tokenList.find((t) => t.access === "write")?.token;
-  const readToken = tokenList.find((t) => t.access === "read")?.token;
+  const inDefault = (t) => !t.space || t.space === "default";
+  const pick = (access, inSpace) => tokenList.find((t) => t.access === access && inSpace(t))?.token;
+  const writeToken = pick("write", inDefault);
+  const readToken = pick("read", inDefault);
+  const writeTokenB = pick("write", (t) => !inDefault(t));
+  const readTokenB = pick("read", (t) => !inDefault(t));
   const configPath = join(dir, "config.json");
   await writeFile(
     configPath,
@@ -81,6 +90,8 @@ export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}
     configPath,
     writeToken,
     readToken,
+    writeTokenB,
+    readTokenB,
     /** The server's recent log lines (stderr). */
     log: [],
     process: null,
@@ -127,9 +138,10 @@ export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}
   return server;
 }
 
-/** A token as the server's config holds it: the name, the SHA-256 of the token, the access. */
-export function configEntry({ name, token, access, revoked }) {
+/** A token as the server's config holds it: the name, the SHA-256 of the token, the access, the space. */
+export function configEntry({ name, token, access, space, revoked }) {
   const entry = { name, token_sha256: createHash("sha256").update(token, "utf8").digest("hex"), access };
+  if (space) entry.space = space;
   if (revoked) entry.revoked = true;
   return entry;
 }
@@ -191,32 +203,37 @@ function launch(server, binary) {
   });
 }
 
-/** `conformance`: the JSON suite on a fresh database, then again after a restart. */
+/** `conformance`: the JSON suite (with the spaces rules) on a fresh database, then again after a restart. */
 async function conformance() {
   const { run } = await import("../conformance/json.mjs");
   const server = await startSyncServer({ port: 0 });
   let broken = 0;
   try {
     console.log(`sync-server at ${server.url} (database ${server.dbPath})`);
-    broken += await run(server.url, server.writeToken, server.readToken);
+    const tokens = [server.writeToken, server.readToken, server.writeTokenB, server.readTokenB];
+    broken += await run(server.url, ...tokens);
 
-    const feed = async () => {
+    // Both spaces' first pages, before and after the restart.
+    const feed = async (token) => {
       const res = await fetch(`${server.url}/changes?since=&limit=1000`, {
-        headers: { Authorization: `Bearer ${server.readToken}` },
+        headers: { Authorization: `Bearer ${token}` },
       });
       return res.text();
     };
-    const before = await feed();
+    const feeds = async () => [await feed(server.readToken), await feed(server.readTokenB)];
+    const before = await feeds();
     await server.restart();
-    const after = await feed();
-    if (after !== before) {
-      console.log("\nBROKEN the data did not survive a restart (the first page of changes differs)");
-      broken += 1;
-    } else {
-      console.log(`\nok     the data survived a restart (${JSON.parse(after).docs.length} documents on the first page)`);
+    const after = await feeds();
+    for (const [i, space] of ["default", "testskole-b"].entries()) {
+      if (after[i] !== before[i]) {
+        console.log(`\nBROKEN the data of space ${space} did not survive a restart (the first page of changes differs)`);
+        broken += 1;
+      } else {
+        console.log(`\nok     the data of space ${space} survived a restart (${JSON.parse(after[i]).docs.length} documents on the first page)`);
+      }
     }
     console.log("\nThe suite again, on the database that now holds data:");
-    broken += await run(server.url, server.writeToken, server.readToken);
+    broken += await run(server.url, ...tokens);
   } finally {
     await server.remove();
   }
