@@ -127,3 +127,58 @@ proptest! {
         prop_assert_eq!(opened(&e, &KEY, "hold", "id-1", "1-00", 3), Some(plain));
     }
 }
+
+/// A document goes out sealed and comes back opened as it was, through the app's parts and an
+/// independent AES-GCM; a tombstone has nothing to seal; a pulled document that is not an
+/// envelope, or sealed for another place, is refused (the caller keeps it aside).
+#[test]
+fn a_document_goes_out_sealed_and_comes_back_as_it_was() {
+    use ssp_handleguide::domain::sync::envelope::{opened, sealed as seal_doc, to_open, to_seal};
+    use ssp_handleguide::domain::sync::protocol::Doc;
+    let doc = Doc {
+        id: "2f1c9a4e".into(),
+        rev: "3-9f86d081884c7d65".into(),
+        base_rev: Some("2-1b4f0e9851971998".into()),
+        deleted: false,
+        schema: 3,
+        updated_ms: 1_796_000_000_000,
+        data: Some(serde_json::from_str(CONCERN).unwrap()),
+    };
+    let (aad, plain) = to_seal(&doc, "testrup-skole").unwrap();
+    let out = seal_doc(&doc, &Envelope::new(2, &IV, &seal(&KEY, &IV, &plain, &aad)));
+    let wire = serde_json::to_string(&out).unwrap();
+    assert!(
+        !wire.contains("frikvarter") && !wire.contains("Elev T"),
+        "{wire}"
+    );
+    assert_eq!(
+        (out.id.as_str(), out.rev.as_str(), out.schema),
+        ("2f1c9a4e", "3-9f86d081884c7d65", 3)
+    );
+
+    let pulled: Doc = serde_json::from_str(&wire).unwrap();
+    let (envelope, aad) = to_open(&pulled, "testrup-skole").unwrap().unwrap();
+    assert_eq!(envelope.epoch, 2);
+    let (iv, ct) = envelope.parts().unwrap();
+    let plain = open(&KEY, &iv, &ct, &aad).unwrap();
+    assert_eq!(opened(&pulled, &plain).unwrap(), doc);
+    // Pulled into another space's view: the additional data differs, it does not open.
+    let (_, other) = to_open(&pulled, "andet-hold").unwrap().unwrap();
+    assert_eq!(open(&KEY, &iv, &ct, &other), None);
+
+    let tombstone = Doc {
+        deleted: true,
+        data: None,
+        ..doc.clone()
+    };
+    assert_eq!(to_seal(&tombstone, "testrup-skole"), None);
+    assert_eq!(to_open(&tombstone, "testrup-skole"), Ok(None));
+    assert_eq!(
+        to_open(&doc, "testrup-skole").unwrap_err(),
+        EnvelopeError::NotAnEnvelope
+    );
+    assert_eq!(
+        opened(&pulled, b"not json").unwrap_err(),
+        EnvelopeError::Unauthentic
+    );
+}

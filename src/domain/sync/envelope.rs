@@ -20,6 +20,7 @@
 //! The crypto itself is WebCrypto's, in `platform`; this module makes and reads the parts, so
 //! the native tests can check them against an independent AES-GCM (`tests/envelope_vectors.rs`).
 
+use super::protocol::Doc;
 use crate::domain::vault::{b64_decode, b64_encode};
 use serde::{Deserialize, Serialize};
 
@@ -102,4 +103,45 @@ impl Envelope {
             "ct": self.ct,
         })
     }
+}
+
+/// What the platform seals for an outgoing document: the additional data and the plaintext
+/// (the concern's JSON). `None` for a tombstone: it has no `data`, so nothing to seal.
+pub fn to_seal(doc: &Doc, space: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+    let data = doc.data.as_ref().filter(|_| !doc.deleted)?;
+    let plain = serde_json::to_vec(data).ok()?;
+    Some((additional_data(space, &doc.id, &doc.rev, doc.schema), plain))
+}
+
+/// The outgoing document with its `data` replaced by the sealed envelope.
+pub fn sealed(doc: &Doc, envelope: &Envelope) -> Doc {
+    Doc {
+        data: Some(envelope.to_value()),
+        ..doc.clone()
+    }
+}
+
+/// What the platform opens for a pulled document: the envelope, its epoch's key is the
+/// platform's to find, and the additional data for its place. `Ok(None)` for a tombstone.
+pub fn to_open(doc: &Doc, space: &str) -> Result<Option<(Envelope, Vec<u8>)>, EnvelopeError> {
+    if doc.deleted {
+        return Ok(None);
+    }
+    let data = doc.data.as_ref().ok_or(EnvelopeError::NotAnEnvelope)?;
+    let envelope = Envelope::from_value(data)?;
+    envelope.parts()?;
+    Ok(Some((
+        envelope,
+        additional_data(space, &doc.id, &doc.rev, doc.schema),
+    )))
+}
+
+/// The pulled document with the opened plaintext as its `data` again, for the engine to merge
+/// as it merges a v1 document. A plaintext that is not JSON does not authenticate as a concern.
+pub fn opened(doc: &Doc, plain: &[u8]) -> Result<Doc, EnvelopeError> {
+    let data = serde_json::from_slice(plain).map_err(|_| EnvelopeError::Unauthentic)?;
+    Ok(Doc {
+        data: Some(data),
+        ..doc.clone()
+    })
 }
