@@ -46,6 +46,13 @@ impl Editor {
         editor_texts(self.lang.get_untracked())
     }
 
+    /// Reads what only a structural edit, undo or redo changes (lists, choices, checkboxes):
+    /// follows `version`, not every keystroke, so typing in a field re-runs none of it.
+    fn read<T>(self, f: impl FnOnce(&Profile) -> T) -> Option<T> {
+        self.version.track();
+        self.profile.with_untracked(|p| p.as_ref().map(f))
+    }
+
     /// Changes the draft: one undo step unless the same field is being typed in, then keeps it.
     fn change(self, field: &str, f: impl FnOnce(&mut Profile)) {
         let Some(before) = self.profile.get_untracked() else {
@@ -321,11 +328,19 @@ fn Editing(ed: Editor) -> impl IntoView {
     let no_levels = Memo::new(move |_| {
         preview.with(|p| p.as_ref().is_none_or(|p| p.staircase.levels.is_empty()))
     });
+    // The suggestions for members: redrawn when a role's name changes, not at every keystroke.
+    let role_names = Memo::new(move |_| {
+        ed.profile.with(|p| {
+            p.as_ref()
+                .map(|p| p.roles.iter().map(|r| r.name.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
     let no_bodies =
         Memo::new(move |_| preview.with(|p| p.as_ref().is_none_or(|p| p.bodies.is_empty())));
     view! {
         <datalist id="role-names">
-            {move || ed.profile.with(|p| p.as_ref().map(|p| p.roles.iter().map(|r| view! { <option value=r.name.clone()></option> }).collect_view()))}
+            {move || role_names.get().into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
         </datalist>
         <div class="editor">
             <div class="editor__forms">
@@ -622,10 +637,16 @@ fn select_boxed(
     options: Box<Options>,
     pick: Box<dyn Fn(String) + Send + Sync>,
 ) -> AnyView {
-    let options = move || {
+    // The options follow the names typed elsewhere (a role's, a document's), but are drawn again
+    // only when they change, not at every keystroke.
+    let current = Memo::new(move |_| {
         ed.version.track();
         ed.profile
             .with(|p| p.as_ref().map(&options).unwrap_or_default())
+    });
+    let options = move || {
+        current
+            .get()
             .into_iter()
             .map(|(value, label, chosen)| view! { <option value=value selected=chosen>{label}</option> })
             .collect_view()
@@ -660,9 +681,8 @@ fn check_box<T: PartialEq + Clone + Send + Sync + 'static>(
     let checked = {
         let (value, get) = (value.clone(), get.clone());
         move || {
-            ed.version.track();
-            ed.profile
-                .with(|p| p.as_ref().and_then(|p| get(p)))
+            ed.read(|p| get(p))
+                .flatten()
                 .is_some_and(|l| l.contains(&value))
         }
     };
@@ -737,9 +757,8 @@ fn source_fields(ed: Editor, item: Item) -> AnyView {
         .profile
         .with_untracked(|p| p.as_ref().and_then(|p| item.get(p)?.mapped()).is_some());
     let mapped = move || {
-        ed.version.track();
-        ed.profile
-            .with(|p| p.as_ref().and_then(|p| item.get(p)?.mapped()))
+        ed.read(|p| item.get(p)?.mapped())
+            .flatten()
             .unwrap_or(false)
     };
     let mark_id = format!("{base}-mapped");
@@ -877,7 +896,7 @@ fn item_tools_with(
     on_remove: Box<dyn Fn() + Send + Sync>,
 ) -> AnyView {
     let t = ed.texts();
-    let len = move || ed.profile.with(|p| p.as_ref().map_or(0, |p| list.len(p)));
+    let len = move || ed.read(|p| list.len(p)).unwrap_or(0);
     view! {
         <div class="button-row">
             <button type="button" class="btn btn--tertiary" disabled=move || index == 0
@@ -942,18 +961,15 @@ fn rows_boxed(
     row: Arc<dyn Fn(usize) -> AnyView + Send + Sync>,
 ) -> AnyView {
     let each = move || {
-        let v = ed.version.get();
-        ed.profile.with(|p| {
-            p.as_ref()
-                .map(|p| {
-                    ids(p)
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, id)| (i, id, v))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        let v = ed.version.get_untracked();
+        ed.read(|p| {
+            ids(p)
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| (i, id, v))
+                .collect::<Vec<_>>()
         })
+        .unwrap_or_default()
     };
     view! {
         <ol class="editor__list">
@@ -1229,12 +1245,9 @@ fn Bodies(ed: Editor) -> impl IntoView {
         };
         let member = move |m: usize| {
             let chair = move || {
-                ed.version.track();
-                ed.profile.with(|p| {
-                    p.as_ref()
-                        .and_then(|p| p.bodies.get(i)?.members.get(m))
-                        .is_some_and(|x| x.chair)
-                })
+                ed.read(|p| p.bodies.get(i)?.members.get(m).map(|x| x.chair))
+                    .flatten()
+                    .unwrap_or(false)
             };
             view! {
                 <li class="editor__member">
@@ -1294,12 +1307,9 @@ fn Levels(ed: Editor) -> impl IntoView {
     let t = ed.texts();
     let row = move |i: usize| {
         let number = move || {
-            ed.profile.with(|p| {
-                p.as_ref()
-                    .and_then(|p| p.staircase.levels.get(i))
-                    .map(|l| l.number)
-                    .unwrap_or_default()
-            })
+            ed.read(|p| p.staircase.levels.get(i).map(|l| l.number))
+                .flatten()
+                .unwrap_or_default()
         };
         view! {
             <li class="card editor__item">
@@ -1417,12 +1427,8 @@ fn intervention_mark(
     set: fn(&mut Intervention, bool),
 ) -> AnyView {
     let on = move || {
-        ed.version.track();
-        ed.profile.with(|p| {
-            p.as_ref()
-                .and_then(|p| p.staircase.interventions.get(i))
-                .is_some_and(get)
-        })
+        ed.read(|p| p.staircase.interventions.get(i).is_some_and(get))
+            .unwrap_or(false)
     };
     let change = move |ev| {
         let checked = event_target_checked(&ev);
