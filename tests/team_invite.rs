@@ -224,18 +224,29 @@ fn the_invites_qr_code_reads_back_as_the_invite() {
 #[test]
 fn a_device_joins_a_team_once_and_shares_concerns_deliberately() {
     use ssp_handleguide::domain::storage::MemoryStore;
-    use ssp_handleguide::domain::team::{TeamError, Teams, TEAMS_KEY};
+    use ssp_handleguide::domain::team::{Member, Team, TeamError, Teams, TEAMS_KEY};
     use ssp_handleguide::domain::vault;
     let store = MemoryStore::new();
     let mut teams = Teams::load(&store, NOW);
     assert!(teams.teams.is_empty());
     let i = invite();
-    teams.join(&store, &i, NOW).unwrap();
-    assert_eq!(teams.join(&store, &i, NOW), Err(TeamError::AlreadyJoined));
+    let member = Member {
+        space: i.space.clone(),
+        token: "tok_device_81c2".into(),
+        device: "d-1".into(),
+    };
+    let team = Team::from_invite(&i, &member, NOW);
+    teams.add(&store, team.clone(), NOW).unwrap();
+    assert!(teams.has(&i.team_id));
+    assert_eq!(teams.add(&store, team, NOW), Err(TeamError::AlreadyJoined));
     let team = &teams.teams[0];
     assert_eq!(team.current(), Some((1, [7; 32])));
     assert_eq!(team.key(2), None);
     assert!(!format!("{team:?}").contains("tok_3f9a"));
+    assert!(!format!("{team:?}").contains("tok_device_81c2"));
+    assert!(!format!("{member:?}").contains("tok_device_81c2"));
+    // The invite's own token is used up: the team keeps the device's.
+    assert_eq!(team.token, "tok_device_81c2");
     teams
         .set_shared(&store, &i.team_id, "concern-1", true, NOW)
         .unwrap();
@@ -257,7 +268,7 @@ fn a_device_joins_a_team_once_and_shares_concerns_deliberately() {
     let full = MemoryStore::with_quota(10);
     let mut none = Teams::default();
     assert!(matches!(
-        none.join(&full, &i, NOW),
+        none.add(&full, Team::from_invite(&i, &member, NOW), NOW),
         Err(TeamError::Store(_))
     ));
     assert!(none.teams.is_empty());

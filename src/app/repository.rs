@@ -13,7 +13,7 @@ use crate::domain::profile::library::Library;
 use crate::domain::storage::{
     self, Codec, KeyValueStore, Namespaced, QuarantineRecord, StoreError,
 };
-use crate::domain::sync::engine::Outbox;
+use crate::domain::sync::lane::Lanes;
 
 /// The concern guide's answers while the concern is not saved yet (sealed under the PIN like
 /// every `ssp.draft.` key).
@@ -70,7 +70,7 @@ impl Concerns {
         // `f` is called in one place, so its code is in the app once, not once per space.
         let training;
         let (store, feed): (&dyn KeyValueStore, &dyn Subscriber) = match self.space {
-            Space::Real => (device, &Outbox),
+            Space::Real => (device, &Lanes),
             Space::Training => {
                 training = Namespaced::training(device);
                 (&training, &Nobody)

@@ -289,6 +289,29 @@ pub struct Team {
     #[serde(default)]
     pub shared: BTreeSet<String>,
     pub joined_ms: u64,
+    /// This device's id in the team's space (the server's; for the list of devices).
+    #[serde(default)]
+    pub device: String,
+    /// Whether this device made the team (it invites and removes).
+    #[serde(default)]
+    pub owner: bool,
+}
+
+/// What the server answers to a new team or a join: this device's token and id in the space.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Member {
+    pub space: String,
+    pub token: String,
+    pub device: String,
+}
+
+impl std::fmt::Debug for Member {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Member")
+            .field("space", &self.space)
+            .field("device", &self.device)
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Team {
@@ -307,19 +330,64 @@ impl std::fmt::Debug for Team {
 }
 
 impl Team {
-    /// The team as an invite makes it on the joining device.
-    pub fn from_invite(invite: &Invite, now_ms: u64) -> Team {
+    /// The team as an invite makes it on the joining device, with the token the server gave
+    /// this device for the invite (the invite's own token is used up).
+    pub fn from_invite(invite: &Invite, member: &Member, now_ms: u64) -> Team {
         Team {
             id: invite.team_id.clone(),
             name: invite.team_name.clone(),
             kind: invite.kind,
             url: invite.url.clone(),
-            space: invite.space.clone(),
-            token: invite.token.clone(),
+            space: member.space.clone(),
+            token: member.token.clone(),
             keys: vec![(invite.epoch, b64_encode(&invite.key))],
             shared: BTreeSet::new(),
             joined_ms: now_ms,
+            device: member.device.clone(),
+            owner: false,
         }
+    }
+
+    /// A new team made on this device ("Opret et hold"): `id` and `key` are fresh random
+    /// values, the space and token the server's answer.
+    pub fn created(
+        id: &str,
+        name: &str,
+        (kind, url): (Kind, &str),
+        member: &Member,
+        key: &[u8; KEY_BYTES],
+        now_ms: u64,
+    ) -> Team {
+        Team {
+            id: id.to_string(),
+            name: name.trim().to_string(),
+            kind,
+            url: url.to_string(),
+            space: member.space.clone(),
+            token: member.token.clone(),
+            keys: vec![(1, b64_encode(key))],
+            shared: BTreeSet::new(),
+            joined_ms: now_ms,
+            device: member.device.clone(),
+            owner: true,
+        }
+    }
+
+    /// The invite this team's owner shows: the server's invite token and deadline, the current
+    /// key.
+    pub fn invite(&self, token: &str, expires_ms: u64) -> Option<Invite> {
+        let (epoch, key) = self.current()?;
+        Some(Invite {
+            team_id: self.id.clone(),
+            team_name: self.name.clone(),
+            kind: self.kind,
+            url: self.url.clone(),
+            space: self.space.clone(),
+            token: token.to_string(),
+            key,
+            epoch,
+            expires_ms,
+        })
     }
 
     /// The key of `epoch`, if this device has it.
@@ -364,18 +432,23 @@ impl Teams {
         storage::save(store, TEAMS_KEY, &TEAMS_CODEC, self, now_ms).map_err(TeamError::Store)
     }
 
-    /// Joins the team of `invite` and stores it; memory changes only when the write succeeded.
-    pub fn join(
+    /// Whether the device is in the team already (asked before an invite is used up).
+    pub fn has(&self, team_id: &str) -> bool {
+        self.teams.iter().any(|t| t.id == team_id)
+    }
+
+    /// Stores a team this device made or joined; memory changes only when the write succeeded.
+    pub fn add(
         &mut self,
         store: &dyn KeyValueStore,
-        invite: &Invite,
+        team: Team,
         now_ms: u64,
     ) -> Result<(), TeamError> {
-        if self.teams.iter().any(|t| t.id == invite.team_id) {
+        if self.has(&team.id) {
             return Err(TeamError::AlreadyJoined);
         }
         let mut next = self.clone();
-        next.teams.push(Team::from_invite(invite, now_ms));
+        next.teams.push(team);
         next.save(store, now_ms)?;
         *self = next;
         Ok(())

@@ -256,6 +256,20 @@ pub fn set_up(store: &dyn KeyValueStore, client: &str, now: u64) -> Result<(), S
     if state(store, now).is_some() {
         return Ok(());
     }
+    start(store, client, now)?;
+    let (concerns, _) = concern_store::load_all(store, now);
+    for c in concerns {
+        note_change(store, &c.id, now)?;
+    }
+    Ok(())
+}
+
+/// Starts sync with nothing queued (a team's lane: only what is shared goes). Later calls
+/// change nothing.
+pub fn start(store: &dyn KeyValueStore, client: &str, now: u64) -> Result<(), StoreError> {
+    if state(store, now).is_some() {
+        return Ok(());
+    }
     save_state(
         store,
         &SyncState {
@@ -269,12 +283,19 @@ pub fn set_up(store: &dyn KeyValueStore, client: &str, now: u64) -> Result<(), S
             rejected: 0,
         },
         now,
-    )?;
-    let (concerns, _) = concern_store::load_all(store, now);
-    for c in concerns {
-        note_change(store, &c.id, now)?;
+    )
+}
+
+/// Drops the change of concern `id` that waits unsent (the concern is no longer shared). A
+/// change already sent stays until it is answered: it cannot be called back.
+pub fn forget_unsent(store: &dyn KeyValueStore, id: &str, now: u64) -> Result<(), StoreError> {
+    let mut ob = outbox(store, now);
+    let before = ob.len();
+    ob.retain(|e| e.id != id || e.sent.is_some());
+    if ob.len() == before {
+        return Ok(());
     }
-    Ok(())
+    save_outbox(store, &ob, now)
 }
 
 /// Sync's outbox as a subscriber of the concern store: real data's saves and deletes are

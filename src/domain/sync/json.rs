@@ -5,6 +5,7 @@ use super::protocol::{
     encode_component, Page, Pulled, PushOutcome, PushRequest, PushResponse, Request, SyncError,
 };
 use super::validate;
+use crate::domain::team::Member;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -100,6 +101,106 @@ pub fn parse_push(status: u16, body: &str, batch: &Batch) -> Result<PushOutcome,
         return Err(bad("push: answers for mutations not sent".into()));
     }
     Ok(outcome)
+}
+
+// ---- Teams and invites (version 2; docs/sync-protocol.md "Teams and invites") ----
+
+/// `POST {base}/teams` with an organiser's token: a new space with this device as its owner.
+pub fn create_team_request(base: &str, organiser_token: &str) -> Request {
+    Request::post(
+        format!("{base}/teams"),
+        &bearer(organiser_token),
+        "{}".into(),
+    )
+}
+
+/// `POST {base}/invites` with the owner device's token: a single-use invite token.
+pub fn invite_request(base: &str, token: &str, expires_ms: u64) -> Request {
+    Request::post(
+        format!("{base}/invites"),
+        &bearer(token),
+        format!("{{\"expires_ms\":{expires_ms}}}"),
+    )
+}
+
+/// `POST {base}/join` with an invite's token: this device's own token in the team's space.
+pub fn join_request(base: &str, invite_token: &str) -> Request {
+    Request::post(format!("{base}/join"), &bearer(invite_token), "{}".into())
+}
+
+/// Why a team call did not give what was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamCallError {
+    /// The invite was used already (by this device or another).
+    InviteUsed,
+    /// The invite's deadline passed before it reached the server.
+    InviteExpired,
+    Sync(SyncError),
+}
+
+impl TeamCallError {
+    fn from_answer(status: u16, body: &str) -> TeamCallError {
+        // `{"error": "<code>", "message": "…"}`, as every error of the protocol.
+        #[derive(Deserialize)]
+        struct Wire {
+            error: String,
+        }
+        let code = serde_json::from_str::<Wire>(body).map(|w| w.error);
+        match (status, code.as_deref()) {
+            (401, Ok("invite_used")) => TeamCallError::InviteUsed,
+            (401, Ok("invite_expired")) => TeamCallError::InviteExpired,
+            _ => TeamCallError::Sync(SyncError::from_status(status, body)),
+        }
+    }
+}
+
+/// The answer to a new team or a join (201).
+pub fn parse_member(status: u16, body: &str) -> Result<Member, TeamCallError> {
+    #[derive(Deserialize)]
+    struct Wire {
+        space: String,
+        token: String,
+        device: String,
+    }
+    if status != 201 {
+        return Err(TeamCallError::from_answer(status, body));
+    }
+    let w: Wire = serde_json::from_str(body).map_err(|e| {
+        TeamCallError::Sync(SyncError::BadAnswer {
+            status,
+            detail: format!("team: {e}"),
+        })
+    })?;
+    if !validate::is_space(&w.space) || w.token.is_empty() || w.device.is_empty() {
+        return Err(TeamCallError::Sync(SyncError::BadAnswer {
+            status,
+            detail: "team: the answer names no valid space, token or device".into(),
+        }));
+    }
+    Ok(Member {
+        space: w.space,
+        token: w.token,
+        device: w.device,
+    })
+}
+
+/// The answer to an invite (201): the invite's token and its deadline.
+pub fn parse_invite(status: u16, body: &str) -> Result<(String, u64), TeamCallError> {
+    #[derive(Deserialize)]
+    struct Wire {
+        invite: String,
+        expires_ms: u64,
+    }
+    if status != 201 {
+        return Err(TeamCallError::from_answer(status, body));
+    }
+    let w: Wire = serde_json::from_str(body).map_err(|e| {
+        TeamCallError::Sync(SyncError::BadAnswer {
+            status,
+            detail: format!("invite: {e}"),
+        })
+    })?;
+    Ok((w.invite, w.expires_ms))
 }
 
 #[cfg(test)]

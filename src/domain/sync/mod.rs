@@ -22,5 +22,6 @@ pub mod couch;
 pub mod engine;
 pub mod envelope;
 pub mod json;
+pub mod lane;
 pub mod protocol;
 pub mod validate;

@@ -66,6 +66,15 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// A space id: `a–z 0–9 -`, 1–64 characters (sync protocol v2, "Spaces").
+pub fn is_space(space: &str) -> bool {
+    !space.is_empty()
+        && space.len() <= MAX_ID_CHARS
+        && space
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 fn is_valid_rev(rev: &str) -> bool {
     !rev.is_empty() && rev.chars().count() <= MAX_ID_CHARS && !rev.chars().any(char::is_control)
 }

@@ -1,0 +1,226 @@
+//! Lanes: where a device's concerns sync to. The plain lane is v1 sync (Settings → Synkronisering,
+//! one space, plaintext); each team the device belongs to is a lane of its own (issue 18), with
+//! its own sync state, outbox, revisions, conflicts and documents kept aside, and only the
+//! concerns shared with it.
+//!
+//! A team's lane is the same [`engine`] on a [`LaneStore`]: the engine's keys
+//! (`ssp.sync.state`, `ssp.sync.outbox`, …) are kept under `ssp.team.<id>.sync.…` in the store
+//! underneath, while concerns are read and written where they always are. So the engine, its
+//! invariants and its tests hold for every lane unchanged.
+//!
+//! Invariants (tests in `tests/team_lanes.rs`):
+//! - a concern reaches a team's outbox only while it is shared with that team;
+//! - a concern shared with a team never goes to the plain lane (a team's concern is never sent
+//!   in the clear, not even to the municipality's own v1 server);
+//! - a pulled document of a concern this device stopped sharing is skipped (its checkpoint
+//!   moves on); a new one another member shared is taken and is shared from then on;
+//! - a document that cannot be opened is kept aside in the lane, never dropped.
+
+use super::engine::{self, Applied};
+use super::protocol::{Doc, Page};
+use crate::domain::concern_store::{self, Event, Subscriber};
+use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
+use crate::domain::team::{TeamError, Teams};
+
+/// Where the engine's keys start.
+const SYNC_PREFIX: &str = "ssp.sync.";
+/// Where a team's lane keeps them.
+pub const TEAM_PREFIX: &str = "ssp.team.";
+/// A document of the lane that did not open (kept, by id, with the lane's other keys).
+pub const ASIDE_PREFIX: &str = "ssp.sync.aside.";
+const ASIDE_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+
+/// The store a team's lane runs on: the engine's keys moved under the team's prefix.
+pub struct LaneStore<'a> {
+    inner: &'a dyn KeyValueStore,
+    /// `ssp.team.<id>.sync.`
+    prefix: String,
+}
+
+impl<'a> LaneStore<'a> {
+    pub fn team(inner: &'a dyn KeyValueStore, team_id: &str) -> LaneStore<'a> {
+        LaneStore {
+            inner,
+            prefix: format!("{TEAM_PREFIX}{team_id}.sync."),
+        }
+    }
+
+    fn outer(&self, key: &str) -> String {
+        // The lease is one for all lanes: one tab syncs them all.
+        match key.strip_prefix(SYNC_PREFIX) {
+            Some(rest) if key != engine::LEASE_KEY => format!("{}{rest}", self.prefix),
+            _ => key.to_string(),
+        }
+    }
+}
+
+impl KeyValueStore for LaneStore<'_> {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.inner.get(&self.outer(key))
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.inner.set(&self.outer(key), value)
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.inner.remove(&self.outer(key))
+    }
+
+    /// The lane's own sync keys (as the engine names them) and every key that is not a sync
+    /// key; the plain lane's sync keys are not this lane's.
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .inner
+            .keys()?
+            .into_iter()
+            .filter_map(|k| {
+                if let Some(rest) = k.strip_prefix(&self.prefix) {
+                    Some(format!("{SYNC_PREFIX}{rest}"))
+                } else if k.starts_with(SYNC_PREFIX) {
+                    None
+                } else {
+                    Some(k)
+                }
+            })
+            .collect())
+    }
+}
+
+/// Every lane's outbox as the concern store's subscriber (real data only): a change goes to
+/// each team that shares the concern, and to the plain lane only when no team shares it.
+pub struct Lanes;
+
+impl Subscriber for Lanes {
+    fn publish(
+        &self,
+        store: &dyn KeyValueStore,
+        event: Event<'_>,
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        let id = event.id();
+        let teams = Teams::load(store, now_ms);
+        let sharing = teams.sharing(id);
+        for team in &sharing {
+            engine::note_change(&LaneStore::team(store, &team.id), id, now_ms)?;
+        }
+        if sharing.is_empty() {
+            engine::note_change(store, id, now_ms)?;
+        }
+        Ok(())
+    }
+}
+
+/// Starts a team's lane on this device (once): its own client id, nothing queued.
+pub fn start_team(
+    store: &dyn KeyValueStore,
+    team_id: &str,
+    client: &str,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    engine::start(&LaneStore::team(store, team_id), client, now_ms)
+}
+
+/// "Del med holdet": the concern is shared with the team and queued for it. A change waiting
+/// for the plain lane stays there (it was made before the concern was shared).
+pub fn share(
+    store: &dyn KeyValueStore,
+    team_id: &str,
+    concern_id: &str,
+    now_ms: u64,
+) -> Result<(), TeamError> {
+    let mut teams = Teams::load(store, now_ms);
+    teams.set_shared(store, team_id, concern_id, true, now_ms)?;
+    engine::note_change(&LaneStore::team(store, team_id), concern_id, now_ms)
+        .map_err(TeamError::Store)
+}
+
+/// Stops sharing: nothing more of the concern is sent to the team, and the team's later
+/// versions of it are not taken. What the others already have, they keep. A change already
+/// sent and not yet answered is still answered (it cannot be called back).
+pub fn unshare(
+    store: &dyn KeyValueStore,
+    team_id: &str,
+    concern_id: &str,
+    now_ms: u64,
+) -> Result<(), TeamError> {
+    let mut teams = Teams::load(store, now_ms);
+    teams.set_shared(store, team_id, concern_id, false, now_ms)?;
+    engine::forget_unsent(&LaneStore::team(store, team_id), concern_id, now_ms)
+        .map_err(TeamError::Store)
+}
+
+/// Applies a pulled (and opened) page of a team: documents of concerns this device stopped
+/// sharing are skipped, the rest go through the engine, and concerns that arrived are shared
+/// with the team from then on (this device's edits of them go back to the team).
+pub fn apply_team_page(
+    store: &dyn KeyValueStore,
+    team_id: &str,
+    mut page: Page,
+    now_ms: u64,
+) -> Result<Applied, StoreError> {
+    let lane = LaneStore::team(store, team_id);
+    let mut teams = Teams::load(store, now_ms);
+    let Some(team) = teams.teams.iter().find(|t| t.id == team_id) else {
+        return Err(StoreError::Other("no such team".into()));
+    };
+    let known = engine::revs(&lane, now_ms);
+    page.docs
+        .retain(|p| team.shared.contains(&p.doc.id) || !known.contains_key(&p.doc.id));
+    let arrived: Vec<String> = page
+        .docs
+        .iter()
+        .filter(|p| !p.doc.deleted && !team.shared.contains(&p.doc.id))
+        .map(|p| p.doc.id.clone())
+        .collect();
+    let applied = engine::apply_page(&lane, &page, now_ms)?;
+    let kept: Vec<String> = arrived
+        .into_iter()
+        .filter(|id| concern_store::load_one(store, id, now_ms).is_some())
+        .collect();
+    for id in &kept {
+        teams
+            .set_shared(store, team_id, id, true, now_ms)
+            .map_err(|e| match e {
+                TeamError::Store(e) => e,
+                other => StoreError::Other(format!("{other:?}")),
+            })?;
+    }
+    Ok(applied)
+}
+
+/// Keeps a document that did not open (a key this device does not have, or damage), by id; a
+/// newer one of the same id replaces it. Nothing of it is shown or merged.
+pub fn keep_aside(
+    store: &dyn KeyValueStore,
+    team_id: &str,
+    doc: &Doc,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    let lane = LaneStore::team(store, team_id);
+    storage::save(
+        &lane,
+        &format!("{ASIDE_PREFIX}{}", doc.id),
+        &ASIDE_CODEC,
+        doc,
+        now_ms,
+    )
+}
+
+/// The documents of a team kept aside (for the status, and to try again with a newer key).
+pub fn aside(store: &dyn KeyValueStore, team_id: &str, now_ms: u64) -> Vec<Doc> {
+    let lane = LaneStore::team(store, team_id);
+    let mut ids: Vec<String> = lane
+        .keys()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| k.starts_with(ASIDE_PREFIX))
+        .collect();
+    ids.sort();
+    ids.iter()
+        .filter_map(|k| storage::load(&lane, k, &ASIDE_CODEC, now_ms).found())
+        .collect()
+}
