@@ -46,6 +46,8 @@ pub enum Access {
     Read,
     /// Pull and push.
     Write,
+    /// Create teams (`POST /teams`) and nothing else: no pull, no push (config `"organise"`).
+    Organise,
 }
 
 /// One token entry (one tablet, or one school): the SHA-256 of its secret, the name that
@@ -137,6 +139,7 @@ pub fn config_line(name: &str, sha256: &[u8; 32], access: Access) -> String {
     let access = match access {
         Access::Read => "read",
         Access::Write => "write",
+        Access::Organise => "organise",
     };
     format!(
         "{{ \"name\": {}, \"token_sha256\": \"{}\", \"access\": \"{access}\" }}",
@@ -564,6 +567,18 @@ mod tests {
             found("TEST-ONLY-read-token-b-not-a-secret-0004"),
             Some((Access::Read, "testskole-b"))
         );
+        assert_eq!(
+            found("TEST-ONLY-organise-token-not-a-secret-0005"),
+            Some((Access::Organise, "default"))
+        );
+    }
+
+    #[test]
+    fn an_organise_entry_loads_and_its_config_line_round_trips() {
+        let line = config_line("Konsulent", &sha256(b"o"), Access::Organise);
+        assert!(line.contains("\"access\": \"organise\""), "{line}");
+        let c = Config::from_json(&format!(r#"{{ "tokens": [{line}] }}"#), Path::new(".")).unwrap();
+        assert_eq!(c.tokens[0].access, Access::Organise);
     }
 
     #[test]

@@ -10,29 +10,39 @@
 //!   a request with a token gets 429 with `Retry-After` before its token is looked at;
 //! - a request is served in its token's space and no other: the handlers pass the caller's
 //!   space to every store call, and the URLs name no space (so none can be asked for);
-//! - logs name the token by its configured `name` and its space; they never contain a token, a
-//!   header, a query value or anything from a document.
+//! - logs name the token by its configured `name` (or a team device by its device id) and its
+//!   space; they never contain a token, a header, a query value or anything from a document;
+//! - teams (docs/sync-protocol.md, "Teams and invites"): an `organise` token only creates teams;
+//!   a device token made by `/teams` or `/join` is found in the store by its hash when no
+//!   config entry matches (config tokens take precedence) and then acts like a config write
+//!   token of its team's space; only the team's owner device invites, lists and revokes; an
+//!   invite token is good for one `/join` and nothing else; a wrong, used or expired invite
+//!   counts as a failed login.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{Found, Limits, Throttle, Tokens};
-use crate::config::{Access, Origins, TokenConfig};
+use crate::config::{sha256, Access, Origins, TokenConfig};
 use crate::protocol::{self, Checkpoint, Invalid, MAX_BODY_BYTES};
-use crate::store::{Store, StoreError};
+use crate::store::{InviteState, Revoked, Store, StoreError};
+use crate::teams::{self, MAX_INVITE_MS};
+
+/// The most a body of `/teams`, `/invites` or `/join` may have.
+pub const SMALL_BODY_BYTES: usize = 4 * 1024;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -222,51 +232,88 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Who a caller is, besides its space and access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A token of the config file.
+    Config,
+    /// The device that created its team (`/teams`).
+    Owner,
+    /// A device that joined a team with an invite (`/join`).
+    Member,
+}
+
 /// The caller, known by a valid `Authorization: Bearer <token>`. Extracting it first makes
 /// an unauthenticated request stop at 401 before anything else is looked at.
 pub struct Caller {
+    /// The config entry's name, or a team device's id (what the log calls it).
     name: Arc<str>,
     /// The token's space: the only one this request may read or write.
     space: Arc<str>,
     access: Access,
+    kind: Kind,
+}
+
+impl Caller {
+    fn forbidden(&self, message: &str) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message).by(&self.name, &self.space)
+    }
+}
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+}
+
+/// The presented token of `Authorization: Bearer <token>`.
+fn bearer(parts: &Parts) -> Result<Vec<u8>, ApiError> {
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .ok_or_else(|| unauthorized("no Authorization header"))?;
+    header
+        .as_bytes()
+        .strip_prefix(b"Bearer ")
+        .or_else(|| header.as_bytes().strip_prefix(b"bearer "))
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| unauthorized("Authorization must be \"Bearer <token>\""))
+}
+
+/// The failed-login limit, before a presented token is looked at: 429 while it holds.
+fn throttle_check(app: &AppState, address: IpAddr, now: Instant) -> Result<(), ApiError> {
+    app.throttle.check(address, now).map_err(|wait| {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_failed_logins",
+            "too many wrong tokens from this address or in total; try again after Retry-After seconds",
+        );
+        e.retry_after = Some(wait);
+        e
+    })
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Caller, ApiError> {
-        let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m);
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| unauthorized("no Authorization header"))?;
-        let presented = header
-            .as_bytes()
-            .strip_prefix(b"Bearer ")
-            .or_else(|| header.as_bytes().strip_prefix(b"bearer "))
-            .ok_or_else(|| unauthorized("Authorization must be \"Bearer <token>\""))?;
+        let presented = bearer(parts)?;
         let address = app.client_address(parts);
         let now = Instant::now();
-        if let Err(wait) = app.throttle.check(address, now) {
-            let mut e = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_failed_logins",
-                "too many wrong tokens from this address or in total; try again after Retry-After seconds",
-            );
-            e.retry_after = Some(wait);
-            return Err(e);
-        }
-        match app.tokens.find(presented) {
+        throttle_check(app, address, now)?;
+        // The config's tokens first (they take precedence), then the teams' devices.
+        match app.tokens.find(&presented) {
             Some(Found {
                 name,
                 space,
                 access,
                 revoked: false,
-            }) => Ok(Caller {
-                name,
-                space,
-                access,
-            }),
+            }) => {
+                return Ok(Caller {
+                    name,
+                    space,
+                    access,
+                    kind: Kind::Config,
+                })
+            }
             Some(Found {
                 name,
                 space,
@@ -274,7 +321,25 @@ impl FromRequestParts<AppState> for Caller {
                 ..
             }) => {
                 app.throttle.failed(address, now);
-                Err(unauthorized("this token has been revoked").by(&name, &space))
+                return Err(unauthorized("this token has been revoked").by(&name, &space));
+            }
+            None => {}
+        }
+        let hash = sha256(&presented);
+        let device = app
+            .with_store(move |store| store.device_by_token(&hash))
+            .await?;
+        match device {
+            Some(d) if !d.revoked => Ok(Caller {
+                name: d.device.into(),
+                space: d.space.into(),
+                access: Access::Write,
+                kind: if d.owner { Kind::Owner } else { Kind::Member },
+            }),
+            Some(d) => {
+                app.throttle.failed(address, now);
+                Err(unauthorized("this token has been revoked")
+                    .by(&Arc::from(d.device), &Arc::from(d.space)))
             }
             None => {
                 app.throttle.failed(address, now);
@@ -322,6 +387,11 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
         .route("/health", get(health))
         .route("/changes", get(changes))
         .route("/push", post(push))
+        .route("/teams", post(create_team))
+        .route("/invites", post(create_invite))
+        .route("/join", post(join))
+        .route("/devices", get(devices))
+        .route("/devices/{device}/revoke", post(revoke_device))
         .fallback(not_found)
         .with_state(app)
         .layer(axum::middleware::map_response(json_errors))
@@ -337,24 +407,30 @@ async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
-        "no such path; the protocol has GET /changes and POST /push",
+        "no such path; the protocol has GET /changes, POST /push, and for teams POST /teams, \
+         POST /invites, POST /join, GET /devices, POST /devices/<device>/revoke",
     )
 }
 
-/// How much of an oversized body is read (and thrown away) before the 413 is sent.
-const DRAIN_MAX_BYTES: usize = 8 * MAX_BODY_BYTES;
+/// How much of an oversized body is read (and thrown away) before the 413 is sent, as a
+/// multiple of the limit.
+const DRAIN_FACTOR: usize = 8;
 /// How long a push's body may take to arrive (the whole of it, or the drain of an oversized one).
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Reads a push's body, at most [`MAX_BODY_BYTES`]; called only after the token was checked,
+/// Reads a request's body, at most `max` bytes; called only after the token was checked,
 /// so a caller without a valid token never gets the server to read a body.
 ///
 /// An oversized body (announced by Content-Length, or found out while reading a chunked one)
-/// is read on and dropped, up to [`DRAIN_MAX_BYTES`], before the 413 is sent, with
+/// is read on and dropped, up to [`DRAIN_FACTOR`] times `max`, before the 413 is sent, with
 /// `Connection: close`: a server that answers and closes while the client is still sending
 /// makes the client's TCP stack see a reset, and the client (a browser's fetch too) reports a
 /// network error or a broken pipe instead of the 413.
-async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+async fn read_body(
+    headers: &axum::http::HeaderMap,
+    body: Body,
+    max: usize,
+) -> Result<Bytes, ApiError> {
     let announced = headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -363,7 +439,7 @@ async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Bytes,
     let read = async {
         let mut buf = Vec::new();
         let mut total = 0usize;
-        let too_large = announced.is_some_and(|n| n > MAX_BODY_BYTES as u64);
+        let too_large = announced.is_some_and(|n| n > max as u64);
         loop {
             let frame =
                 std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
@@ -375,8 +451,8 @@ async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Bytes,
                         continue;
                     };
                     total += data.len();
-                    if too_large || total > MAX_BODY_BYTES {
-                        if total > DRAIN_MAX_BYTES {
+                    if too_large || total > max {
+                        if total > DRAIN_FACTOR * max {
                             break;
                         }
                     } else {
@@ -385,7 +461,7 @@ async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Bytes,
                 }
             }
         }
-        if too_large || total > MAX_BODY_BYTES {
+        if too_large || total > max {
             Err(Some(()))
         } else {
             Ok(Bytes::from(buf))
@@ -393,7 +469,7 @@ async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Bytes,
     };
     let too_large = || {
         let mut e = ApiError::from(Invalid::TooLarge(format!(
-            "request body: more than {MAX_BODY_BYTES} bytes"
+            "request body: more than {max} bytes"
         )));
         e.close = true;
         e
@@ -402,7 +478,7 @@ async fn read_body(headers: &axum::http::HeaderMap, body: Body) -> Result<Bytes,
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(Some(()))) => Err(too_large()),
         // Oversized and still coming after the timeout: the 413 all the same.
-        Err(_) if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) => Err(too_large()),
+        Err(_) if announced.is_some_and(|n| n > max as u64) => Err(too_large()),
         Ok(Err(None)) | Err(_) => {
             let mut e = ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -460,6 +536,9 @@ async fn changes(
     caller: Caller,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    if caller.access == Access::Organise {
+        return Err(caller.forbidden(ORGANISE_ONLY));
+    }
     let Query(query) = query.map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -506,15 +585,12 @@ async fn push(
     headers: axum::http::HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    if caller.access != Access::Write {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "this token may read but not push",
-        )
-        .by(&caller.name, &caller.space));
+    match caller.access {
+        Access::Write => {}
+        Access::Read => return Err(caller.forbidden("this token may read but not push")),
+        Access::Organise => return Err(caller.forbidden(ORGANISE_ONLY)),
     }
-    let body = read_body(&headers, body)
+    let body = read_body(&headers, body, MAX_BODY_BYTES)
         .await
         .map_err(|e| e.by(&caller.name, &caller.space))?;
     let request = protocol::parse_push(&body)
@@ -538,4 +614,297 @@ async fn push(
         detail,
     });
     Ok(response)
+}
+
+// --- teams ------------------------------------------------------------------------------------
+
+const ORGANISE_ONLY: &str = "this token may only create teams (POST /teams)";
+
+/// An answer with `status`, a JSON body and its log line.
+fn answer(
+    status: StatusCode,
+    body: impl Serialize,
+    token: Arc<str>,
+    space: Arc<str>,
+    detail: String,
+) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    response.extensions_mut().insert(RequestLog {
+        token: Some(token),
+        space: Some(space),
+        detail,
+    });
+    response
+}
+
+/// A small JSON body (at most [`SMALL_BODY_BYTES`]) read as `T`; unknown fields are ignored,
+/// an empty body is read as `{}`. The message says what was expected, never what came.
+async fn small_json<T: serde::de::DeserializeOwned>(
+    headers: &axum::http::HeaderMap,
+    body: Body,
+    expected: &str,
+) -> Result<T, ApiError> {
+    let bytes = read_body(headers, body, SMALL_BODY_BYTES).await?;
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &bytes
+    };
+    serde_json::from_slice(bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("body: expected {expected}"),
+        )
+    })
+}
+
+/// A body that must be a JSON object and whose fields are not used (`/teams`, `/join`).
+#[derive(Deserialize)]
+struct Empty {}
+
+/// A new device of a team, as `/teams` and `/join` answer it.
+#[derive(Serialize)]
+struct NewDevice {
+    space: String,
+    token: String,
+    device: String,
+}
+
+fn no_randomness(e: teams::NoRandomness) -> ApiError {
+    tracing::error!("{e}");
+    ApiError::internal()
+}
+
+/// `POST /teams` (an `organise` token): a new space with its owner device.
+async fn create_team(
+    State(app): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    if caller.access != Access::Organise {
+        return Err(caller.forbidden("only an organise token may create teams"));
+    }
+    let by = |e: ApiError| e.by(&caller.name, &caller.space);
+    let _: Empty = small_json(&headers, body, "{}").await.map_err(by)?;
+    let space = teams::new_space_id().map_err(no_randomness)?;
+    let device = teams::new_device_id().map_err(no_randomness)?;
+    let token = teams::new_secret().map_err(no_randomness)?;
+    let hash = sha256(token.as_bytes());
+    let now = now_ms();
+    let (s, d) = (space.clone(), device.clone());
+    app.with_store(move |store| store.create_team(&s, &d, &hash, now))
+        .await
+        .map_err(by)?;
+    let detail = format!("team created by {:?}: owner device={device}", caller.name);
+    let space_arc: Arc<str> = space.as_str().into();
+    let device_arc: Arc<str> = device.as_str().into();
+    Ok(answer(
+        StatusCode::CREATED,
+        NewDevice {
+            space,
+            token,
+            device,
+        },
+        device_arc,
+        space_arc,
+        detail,
+    ))
+}
+
+#[derive(Deserialize)]
+struct InviteRequest {
+    expires_ms: i64,
+}
+
+#[derive(Serialize)]
+struct InviteAnswer {
+    invite: String,
+    expires_ms: i64,
+}
+
+/// The caller must be its team's owner device.
+fn owner_only(caller: &Caller) -> Result<(), ApiError> {
+    match caller.kind {
+        Kind::Owner => Ok(()),
+        Kind::Member => Err(caller.forbidden("only the team's owner device may do this")),
+        Kind::Config => Err(caller.forbidden(
+            "only a team's owner device may do this (a token of the config file has no team)",
+        )),
+    }
+}
+
+/// `POST /invites` (the owner device): a single-use invite to the owner's space.
+async fn create_invite(
+    State(app): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    owner_only(&caller)?;
+    let by = |e: ApiError| e.by(&caller.name, &caller.space);
+    let request: InviteRequest = small_json(
+        &headers,
+        body,
+        r#"{"expires_ms": <deadline in ms since 1970, at most 7 days ahead>}"#,
+    )
+    .await
+    .map_err(by)?;
+    let now = now_ms();
+    let expires_ms = request.expires_ms;
+    if expires_ms <= now || expires_ms > now.saturating_add(MAX_INVITE_MS) {
+        return Err(by(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "expires_ms: must be in the future and at most 7 days (604800000 ms) ahead",
+        )));
+    }
+    let invite = teams::new_secret().map_err(no_randomness)?;
+    let hash = sha256(invite.as_bytes());
+    let (space, device) = (Arc::clone(&caller.space), Arc::clone(&caller.name));
+    app.with_store(move |store| store.create_invite(&space, &device, &hash, now, expires_ms))
+        .await
+        .map_err(by)?;
+    Ok(answer(
+        StatusCode::CREATED,
+        InviteAnswer { invite, expires_ms },
+        caller.name,
+        caller.space,
+        format!("invite created expires_ms={expires_ms}"),
+    ))
+}
+
+/// The 401 for an invite that cannot be used (also counted as a failed login).
+fn invite_refused(state: &InviteState) -> ApiError {
+    match state {
+        InviteState::Used => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invite_used",
+            "this invite has already been used",
+        ),
+        InviteState::Expired => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invite_expired",
+            "this invite has expired",
+        ),
+        _ => unauthorized("unknown token"),
+    }
+}
+
+/// `POST /join` (an invite token): uses the invite and makes a member device of its space.
+async fn join(State(app): State<AppState>, request: Request<Body>) -> Result<Response, ApiError> {
+    let (parts, body) = request.into_parts();
+    let presented = bearer(&parts)?;
+    let address = app.client_address(&parts);
+    let started = Instant::now();
+    throttle_check(&app, address, started)?;
+    let invite_hash = sha256(&presented);
+    let refuse = |state: &InviteState| {
+        app.throttle.failed(address, started);
+        invite_refused(state)
+    };
+    // Look first (nothing changes), so that a body is read only for a usable invite, and a
+    // bad body does not use the invite up.
+    let now = now_ms();
+    let state = app
+        .with_store(move |store| store.invite_state(&invite_hash, now))
+        .await?;
+    let InviteState::Open { space } = state else {
+        return Err(refuse(&state));
+    };
+    let space: Arc<str> = space.into();
+    let _: Empty = small_json(&parts.headers, body, "{}")
+        .await
+        .map_err(|e| e.by(&Arc::from("invite"), &space))?;
+    let device = teams::new_device_id().map_err(no_randomness)?;
+    let token = teams::new_secret().map_err(no_randomness)?;
+    let device_hash = sha256(token.as_bytes());
+    let now = now_ms();
+    let d = device.clone();
+    let state = app
+        .with_store(move |store| store.join(&invite_hash, &d, &device_hash, now))
+        .await?;
+    let InviteState::Open { space } = state else {
+        // Used (or expired) in the meantime by another join.
+        return Err(refuse(&state));
+    };
+    let space_arc: Arc<str> = space.as_str().into();
+    let device_arc: Arc<str> = device.as_str().into();
+    Ok(answer(
+        StatusCode::CREATED,
+        NewDevice {
+            space,
+            token,
+            device,
+        },
+        device_arc,
+        space_arc,
+        "joined as a member".into(),
+    ))
+}
+
+/// `GET /devices` (the owner device): the devices of its team.
+async fn devices(State(app): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    owner_only(&caller)?;
+    let space = Arc::clone(&caller.space);
+    let list = app
+        .with_store(move |store| store.devices(&space))
+        .await
+        .map_err(|e| e.by(&caller.name, &caller.space))?;
+    let detail = format!("devices={}", list.len());
+    Ok(answer(
+        StatusCode::OK,
+        serde_json::json!({ "devices": list }),
+        caller.name,
+        caller.space,
+        detail,
+    ))
+}
+
+/// `POST /devices/{device}/revoke` (the owner device): a member's token is refused from now on.
+async fn revoke_device(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(device): Path<String>,
+) -> Result<Response, ApiError> {
+    owner_only(&caller)?;
+    let by = |e: ApiError| e.by(&caller.name, &caller.space);
+    if *device == *caller.name {
+        return Err(by(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the owner device cannot revoke itself",
+        )));
+    }
+    let space = Arc::clone(&caller.space);
+    let now = now_ms();
+    let d = device.clone();
+    let outcome = app
+        .with_store(move |store| store.revoke_device(&space, &d, now))
+        .await
+        .map_err(by)?;
+    match outcome {
+        Revoked::Done => {
+            // The device id is ours (it was found in this space), so it may be logged.
+            let detail = format!("revoked device={device}");
+            Ok(answer(
+                StatusCode::OK,
+                serde_json::json!({ "revoked": device }),
+                caller.name,
+                caller.space,
+                detail,
+            ))
+        }
+        Revoked::NotFound => Err(by(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no device with that id in this team",
+        ))),
+        Revoked::Owner => Err(by(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the owner device cannot revoke itself",
+        ))),
+    }
 }

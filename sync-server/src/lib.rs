@@ -7,7 +7,8 @@
 //! - [`http`]: routes, auth, CORS, limits, logs;
 //! - [`auth`]: the token table (hashes, revocation, reload) and the failed-login limit;
 //! - [`config`]: the JSON config file and command-line flags;
-//! - [`serve`]: the accept loop (connection cap, head-read deadline, graceful stop).
+//! - [`serve`]: the accept loop (connection cap, head-read deadline, graceful stop);
+//! - [`teams`]: the random ids and secrets of teams, devices and invites.
 //!
 //! The server stores each document's `data` as the client sent it and never looks inside:
 //! the data is about children, so nothing from it is logged, and it leaves the server only
@@ -19,3 +20,4 @@ pub mod http;
 pub mod protocol;
 pub mod serve;
 pub mod store;
+pub mod teams;

@@ -13,6 +13,11 @@
 //!   Rows are never deleted, so a tombstone keeps travelling in the changes feed.
 //! - `handled`: every `(space, client, mid)` the server has handled, with its outcome
 //!   (`accepted`/`conflict`) and the document id. Kept for good (the protocol asks ≥ 90 days).
+//! - `devices` (schema 3): one row per device of a team made through `/teams` or `/join`: the
+//!   SHA-256 of its token (never the token), its id, its space, whether it is the team's owner,
+//!   when it was made and when it was revoked.
+//! - `invites` (schema 3): one row per invite: the SHA-256 of its token, its space, the device
+//!   that made it, its deadline, and when it was used (and by which new device).
 //! - `meta`: the schema version.
 //!
 //! Invariants:
@@ -30,6 +35,11 @@
 //!   space's memory would hand that space's document to the second).
 //! - Schema version 1 (before spaces) is migrated at open, in one transaction: its rows and
 //!   its counter become the space [`DEFAULT_SPACE`](crate::protocol::DEFAULT_SPACE), so v1 checkpoints stay valid.
+//! - Migrations are one chain in [`Store::migrate`]: a new database is made at version 2
+//!   ([`SCHEMA`]) and migrated like an old one, so each table's DDL of version 3 is written once
+//!   ([`MIGRATE_2_TO_3`]).
+//! - An invite is used at most once: [`Store::join`] marks it used and adds the device in one
+//!   `BEGIN IMMEDIATE` transaction, with `used_ms IS NULL` in the `UPDATE`'s condition.
 
 use std::path::Path;
 
@@ -43,11 +53,11 @@ use crate::protocol::{ChangesPage, Checkpoint, Conflict, Doc, Invalid, PushReque
 /// protocol allows it ("at most `limit`"), and `more` says the rest is on the next page.
 pub const PAGE_DATA_BYTES: usize = 8 * 1024 * 1024;
 
-/// The schema this code writes. A database with a newer one is refused at start-up; one of
-/// version 1 is migrated ([`MIGRATE_1_TO_2`]).
-const SCHEMA_VERSION: i64 = 2;
+/// The schema this code writes. A database with a newer one is refused at start-up; older ones
+/// are migrated ([`MIGRATE_1_TO_2`], [`MIGRATE_2_TO_3`]).
+const SCHEMA_VERSION: i64 = 3;
 
-/// A new database.
+/// A new database, at version 2; [`Store::migrate`] then takes it on to [`SCHEMA_VERSION`].
 const SCHEMA: &str = "
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -134,6 +144,78 @@ ALTER TABLE handled_v2 RENAME TO handled;
 
 UPDATE meta SET value = 2 WHERE key = 'schema_version';
 ";
+
+/// From schema version 2: the tables of teams (devices and invites). Also the last step of a
+/// new database, so these definitions exist only here. Tokens are kept as their SHA-256 (a
+/// 32-byte BLOB); the tokens themselves never reach the store.
+const MIGRATE_2_TO_3: &str = "
+CREATE TABLE devices (
+    token_sha256  BLOB PRIMARY KEY CHECK (length(token_sha256) = 32),
+    device        TEXT NOT NULL UNIQUE,
+    space         TEXT NOT NULL,
+    owner         INTEGER NOT NULL CHECK (owner IN (0, 1)),
+    created_ms    INTEGER NOT NULL,
+    revoked_ms    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX devices_by_space ON devices (space, created_ms);
+
+CREATE TABLE invites (
+    token_sha256  BLOB PRIMARY KEY CHECK (length(token_sha256) = 32),
+    space         TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    created_ms    INTEGER NOT NULL,
+    expires_ms    INTEGER NOT NULL,
+    used_ms       INTEGER,
+    used_by       TEXT
+) WITHOUT ROWID;
+
+UPDATE meta SET value = 3 WHERE key = 'schema_version';
+";
+
+/// The migrations, each from the version before it: `MIGRATIONS[i]` goes from `i + 1` to `i + 2`.
+const MIGRATIONS: [&str; 2] = [MIGRATE_1_TO_2, MIGRATE_2_TO_3];
+
+/// A device of a team, found by its token's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub device: String,
+    pub space: String,
+    pub owner: bool,
+    pub revoked: bool,
+}
+
+/// A device as `GET /devices` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeviceInfo {
+    pub device: String,
+    pub owner: bool,
+    pub created_ms: i64,
+    pub revoked: bool,
+}
+
+/// What an invite token is (or would be) worth at a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InviteState {
+    /// No invite has this hash.
+    Unknown,
+    Used,
+    Expired,
+    /// Usable, for this space.
+    Open {
+        space: String,
+    },
+}
+
+/// What [`Store::revoke_device`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// Revoked now, or it already was.
+    Done,
+    /// No device of that id in the space.
+    NotFound,
+    /// The device is the team's owner (the owner cannot revoke itself).
+    Owner,
+}
 
 /// A failure of a store operation.
 #[derive(Debug)]
@@ -227,14 +309,12 @@ impl Store {
         } else {
             None
         };
-        let mut migrated = false;
-        match (has_meta, version) {
-            (false, _) => tx.execute_batch(SCHEMA)?,
-            (true, Some(1)) => {
-                tx.execute_batch(MIGRATE_1_TO_2)?;
-                migrated = true;
+        let from = match (has_meta, version) {
+            (false, _) => {
+                tx.execute_batch(SCHEMA)?;
+                None
             }
-            (true, Some(SCHEMA_VERSION)) => {}
+            (true, Some(v)) if (1..=SCHEMA_VERSION).contains(&v) => Some(v),
             (true, Some(version)) => {
                 return Err(StoreError::Incompatible(format!(
                     "database schema version {version}; this server knows {SCHEMA_VERSION}"
@@ -245,14 +325,24 @@ impl Store {
                     "the database has no schema version: not made by this server".into(),
                 ))
             }
+        };
+        // A new database starts at version 2 (SCHEMA) and goes the same way as an old one.
+        let mut at = from.unwrap_or(2);
+        while at < SCHEMA_VERSION {
+            tx.execute_batch(MIGRATIONS[(at - 1) as usize])?;
+            at += 1;
         }
         tx.commit()?;
-        if migrated {
+        match from {
             // Once per database: an operator who wonders where the spaces came from sees it.
-            tracing::info!(
+            Some(1) => tracing::info!(
                 "database migrated from schema version 1 to {SCHEMA_VERSION}: \
                  its documents are now the space \"default\""
-            );
+            ),
+            Some(v) if v < SCHEMA_VERSION => tracing::info!(
+                "database migrated from schema version {v} to {SCHEMA_VERSION} (tables for teams added)"
+            ),
+            _ => {}
         }
         Ok(())
     }
@@ -422,6 +512,176 @@ impl Store {
     pub fn get(&self, space: &str, id: &str) -> Result<Option<Doc>, StoreError> {
         Ok(current(&self.conn, space, id)?)
     }
+
+    /// Makes a team: its first device, the owner, in the new `space`.
+    pub fn create_team(
+        &mut self,
+        space: &str,
+        device: &str,
+        token_sha256: &[u8; 32],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO devices (token_sha256, device, space, owner, created_ms)
+             VALUES (?1, ?2, ?3, 1, ?4)",
+            params![&token_sha256[..], device, space, now_ms],
+        )?;
+        Ok(())
+    }
+
+    /// The device whose token has this SHA-256, revoked or not.
+    ///
+    /// Looked up by the hash with an index, not compared in constant time: the hash is of 32
+    /// random bytes, so how long a lookup takes can tell at most something about a hash, and
+    /// knowing a hash does not help to find a token whose SHA-256 it is.
+    pub fn device_by_token(&self, token_sha256: &[u8; 32]) -> Result<Option<Device>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT device, space, owner, revoked_ms IS NOT NULL
+                 FROM devices WHERE token_sha256 = ?1",
+            )?
+            .query_row(params![&token_sha256[..]], |r| {
+                Ok(Device {
+                    device: r.get(0)?,
+                    space: r.get(1)?,
+                    owner: r.get(2)?,
+                    revoked: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Stores an invite to `space` made by `by` (a device id), valid until `expires_ms`.
+    pub fn create_invite(
+        &mut self,
+        space: &str,
+        by: &str,
+        token_sha256: &[u8; 32],
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO invites (token_sha256, space, created_by, created_ms, expires_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![&token_sha256[..], space, by, now_ms, expires_ms],
+        )?;
+        Ok(())
+    }
+
+    /// What the invite with this hash is worth at `now_ms` (nothing changes). An invite is
+    /// expired from its deadline on (`now_ms >= expires_ms`).
+    pub fn invite_state(
+        &self,
+        token_sha256: &[u8; 32],
+        now_ms: i64,
+    ) -> Result<InviteState, StoreError> {
+        Ok(invite_state(&self.conn, token_sha256, now_ms)?)
+    }
+
+    /// Uses the invite with this hash, if it is open at `now_ms`, and adds the device `device`
+    /// (token hash `device_sha256`) as a member of its space, in one transaction: of two joins
+    /// with the same invite, exactly one gets `Open`, the other `Used`. Returns the state the
+    /// invite had (so anything but `Open` changed nothing).
+    pub fn join(
+        &mut self,
+        invite_sha256: &[u8; 32],
+        device: &str,
+        device_sha256: &[u8; 32],
+        now_ms: i64,
+    ) -> Result<InviteState, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let state = invite_state(&tx, invite_sha256, now_ms)?;
+        let InviteState::Open { space } = &state else {
+            return Ok(state);
+        };
+        // `used_ms IS NULL` once more: even a second writer on the file cannot use it twice.
+        let marked = tx.execute(
+            "UPDATE invites SET used_ms = ?2, used_by = ?3
+             WHERE token_sha256 = ?1 AND used_ms IS NULL",
+            params![&invite_sha256[..], now_ms, device],
+        )?;
+        if marked != 1 {
+            return Ok(InviteState::Used);
+        }
+        tx.execute(
+            "INSERT INTO devices (token_sha256, device, space, owner, created_ms)
+             VALUES (?1, ?2, ?3, 0, ?4)",
+            params![&device_sha256[..], device, space, now_ms],
+        )?;
+        tx.commit()?;
+        Ok(state)
+    }
+
+    /// The devices of `space`, oldest first.
+    pub fn devices(&self, space: &str) -> Result<Vec<DeviceInfo>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device, owner, created_ms, revoked_ms IS NOT NULL
+             FROM devices WHERE space = ?1 ORDER BY created_ms, device",
+        )?;
+        let rows = stmt.query_map(params![space], |r| {
+            Ok(DeviceInfo {
+                device: r.get(0)?,
+                owner: r.get(1)?,
+                created_ms: r.get(2)?,
+                revoked: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes the member `device` of `space` (its token is refused from now on). The owner
+    /// is not revoked this way. Revoking a revoked device again changes nothing.
+    pub fn revoke_device(
+        &mut self,
+        space: &str,
+        device: &str,
+        now_ms: i64,
+    ) -> Result<Revoked, StoreError> {
+        let owner: Option<bool> = self
+            .conn
+            .query_row(
+                "SELECT owner FROM devices WHERE space = ?1 AND device = ?2",
+                params![space, device],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match owner {
+            None => Ok(Revoked::NotFound),
+            Some(true) => Ok(Revoked::Owner),
+            Some(false) => {
+                self.conn.execute(
+                    "UPDATE devices SET revoked_ms = ?3
+                     WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
+                    params![space, device, now_ms],
+                )?;
+                Ok(Revoked::Done)
+            }
+        }
+    }
+}
+
+fn invite_state(
+    conn: &Connection,
+    token_sha256: &[u8; 32],
+    now_ms: i64,
+) -> rusqlite::Result<InviteState> {
+    let row: Option<(String, i64, bool)> = conn
+        .prepare_cached(
+            "SELECT space, expires_ms, used_ms IS NOT NULL FROM invites WHERE token_sha256 = ?1",
+        )?
+        .query_row(params![&token_sha256[..]], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    Ok(match row {
+        None => InviteState::Unknown,
+        Some((_, _, true)) => InviteState::Used,
+        Some((_, expires_ms, false)) if now_ms >= expires_ms => InviteState::Expired,
+        Some((space, _, false)) => InviteState::Open { space },
+    })
 }
 
 fn last_seq(conn: &Connection, space: &str) -> rusqlite::Result<i64> {

@@ -1,6 +1,6 @@
 //! The built binary as an administrator uses it: `hash-token`, a refused plaintext token,
-//! revoking one tablet with SIGHUP while the others go on, and the warning about a low
-//! open-file limit.
+//! revoking one tablet with SIGHUP while the others go on, the warning about a low
+//! open-file limit, and the log of a team's requests (device ids and spaces, no tokens).
 #![cfg(unix)]
 
 mod support;
@@ -315,6 +315,81 @@ fn a_reload_moves_a_token_to_another_space_and_the_log_names_the_space_not_the_t
         "{log}"
     );
     assert!(!log.contains(KEEP) && !log.contains(LOST), "{log}");
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn team_requests_are_logged_by_device_id_and_space_never_by_token() {
+    const ORGANISE: &str = "test-organise-token-00000000003";
+    let dir = temp_dir("teams-log");
+    let config = dir.join("config.json");
+    std::fs::write(
+        &config,
+        format!(
+            r#"{{ "tokens": [
+                {{ "name": "Skole A tablet 1", "token_sha256": "{}", "access": "write" }},
+                {{ "name": "Konsulent", "token_sha256": "{}", "access": "organise" }}
+            ] }}"#,
+            hash(KEEP),
+            hash(ORGANISE)
+        ),
+    )
+    .unwrap();
+    let server = start(&config, "");
+    let field = |body: &str, key: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        v[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key}: {body}"))
+            .to_string()
+    };
+    let (status, team) = request(&server.addr, "POST", "/teams", ORGANISE, "{}");
+    assert_eq!(status, 201, "{team}");
+    let (owner, space, owner_device) = (
+        field(&team, "token"),
+        field(&team, "space"),
+        field(&team, "device"),
+    );
+    let deadline = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        + 60_000;
+    let (status, inv) = request(
+        &server.addr,
+        "POST",
+        "/invites",
+        &owner,
+        &format!(r#"{{"expires_ms": {deadline}}}"#),
+    );
+    assert_eq!(status, 201, "{inv}");
+    let invite = field(&inv, "invite");
+    let (status, joined) = request(&server.addr, "POST", "/join", &invite, "{}");
+    assert_eq!(status, 201, "{joined}");
+    let (member, member_device) = (field(&joined, "token"), field(&joined, "device"));
+    assert_eq!(request(&server.addr, "GET", "/changes", &member, "").0, 200);
+    assert_eq!(request(&server.addr, "POST", "/join", &invite, "{}").0, 401);
+    let revoke = format!("/devices/{member_device}/revoke");
+    assert_eq!(request(&server.addr, "POST", &revoke, &owner, "").0, 200);
+    assert_eq!(request(&server.addr, "GET", "/changes", &member, "").0, 401);
+
+    assert!(wait_for(|| server
+        .log
+        .lock()
+        .unwrap()
+        .contains("this token has been revoked")));
+    let log = server.log.lock().unwrap().clone();
+    for device in [&owner_device, &member_device] {
+        assert!(
+            log.contains(&format!("token=\"{device}\" space={space}")),
+            "{device}: {log}"
+        );
+    }
+    assert!(log.contains("error=invite_used"), "{log}");
+    for secret in [ORGANISE, KEEP, &owner, &invite, &member] {
+        assert!(!log.contains(secret), "a token in the log: {log}");
+    }
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }

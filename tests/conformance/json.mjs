@@ -1,9 +1,12 @@
-// Conformance suite for the JSON sync protocol v1 (docs/sync-protocol.md), and its spaces
-// (version 2, "Spaces") when given a second pair of tokens of another space.
+// Conformance suite for the JSON sync protocol v1 (docs/sync-protocol.md), its spaces
+// (version 2, "Spaces") when given a second pair of tokens of another space, and its teams
+// (version 2, "Teams and invites") when given an organise token.
 //
-//   node tests/conformance/run.mjs json <base-url> <write-token> <read-token> [<write-token-B> <read-token-B>]
+//   node tests/conformance/run.mjs json <base-url> <write-token> <read-token> [<write-token-B> <read-token-B> [<organise-token>]]
 //
-// The first pair is space A (every v1 rule runs there), the optional second pair space B.
+// The first pair is space A (every v1 rule runs there), the optional second pair space B. To
+// give an organise token without a second pair, pass "" "" for the pair. The teams rules
+// create a new team (a new space) on every run and leave it there.
 //
 // Works against a server that already holds data: every rule uses fresh document and client
 // ids, and reads the feed from the checkpoint it finds by paging to the end first. It does
@@ -32,10 +35,13 @@ async function call(method, url, init) {
 /**
  * Runs every rule against `baseUrl`; prints the report and returns the number of broken rules.
  * `writeTokenB`/`readTokenB` (both or neither): tokens of a second space, for the spaces rules.
+ * `organiseToken` (optional): a token with access `organise`, for the teams rules.
  */
-export async function run(baseUrl, writeToken, readToken, writeTokenB, readTokenB) {
+export async function run(baseUrl, writeToken, readToken, writeTokenB, readTokenB, organiseToken) {
   if (!baseUrl || !writeToken || !readToken || !writeTokenB !== !readTokenB) {
-    throw new Error("usage: run.mjs json <base-url> <write-token> <read-token> [<write-token-B> <read-token-B>]");
+    throw new Error(
+      "usage: run.mjs json <base-url> <write-token> <read-token> [<write-token-B> <read-token-B> [<organise-token>]]",
+    );
   }
   const base = baseUrl.replace(/\/+$/, "");
   const W = { Authorization: `Bearer ${writeToken}` };
@@ -640,6 +646,144 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
     expectStatus(res, 404, "not_found", "GET of an unknown path");
   });
 
+  // --- teams --------------------------------------------------------------------------------
+  //
+  // With an organise token: a team is created, its owner invites, an invite joins once, and the
+  // team's space is kept apart from space A. Every rule needs the ones before it (the team and
+  // its devices are made once, on first use); a failed step is reported by each rule that needs
+  // it. The expiry rule waits about 2 seconds and assumes the server's clock is within a
+  // second of this machine's. It counts 4 failed logins (used, expired, 2 with an invite token).
+
+  const teamRules = [
+    "an organise token creates a team: 201 with a new space t-…, a device id and a device token",
+    "read and write tokens cannot create teams, and an organise token cannot pull or push: 403 forbidden",
+    "the owner device invites: 201 with an invite token and the deadline it asked for",
+    "an invite joins once: 201 with a new member device in the team's space; a second join is 401 invite_used",
+    "an invite past its deadline is refused: 401 invite_expired",
+    "an invite token cannot pull or push: 401 unauthorized",
+    "a member device cannot invite: 403 forbidden",
+    "the team's space is separate from the default space: neither sees the other's documents, both devices see each other's",
+  ];
+  if (!organiseToken) {
+    for (const name of teamRules) {
+      suite.skip("teams", name, "no organise token given");
+    }
+  } else {
+    const O = { Authorization: `Bearer ${organiseToken}` };
+    const bearer = (token) => ({ Authorization: `Bearer ${token}` });
+    const once = (fn) => {
+      let p;
+      return () => (p ||= fn());
+    };
+    /** A device answer of /teams or /join: { space, token, device }. */
+    const deviceOf = (res, what) => {
+      expectStatus(res, 201, null, what);
+      const j = res.json || {};
+      check(
+        typeof j.space === "string" && typeof j.token === "string" && typeof j.device === "string",
+        `${what}: expected {"space","token","device"}, got ${show(res)}`,
+      );
+      return j;
+    };
+    const owner = once(async () => deviceOf(await call("POST", `${base}/teams`, { headers: O, body: {} }), "POST /teams"));
+    const invite = async (expiresMs) => {
+      const res = await call("POST", `${base}/invites`, { headers: bearer((await owner()).token), body: { expires_ms: expiresMs } });
+      expectStatus(res, 201, null, "POST /invites by the owner");
+      check(
+        typeof res.json?.invite === "string" && res.json.expires_ms === expiresMs,
+        `POST /invites: expected {"invite": "<token>", "expires_ms": ${expiresMs}}, got ${show(res)}`,
+      );
+      return res.json.invite;
+    };
+    const firstInvite = once(() => invite(Date.now() + 10 * 60_000));
+    const member = once(async () =>
+      deviceOf(await call("POST", `${base}/join`, { headers: bearer(await firstInvite()), body: {} }), "POST /join"),
+    );
+
+    await suite.rule("teams", teamRules[0], async () => {
+      const o = await owner();
+      check(/^t-[a-z2-7]{26}$/.test(o.space), `the space id is not t- and 26 base32 characters: ${JSON.stringify(o.space)}`);
+      check(/^[A-Za-z0-9_-]{43}$/.test(o.token), "the device token is not 43 base64url characters");
+      check(o.space !== "default", "the team got the default space");
+      const again = deviceOf(await call("POST", `${base}/teams`, { headers: O, body: {} }), "a second POST /teams");
+      check(again.space !== o.space && again.token !== o.token, "two teams got the same space or token");
+    });
+
+    await suite.rule("teams", teamRules[1], async () => {
+      for (const [who, headers] of [["the write token", W], ["the read token", R]]) {
+        expectStatus(await call("POST", `${base}/teams`, { headers, body: {} }), 403, "forbidden", `POST /teams with ${who}`);
+      }
+      expectStatus(await pull("", 1, O), 403, "forbidden", "GET /changes with the organise token");
+      const { res } = await pushDocs(newClient(), [doc(freshId("doc"), 1, null)], O);
+      expectStatus(res, 403, "forbidden", "POST /push with the organise token");
+    });
+
+    await suite.rule("teams", teamRules[2], async () => {
+      await firstInvite();
+      const past = await call("POST", `${base}/invites`, {
+        headers: bearer((await owner()).token),
+        body: { expires_ms: Date.now() - 60_000 },
+      });
+      expectStatus(past, 400, "bad_request", "POST /invites with a deadline in the past");
+      const tooFar = await call("POST", `${base}/invites`, {
+        headers: bearer((await owner()).token),
+        body: { expires_ms: Date.now() + 8 * 24 * 3600_000 },
+      });
+      expectStatus(tooFar, 400, "bad_request", "POST /invites with a deadline 8 days ahead");
+    });
+
+    await suite.rule("teams", teamRules[3], async () => {
+      const m = await member();
+      const o = await owner();
+      check(m.space === o.space, `the member joined ${m.space}, not the team's ${o.space}`);
+      check(m.device !== o.device && m.token !== o.token, "the member got the owner's device or token");
+      const again = await call("POST", `${base}/join`, { headers: bearer(await firstInvite()), body: {} });
+      expectStatus(again, 401, "invite_used", "a second POST /join with the same invite");
+    });
+
+    await suite.rule("teams", teamRules[4], async () => {
+      const inv = await invite(Date.now() + 1000);
+      await new Promise((r) => setTimeout(r, 2000));
+      const res = await call("POST", `${base}/join`, { headers: bearer(inv), body: {} });
+      expectStatus(res, 401, "invite_expired", "POST /join after the invite's deadline");
+    });
+
+    await suite.rule("teams", teamRules[5], async () => {
+      const inv = await invite(Date.now() + 10 * 60_000);
+      expectStatus(await pull("", 1, bearer(inv)), 401, "unauthorized", "GET /changes with an invite token");
+      const { res } = await pushDocs(newClient(), [doc(freshId("doc"), 1, null)], bearer(inv));
+      expectStatus(res, 401, "unauthorized", "POST /push with an invite token");
+    });
+
+    await suite.rule("teams", teamRules[6], async () => {
+      const m = await member();
+      const res = await call("POST", `${base}/invites`, { headers: bearer(m.token), body: { expires_ms: Date.now() + 60_000 } });
+      expectStatus(res, 403, "forbidden", "POST /invites by a member device");
+      const byConfig = await call("POST", `${base}/invites`, { headers: W, body: { expires_ms: Date.now() + 60_000 } });
+      expectStatus(byConfig, 403, "forbidden", "POST /invites with the write token");
+    });
+
+    await suite.rule("teams", teamRules[7], async () => {
+      const o = await owner();
+      const m = await member();
+      const [inA] = await pushAccepted(newClient(), [doc(freshId("doc-default"), 1, null)], "push in the default space");
+      const [byOwner] = await pushAccepted(newClient(), [doc(freshId("doc-team"), 1, null)], "push by the owner", bearer(o.token));
+      const [byMember] = await pushAccepted(newClient(), [doc(freshId("doc-team"), 1, null)], "push by the member", bearer(m.token));
+      const all = [inA.doc.id, byOwner.doc.id, byMember.doc.id];
+      for (const [who, token] of [["owner", o.token], ["member", m.token]]) {
+        const got = only((await readToEnd("", 1000, bearer(token))).docs, all).map((d) => d.id);
+        check(
+          got.length === 2 && got.includes(byOwner.doc.id) && got.includes(byMember.doc.id),
+          `the ${who} should see the two team documents and not the default space's, got ${JSON.stringify(got)}`,
+        );
+      }
+      const inDefault = only((await readToEnd("")).docs, all).map((d) => d.id);
+      check(
+        inDefault.length === 1 && inDefault[0] === inA.doc.id,
+        `the default space's read token should see only its own document, got ${JSON.stringify(inDefault)}`,
+      );
+    });
+  }
 
   // --- spaces -------------------------------------------------------------------------------
   //

@@ -5,6 +5,7 @@
 //   const server = await startSyncServer({ port: 0 });   // a free port, a temporary database
 //   … fetch(`${server.url}/changes`, { headers: { Authorization: `Bearer ${server.readToken}` } })
 //   server.writeTokenB, server.readTokenB                // a second team's tokens, in another space
+//   server.organiseToken                                 // may create teams (POST /teams) only
 //   await server.restart();                             // same port, same database file
 //   await server.stop();                                // SIGTERM, waits for the exit
 //   await server.remove();                              // stops, deletes the temporary files
@@ -51,7 +52,8 @@ function defaultOrigins() {
  * Starts a server. `port` 0 or absent: a free port (kept by restart()). `dbPath` absent: a
  * database in a temporary directory. `tokens` absent: one write and one read token, random, in
  * the default space (`writeToken`, `readToken`), and one of each in the space `testskole-b`
- * (`writeTokenB`, `readTokenB`, for the conformance suite's spaces rules).
+ * (`writeTokenB`, `readTokenB`, for the conformance suite's spaces rules), and one organise
+ * token (`organiseToken`, access `organise`: it may only create teams; the teams rules).
  * Each token is `{ name, token, access, space?, revoked? }`; the config file gets only its
  * SHA-256 (`token_sha256`), as the server requires. Resolves once the server printed `listening on http://…`.
  */
@@ -70,6 +72,7 @@ export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}
     { name: "Testskole (læs)", token: `test-read-${randomBytes(16).toString("hex")}`, access: "read" },
     { name: "Testskole B (skriv)", token: `test-b-write-${randomBytes(16).toString("hex")}`, access: "write", space: "testskole-b" },
     { name: "Testskole B (læs)", token: `test-b-read-${randomBytes(16).toString("hex")}`, access: "read", space: "testskole-b" },
+    { name: "SSP-konsulent (opret teams)", token: `test-organise-${randomBytes(16).toString("hex")}`, access: "organise" },
   ];
   const inDefault = (t) => !t.space || t.space === "default";
   const pick = (access, inSpace) => tokenList.find((t) => t.access === access && inSpace(t))?.token;
@@ -77,6 +80,7 @@ export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}
   const readToken = pick("read", inDefault);
   const writeTokenB = pick("write", (t) => !inDefault(t));
   const readTokenB = pick("read", (t) => !inDefault(t));
+  const organiseToken = tokenList.find((t) => t.access === "organise")?.token;
   const configPath = join(dir, "config.json");
   await writeFile(
     configPath,
@@ -92,6 +96,7 @@ export async function startSyncServer({ port = 0, dbPath, tokens, origins } = {}
     readToken,
     writeTokenB,
     readTokenB,
+    organiseToken,
     /** The server's recent log lines (stderr). */
     log: [],
     process: null,
@@ -203,14 +208,14 @@ function launch(server, binary) {
   });
 }
 
-/** `conformance`: the JSON suite (with the spaces rules) on a fresh database, then again after a restart. */
+/** `conformance`: the JSON suite (with the spaces and teams rules) on a fresh database, then again after a restart. */
 async function conformance() {
   const { run } = await import("../conformance/json.mjs");
   const server = await startSyncServer({ port: 0 });
   let broken = 0;
   try {
     console.log(`sync-server at ${server.url} (database ${server.dbPath})`);
-    const tokens = [server.writeToken, server.readToken, server.writeTokenB, server.readTokenB];
+    const tokens = [server.writeToken, server.readToken, server.writeTokenB, server.readTokenB, server.organiseToken];
     broken += await run(server.url, ...tokens);
 
     // Both spaces' first pages, before and after the restart.

@@ -1,0 +1,558 @@
+//! Teams and invites through the Router (no socket): `/teams`, `/invites`, `/join`,
+//! `/devices`, `/devices/{device}/revoke`, and the team devices' use of `/push` and `/changes`.
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use serde_json::{json, Value};
+use sync_server::auth::Limits;
+use sync_server::config::{sha256, Access, Origins, TokenConfig};
+use sync_server::http::{router, AppState};
+use sync_server::protocol::is_valid_space;
+use sync_server::store::Store;
+use tower::ServiceExt;
+
+const WRITE: &str = "test-write-token-0000000000000001";
+const READ: &str = "test-read-token-00000000000000002";
+const ORGANISE: &str = "test-organise-token-000000000003";
+
+fn tokens() -> Vec<TokenConfig> {
+    vec![
+        TokenConfig::from_secret("Skole A", WRITE, Access::Write),
+        TokenConfig::from_secret("Skole A (læs)", READ, Access::Read),
+        TokenConfig::from_secret("Konsulent", ORGANISE, Access::Organise),
+    ]
+}
+
+fn app_on(store: Store) -> Router {
+    router(AppState::new(store, &tokens()), &Origins::Any)
+}
+
+fn app() -> Router {
+    app_on(Store::in_memory())
+}
+
+struct Answer {
+    status: StatusCode,
+    json: Value,
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Answer {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer { status, json }
+}
+
+fn get(path: &str, token: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn post(path: &str, token: &str, body: Value) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn assert_error(a: &Answer, status: StatusCode, code: &str) {
+    assert_eq!(a.status, status, "{}", a.json);
+    assert_eq!(a.json["error"], code, "{}", a.json);
+    assert!(a.json["message"].is_string(), "{}", a.json);
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// A new device as `/teams` or `/join` answer it.
+#[derive(Debug, Clone)]
+struct Device {
+    space: String,
+    token: String,
+    device: String,
+}
+
+fn device_of(a: &Answer) -> Device {
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+    let field = |k: &str| a.json[k].as_str().unwrap().to_string();
+    let d = Device {
+        space: field("space"),
+        token: field("token"),
+        device: field("device"),
+    };
+    assert_eq!(a.json.as_object().unwrap().len(), 3, "{}", a.json);
+    d
+}
+
+async fn create_team(app: &Router) -> Device {
+    let d = device_of(&send(app, post("/teams", ORGANISE, json!({}))).await);
+    assert!(d.space.starts_with("t-") && d.space.len() == 28, "{d:?}");
+    assert!(is_valid_space(&d.space));
+    assert_eq!(d.token.len(), 43, "{d:?}");
+    d
+}
+
+async fn invite(app: &Router, owner: &Device, expires_ms: i64) -> String {
+    let a = send(
+        app,
+        post(
+            "/invites",
+            &owner.token,
+            json!({ "expires_ms": expires_ms }),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+    assert_eq!(a.json["expires_ms"], expires_ms);
+    let token = a.json["invite"].as_str().unwrap().to_string();
+    assert_eq!(token.len(), 43);
+    token
+}
+
+async fn join(app: &Router, invite: &str) -> Answer {
+    send(app, post("/join", invite, json!({}))).await
+}
+
+/// A team with its owner and one member.
+async fn team_of_two(app: &Router) -> (Device, Device, String) {
+    let owner = create_team(app).await;
+    let inv = invite(app, &owner, now_ms() + 60_000).await;
+    let member = device_of(&join(app, &inv).await);
+    assert_eq!(member.space, owner.space);
+    assert_ne!(member.device, owner.device);
+    assert_ne!(member.token, owner.token);
+    (owner, member, inv)
+}
+
+fn new_doc(mid: i64, id: &str) -> Value {
+    json!({ "mid": mid, "doc": { "id": id, "rev": "1-0000000000000001", "base_rev": null,
+            "deleted": false, "schema": 2, "updated_ms": 1, "data": { "ciphertext": "AAAA" } } })
+}
+
+async fn push_new(app: &Router, token: &str, client: &str, id: &str) -> Answer {
+    send(
+        app,
+        post(
+            "/push",
+            token,
+            json!({ "client": client, "mutations": [new_doc(1, id)] }),
+        ),
+    )
+    .await
+}
+
+async fn ids(app: &Router, token: &str) -> Vec<String> {
+    let a = send(app, get("/changes?since=&limit=1000", token)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    a.json["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn create_invite_join_and_both_devices_share_the_team_space_and_only_it() {
+    let app = app();
+    let (owner, member, _) = team_of_two(&app).await;
+    let a = push_new(&app, &owner.token, "owner", "from-owner").await;
+    assert_eq!(a.json, json!({ "accepted": [1], "conflicts": [] }));
+    let a = push_new(&app, &member.token, "member", "from-member").await;
+    assert_eq!(a.json, json!({ "accepted": [1], "conflicts": [] }));
+    let a = push_new(&app, WRITE, "school", "from-default").await;
+    assert_eq!(a.json, json!({ "accepted": [1], "conflicts": [] }));
+
+    // Each device sees both team documents, and nothing of the default space.
+    for token in [&owner.token, &member.token] {
+        assert_eq!(ids(&app, token).await, ["from-owner", "from-member"]);
+    }
+    // The default space sees nothing of the team.
+    for token in [WRITE, READ] {
+        assert_eq!(ids(&app, token).await, ["from-default"]);
+    }
+    // Sync rules hold in the team space: the member's stale edit of the owner's document is a
+    // conflict carrying the owner's revision.
+    let edit = json!({ "client": "member", "mutations": [{ "mid": 2, "doc": {
+        "id": "from-owner", "rev": "2-0000000000000002", "base_rev": "1-ffffffffffffffff",
+        "deleted": false, "schema": 2, "updated_ms": 2, "data": {} } }] });
+    let a = send(&app, post("/push", &member.token, edit)).await;
+    assert_eq!(
+        a.json["conflicts"][0]["server"]["rev"],
+        "1-0000000000000001"
+    );
+
+    // Two teams do not see each other either.
+    let (other, _, _) = team_of_two(&app).await;
+    assert_ne!(other.space, owner.space);
+    assert!(ids(&app, &other.token).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_invite_is_good_for_one_join_only() {
+    let app = app();
+    let (_, _, used) = team_of_two(&app).await;
+    assert_error(
+        &join(&app, &used).await,
+        StatusCode::UNAUTHORIZED,
+        "invite_used",
+    );
+    assert_error(
+        &join(&app, "no-such-invite-0123456789abcdefghijklmnopq").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    let a = send(&app, Request::post("/join").body(Body::empty()).unwrap()).await;
+    assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[tokio::test]
+async fn an_expired_invite_is_refused() {
+    let app = app();
+    let owner = create_team(&app).await;
+    let inv = invite(&app, &owner, now_ms() + 50).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_error(
+        &join(&app, &inv).await,
+        StatusCode::UNAUTHORIZED,
+        "invite_expired",
+    );
+    // It stays expired (and unused): no device was made.
+    assert_error(
+        &join(&app, &inv).await,
+        StatusCode::UNAUTHORIZED,
+        "invite_expired",
+    );
+    let a = send(&app, get("/devices", &owner.token)).await;
+    assert_eq!(a.json["devices"].as_array().unwrap().len(), 1, "{}", a.json);
+}
+
+#[tokio::test]
+async fn an_invite_deadline_must_be_ahead_and_within_seven_days() {
+    let app = app();
+    let owner = create_team(&app).await;
+    let week = 7 * 24 * 3600 * 1000;
+    for body in [
+        json!({ "expires_ms": now_ms() - 1 }),
+        json!({ "expires_ms": now_ms() + week + 60_000 }),
+        json!({ "expires_ms": "soon" }),
+        json!({}),
+        json!([]),
+    ] {
+        let a = send(&app, post("/invites", &owner.token, body.clone())).await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    invite(&app, &owner, now_ms() + week - 60_000).await;
+}
+
+#[tokio::test]
+async fn an_invite_token_can_do_nothing_but_join() {
+    // Ten refusals in a row: more than the default failed-login limit allows.
+    let app = router(
+        AppState::new(Store::in_memory(), &tokens()).with_limits(Limits {
+            per_address: 100,
+            ..Limits::default()
+        }),
+        &Origins::Any,
+    );
+    let owner = create_team(&app).await;
+    let inv = invite(&app, &owner, now_ms() + 60_000).await;
+    for round in ["before its join", "after its join"] {
+        let refused = [
+            send(&app, get("/changes", &inv)).await,
+            push_new(&app, &inv, "x", "by-invite").await,
+            send(
+                &app,
+                post("/invites", &inv, json!({ "expires_ms": now_ms() + 60_000 })),
+            )
+            .await,
+            send(&app, get("/devices", &inv)).await,
+            send(&app, post("/teams", &inv, json!({}))).await,
+        ];
+        for a in &refused {
+            assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{round}: {}", a.json);
+            assert_eq!(a.json["error"], "unauthorized", "{round}: {}", a.json);
+        }
+        if round == "before its join" {
+            device_of(&join(&app, &inv).await);
+        }
+    }
+    assert!(ids(&app, &owner.token).await.is_empty());
+}
+
+#[tokio::test]
+async fn only_the_owner_invites_lists_and_revokes() {
+    let app = app();
+    let (owner, member, _) = team_of_two(&app).await;
+    let later = now_ms() + 60_000;
+    for token in [member.token.as_str(), WRITE, READ, ORGANISE] {
+        let a = send(
+            &app,
+            post("/invites", token, json!({ "expires_ms": later })),
+        )
+        .await;
+        assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+        let a = send(&app, get("/devices", token)).await;
+        assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+        let a = send(
+            &app,
+            post(
+                &format!("/devices/{}/revoke", owner.device),
+                token,
+                json!({}),
+            ),
+        )
+        .await;
+        assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+    }
+    // The owner's list: both devices, the owner marked.
+    let a = send(&app, get("/devices", &owner.token)).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let list = a.json["devices"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{}", a.json);
+    assert_eq!(list[0]["device"], owner.device.as_str());
+    assert_eq!(list[0]["owner"], true);
+    assert_eq!(list[1]["device"], member.device.as_str());
+    assert_eq!(list[1]["owner"], false);
+    assert_eq!(list[1]["revoked"], false);
+    assert!(list[1]["created_ms"].as_i64().unwrap() > 0);
+    // Another team's owner sees only its own devices and cannot revoke this team's member.
+    let other = create_team(&app).await;
+    let a = send(&app, get("/devices", &other.token)).await;
+    assert_eq!(a.json["devices"].as_array().unwrap().len(), 1);
+    let a = send(
+        &app,
+        post(
+            &format!("/devices/{}/revoke", member.device),
+            &other.token,
+            json!({}),
+        ),
+    )
+    .await;
+    assert_error(&a, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(
+        ids(&app, &member.token).await.len(),
+        0,
+        "the member still works"
+    );
+}
+
+#[tokio::test]
+async fn an_organise_token_only_creates_teams_and_only_it_does() {
+    let app = app();
+    let a = push_new(&app, ORGANISE, "c", "by-organiser").await;
+    assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+    let a = send(&app, get("/changes", ORGANISE)).await;
+    assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+    for token in [WRITE, READ] {
+        let a = send(&app, post("/teams", token, json!({}))).await;
+        assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+    }
+    // A team's own devices cannot make teams either.
+    let (owner, member, _) = team_of_two(&app).await;
+    for token in [&owner.token, &member.token] {
+        let a = send(&app, post("/teams", token, json!({}))).await;
+        assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+    }
+    // Unknown fields are ignored; a body that is not an object is refused; no body is `{}`.
+    create_team(&app).await;
+    device_of(
+        &send(
+            &app,
+            post("/teams", ORGANISE, json!({ "name": "ignored", "n": 1 })),
+        )
+        .await,
+    );
+    let empty = Request::post("/teams")
+        .header(header::AUTHORIZATION, format!("Bearer {ORGANISE}"))
+        .body(Body::empty())
+        .unwrap();
+    device_of(&send(&app, empty).await);
+    let a = send(&app, post("/teams", ORGANISE, json!("x"))).await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    let big = json!({ "pad": "x".repeat(8 * 1024) });
+    let a = send(&app, post("/teams", ORGANISE, big)).await;
+    assert_error(&a, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+}
+
+#[tokio::test]
+async fn a_revoked_device_is_refused_and_the_owner_cannot_revoke_itself() {
+    let app = app();
+    let (owner, member, _) = team_of_two(&app).await;
+    push_new(&app, &member.token, "member", "before").await;
+    let path = format!("/devices/{}/revoke", member.device);
+    let a = send(&app, post(&path, &owner.token, json!({}))).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json, json!({ "revoked": member.device }));
+    for a in [
+        push_new(&app, &member.token, "member", "after").await,
+        send(&app, get("/changes", &member.token)).await,
+    ] {
+        assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert_eq!(a.json["message"], "this token has been revoked");
+    }
+    // Again: still 200, still revoked.
+    let a = send(&app, post(&path, &owner.token, json!({}))).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let a = send(&app, get("/devices", &owner.token)).await;
+    assert_eq!(a.json["devices"][1]["revoked"], true, "{}", a.json);
+    // The owner cannot revoke itself, and goes on working; an unknown device is a 404.
+    let a = send(
+        &app,
+        post(
+            &format!("/devices/{}/revoke", owner.device),
+            &owner.token,
+            json!({}),
+        ),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    let a = send(
+        &app,
+        post("/devices/d-nosuchdevice/revoke", &owner.token, json!({})),
+    )
+    .await;
+    assert_error(&a, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(ids(&app, &owner.token).await, ["before"]);
+}
+
+#[tokio::test]
+async fn failed_joins_count_as_failed_logins() {
+    let app = router(
+        AppState::new(Store::in_memory(), &tokens()).with_limits(Limits {
+            per_address: 3,
+            overall: 100,
+            window: Duration::from_secs(60),
+            addresses: 10,
+        }),
+        &Origins::Any,
+    );
+    let owner = create_team(&app).await;
+    let used = invite(&app, &owner, now_ms() + 60_000).await;
+    device_of(&join(&app, &used).await);
+    let expired = invite(&app, &owner, now_ms() + 20).await;
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    let good = invite(&app, &owner, now_ms() + 60_000).await;
+    assert_error(
+        &join(&app, &used).await,
+        StatusCode::UNAUTHORIZED,
+        "invite_used",
+    );
+    assert_error(
+        &join(&app, &expired).await,
+        StatusCode::UNAUTHORIZED,
+        "invite_expired",
+    );
+    assert_error(
+        &join(&app, "wrong").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    // Three failures: even a good invite now waits (and is not used up).
+    assert_error(
+        &join(&app, &good).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_failed_logins",
+    );
+    let a = send(&app, get("/devices", &owner.token)).await;
+    assert_error(&a, StatusCode::TOO_MANY_REQUESTS, "too_many_failed_logins");
+}
+
+/// The bytes of the database file and its WAL and shared-memory files.
+fn database_bytes(path: &Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        if let Ok(b) = std::fs::read(&name) {
+            bytes.extend(b);
+        }
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn the_database_holds_hashes_not_tokens_and_tokens_survive_a_restart() {
+    let dir = support::temp_dir("teams");
+    let path = dir.join("teams.sqlite3");
+    let (owner, member, inv) = {
+        let app = app_on(Store::open(&path).unwrap());
+        let (owner, member, inv) = team_of_two(&app).await;
+        push_new(&app, &member.token, "member", "kept").await;
+        (owner, member, inv)
+    };
+    let bytes = database_bytes(&path);
+    // The scan sees what is stored: the ids in clear, the tokens' SHA-256 as 32 bytes.
+    for id in [&owner.device, &member.device, &owner.space] {
+        assert!(contains(&bytes, id.as_bytes()), "{id} is not in the file");
+    }
+    for secret in [&owner.token, &member.token, &inv] {
+        assert!(contains(&bytes, &sha256(secret.as_bytes())));
+        assert!(!contains(&bytes, secret.as_bytes()), "a token in clear");
+        // Nor a (hex or unpadded) prefix of it that would betray a reversible encoding.
+        assert!(!contains(&bytes, &secret.as_bytes()[..16]));
+    }
+    assert!(!contains(&bytes, ORGANISE.as_bytes()));
+
+    // A new server on the same file: the devices still work, the invite is still used.
+    let app = app_on(Store::open(&path).unwrap());
+    assert_eq!(ids(&app, &owner.token).await, ["kept"]);
+    let a = push_new(&app, &member.token, "member-2", "after-restart").await;
+    assert_eq!(a.json["accepted"], json!([1]), "{}", a.json);
+    assert_error(
+        &join(&app, &inv).await,
+        StatusCode::UNAUTHORIZED,
+        "invite_used",
+    );
+    let a = send(&app, get("/devices", &owner.token)).await;
+    assert_eq!(a.json["devices"].as_array().unwrap().len(), 2);
+    drop(app);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_joins_with_one_invite_make_exactly_one_device() {
+    for _ in 0..5 {
+        let app = app();
+        let owner = create_team(&app).await;
+        let inv = invite(&app, &owner, now_ms() + 60_000).await;
+        let joins: Vec<_> = (0..8)
+            .map(|_| {
+                let (app, inv) = (app.clone(), inv.clone());
+                tokio::spawn(async move { join(&app, &inv).await })
+            })
+            .collect();
+        let mut created = 0;
+        for j in joins {
+            let a = j.await.unwrap();
+            if a.status == StatusCode::CREATED {
+                created += 1;
+            } else {
+                assert_error(&a, StatusCode::UNAUTHORIZED, "invite_used");
+            }
+        }
+        assert_eq!(created, 1);
+        let a = send(&app, get("/devices", &owner.token)).await;
+        assert_eq!(a.json["devices"].as_array().unwrap().len(), 2, "{}", a.json);
+    }
+}
