@@ -2,6 +2,7 @@
 //! round runs, whether sync is switched on) and the scheduler's rule for when a round may run.
 
 use crate::domain::sync::engine::Status;
+use crate::domain::sync::protocol::SyncError;
 
 /// What the UI shows about sync, and the scheduler's own state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25,8 +26,6 @@ pub struct Moment {
     pub locked: bool,
     pub training: bool,
     pub online: bool,
-    /// The server refused the credentials last time.
-    pub waiting_for_credentials: bool,
 }
 
 impl SyncView {
@@ -37,8 +36,14 @@ impl SyncView {
             && !m.locked
             && !m.training
             && m.online
-            && (m.asked || (m.now_ms >= self.next_at_ms && !m.waiting_for_credentials))
+            && (m.asked || m.now_ms >= self.next_at_ms)
     }
+}
+
+/// A lane whose server refused its credentials last time waits for new ones: it runs again
+/// only when the user asks (each lane on its own: one refused token does not stop the others).
+pub fn lane_waits(asked: bool, last_error: Option<&SyncError>) -> bool {
+    !asked && last_error.is_some_and(SyncError::needs_credentials)
 }
 
 #[cfg(test)]
@@ -65,10 +70,6 @@ mod tests {
             },
             Moment {
                 online: false,
-                ..fine
-            },
-            Moment {
-                waiting_for_credentials: true,
                 ..fine
             },
         ] {
@@ -101,15 +102,14 @@ mod tests {
             now_ms: 200,
             ..fine
         }));
-        let asked_after_refusal = Moment {
-            asked: true,
-            waiting_for_credentials: true,
-            ..fine
-        };
+        let refused = SyncError::Unauthorized;
         assert!(
-            idle.may_start(asked_after_refusal),
-            "asked: tries the new credentials"
+            lane_waits(false, Some(&refused)),
+            "waits for new credentials"
         );
+        assert!(!lane_waits(true, Some(&refused)), "asked: tries them");
+        assert!(!lane_waits(false, Some(&SyncError::Network)));
+        assert!(!lane_waits(false, None));
         assert!(!idle.may_start(Moment {
             asked: true,
             training: true,

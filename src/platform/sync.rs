@@ -4,11 +4,14 @@
 
 use crate::domain::storage::{KeyValueStore, StoreError};
 use crate::domain::sync::config::{self, Kind, SyncConfig};
-use crate::domain::sync::engine::{self, Applied};
-use crate::domain::sync::protocol::{Request, SyncError};
+use crate::domain::sync::engine::{self, Applied, Batch};
+use crate::domain::sync::envelope::{self, EnvelopeError};
+use crate::domain::sync::json::TeamCallError;
+use crate::domain::sync::protocol::{Doc, Pulled, Request, SyncError};
 use crate::domain::sync::validate;
-use crate::domain::sync::{couch, json};
-use crate::platform::{now_ms, vault};
+use crate::domain::sync::{couch, json, lane};
+use crate::domain::team::{Invite, Member, Team};
+use crate::platform::{crypto, now_ms, vault};
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
@@ -220,24 +223,186 @@ pub async fn test_connection(c: &SyncConfig, secret: &str) -> Result<(), SyncErr
     }
 }
 
-/// One round: every waiting change is pushed (batch by batch), then every new page is pulled.
-/// Stops at the first error; nothing is lost by stopping (the outbox and checkpoint are only
-/// moved on by answers that arrived).
+/// One round of the plain lane (v1: Settings → Synkronisering).
 pub async fn round(c: &SyncConfig, secret: &str) -> Result<Applied, SyncError> {
+    lane_round(&Route::plain(c, secret), None).await
+}
+
+/// One round of a team's lane: the same push and pull, each document sealed with the team key
+/// before it leaves and opened after it arrives. A document that does not open is kept aside.
+pub async fn team_round(team: &Team) -> Result<Applied, SyncError> {
+    if team.kind != Kind::Json {
+        return Err(SyncError::BadAnswer {
+            status: 0,
+            detail: "teams on CouchDB are not supported yet".into(),
+        });
+    }
+    let crypt = TeamCrypt::new(team).await?;
+    let route = Route {
+        kind: team.kind,
+        url: team.url.clone(),
+        secret: team.token.clone(),
+        auth: format!("Bearer {}", team.token),
+    };
+    lane_round(&route, Some(&crypt)).await
+}
+
+/// Where a lane's requests go.
+struct Route {
+    kind: Kind,
+    url: String,
+    secret: String,
+    auth: String,
+}
+
+impl Route {
+    fn plain(c: &SyncConfig, secret: &str) -> Route {
+        Route {
+            kind: c.kind,
+            url: c.url.clone(),
+            secret: secret.to_string(),
+            auth: auth(c, secret),
+        }
+    }
+}
+
+/// A team's keys in WebCrypto (not extractable), for one round.
+struct TeamCrypt {
+    id: String,
+    space: String,
+    keys: Vec<(u32, web_sys::CryptoKey)>,
+    current: u32,
+}
+
+fn crypto_error(_: wasm_bindgen::JsValue) -> SyncError {
+    SyncError::BadAnswer {
+        status: 0,
+        detail: "the browser's cryptography failed".into(),
+    }
+}
+
+impl TeamCrypt {
+    async fn new(team: &Team) -> Result<TeamCrypt, SyncError> {
+        let mut keys = Vec::new();
+        for (epoch, _) in &team.keys {
+            if let Some(raw) = team.key(*epoch) {
+                keys.push((
+                    *epoch,
+                    crypto::import_data_key(&raw).await.map_err(crypto_error)?,
+                ));
+            }
+        }
+        let current = team.current().map(|(e, _)| e).ok_or(SyncError::BadAnswer {
+            status: 0,
+            detail: "the team has no key on this device".into(),
+        })?;
+        Ok(TeamCrypt {
+            id: team.id.clone(),
+            space: team.space.clone(),
+            keys,
+            current,
+        })
+    }
+
+    fn key(&self, epoch: u32) -> Option<&web_sys::CryptoKey> {
+        self.keys.iter().find(|(e, _)| *e == epoch).map(|(_, k)| k)
+    }
+
+    /// The batch as it goes to the server: every live document's data sealed, with a fresh IV.
+    async fn seal(&self, batch: &Batch) -> Result<Batch, SyncError> {
+        let key = self.key(self.current).ok_or(SyncError::BadAnswer {
+            status: 0,
+            detail: "the team key is missing".into(),
+        })?;
+        let mut out = batch.clone();
+        for item in &mut out.items {
+            let doc = &item.mutation.doc;
+            let Some((aad, plain)) = envelope::to_seal(doc, &self.space) else {
+                continue;
+            };
+            let iv: [u8; envelope::IV_BYTES] = crypto::random_bytes(envelope::IV_BYTES)
+                .map_err(crypto_error)?
+                .try_into()
+                .map_err(|_| crypto_error(wasm_bindgen::JsValue::NULL))?;
+            let ct = crypto::bytes(crypto::encrypt(key, &iv, &aad, &plain).map_err(crypto_error)?)
+                .await
+                .map_err(crypto_error)?;
+            item.mutation.doc =
+                envelope::sealed(doc, &envelope::Envelope::new(self.current, &iv, &ct));
+        }
+        Ok(out)
+    }
+
+    /// The pulled document opened, or why not (it is then kept aside).
+    async fn open(&self, doc: &Doc) -> Result<Doc, EnvelopeError> {
+        let Some((env, aad)) = envelope::to_open(doc, &self.space)? else {
+            return Ok(doc.clone());
+        };
+        let key = self
+            .key(env.epoch)
+            .ok_or(EnvelopeError::NoKeyFor { epoch: env.epoch })?;
+        let (iv, ct) = env.parts()?;
+        let plain = match crypto::decrypt(key, &iv, &aad, &ct) {
+            Ok(f) => crypto::bytes(f)
+                .await
+                .map_err(|_| EnvelopeError::Unauthentic)?,
+            Err(_) => return Err(EnvelopeError::Unauthentic),
+        };
+        envelope::opened(doc, &plain)
+    }
+
+    /// Opens every document; those that do not open are kept aside and left out.
+    async fn open_all(&self, docs: Vec<Pulled>) -> Result<(Vec<Pulled>, usize), SyncError> {
+        let mut opened = Vec::with_capacity(docs.len());
+        let mut aside = Vec::new();
+        for mut p in docs {
+            match self.open(&p.doc).await {
+                Ok(d) => {
+                    p.doc = d;
+                    opened.push(p);
+                }
+                Err(_) => aside.push(p.doc),
+            }
+        }
+        let n = aside.len();
+        if n > 0 {
+            let id = self.id.clone();
+            write(move |s| {
+                aside
+                    .iter()
+                    .try_for_each(|d| lane::keep_aside(s, &id, d, now_ms()))
+            })
+            .await
+            .map_err(store_error)?;
+        }
+        Ok((opened, n))
+    }
+}
+
+/// One round of a lane: every waiting change is pushed (batch by batch), then every new page is
+/// pulled. Stops at the first error; nothing is lost by stopping (the outbox and checkpoint are
+/// only moved on by answers that arrived).
+async fn lane_round(route: &Route, crypt: Option<&TeamCrypt>) -> Result<Applied, SyncError> {
     let mut total = Applied::default();
-    let auth = auth(c, secret);
+    let team: Option<String> = crypt.map(|c| c.id.clone());
+    let (url, secret, auth) = (&route.url, &route.secret, &route.auth);
     loop {
-        let batch = write(|s| engine::next_batch(s, now_ms()))
+        let t = team.clone();
+        let batch = write(move |s| lane::on(t.as_deref(), s, |s| engine::next_batch(s, now_ms())))
             .await
             .map_err(store_error)?;
         let Some(batch) = batch else { break };
-        let outcome = match c.kind {
+        let batch = match crypt {
+            Some(c) => c.seal(&batch).await?,
+            None => batch,
+        };
+        let mut outcome = match route.kind {
             Kind::Json => {
-                let (status, body) = send(&json::push_request(&c.url, secret, &batch)).await?;
+                let (status, body) = send(&json::push_request(url, secret, &batch)).await?;
                 json::parse_push(status, &body, &batch)?
             }
             Kind::Couch => {
-                let (status, body) = send(&couch::bulk_request(&c.url, &auth, &batch)).await?;
+                let (status, body) = send(&couch::bulk_request(url, auth, &batch)).await?;
                 let bulk = couch::parse_bulk(status, &body, &batch)?;
                 let mut current = Default::default();
                 if !bulk.to_check.is_empty() {
@@ -247,16 +412,45 @@ pub async fn round(c: &SyncConfig, secret: &str) -> Result<Applied, SyncError> {
                         .filter(|o| bulk.to_check.contains(&o.mutation.mid))
                         .map(|o| o.mutation.doc.id.clone())
                         .collect();
-                    let (status, body) =
-                        send(&couch::all_docs_request(&c.url, &auth, &ids)).await?;
+                    let (status, body) = send(&couch::all_docs_request(url, auth, &ids)).await?;
                     current = couch::parse_all_docs(status, &body)?;
                 }
                 couch::finish_push(&batch, &bulk, &current)?
             }
         };
-        let a = write(move |s| engine::apply_push(s, &outcome, now_ms()))
-            .await
-            .map_err(store_error)?;
+        if let Some(c) = crypt {
+            // The server's versions of conflicts, opened; one that does not open is kept aside
+            // and its mutation stays in the outbox.
+            let docs: Vec<Pulled> = outcome
+                .conflicts
+                .iter()
+                .map(|(_, d)| Pulled {
+                    doc: d.clone(),
+                    losing: Vec::new(),
+                })
+                .collect();
+            let (opened, _) = c.open_all(docs).await?;
+            outcome.conflicts.retain_mut(|(_, d)| {
+                match opened
+                    .iter()
+                    .find(|p| p.doc.id == d.id && p.doc.rev == d.rev)
+                {
+                    Some(p) => {
+                        *d = p.doc.clone();
+                        true
+                    }
+                    None => false,
+                }
+            });
+        }
+        let t = team.clone();
+        let a = write(move |s| {
+            lane::on(t.as_deref(), s, |s| {
+                engine::apply_push(s, &outcome, now_ms())
+            })
+        })
+        .await
+        .map_err(store_error)?;
         total.accepted += a.accepted;
         total.conflicts += a.conflicts;
         if a.accepted + a.conflicts == 0 {
@@ -264,22 +458,23 @@ pub async fn round(c: &SyncConfig, secret: &str) -> Result<Applied, SyncError> {
         }
     }
     loop {
-        let since = vault::read(|s| engine::checkpoint(s, now_ms()));
-        let page = match c.kind {
+        let since =
+            vault::read(|s| lane::on(team.as_deref(), s, |s| engine::checkpoint(s, now_ms())));
+        let mut page = match route.kind {
             Kind::Json => {
                 let (status, body) =
-                    send(&json::changes_request(&c.url, secret, &since, json::PAGE)).await?;
+                    send(&json::changes_request(url, secret, &since, json::PAGE)).await?;
                 json::parse_changes(status, &body)?
             }
             Kind::Couch => {
                 let (status, body) =
-                    send(&couch::changes_request(&c.url, &auth, &since, couch::PAGE)).await?;
+                    send(&couch::changes_request(url, auth, &since, couch::PAGE)).await?;
                 let mut p = couch::parse_changes(status, &body, couch::PAGE)?;
                 for (id, revs) in std::mem::take(&mut p.losing) {
                     let mut docs = Vec::new();
                     for rev in revs {
                         let (status, body) =
-                            send(&couch::rev_request(&c.url, &auth, &id, &rev)).await?;
+                            send(&couch::rev_request(url, auth, &id, &rev)).await?;
                         docs.push(couch::parse_rev(status, &body)?);
                     }
                     couch::attach_losing(&mut p.page, &id, docs);
@@ -288,15 +483,54 @@ pub async fn round(c: &SyncConfig, secret: &str) -> Result<Applied, SyncError> {
             }
         };
         let more = page.more && !page.docs.is_empty();
-        let a = write(move |s| engine::apply_page(s, &page, now_ms()))
-            .await
-            .map_err(store_error)?;
+        let a = match (crypt, &team) {
+            (Some(c), Some(id)) => {
+                let (opened, aside) = c.open_all(std::mem::take(&mut page.docs)).await?;
+                page.docs = opened;
+                let id = id.clone();
+                let mut a = write(move |s| lane::apply_team_page(s, &id, page, now_ms()))
+                    .await
+                    .map_err(store_error)?;
+                a.unreadable += aside;
+                a
+            }
+            _ => write(move |s| engine::apply_page(s, &page, now_ms()))
+                .await
+                .map_err(store_error)?,
+        };
         total.updated += a.updated;
         total.deleted += a.deleted;
         total.conflicts += a.conflicts;
+        total.unreadable += a.unreadable;
         if !more {
             break;
         }
     }
     Ok(total)
+}
+
+// ---- Teams: made, invited to and joined through the server (JSON protocol v2) ----
+
+/// "Opret et hold": a new space on the server with this device as its owner.
+pub async fn create_team(url: &str, organiser_token: &str) -> Result<Member, TeamCallError> {
+    let (status, body) = send(&json::create_team_request(url, organiser_token))
+        .await
+        .map_err(TeamCallError::Sync)?;
+    json::parse_member(status, &body)
+}
+
+/// "Inviter": a single-use invite token from the server, valid until `expires_ms`.
+pub async fn invite(team: &Team, expires_ms: u64) -> Result<(String, u64), TeamCallError> {
+    let (status, body) = send(&json::invite_request(&team.url, &team.token, expires_ms))
+        .await
+        .map_err(TeamCallError::Sync)?;
+    json::parse_invite(status, &body)
+}
+
+/// "Tilslut": uses the invite up, and gives this device its own token in the team's space.
+pub async fn join(invite: &Invite) -> Result<Member, TeamCallError> {
+    let (status, body) = send(&json::join_request(&invite.url, &invite.token))
+        .await
+        .map_err(TeamCallError::Sync)?;
+    json::parse_member(status, &body)
 }

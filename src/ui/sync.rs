@@ -6,14 +6,16 @@ use super::{
     use_lock, use_page_title, use_prefs, use_shell, use_sync, use_work, LockState, SyncState,
     WorkState,
 };
-use crate::app::sync_view::{Moment, SyncView};
+use crate::app::sync_view::{lane_waits, Moment, SyncView};
 use crate::domain::concern::Concern;
 use crate::domain::pages::Page;
 use crate::domain::sync::compare;
 use crate::domain::sync::config::{self, Kind, SyncConfig};
 use crate::domain::sync::engine::Applied;
 use crate::domain::sync::engine::{self, Resolution};
+use crate::domain::sync::lane;
 use crate::domain::sync::protocol::{backoff_ms, error_text, SyncError};
+use crate::domain::team::{Team, Teams};
 use crate::platform::{self, local_storage::LocalStorage, now_ms, sync as net, vault};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -24,7 +26,7 @@ pub fn refresh(sync_state: SyncState) {
     let (status, ids, enabled) = vault::read(|s| {
         (
             engine::status(s, now),
-            engine::conflict_ids(s),
+            lane::conflict_ids(s, now),
             config::load(s, now).is_some_and(|c| c.enabled),
         )
     });
@@ -68,68 +70,90 @@ pub fn kick(s: Scheduler, asked: bool) {
         work,
     } = s;
     let now = now_ms();
-    let mut moment = Moment {
+    let moment = Moment {
         now_ms: now,
         asked,
         locked: lock.locked.get_untracked(),
         training: work.training.get_untracked(),
         online: gloo::utils::window().navigator().on_line(),
-        waiting_for_credentials: false,
     };
     let view = sync_state.view.get_untracked();
-    // The stored state is read (through the lock) only when nothing else stands in the way and
-    // the user did not ask: the timer kicks every 20 s, also while locked or offline.
-    if !asked && view.may_start(moment) {
-        moment.waiting_for_credentials = vault::read(|s| {
-            engine::state(s, now)
-                .and_then(|st| st.last_error)
-                .is_some_and(|e| e.needs_credentials())
-        });
-    }
     if !view.may_start(moment) {
         return;
     }
-    let Some((cfg, secret)) = net::settings() else {
-        return;
+    // Each lane waits for new credentials on its own (unless the user asked): the plain lane's
+    // refused token does not stop a team, nor the other way round.
+    let waits = |s: &dyn crate::domain::storage::KeyValueStore| {
+        lane_waits(
+            asked,
+            engine::state(s, now).and_then(|st| st.last_error).as_ref(),
+        )
     };
+    let plain = net::settings().filter(|_| !vault::read(|s| waits(s)));
+    let teams: Vec<Team> = vault::read(|s| {
+        Teams::load(s, now)
+            .teams
+            .into_iter()
+            .filter(|t| !lane::on(Some(&t.id), s, waits))
+            .collect()
+    });
+    if plain.is_none() && teams.is_empty() {
+        return;
+    }
     if !engine::take_lease(&LocalStorage, &platform::tab_id(), now, 60_000) {
         return;
     }
     sync_state.view.update(|v| v.busy = true);
     refresh(sync_state);
     leptos::task::spawn_local(async move {
-        let result = match round_code(cfg, secret).await {
+        let lanes: Vec<Option<String>> = plain
+            .iter()
+            .map(|_| None)
+            .chain(teams.iter().map(|t| Some(t.id.clone())))
+            .collect();
+        let results = match round_code(plain, teams).await {
             Ok(round) => round.await,
             // The chunk could not be fetched: as without a connection, tried again later.
-            Err(NotLoaded) => Err(SyncError::Network),
+            Err(NotLoaded) => lanes.iter().map(|_| Err(SyncError::Network)).collect(),
         };
         let now = now_ms();
-        match result {
-            Ok(applied) => {
-                sync_state.view.update(|v| v.next_at_ms = 0);
-                let _ = net::write(move |s| engine::record_ok(s, now)).await;
-                if applied.changed_data() && !lock.locked.get_untracked() {
-                    super::concern_io::reload_concerns(work);
+        let mut changed_data = false;
+        let mut backoff = None::<u32>;
+        for (lane_id, result) in lanes.into_iter().zip(results) {
+            match result {
+                Ok(applied) => {
+                    changed_data |= applied.changed_data();
+                    let _ = net::write(move |s| {
+                        lane::on(lane_id.as_deref(), s, |s| engine::record_ok(s, now))
+                    })
+                    .await;
                 }
-            }
-            Err(e) => {
-                let retries = e.retries();
-                let failures = net::write(move |s| engine::record_error(s, &e, now))
+                Err(e) => {
+                    let retries = e.retries();
+                    let failures = net::write(move |s| {
+                        lane::on(lane_id.as_deref(), s, |s| engine::record_error(s, &e, now))
+                    })
                     .await
                     .unwrap_or(1);
-                if retries {
-                    let next_at_ms = now + backoff_ms(failures, js_sys::Math::random());
-                    sync_state.view.update(|v| v.next_at_ms = next_at_ms);
+                    if retries {
+                        backoff = Some(backoff.unwrap_or(0).max(failures));
+                    }
                 }
             }
+        }
+        let next_at_ms = backoff.map_or(0, |f| now + backoff_ms(f, js_sys::Math::random()));
+        sync_state.view.update(|v| v.next_at_ms = next_at_ms);
+        if changed_data && !lock.locked.get_untracked() {
+            super::concern_io::reload_concerns(work);
         }
         sync_state.view.update(|v| v.busy = false);
         refresh(sync_state);
     });
 }
 
-/// A round as it runs: the protocols' code and the merge.
-type Round = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Applied, SyncError>>>>;
+/// A round as it runs (the protocols' code, sealing and the merge): one result per lane, the
+/// plain lane first when it runs.
+type Round = std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Result<Applied, SyncError>>>>>;
 
 /// The round's chunk could not be fetched.
 struct NotLoaded;
@@ -144,8 +168,17 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
 /// fetched the first time a round runs: most tablets never sync, and a first visit need not
 /// download or compile it before the start screen works (issue 15).
 #[leptos::wasm_split::wasm_split(sync_round, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn round_code(cfg: SyncConfig, secret: String) -> Result<Round, NotLoaded> {
-    Ok(Box::pin(async move { net::round(&cfg, &secret).await }))
+fn round_code(plain: Option<(SyncConfig, String)>, teams: Vec<Team>) -> Result<Round, NotLoaded> {
+    Ok(Box::pin(async move {
+        let mut results = Vec::new();
+        if let Some((cfg, secret)) = plain {
+            results.push(net::round(&cfg, &secret).await);
+        }
+        for team in &teams {
+            results.push(net::team_round(team).await);
+        }
+        results
+    }))
 }
 
 /// Starts the scheduler for the life of the page: a round soon after start, every 20 s when
@@ -410,14 +443,18 @@ pub fn ConflictsPage() -> impl IntoView {
         sync_state.view.track();
         work.concerns.track();
         let now = now_ms();
-        vault::read(|s| engine::conflicts(s, now))
+        vault::read(|s| lane::conflicts(s, now))
     };
-    let settle = move |id: String, choice: Resolution| {
+    let settle = move |(team, id): (Option<String>, String), choice: Resolution| {
         leptos::task::spawn_local(async move {
             let now = now_ms();
-            if net::write(move |s| engine::resolve(s, &id, &choice, now))
-                .await
-                .is_ok()
+            if net::write(move |s| {
+                lane::on(team.as_deref(), s, |s| {
+                    engine::resolve(s, &id, &choice, now)
+                })
+            })
+            .await
+            .is_ok()
             {
                 done.set(true);
                 super::concern_io::reload_concerns(work);
@@ -441,7 +478,7 @@ pub fn ConflictsPage() -> impl IntoView {
                 if conflicts.is_empty() {
                     return view! { <p class="hint">{t.conflicts_none}</p> }.into_any();
                 }
-                conflicts.into_iter().map(|c| {
+                conflicts.into_iter().map(|(team, c)| {
                     let mine: Option<Concern> = work.concerns.with(|l| l.iter().find(|x| x.id == c.id).cloned());
                     let theirs = engine::theirs_concern(&c);
                     let rows = compare::rows(mine.as_ref(), theirs.as_ref(), t, lang);
@@ -450,7 +487,8 @@ pub fn ConflictsPage() -> impl IntoView {
                         (Some(m), Some(th)) => Some(compare::merge(m, th)),
                         _ => None,
                     };
-                    let (id1, id2, id3) = (c.id.clone(), c.id.clone(), c.id.clone());
+                    let at = (team, c.id.clone());
+                    let (id1, id2, id3) = (at.clone(), at.clone(), at);
                     view! {
                         <article class="card conflict">
                             <h2>{name}</h2>

@@ -224,3 +224,54 @@ pub fn aside(store: &dyn KeyValueStore, team_id: &str, now_ms: u64) -> Vec<Doc> 
         .filter_map(|k| storage::load(&lane, k, &ASIDE_CODEC, now_ms).found())
         .collect()
 }
+
+/// Runs `f` on a lane's store: the device's own for the plain lane (`None`), the team's
+/// otherwise.
+pub fn on<T>(
+    team: Option<&str>,
+    store: &dyn KeyValueStore,
+    f: impl FnOnce(&dyn KeyValueStore) -> T,
+) -> T {
+    match team {
+        Some(id) => f(&LaneStore::team(store, id)),
+        None => f(store),
+    }
+}
+
+/// The lanes on this device: the plain one (`None`), then each team's.
+pub fn all(store: &dyn KeyValueStore, now_ms: u64) -> Vec<Option<String>> {
+    std::iter::once(None)
+        .chain(
+            Teams::load(store, now_ms)
+                .teams
+                .into_iter()
+                .map(|t| Some(t.id)),
+        )
+        .collect()
+}
+
+/// Every kept conflict of every lane, with its lane.
+pub fn conflicts(
+    store: &dyn KeyValueStore,
+    now_ms: u64,
+) -> Vec<(Option<String>, engine::ConflictRecord)> {
+    all(store, now_ms)
+        .into_iter()
+        .flat_map(|l| {
+            on(l.as_deref(), store, |s| engine::conflicts(s, now_ms))
+                .into_iter()
+                .map(move |c| (l.clone(), c))
+        })
+        .collect()
+}
+
+/// The ids of the concerns with a kept conflict in any lane, sorted, each once.
+pub fn conflict_ids(store: &dyn KeyValueStore, now_ms: u64) -> Vec<String> {
+    let mut ids: Vec<String> = all(store, now_ms)
+        .iter()
+        .flat_map(|l| on(l.as_deref(), store, engine::conflict_ids))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
