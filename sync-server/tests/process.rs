@@ -308,12 +308,14 @@ fn a_reload_moves_a_token_to_another_space_and_the_log_names_the_space_not_the_t
     let (_, feed) = request(&server.addr, "GET", "/changes", KEEP, "");
     assert!(feed.contains("\"d1\""), "{feed}");
 
-    let log = server.log.lock().unwrap().clone();
-    assert!(
+    // The server writes a request's line after its answer: wait for it, not just read.
+    let both = || {
+        let log = server.log.lock().unwrap();
         log.contains(r#"token="Skole A tablet 1" space=default"#)
-            && log.contains(r#"token="Skole A tablet 2" space=skole-b"#),
-        "{log}"
-    );
+            && log.contains(r#"token="Skole A tablet 2" space=skole-b"#)
+    };
+    assert!(wait_for(both), "{}", server.log.lock().unwrap());
+    let log = server.log.lock().unwrap().clone();
     assert!(!log.contains(KEEP) && !log.contains(LOST), "{log}");
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
