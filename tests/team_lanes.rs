@@ -241,6 +241,10 @@ fn a_team_shares_only_what_is_shared_and_the_server_sees_only_ciphertext() {
     let bo_lane = LaneStore::team(&bo.store, TEAM);
     let conflicts = engine::conflicts(&bo_lane, NOW);
     assert_eq!(conflicts.len(), 1);
+    // The status and the list see a team's conflict like a plain one.
+    assert_eq!(lane::conflict_ids(&bo.store), vec!["for-team"]);
+    assert_eq!(lane::conflicts(&bo.store, NOW).len(), 1);
+    assert!(lane::conflict_ids(&anna.store).is_empty());
     let theirs = engine::theirs_concern(&conflicts[0]).expect("the other version opened");
     assert!(theirs.history.iter().any(|h| h.detail == "tok-c2"));
     assert!(bo.notes("for-team").contains(&"tok-bo".to_string()));

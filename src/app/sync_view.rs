@@ -40,6 +40,16 @@ impl SyncView {
     }
 }
 
+/// What a round of every lane did, for the scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoundSummary {
+    /// Concerns on the device changed (the list is read again).
+    pub changed_data: bool,
+    /// A lane failed in a way that is tried again: the most failures in a row of any such lane
+    /// (for the backoff).
+    pub backoff_failures: Option<u32>,
+}
+
 /// A lane whose server refused its credentials last time waits for new ones: it runs again
 /// only when the user asks (each lane on its own: one refused token does not stop the others).
 pub fn lane_waits(asked: bool, last_error: Option<&SyncError>) -> bool {

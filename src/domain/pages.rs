@@ -29,10 +29,12 @@ pub enum Page {
     /// What is stored where, for how long.
     Privacy,
     Conflicts,
+    /// "Hold": teams that share concerns end-to-end encrypted (create, invite, join).
+    Teams,
 }
 
 impl Page {
-    pub const ALL: [Page; 13] = [
+    pub const ALL: [Page; 14] = [
         Page::Start,
         Page::NewConcern,
         Page::Guide,
@@ -46,6 +48,7 @@ impl Page {
         Page::ProfileEditor,
         Page::Privacy,
         Page::Conflicts,
+        Page::Teams,
     ];
 
     /// Pages in the main navigation, in order. `NewConcern` is reached from the start page,
@@ -76,6 +79,7 @@ impl Page {
             Page::ProfileEditor => "/profile/edit",
             Page::Privacy => "/privacy",
             Page::Conflicts => "/conflicts",
+            Page::Teams => "/teams",
         }
     }
 
@@ -95,6 +99,7 @@ impl Page {
             Page::ProfileEditor => t.page_profile_editor,
             Page::Privacy => t.page_privacy,
             Page::Conflicts => t.page_conflicts,
+            Page::Teams => t.page_teams,
         }
     }
 
@@ -113,6 +118,7 @@ impl Page {
             Page::Privacy => t.page_privacy,
             Page::Overview => t.page_overview,
             Page::Conflicts => t.page_conflicts,
+            Page::Teams => t.page_teams,
         }
     }
 
@@ -159,6 +165,8 @@ mod tests {
                             | Page::Overview
                             // Reached from Settings' sync status and a concern's conflict badge.
                             | Page::Conflicts
+                            // Reached from Settings and a concern's sharing.
+                            | Page::Teams
                     ),
                 "{page:?} is not in the navigation"
             );

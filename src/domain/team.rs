@@ -29,7 +29,7 @@
 
 use crate::domain::i18n::Lang;
 use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
-use crate::domain::sync::config::{check_url, Kind};
+use crate::domain::sync::config::{check_url, Kind, UrlProblem};
 use crate::domain::vault::{b64_decode, b64_encode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -263,6 +263,43 @@ pub fn invite_qr(code: &str) -> Option<(usize, String)> {
 /// Light modules around a QR code, as the standard asks.
 pub const QR_QUIET: usize = 4;
 
+/// How long an invite can be used: long enough to walk over to a colleague, short enough that
+/// a photographed code is soon worthless (and the server refuses it after its first use).
+pub const INVITE_TTL_MS: u64 = 30 * 60 * 1000;
+/// The longest team name (it travels in every invite).
+pub const MAX_TEAM_NAME: usize = 80;
+
+/// What is wrong with the "Opret et hold" form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewTeamProblem {
+    NameMissing,
+    NameTooLong,
+    Url(UrlProblem),
+    OrganiserMissing,
+}
+
+/// Checks the "Opret et hold" form: the name (trimmed, at most [`MAX_TEAM_NAME`] characters),
+/// the server's address (the sync settings' rules) and the organiser's token. Returns the name
+/// and the address as they are used.
+pub fn check_new_team(
+    name: &str,
+    url: &str,
+    organiser: &str,
+) -> Result<(String, String), NewTeamProblem> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(NewTeamProblem::NameMissing);
+    }
+    if name.chars().count() > MAX_TEAM_NAME {
+        return Err(NewTeamProblem::NameTooLong);
+    }
+    let url = check_url(url).map_err(NewTeamProblem::Url)?;
+    if organiser.trim().is_empty() {
+        return Err(NewTeamProblem::OrganiserMissing);
+    }
+    Ok((name.to_string(), url))
+}
+
 /// Where the device's teams are kept. Not on the lock's allowlist: with a PIN set, the team keys
 /// and tokens are sealed like the concerns (`vault::is_sealed_key`).
 pub const TEAMS_KEY: &str = "ssp.teams";
@@ -428,6 +465,11 @@ impl Teams {
             .unwrap_or_default()
     }
 
+    /// Whether any team is stored (nothing decoded: the scheduler asks every 20 s).
+    pub fn stored(store: &dyn KeyValueStore) -> bool {
+        store.get(TEAMS_KEY).ok().flatten().is_some()
+    }
+
     fn save(&self, store: &dyn KeyValueStore, now_ms: u64) -> Result<(), TeamError> {
         storage::save(store, TEAMS_KEY, &TEAMS_CODEC, self, now_ms).map_err(TeamError::Store)
     }
@@ -486,6 +528,43 @@ impl Teams {
             .iter()
             .filter(|t| t.shared.contains(concern_id))
             .collect()
+    }
+}
+
+/// Which concerns each team shares, read from the stored teams without their keys and tokens:
+/// all the concern store's subscriber and the scheduler need, and a small decoder on the first
+/// screen (the whole [`Teams`] is read only in the chunks that sync and show teams). It reads
+/// whatever [`Teams`] wrote (a subset of its fields).
+#[derive(Debug, Default, Deserialize)]
+pub struct Sharing {
+    teams: Vec<SharedBy>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SharedBy {
+    id: String,
+    #[serde(default)]
+    shared: BTreeSet<String>,
+}
+
+impl Sharing {
+    pub fn load(store: &dyn KeyValueStore, now_ms: u64) -> Sharing {
+        storage::load(store, TEAMS_KEY, &TEAMS_CODEC, now_ms)
+            .found()
+            .unwrap_or_default()
+    }
+
+    /// The ids of the device's teams.
+    pub fn team_ids(&self) -> impl Iterator<Item = &str> {
+        self.teams.iter().map(|t| t.id.as_str())
+    }
+
+    /// The ids of the teams that share the concern.
+    pub fn sharing<'a>(&'a self, concern_id: &'a str) -> impl Iterator<Item = &'a str> {
+        self.teams
+            .iter()
+            .filter(move |t| t.shared.contains(concern_id))
+            .map(|t| t.id.as_str())
     }
 }
 

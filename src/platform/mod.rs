@@ -22,10 +22,21 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// This tab's id for the life of the page (sync's lease: one tab syncs at a time).
+/// This tab's id (sync's lease: one tab syncs at a time). Kept in the tab's sessionStorage, so
+/// a reload is the same tab and does not wait a minute for the lease its last page took.
 pub fn tab_id() -> String {
     thread_local! {
-        static TAB: String = new_uuid();
+        static TAB: String = {
+            let session = gloo::utils::window().session_storage().ok().flatten();
+            let kept = session.as_ref().and_then(|s| s.get_item("ssp.tab").ok().flatten());
+            kept.unwrap_or_else(|| {
+                let id = new_uuid();
+                if let Some(s) = &session {
+                    let _ = s.set_item("ssp.tab", &id);
+                }
+                id
+            })
+        };
     }
     TAB.with(Clone::clone)
 }

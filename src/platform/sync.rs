@@ -2,6 +2,7 @@
 //! one round — push every batch, then pull every page — through the PIN lock. What to send,
 //! what an answer means and what is stored is all decided in `domain::sync`.
 
+use crate::app::sync_view::{lane_waits, RoundSummary};
 use crate::domain::storage::{KeyValueStore, StoreError};
 use crate::domain::sync::config::{self, Kind, SyncConfig};
 use crate::domain::sync::engine::{self, Applied, Batch};
@@ -10,7 +11,7 @@ use crate::domain::sync::json::TeamCallError;
 use crate::domain::sync::protocol::{Doc, Pulled, Request, SyncError};
 use crate::domain::sync::validate;
 use crate::domain::sync::{couch, json, lane};
-use crate::domain::team::{Invite, Member, Team};
+use crate::domain::team::{Invite, Member, Team, Teams};
 use crate::platform::{crypto, now_ms, vault};
 use std::cell::RefCell;
 use std::future::Future;
@@ -221,6 +222,59 @@ pub async fn test_connection(c: &SyncConfig, secret: &str) -> Result<(), SyncErr
         Kind::Json => json::parse_changes(status, &body).map(|_| ()),
         Kind::Couch => couch::parse_changes(status, &body, 1).map(|_| ()),
     }
+}
+
+/// A round of every lane that may run now: the plain lane (when set up and on) and each team's,
+/// each skipped while its server refused its credentials unless the user `asked`. Each lane's
+/// success or error is recorded in its own state.
+pub async fn rounds(asked: bool) -> RoundSummary {
+    let now = now_ms();
+    let waits = |s: &dyn KeyValueStore| {
+        lane_waits(
+            asked,
+            engine::state(s, now).and_then(|st| st.last_error).as_ref(),
+        )
+    };
+    let plain = settings().filter(|_| !vault::read(|s| waits(s)));
+    let teams: Vec<Team> = vault::read(|s| {
+        Teams::load(s, now)
+            .teams
+            .into_iter()
+            .filter(|t| !lane::on(Some(&t.id), s, waits))
+            .collect()
+    });
+    let mut results: Vec<(Option<String>, Result<Applied, SyncError>)> = Vec::new();
+    if let Some((cfg, secret)) = plain {
+        results.push((None, round(&cfg, &secret).await));
+    }
+    for team in &teams {
+        results.push((Some(team.id.clone()), team_round(team).await));
+    }
+    let mut summary = RoundSummary::default();
+    for (lane_id, result) in results {
+        let now = now_ms();
+        match result {
+            Ok(applied) => {
+                summary.changed_data |= applied.changed_data();
+                let _ =
+                    write(move |s| lane::on(lane_id.as_deref(), s, |s| engine::record_ok(s, now)))
+                        .await;
+            }
+            Err(e) => {
+                let retries = e.retries();
+                let failures = write(move |s| {
+                    lane::on(lane_id.as_deref(), s, |s| engine::record_error(s, &e, now))
+                })
+                .await
+                .unwrap_or(1);
+                if retries {
+                    summary.backoff_failures =
+                        Some(summary.backoff_failures.unwrap_or(0).max(failures));
+                }
+            }
+        }
+    }
+    summary
 }
 
 /// One round of the plain lane (v1: Settings → Synkronisering).

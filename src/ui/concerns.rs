@@ -40,6 +40,7 @@ pub fn ConcernsPage() -> impl IntoView {
         let lang = prefs.settings.read().lang;
         let today = Date::from_ms(platform::now_ms());
         let conflicts = sync_state.view.with(|v| v.conflict_ids.clone());
+        let teams = vault::read(|s| crate::domain::team::Teams::load(s, platform::now_ms()));
         work.concerns.with(|list| {
             concern::sorted(list, today)
                 .into_iter()
@@ -47,6 +48,12 @@ pub fn ConcernsPage() -> impl IntoView {
                 .map(|c| Row {
                     overdue: c.overdue(today),
                     conflict: conflicts.contains(&c.id),
+                    shared: teams
+                        .sharing(&c.id)
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     concern: c.clone(),
                     lang,
                 })
@@ -68,7 +75,7 @@ pub fn ConcernsPage() -> impl IntoView {
                 <ul class="concern-list">
                     <For
                         each=move || rows.get()
-                        key=|r| (r.concern.id.clone(), r.concern.revision, r.concern.updated_ms, r.lang, r.conflict, r.overdue)
+                        key=|r| (r.concern.id.clone(), r.concern.revision, r.concern.updated_ms, r.lang, r.conflict, r.overdue, r.shared.clone())
                         children=move |row| concern_row(t.get_untracked(), row)
                     />
                 </ul>
@@ -97,6 +104,8 @@ struct Row {
     lang: crate::domain::i18n::Lang,
     conflict: bool,
     overdue: bool,
+    /// The teams it is shared with, by name ("" when none).
+    shared: String,
 }
 
 /// One row of the list: a link to the concern with its level, pseudonym, class, topics and
@@ -107,6 +116,7 @@ fn concern_row(t_now: &'static crate::domain::i18n::Texts, row: Row) -> impl Int
         lang,
         conflict,
         overdue,
+        shared,
     } = row;
     let topics = topics::labels(&c.topics, lang);
     let closed = c.status == Status::Closed;
@@ -129,6 +139,7 @@ fn concern_row(t_now: &'static crate::domain::i18n::Texts, row: Row) -> impl Int
                     }}
                     {overdue.then(|| view! { " " <strong class="overdue">{t_now.overdue}</strong> })}
                     {conflict.then(|| view! { " " <strong class="badge badge--conflict">{t_now.conflict_badge}</strong> })}
+                    {(!shared.is_empty()).then(|| view! { " " <strong class="badge badge--shared">{t_now.shared_mark.replace("{team}", &shared)}</strong> })}
                 </span>
             </A>
         </li>
@@ -567,6 +578,7 @@ pub fn ConcernPage() -> impl IntoView {
                 </div>
                 {quotes}
                 {notification_section}
+                <super::concern_share::Sharing id=id() />
                 <h2>{t_now.action_plan_title}</h2>
                 <ul class="action-plan">
                     {keyed_lines(items, line_view)}

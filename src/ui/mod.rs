@@ -4,6 +4,7 @@
 mod clear_device;
 mod common;
 mod concern_io;
+mod concern_share;
 pub(crate) mod concerns;
 mod device_data;
 pub(crate) mod guide;
@@ -19,6 +20,8 @@ mod staircase;
 mod start;
 mod state;
 pub(crate) mod sync;
+mod team_scan;
+mod teams;
 mod text_metrics;
 mod training;
 mod update_notice;
@@ -164,6 +167,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/training") view={Lazy::<lazy_pages::Page<{ lazy_pages::TRAINING }>>::new()} />
                     <Route path=path!("/settings") view={Lazy::<lazy_pages::Page<{ lazy_pages::SETTINGS }>>::new()} />
                     <Route path=path!("/conflicts") view={Lazy::<lazy_pages::Page<{ lazy_pages::CONFLICTS }>>::new()} />
+                    <Route path=path!("/teams") view={Lazy::<lazy_pages::Page<{ lazy_pages::TEAMS }>>::new()} />
                 </Routes>
             </shell::Shell>
         </Router>
@@ -193,6 +197,7 @@ mod lazy_pages {
     pub const SETTINGS: u8 = 10;
     pub const CONFLICTS: u8 = 11;
     pub const PROFILE_EDITOR: u8 = 12;
+    pub const TEAMS: u8 = 13;
 
     /// The route of lazy page `P` (a type per page: the router asks the type for its data).
     pub struct Page<const P: u8>;
@@ -207,6 +212,7 @@ mod lazy_pages {
                 NEW_CONCERN => guide(guide::Mode::Concern).await,
                 GUIDE => guide(guide::Mode::Guide).await,
                 PROFILE_EDITOR => editor().await,
+                TEAMS => teams().await,
                 page => other(page).await,
             };
             // A chunk that cannot be fetched (first visit, the connection gone before the
@@ -225,6 +231,10 @@ mod lazy_pages {
         if path == P::ProfileEditor.path() {
             wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_editor().await;
+            });
+        } else if path == P::Teams.path() {
+            wasm_bindgen_futures::spawn_local(async {
+                let _ = preload_teams().await;
             });
         } else if path == P::Guide.path() || path == P::NewConcern.path() {
             wasm_bindgen_futures::spawn_local(async {
@@ -282,6 +292,18 @@ mod lazy_pages {
     )]
     fn editor() -> Result<AnyView, LoadFailed> {
         Ok(view! { <profile_editor::ProfileEditorPage /> }.into_any())
+    }
+
+    /// Teams (create, invite with a QR code, join): a chunk of its own with the QR encoder and
+    /// the invite's code, as few devices ever open it.
+    #[wasm_split(
+        team_pages,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload_teams)
+    )]
+    fn teams() -> Result<AnyView, LoadFailed> {
+        Ok(view! { <teams::TeamsPage /> }.into_any())
     }
 
     #[wasm_split(

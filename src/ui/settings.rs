@@ -85,6 +85,11 @@ pub fn SettingsPage() -> impl IntoView {
             </fieldset>
             <super::lock::PinSettings />
             <super::sync::SyncSettings />
+            <section class="card" aria-labelledby="teams-link-title">
+                <h2 id="teams-link-title">{move || t.get().page_teams}</h2>
+                <p class="hint">{move || t.get().teams_link_hint}</p>
+                <p><A href=Page::Teams.path() attr:class="btn btn--secondary">{move || t.get().teams_link}</A></p>
+            </section>
             <super::device_data::DeviceData />
         </section>
     }

@@ -6,16 +6,15 @@ use super::{
     use_lock, use_page_title, use_prefs, use_shell, use_sync, use_work, LockState, SyncState,
     WorkState,
 };
-use crate::app::sync_view::{lane_waits, Moment, SyncView};
+use crate::app::sync_view::{Moment, RoundSummary, SyncView};
 use crate::domain::concern::Concern;
 use crate::domain::pages::Page;
 use crate::domain::sync::compare;
 use crate::domain::sync::config::{self, Kind, SyncConfig};
-use crate::domain::sync::engine::Applied;
 use crate::domain::sync::engine::{self, Resolution};
 use crate::domain::sync::lane;
-use crate::domain::sync::protocol::{backoff_ms, error_text, SyncError};
-use crate::domain::team::{Team, Teams};
+use crate::domain::sync::protocol::{backoff_ms, error_text};
+use crate::domain::team::Teams;
 use crate::platform::{self, local_storage::LocalStorage, now_ms, sync as net, vault};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -26,7 +25,7 @@ pub fn refresh(sync_state: SyncState) {
     let (status, ids, enabled) = vault::read(|s| {
         (
             engine::status(s, now),
-            lane::conflict_ids(s, now),
+            lane::conflict_ids(s),
             config::load(s, now).is_some_and(|c| c.enabled),
         )
     });
@@ -81,23 +80,9 @@ pub fn kick(s: Scheduler, asked: bool) {
     if !view.may_start(moment) {
         return;
     }
-    // Each lane waits for new credentials on its own (unless the user asked): the plain lane's
-    // refused token does not stop a team, nor the other way round.
-    let waits = |s: &dyn crate::domain::storage::KeyValueStore| {
-        lane_waits(
-            asked,
-            engine::state(s, now).and_then(|st| st.last_error).as_ref(),
-        )
-    };
-    let plain = net::settings().filter(|_| !vault::read(|s| waits(s)));
-    let teams: Vec<Team> = vault::read(|s| {
-        Teams::load(s, now)
-            .teams
-            .into_iter()
-            .filter(|t| !lane::on(Some(&t.id), s, waits))
-            .collect()
-    });
-    if plain.is_none() && teams.is_empty() {
+    // Most tablets never sync: nothing is fetched or decoded for them. Which lanes run, and
+    // what each one's result means, is decided in the round's chunk (`net::rounds`).
+    if net::settings().is_none() && !vault::read(Teams::stored) {
         return;
     }
     if !engine::take_lease(&LocalStorage, &platform::tab_id(), now, 60_000) {
@@ -106,44 +91,20 @@ pub fn kick(s: Scheduler, asked: bool) {
     sync_state.view.update(|v| v.busy = true);
     refresh(sync_state);
     leptos::task::spawn_local(async move {
-        let lanes: Vec<Option<String>> = plain
-            .iter()
-            .map(|_| None)
-            .chain(teams.iter().map(|t| Some(t.id.clone())))
-            .collect();
-        let results = match round_code(plain, teams).await {
+        let summary = match round_code(asked).await {
             Ok(round) => round.await,
             // The chunk could not be fetched: as without a connection, tried again later.
-            Err(NotLoaded) => lanes.iter().map(|_| Err(SyncError::Network)).collect(),
+            Err(NotLoaded) => RoundSummary {
+                changed_data: false,
+                backoff_failures: Some(1),
+            },
         };
         let now = now_ms();
-        let mut changed_data = false;
-        let mut backoff = None::<u32>;
-        for (lane_id, result) in lanes.into_iter().zip(results) {
-            match result {
-                Ok(applied) => {
-                    changed_data |= applied.changed_data();
-                    let _ = net::write(move |s| {
-                        lane::on(lane_id.as_deref(), s, |s| engine::record_ok(s, now))
-                    })
-                    .await;
-                }
-                Err(e) => {
-                    let retries = e.retries();
-                    let failures = net::write(move |s| {
-                        lane::on(lane_id.as_deref(), s, |s| engine::record_error(s, &e, now))
-                    })
-                    .await
-                    .unwrap_or(1);
-                    if retries {
-                        backoff = Some(backoff.unwrap_or(0).max(failures));
-                    }
-                }
-            }
-        }
-        let next_at_ms = backoff.map_or(0, |f| now + backoff_ms(f, js_sys::Math::random()));
+        let next_at_ms = summary
+            .backoff_failures
+            .map_or(0, |f| now + backoff_ms(f, js_sys::Math::random()));
         sync_state.view.update(|v| v.next_at_ms = next_at_ms);
-        if changed_data && !lock.locked.get_untracked() {
+        if summary.changed_data && !lock.locked.get_untracked() {
             super::concern_io::reload_concerns(work);
         }
         sync_state.view.update(|v| v.busy = false);
@@ -151,9 +112,8 @@ pub fn kick(s: Scheduler, asked: bool) {
     });
 }
 
-/// A round as it runs (the protocols' code, sealing and the merge): one result per lane, the
-/// plain lane first when it runs.
-type Round = std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Result<Applied, SyncError>>>>>;
+/// A round as it runs (every lane's push and pull, sealing, the merge, the results recorded).
+type Round = std::pin::Pin<Box<dyn std::future::Future<Output = RoundSummary>>>;
 
 /// The round's chunk could not be fetched.
 struct NotLoaded;
@@ -168,17 +128,8 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
 /// fetched the first time a round runs: most tablets never sync, and a first visit need not
 /// download or compile it before the start screen works (issue 15).
 #[leptos::wasm_split::wasm_split(sync_round, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn round_code(plain: Option<(SyncConfig, String)>, teams: Vec<Team>) -> Result<Round, NotLoaded> {
-    Ok(Box::pin(async move {
-        let mut results = Vec::new();
-        if let Some((cfg, secret)) = plain {
-            results.push(net::round(&cfg, &secret).await);
-        }
-        for team in &teams {
-            results.push(net::team_round(team).await);
-        }
-        results
-    }))
+fn round_code(asked: bool) -> Result<Round, NotLoaded> {
+    Ok(Box::pin(net::rounds(asked)))
 }
 
 /// Starts the scheduler for the life of the page: a round soon after start, every 20 s when
@@ -213,7 +164,7 @@ fn changed(s: Scheduler) {
     gloo::timers::callback::Timeout::new(1_500, move || kick(s, false)).forget();
 }
 
-fn format_time(ms: u64) -> String {
+pub fn format_time(ms: u64) -> String {
     // The browser knows the local time zone; the form is the app's one Danish form.
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     crate::domain::dates::Date {

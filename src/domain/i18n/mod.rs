@@ -11,6 +11,7 @@ mod da;
 pub mod editor;
 mod en;
 mod table;
+pub mod teams;
 
 pub use table::Texts;
 

@@ -20,7 +20,7 @@ use super::engine::{self, Applied};
 use super::protocol::{Doc, Page};
 use crate::domain::concern_store::{self, Event, Subscriber};
 use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
-use crate::domain::team::{TeamError, Teams};
+use crate::domain::team::{Sharing, TeamError, Teams};
 
 /// Where the engine's keys start.
 const SYNC_PREFIX: &str = "ssp.sync.";
@@ -102,12 +102,12 @@ impl Subscriber for Lanes {
         now_ms: u64,
     ) -> Result<(), StoreError> {
         let id = event.id();
-        let teams = Teams::load(store, now_ms);
-        let sharing = teams.sharing(id);
-        for team in &sharing {
-            engine::note_change(&LaneStore::team(store, &team.id), id, now_ms)?;
+        let mut shared = false;
+        for team in Sharing::load(store, now_ms).sharing(id) {
+            shared = true;
+            engine::note_change(&LaneStore::team(store, team), id, now_ms)?;
         }
-        if sharing.is_empty() {
+        if !shared {
             engine::note_change(store, id, now_ms)?;
         }
         Ok(())
@@ -242,10 +242,9 @@ pub fn on<T>(
 pub fn all(store: &dyn KeyValueStore, now_ms: u64) -> Vec<Option<String>> {
     std::iter::once(None)
         .chain(
-            Teams::load(store, now_ms)
-                .teams
-                .into_iter()
-                .map(|t| Some(t.id)),
+            Sharing::load(store, now_ms)
+                .team_ids()
+                .map(|id| Some(id.to_string())),
         )
         .collect()
 }
@@ -265,11 +264,20 @@ pub fn conflicts(
         .collect()
 }
 
-/// The ids of the concerns with a kept conflict in any lane, sorted, each once.
-pub fn conflict_ids(store: &dyn KeyValueStore, now_ms: u64) -> Vec<String> {
-    let mut ids: Vec<String> = all(store, now_ms)
-        .iter()
-        .flat_map(|l| on(l.as_deref(), store, engine::conflict_ids))
+/// The ids of the concerns with a kept conflict in any lane, sorted, each once: from the keys
+/// alone (nothing decoded; the status asks after every change).
+pub fn conflict_ids(store: &dyn KeyValueStore) -> Vec<String> {
+    let mut ids: Vec<String> = store
+        .keys()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|k| {
+            let rest = match k.strip_prefix(TEAM_PREFIX) {
+                Some(team_key) => &team_key[team_key.find(".sync.")? + 1..],
+                None => k.strip_prefix("ssp.")?,
+            };
+            rest.strip_prefix("sync.conflict.").map(str::to_string)
+        })
         .collect();
     ids.sort();
     ids.dedup();

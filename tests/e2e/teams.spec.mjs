@@ -1,0 +1,208 @@
+// Teams end to end (issue 18): three browser contexts — an SSP consultant and two teachers —
+// against the reference server. The consultant creates a team; each teacher joins with the
+// invite code (one pasted from the text, one read back from the rendered QR code with an
+// independent decoder); a reused or damaged code is refused in words. A shared concern reaches
+// both teachers; edits made offline on two devices become a conflict that is merged; unsharing
+// stops updates. Afterwards the server's database file is scanned for every text of the
+// concerns: none may be there (the server stores only ciphertext).
+import { readFileSync } from "node:fs";
+import { Resvg } from "@resvg/resvg-js";
+import jsQR from "jsqr";
+import { test, expect, mainHeading, expectAccessible, seedStorage } from "./fixtures.mjs";
+import { startSyncServer } from "../support/sync-server.mjs";
+
+const v1 = JSON.parse(readFileSync("tests/fixtures/concerns-v1.json", "utf8"));
+// Long, distinct pseudonyms (fictional): short ones could turn up in base64 ciphertext by chance.
+const PSEUDONYM = "Elev Zeta (fiktiv)";
+v1.data[0].child = PSEUDONYM;
+v1.data[1].child = "Elev Omega (fiktiv)";
+const SETTINGS = JSON.stringify({ schema: 1, data: { lang: "da", municipality: "halsnaes", my_role: "Lærer" } });
+const TEAM = "5.B's lærere (fiktivt hold)";
+// What the consultant's concerns say: the server may hold none of it.
+const TEXTS = [
+  ...v1.data.flatMap((c) => [c.child, ...c.action_plan.map((a) => a.what)]),
+  ...v1.data.flatMap((c) => Object.values(c.answers).flatMap((a) => (typeof a?.Text === "string" ? [a.Text] : []))),
+  TEAM,
+].filter((s) => s.length >= 8);
+
+async function device(browser, seed) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await seedStorage(page, seed);
+  await page.goto("/teams");
+  await expect(mainHeading(page)).toHaveText("Hold");
+  return { context, page, errors };
+}
+
+/** The invite's QR code, rasterised from the page's SVG and read by jsQR (not the app's code). */
+async function readQr(page) {
+  const svg = await page.getByRole("img", { name: "QR-kode med invitationen" }).evaluate((el) => {
+    const copy = el.cloneNode(true);
+    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    return copy.outerHTML;
+  });
+  const png = new Resvg(svg, { fitTo: { mode: "width", value: 600 } }).render();
+  const found = jsQR(new Uint8ClampedArray(png.pixels), png.width, png.height);
+  expect(found, "the QR code reads").not.toBeNull();
+  return found.data;
+}
+
+async function invite(page) {
+  await page.getByRole("button", { name: "Inviter en kollega" }).click();
+  const code = page.getByLabel("Eller indsæt koden på den anden enhed");
+  await expect(code).toHaveValue(/^SSP-/);
+  return code.inputValue();
+}
+
+async function join(page, code) {
+  await page.getByLabel("Invitationskode").fill(code);
+  await page.getByRole("button", { name: "Tilslut", exact: true }).click();
+}
+
+async function syncTeam(page) {
+  if (!page.url().endsWith("/teams")) await page.goto("/teams");
+  await page.getByRole("button", { name: "Synkronisér nu" }).click();
+  await expect(page.getByRole("button", { name: "Synkronisér nu" })).toBeEnabled();
+  try {
+    await expect(page.getByTestId("team-waiting")).toHaveText("0");
+  } catch (e) {
+    console.log(await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.includes(".sync.")).map(([k, v]) => `${k} = ${v.slice(0, 600)}`).join("\n")));
+    throw e;
+  }
+}
+
+const concernIds = (page) =>
+  page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith("ssp.concern."))
+      .map((k) => k.slice("ssp.concern.".length))
+      .sort(),
+  );
+
+async function openConcern(page, pseudonym) {
+  await page.getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("link", { name: pseudonym }).first().click();
+}
+
+test("a team shares a concern encrypted: create, invite by code and QR, merge, unshare", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const server = await startSyncServer({});
+  const consultant = await device(browser, { "ssp.settings": SETTINGS, "ssp.concerns": JSON.stringify(v1) });
+  const anna = await device(browser, { "ssp.settings": SETTINGS });
+  const bo = await device(browser, { "ssp.settings": SETTINGS });
+  try {
+    const c = consultant.page;
+    await expect(c.getByTestId("no-teams")).toBeVisible();
+    await expectAccessible(c, "Teams, none yet");
+
+    // Bad input first: each said in words, nothing made.
+    await c.getByRole("button", { name: "Opret holdet" }).click();
+    await expect(c.getByText("Skriv holdets navn.")).toBeVisible();
+    await c.getByLabel("Holdets navn").fill(TEAM);
+    await c.getByLabel("Serverens adresse").fill(server.url);
+    await c.getByLabel("Opretter-nøgle").fill(server.writeToken);
+    await c.getByRole("button", { name: "Opret holdet" }).click();
+    await expect(c.getByRole("status")).toHaveText("Serveren tager ikke imod nøglen som opretter-nøgle. Brug den opretter-nøgle, kommunens IT har givet dig. Intet er oprettet.");
+    await expect(c.getByTestId("no-teams")).toBeVisible();
+
+    await c.getByLabel("Opretter-nøgle").fill(server.organiseToken);
+    await c.getByRole("button", { name: "Opret holdet" }).click();
+    await expect(c.getByText("Holdet er oprettet.", { exact: false })).toBeVisible();
+    await expect(c.getByRole("heading", { level: 2, name: TEAM })).toBeVisible();
+
+    // An invite: the QR code and the text are the same invite.
+    const first = await invite(c);
+    expect(await readQr(c)).toBe(first);
+    await expect(c.getByText("Vis kun koden ansigt til ansigt", { exact: false })).toBeVisible();
+    await expectAccessible(c, "Teams with an invite shown");
+
+    // Anna pastes it; Bo tries the same code: used.
+    await join(anna.page, first);
+    await expect(anna.page.getByText("Denne enhed er nu med på holdet.", { exact: false })).toBeVisible();
+    await join(bo.page, first);
+    await expect(bo.page.getByText("Invitationen er allerede brugt.", { exact: false })).toBeVisible();
+    // A damaged code: refused before anything is sent.
+    await join(bo.page, first.slice(0, 40) + (first[40] === "A" ? "B" : "A") + first.slice(41));
+    await expect(bo.page.getByText("Koden er ikke hel eller er skrevet forkert.", { exact: false })).toBeVisible();
+    // A new invite, read from the QR code, joins Bo.
+    await c.getByRole("button", { name: "Luk invitationen" }).click();
+    await invite(c);
+    await join(bo.page, await readQr(c));
+    await expect(bo.page.getByText("Denne enhed er nu med på holdet.", { exact: false })).toBeVisible();
+    await expectAccessible(bo.page, "Teams, joined");
+
+    // Nothing is shared yet: the teachers have no concerns.
+    await syncTeam(anna.page);
+    expect(await concernIds(anna.page)).toEqual([]);
+
+    // The consultant shares "AB" with the team; the mark shows in the list and on the concern.
+    await openConcern(c, PSEUDONYM);
+    await c.getByRole("button", { name: `Del med holdet ${TEAM}` }).click();
+    await expect(c.getByText(`Delt med ${TEAM}`)).toBeVisible();
+    await expectAccessible(c, "a concern shared with a team");
+    await syncTeam(c);
+    const shared = v1.data[0].id;
+    for (const t of [anna, bo]) {
+      await syncTeam(t.page);
+      expect(await concernIds(t.page)).toEqual([shared]);
+    }
+    await anna.page.getByRole("link", { name: "Bekymringer" }).click();
+    await expect(anna.page.getByText(`Delt med ${TEAM}`)).toBeVisible();
+
+    // Anna and the consultant edit the same concern while Anna is offline: a conflict on the
+    // later one to sync, merged there, and everyone ends with both edits.
+    await anna.context.setOffline(true);
+    await openConcern(anna.page, PSEUDONYM);
+    await anna.page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." }).uncheck();
+    await openConcern(c, PSEUDONYM);
+    await c.getByRole("checkbox", { name: /Følg op/ }).check();
+    await syncTeam(c);
+    await anna.context.setOffline(false);
+    await anna.page.goto("/teams");
+    await anna.page.getByRole("button", { name: "Synkronisér nu" }).click();
+    await expect(anna.page.getByRole("button", { name: "Synkronisér nu" })).toBeEnabled();
+    await anna.page.goto("/conflicts");
+    await expect(anna.page.getByRole("heading", { level: 2, name: PSEUDONYM })).toBeVisible();
+    await anna.page.getByRole("button", { name: "Flet begge" }).click();
+    await expect(anna.page.getByText("Afgjort.")).toBeVisible();
+    await syncTeam(anna.page);
+    for (const t of [consultant, bo]) await syncTeam(t.page);
+    const plan = (page) =>
+      page.evaluate((id) => JSON.parse(localStorage.getItem(`ssp.concern.${id}`)).data.action_plan.map((a) => a.done), shared);
+    const merged = await plan(anna.page);
+    expect(await plan(c)).toEqual(merged);
+    expect(await plan(bo.page)).toEqual(merged);
+    // The consultant's tick is in the merge (a merge keeps an item done on either side).
+    expect(merged[1]).toBe(true);
+
+    // Bo stops sharing it: his edits stay on his tablet.
+    await openConcern(bo.page, PSEUDONYM);
+    await bo.page.getByRole("button", { name: `Stop deling med ${TEAM}` }).click();
+    await expect(bo.page.getByRole("button", { name: `Del med holdet ${TEAM}` })).toBeVisible();
+    await bo.page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." }).check();
+    await syncTeam(bo.page);
+    await syncTeam(c);
+    expect(await plan(c)).toEqual(merged);
+
+    for (const d of [consultant, anna, bo]) expect(d.errors).toEqual([]);
+  } finally {
+    for (const d of [consultant, anna, bo]) await d.context.close();
+    await server.stop();
+  }
+  // The server's files hold no text of the concerns, and not the team's name.
+  const stored = ["", "-wal"]
+    .map((s) => {
+      try {
+        return readFileSync(server.dbPath + s).toString("utf8");
+      } catch {
+        return "";
+      }
+    })
+    .join("\n");
+  expect(stored.length).toBeGreaterThan(1000);
+  expect(stored).toContain('"enc":"A256GCM"');
+  for (const text of TEXTS) expect(stored.includes(text), `the server holds "${text}"`).toBe(false);
+  await server.remove();
+});
