@@ -39,6 +39,7 @@ export const HEADER_LINKS_DA = [{ link: "Indstillinger", path: "/settings", head
 export const FROM_SETTINGS_DA = [
   { path: "/profile", heading: "Kommuneprofil" },
   { path: "/privacy", heading: "Privatliv og data" },
+  { path: "/teams", heading: "Hold" },
 ];
 
 
