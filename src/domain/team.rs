@@ -522,6 +522,34 @@ impl Teams {
         Ok(())
     }
 
+    /// Stores a key generation the device received for the team (a rotation): new writes are
+    /// sealed with the newest epoch, and documents of every epoch held still open. An epoch
+    /// already held keeps its key (what was sealed under it must keep opening). Memory changes
+    /// only when the write succeeded.
+    pub fn add_key(
+        &mut self,
+        store: &dyn KeyValueStore,
+        team_id: &str,
+        epoch: u32,
+        key: &[u8; KEY_BYTES],
+        now_ms: u64,
+    ) -> Result<(), TeamError> {
+        let mut next = self.clone();
+        let team = next
+            .teams
+            .iter_mut()
+            .find(|t| t.id == team_id)
+            .ok_or(TeamError::Unknown)?;
+        if team.keys.iter().any(|(e, _)| *e == epoch) {
+            return Ok(());
+        }
+        team.keys.push((epoch, b64_encode(key)));
+        team.keys.sort_by_key(|(e, _)| *e);
+        next.save(store, now_ms)?;
+        *self = next;
+        Ok(())
+    }
+
     /// The teams the concern is shared with (for the mark in the list and on the concern).
     pub fn sharing(&self, concern_id: &str) -> Vec<&Team> {
         self.teams
@@ -656,6 +684,42 @@ pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_key_epoch_is_added_and_the_old_ones_kept() {
+        let store = crate::domain::storage::MemoryStore::new();
+        let member = Member {
+            space: "s".into(),
+            token: "t".into(),
+            device: "d".into(),
+        };
+        let team = Team::created(
+            "h",
+            "Hold",
+            (Kind::Json, "https://x.test"),
+            &member,
+            &[1; 32],
+            5,
+        );
+        let mut teams = Teams::default();
+        teams.add(&store, team, 5).unwrap();
+        teams.add_key(&store, "h", 2, &[2; 32], 6).unwrap();
+        // The same epoch again does not replace its key.
+        teams.add_key(&store, "h", 2, &[9; 32], 7).unwrap();
+        assert_eq!(
+            teams.add_key(&store, "nope", 3, &[3; 32], 7),
+            Err(TeamError::Unknown)
+        );
+        let stored = Teams::load(&store, 8);
+        assert_eq!(stored, teams);
+        let t = &stored.teams[0];
+        assert_eq!(t.current(), Some((2, [2; 32])));
+        assert_eq!(t.key(1), Some([1; 32]));
+        assert_eq!(
+            t.keys.iter().map(|(e, _)| *e).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+    }
 
     #[test]
     fn crc32_matches_the_standard_check_value() {

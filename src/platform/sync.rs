@@ -588,3 +588,19 @@ pub async fn join(invite: &Invite) -> Result<Member, TeamCallError> {
         .map_err(TeamCallError::Sync)?;
     json::parse_member(status, &body)
 }
+
+/// The team's devices (its owner asks).
+pub async fn devices(team: &Team) -> Result<Vec<json::DeviceInfo>, TeamCallError> {
+    let (status, body) = send(&json::devices_request(&team.url, &team.token))
+        .await
+        .map_err(TeamCallError::Sync)?;
+    json::parse_devices(status, &body)
+}
+
+/// Removes a device from the team at the server: its token is refused from now on.
+pub async fn revoke(team: &Team, device: &str) -> Result<(), TeamCallError> {
+    let (status, body) = send(&json::revoke_request(&team.url, &team.token, device))
+        .await
+        .map_err(TeamCallError::Sync)?;
+    json::parse_revoked(status, &body)
+}

@@ -59,6 +59,19 @@ pub struct TeamTexts {
     pub invite_expired: &'static str,
     pub store_failed: &'static str,
     pub couch_not_yet: &'static str,
+    pub removed_here: &'static str,
+    pub device_removed_done: &'static str,
+    pub device_remove_no: &'static str,
+    pub device_remove_yes: &'static str,
+    pub device_remove_confirm: &'static str,
+    pub device_remove: &'static str,
+    pub device_removed: &'static str,
+    pub device_here: &'static str,
+    pub device_owner: &'static str,
+    pub device_joined: &'static str,
+    pub devices_title: &'static str,
+    pub devices_show: &'static str,
+    pub this_device: &'static str,
 }
 
 pub static DA: TeamTexts = TeamTexts {
@@ -114,6 +127,19 @@ pub static DA: TeamTexts = TeamTexts {
     invite_expired: "Invitationen er udløbet. Bed om en ny under »Inviter en kollega« på den anden enhed.",
     store_failed: "Holdet kunne ikke gemmes på enheden (lageret er måske fuldt). Intet er ændret her.",
     couch_not_yet: "Hold på CouchDB kommer senere. Brug kommunens synkroniseringsserver.",
+    this_device: "Denne enheds nummer på holdet: {device}",
+    devices_show: "Vis holdets enheder",
+    devices_title: "Holdets enheder",
+    device_joined: "Med siden {time}",
+    device_owner: "oprettede holdet",
+    device_here: "denne enhed",
+    device_removed: "fjernet",
+    device_remove: "Fjern {device} fra holdet",
+    device_remove_confirm: "Fjern {device}? Enheden får intet nyt fra holdet. Det, den allerede har hentet, kan ikke kaldes tilbage. Bed personen om at bekræfte enhedens nummer, før du fjerner den.",
+    device_remove_yes: "Ja, fjern enheden",
+    device_remove_no: "Annullér",
+    device_removed_done: "{device} er fjernet fra holdet.",
+    removed_here: "Denne enhed er fjernet fra holdet: serveren tager ikke længere imod den. Den får intet nyt fra holdet. Det, der allerede er på enheden, bliver her.",
 };
 
 pub static EN: TeamTexts = TeamTexts {
@@ -169,6 +195,19 @@ pub static EN: TeamTexts = TeamTexts {
     invite_expired: "The invitation has expired. Ask for a new one under \"Invite a colleague\" on the other device.",
     store_failed: "The team could not be stored on the device (the storage may be full). Nothing was changed here.",
     couch_not_yet: "Teams on CouchDB come later. Use the municipality's sync server.",
+    this_device: "This device's number in the team: {device}",
+    devices_show: "Show the team's devices",
+    devices_title: "The team's devices",
+    device_joined: "Joined {time}",
+    device_owner: "created the team",
+    device_here: "this device",
+    device_removed: "removed",
+    device_remove: "Remove {device} from the team",
+    device_remove_confirm: "Remove {device}? The device gets nothing new from the team. What it has already fetched cannot be called back. Ask the person to confirm the device's number before you remove it.",
+    device_remove_yes: "Yes, remove the device",
+    device_remove_no: "Cancel",
+    device_removed_done: "{device} has been removed from the team.",
+    removed_here: "This device has been removed from the team: the server no longer accepts it. It gets nothing new from the team. What is already on the device stays here.",
 };
 
 /// The teams page's text table for `lang`.
@@ -203,7 +242,7 @@ mod tests {
         }
         // Placeholders survive translation.
         for ((key, d), (_, e)) in da.iter().zip(&en) {
-            for p in ["{n}", "{team}", "{time}"] {
+            for p in ["{n}", "{team}", "{time}", "{device}"] {
                 assert_eq!(d.contains(p), e.contains(p), "{key}: {p}");
             }
         }

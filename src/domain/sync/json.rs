@@ -203,6 +203,56 @@ pub fn parse_invite(status: u16, body: &str) -> Result<(String, u64), TeamCallEr
     Ok((w.invite, w.expires_ms))
 }
 
+/// `GET {base}/devices` with the owner device's token.
+pub fn devices_request(base: &str, token: &str) -> Request {
+    Request::get(format!("{base}/devices"), &bearer(token))
+}
+
+/// `POST {base}/devices/{device}/revoke` with the owner device's token.
+pub fn revoke_request(base: &str, token: &str, device: &str) -> Request {
+    Request::post(
+        format!("{base}/devices/{}/revoke", encode_component(device)),
+        &bearer(token),
+        "{}".into(),
+    )
+}
+
+/// One device of a team, as the server lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DeviceInfo {
+    pub device: String,
+    pub owner: bool,
+    pub created_ms: u64,
+    pub revoked: bool,
+}
+
+/// The answer to `GET /devices` (200).
+pub fn parse_devices(status: u16, body: &str) -> Result<Vec<DeviceInfo>, TeamCallError> {
+    #[derive(Deserialize)]
+    struct Wire {
+        devices: Vec<DeviceInfo>,
+    }
+    if status != 200 {
+        return Err(TeamCallError::from_answer(status, body));
+    }
+    serde_json::from_str::<Wire>(body)
+        .map(|w| w.devices)
+        .map_err(|e| {
+            TeamCallError::Sync(SyncError::BadAnswer {
+                status,
+                detail: format!("devices: {e}"),
+            })
+        })
+}
+
+/// The answer to a revoke (200).
+pub fn parse_revoked(status: u16, body: &str) -> Result<(), TeamCallError> {
+    if status != 200 {
+        return Err(TeamCallError::from_answer(status, body));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
