@@ -20,6 +20,7 @@ pub mod settings;
 pub mod storage;
 pub mod sync;
 pub mod team;
+pub mod team_keys;
 pub mod topics;
 pub mod training;
 pub mod undo;

@@ -332,6 +332,13 @@ pub struct Team {
     /// Whether this device made the team (it invites and removes).
     #[serde(default)]
     pub owner: bool,
+    /// This device's ECDH P-256 private key for the team (PKCS #8, base64; empty: none): the
+    /// owner wraps a new team key for it (`domain::team_keys`).
+    #[serde(default)]
+    pub ecdh: String,
+    /// Its public half (base64url), for the number people compare in person.
+    #[serde(default)]
+    pub ecdh_public: String,
 }
 
 /// What the server answers to a new team or a join: this device's token and id in the space.
@@ -382,6 +389,8 @@ impl Team {
             joined_ms: now_ms,
             device: member.device.clone(),
             owner: false,
+            ecdh: String::new(),
+            ecdh_public: String::new(),
         }
     }
 
@@ -407,6 +416,8 @@ impl Team {
             joined_ms: now_ms,
             device: member.device.clone(),
             owner: true,
+            ecdh: String::new(),
+            ecdh_public: String::new(),
         }
     }
 
@@ -427,6 +438,29 @@ impl Team {
         })
     }
 
+    /// The team with this device's ECDH private key (PKCS #8), made when it joined or created it.
+    pub fn with_ecdh(mut self, pkcs8: &[u8], public_key: &str) -> Team {
+        self.ecdh = b64_encode(pkcs8);
+        self.ecdh_public = public_key.to_string();
+        self
+    }
+
+    /// This device's number in the team, as the owner's list shows it: its key's fingerprint
+    /// (`team_keys::fingerprint`), or the start of its device id when it has no key.
+    pub fn number(&self) -> String {
+        device_number(&self.device, Some(&self.ecdh_public))
+    }
+
+    /// This device's ECDH private key (PKCS #8), if it has one.
+    pub fn ecdh_key(&self) -> Option<Vec<u8>> {
+        b64_decode(&self.ecdh).filter(|k| !k.is_empty())
+    }
+
+    /// The newest epoch this device holds (0 when it holds none).
+    pub fn epoch(&self) -> u32 {
+        self.keys.iter().map(|(e, _)| *e).max().unwrap_or(0)
+    }
+
     /// The key of `epoch`, if this device has it.
     pub fn key(&self, epoch: u32) -> Option<[u8; KEY_BYTES]> {
         let (_, key) = self.keys.iter().find(|(e, _)| *e == epoch)?;
@@ -437,6 +471,23 @@ impl Team {
     pub fn current(&self) -> Option<(u32, [u8; KEY_BYTES])> {
         let (epoch, _) = self.keys.iter().max_by_key(|(e, _)| *e)?;
         Some((*epoch, self.key(*epoch)?))
+    }
+}
+
+/// A device's number: its public key's fingerprint, or the first 8 characters of its id.
+pub fn device_number(device: &str, public_key: Option<&str>) -> String {
+    if let Some(key) = public_key.and_then(crate::domain::team_keys::parse_public_key) {
+        return crate::domain::team_keys::fingerprint(&key);
+    }
+    let head: String = device
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect::<String>()
+        .to_uppercase();
+    match head.len() {
+        0..=4 => head,
+        _ => format!("{}-{}", &head[..4], &head[4..]),
     }
 }
 

@@ -94,6 +94,114 @@ pub async fn derive_device_key(
     derive_aes(&hkdf, &hkdf_base).await
 }
 
+fn object(pairs: &[(&str, JsValue)]) -> Result<js_sys::Object, JsValue> {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        js_sys::Reflect::set(&o, &JsValue::from_str(k), v)?;
+    }
+    Ok(o)
+}
+
+fn p256() -> Result<js_sys::Object, JsValue> {
+    object(&[
+        ("name", JsValue::from_str("ECDH")),
+        ("namedCurve", JsValue::from_str("P-256")),
+    ])
+}
+
+/// A new ECDH P-256 key pair for a team (issue 18): the private half as PKCS #8 (kept on the
+/// device with the team, sealed by the lock like the rest), the public half raw (65 bytes).
+pub async fn ecdh_pair() -> Result<(Vec<u8>, Vec<u8>), JsValue> {
+    let (private, public) = new_pair(true).await?;
+    let pkcs8 = bytes(JsFuture::from(subtle()?.export_key("pkcs8", &private)?)).await?;
+    let raw = bytes(JsFuture::from(subtle()?.export_key("raw", &public)?)).await?;
+    Ok((pkcs8, raw))
+}
+
+async fn new_pair(extractable: bool) -> Result<(CryptoKey, CryptoKey), JsValue> {
+    let pair = JsFuture::from(subtle()?.generate_key_with_object(
+        &p256()?,
+        extractable,
+        &usages(&["deriveBits"]),
+    )?)
+    .await?;
+    let private = js_sys::Reflect::get(&pair, &JsValue::from_str("privateKey"))?.dyn_into()?;
+    let public = js_sys::Reflect::get(&pair, &JsValue::from_str("publicKey"))?.dyn_into()?;
+    Ok((private, public))
+}
+
+/// The AES-256-GCM key that wraps a team key between `private` and the other side's raw
+/// public key: HKDF-SHA256 (no salt, `info`) over their ECDH secret (`domain::team_keys`).
+async fn wrapping_key(
+    private: &CryptoKey,
+    their_public: &[u8],
+    info: &[u8],
+) -> Result<CryptoKey, JsValue> {
+    let public: CryptoKey = JsFuture::from(subtle()?.import_key_with_object(
+        "raw",
+        &Uint8Array::from(their_public),
+        &p256()?,
+        true,
+        &usages(&[]),
+    )?)
+    .await?
+    .dyn_into()?;
+    let params = object(&[
+        ("name", JsValue::from_str("ECDH")),
+        ("public", public.into()),
+    ])?;
+    let mut secret = bytes(JsFuture::from(
+        subtle()?.derive_bits_with_object(&params, private, 256)?,
+    ))
+    .await?;
+    let base = base_key(&secret, "HKDF", "deriveKey").await;
+    secret.fill(0);
+    let hkdf = object(&[
+        ("name", JsValue::from_str("HKDF")),
+        ("hash", JsValue::from_str("SHA-256")),
+        ("salt", Uint8Array::new_with_length(0).into()),
+        ("info", Uint8Array::from(info).into()),
+    ])?;
+    derive_aes(&hkdf, &base?).await
+}
+
+/// Wraps `key` for the device whose raw public key is `their_public`: `(ephemeral public key,
+/// IV, sealed key)`.
+pub async fn wrap_key(
+    their_public: &[u8],
+    key: &[u8],
+    info: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>), JsValue> {
+    let (private, public) = new_pair(false).await?;
+    let aes = wrapping_key(&private, their_public, info).await?;
+    let iv = random_bytes(12)?;
+    let sealed = bytes(encrypt(&aes, &iv, info, key)?).await?;
+    let ephemeral = bytes(JsFuture::from(subtle()?.export_key("raw", &public)?)).await?;
+    Ok((ephemeral, iv, sealed))
+}
+
+/// Opens a key wrapped for this device (`pkcs8`: its private key). Fails for anything not
+/// wrapped for exactly this device and `info`.
+pub async fn unwrap_key(
+    pkcs8: &[u8],
+    ephemeral: &[u8],
+    iv: &[u8],
+    sealed: &[u8],
+    info: &[u8],
+) -> Result<Vec<u8>, JsValue> {
+    let private: CryptoKey = JsFuture::from(subtle()?.import_key_with_object(
+        "pkcs8",
+        &Uint8Array::from(pkcs8),
+        &p256()?,
+        false,
+        &usages(&["deriveBits"]),
+    )?)
+    .await?
+    .dyn_into()?;
+    let aes = wrapping_key(&private, ephemeral, info).await?;
+    bytes(decrypt(&aes, iv, info, sealed)?).await
+}
+
 /// A data key from its raw bytes (not extractable once imported).
 pub async fn import_data_key(raw: &[u8]) -> Result<CryptoKey, JsValue> {
     let key = JsFuture::from(subtle()?.import_key_with_str(

@@ -11,7 +11,8 @@ use crate::domain::sync::json::TeamCallError;
 use crate::domain::sync::protocol::{Doc, Pulled, Request, SyncError};
 use crate::domain::sync::validate;
 use crate::domain::sync::{couch, json, lane};
-use crate::domain::team::{Invite, Member, Team, Teams};
+use crate::domain::team::{self, Invite, Member, Team, Teams};
+use crate::domain::team_keys;
 use crate::platform::{crypto, now_ms, vault};
 use std::cell::RefCell;
 use std::future::Future;
@@ -291,14 +292,24 @@ pub async fn team_round(team: &Team) -> Result<Applied, SyncError> {
             detail: "teams on CouchDB are not supported yet".into(),
         });
     }
+    let held = team.epoch();
+    let team = &fetch_keys(team).await?;
     let crypt = TeamCrypt::new(team).await?;
+    let mut retried = Applied::default();
+    if team.epoch() > held {
+        retried = crypt.retry_aside().await?;
+    }
     let route = Route {
         kind: team.kind,
         url: team.url.clone(),
         secret: team.token.clone(),
         auth: format!("Bearer {}", team.token),
     };
-    lane_round(&route, Some(&crypt)).await
+    let mut applied = lane_round(&route, Some(&crypt)).await?;
+    applied.updated += retried.updated;
+    applied.deleted += retried.deleted;
+    applied.conflicts += retried.conflicts;
+    Ok(applied)
 }
 
 /// Where a lane's requests go.
@@ -403,6 +414,25 @@ impl TeamCrypt {
             Err(_) => return Err(EnvelopeError::Unauthentic),
         };
         envelope::opened(doc, &plain)
+    }
+
+    /// Tries the documents kept aside again (a new key arrived): those that open now are
+    /// applied, the rest stay aside.
+    async fn retry_aside(&self) -> Result<Applied, SyncError> {
+        let id = self.id.clone();
+        let kept = vault::read(|s| lane::aside(s, &id, now_ms()));
+        let mut opened = Vec::new();
+        for doc in kept {
+            if let Ok(d) = self.open(&doc).await {
+                opened.push(d);
+            }
+        }
+        if opened.is_empty() {
+            return Ok(Applied::default());
+        }
+        write(move |s| lane::retry_aside(s, &id, opened, now_ms()))
+            .await
+            .map_err(store_error)
     }
 
     /// Opens every document; those that do not open are kept aside and left out.
@@ -565,12 +595,28 @@ async fn lane_round(route: &Route, crypt: Option<&TeamCrypt>) -> Result<Applied,
 
 // ---- Teams: made, invited to and joined through the server (JSON protocol v2) ----
 
-/// "Opret et hold": a new space on the server with this device as its owner.
-pub async fn create_team(url: &str, organiser_token: &str) -> Result<Member, TeamCallError> {
-    let (status, body) = send(&json::create_team_request(url, organiser_token))
+/// This device's new ECDH key pair for a team: the private half (PKCS #8) and the public half
+/// as the server takes it.
+pub type TeamPair = (Vec<u8>, String);
+
+async fn team_pair() -> Result<TeamPair, TeamCallError> {
+    let failed = || TeamCallError::Sync(crypto_error(wasm_bindgen::JsValue::NULL));
+    let (pkcs8, public) = crypto::ecdh_pair().await.map_err(|_| failed())?;
+    let public = team_keys::public_key_text(&public).ok_or_else(failed)?;
+    Ok((pkcs8, public))
+}
+
+/// "Opret et hold": a new space on the server with this device as its owner, and this
+/// device's private ECDH key for the team.
+pub async fn create_team(
+    url: &str,
+    organiser_token: &str,
+) -> Result<(Member, TeamPair), TeamCallError> {
+    let (pkcs8, public) = team_pair().await?;
+    let (status, body) = send(&json::create_team_request(url, organiser_token, &public))
         .await
         .map_err(TeamCallError::Sync)?;
-    json::parse_member(status, &body)
+    Ok((json::parse_member(status, &body)?, (pkcs8, public)))
 }
 
 /// "Inviter": a single-use invite token from the server, valid until `expires_ms`.
@@ -581,12 +627,14 @@ pub async fn invite(team: &Team, expires_ms: u64) -> Result<(String, u64), TeamC
     json::parse_invite(status, &body)
 }
 
-/// "Tilslut": uses the invite up, and gives this device its own token in the team's space.
-pub async fn join(invite: &Invite) -> Result<Member, TeamCallError> {
-    let (status, body) = send(&json::join_request(&invite.url, &invite.token))
+/// "Tilslut": uses the invite up, and gives this device its own token in the team's space
+/// (and its private ECDH key for the team).
+pub async fn join(invite: &Invite) -> Result<(Member, TeamPair), TeamCallError> {
+    let (pkcs8, public) = team_pair().await?;
+    let (status, body) = send(&json::join_request(&invite.url, &invite.token, &public))
         .await
         .map_err(TeamCallError::Sync)?;
-    json::parse_member(status, &body)
+    Ok((json::parse_member(status, &body)?, (pkcs8, public)))
 }
 
 /// The team's devices (its owner asks).
@@ -603,4 +651,131 @@ pub async fn revoke(team: &Team, device: &str) -> Result<(), TeamCallError> {
         .await
         .map_err(TeamCallError::Sync)?;
     json::parse_revoked(status, &body)
+}
+
+/// What removing a device did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    /// The devices that were sent the new key.
+    pub rekeyed: usize,
+    /// Live devices the new key could not be wrapped for (no public key on the server): they
+    /// get nothing new until invited again.
+    pub without_key: usize,
+    /// Concerns queued to go out again under the new key.
+    pub resealed: usize,
+}
+
+/// The owner removes `device`: a new team key (the next epoch) is wrapped for every other
+/// remaining device and handed to the server, kept here, every shared concern is queued to go
+/// out again under it, and then the server refuses the device's token. The order matters: the
+/// removed device was never sent the new key, and if the last step fails, trying again only
+/// makes one more epoch.
+pub async fn remove_device(team: &Team, device: &str) -> Result<Removed, TeamCallError> {
+    let failed = || TeamCallError::Sync(crypto_error(wasm_bindgen::JsValue::NULL));
+    let devices = devices(team).await?;
+    let key: [u8; team::KEY_BYTES] = crypto::random_bytes(team::KEY_BYTES)
+        .map_err(|_| failed())?
+        .try_into()
+        .map_err(|_| failed())?;
+    let epoch = team.epoch() + 1;
+    let mut wrapped = Vec::new();
+    let mut without_key = 0;
+    for d in devices
+        .iter()
+        .filter(|d| !d.revoked && d.device != device && d.device != team.device)
+    {
+        let Some(public) = d
+            .public_key
+            .as_deref()
+            .and_then(team_keys::parse_public_key)
+        else {
+            without_key += 1;
+            continue;
+        };
+        let info = team_keys::wrap_info(&team.id, &team.space, &d.device, epoch);
+        let (ephemeral, iv, sealed) = crypto::wrap_key(&public, &key, &info)
+            .await
+            .map_err(|_| failed())?;
+        let w = team_keys::Wrapped {
+            ephemeral: ephemeral.try_into().map_err(|_| failed())?,
+            iv: iv.try_into().map_err(|_| failed())?,
+            sealed: sealed.try_into().map_err(|_| failed())?,
+        };
+        wrapped.push((d.device.clone(), w.to_text()));
+    }
+    let (status, body) = send(&json::post_keys_request(
+        &team.url,
+        &team.token,
+        epoch,
+        &wrapped,
+    ))
+    .await
+    .map_err(TeamCallError::Sync)?;
+    json::parse_keys_posted(status, &body)?;
+    let id = team.id.clone();
+    let resealed = write(move |s| {
+        let now = now_ms();
+        let mut teams = Teams::load(s, now);
+        teams
+            .add_key(s, &id, epoch, &key, now)
+            .map_err(|e| StoreError::Other(format!("{e:?}")))?;
+        lane::reseal(s, &id, now)
+    })
+    .await
+    .map_err(|e| TeamCallError::Sync(store_error(e)))?;
+    revoke(team, device).await?;
+    Ok(Removed {
+        rekeyed: wrapped.len(),
+        without_key,
+        resealed,
+    })
+}
+
+/// Fetches the team keys wrapped for this device since the newest it holds, opens and keeps
+/// them. One that does not open (not wrapped for this device) is skipped: it cannot be used,
+/// and a later one may be. Returns the team as now stored.
+async fn fetch_keys(team: &Team) -> Result<Team, SyncError> {
+    let (status, body) = send(&json::my_keys_request(&team.url, &team.token, team.epoch())).await?;
+    let keys = json::parse_my_keys(status, &body).map_err(|e| match e {
+        TeamCallError::Sync(e) => e,
+        other => SyncError::BadAnswer {
+            status,
+            detail: format!("{other:?}"),
+        },
+    })?;
+    let Some(pkcs8) = team.ecdh_key() else {
+        return Ok(team.clone());
+    };
+    let mut opened = Vec::new();
+    for (epoch, text) in keys {
+        let Some(w) = team_keys::Wrapped::parse(&text) else {
+            continue;
+        };
+        let info = team_keys::wrap_info(&team.id, &team.space, &team.device, epoch);
+        if let Ok(key) = crypto::unwrap_key(&pkcs8, &w.ephemeral, &w.iv, &w.sealed, &info).await {
+            if let Ok(key) = <[u8; team::KEY_BYTES]>::try_from(key) {
+                opened.push((epoch, key));
+            }
+        }
+    }
+    if opened.is_empty() {
+        return Ok(team.clone());
+    }
+    let id = team.id.clone();
+    write(move |s| {
+        let now = now_ms();
+        let mut teams = Teams::load(s, now);
+        for (epoch, key) in &opened {
+            teams
+                .add_key(s, &id, *epoch, key, now)
+                .map_err(|e| StoreError::Other(format!("{e:?}")))?;
+        }
+        Ok(teams.teams.into_iter().find(|t| t.id == id))
+    })
+    .await
+    .map_err(store_error)?
+    .ok_or(SyncError::BadAnswer {
+        status: 0,
+        detail: "the team is gone".into(),
+    })
 }

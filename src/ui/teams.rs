@@ -10,12 +10,12 @@ use crate::domain::i18n::Lang;
 use crate::domain::pages::Page;
 use crate::domain::sync::config::{self, Kind};
 use crate::domain::sync::engine;
-use crate::domain::sync::json::TeamCallError;
+use crate::domain::sync::json::{DeviceInfo, TeamCallError};
 use crate::domain::sync::lane::{self, LaneStore};
 use crate::domain::sync::protocol::{error_text, SyncError};
 use crate::domain::team::{
-    check_new_team, invite_qr, Invite, NewTeamProblem, Team, Teams, INVITE_TTL_MS, KEY_BYTES,
-    QR_QUIET,
+    check_new_team, device_number, invite_qr, Invite, NewTeamProblem, Team, Teams, INVITE_TTL_MS,
+    KEY_BYTES, QR_QUIET,
 };
 use crate::platform::{self, crypto, now_ms, sync as net, vault};
 use leptos::prelude::*;
@@ -114,6 +114,9 @@ fn TeamCard(team: Team, lang: Memo<Lang>) -> impl IntoView {
         <article class="card team" aria-labelledby=labelled_by>
             <h2 id=heading>{team.with_value(|t| t.name.clone())}</h2>
             <p class="hint">{move || if team.with_value(|t| t.owner) { tt().yours } else { tt().member }}</p>
+            <p class="hint" data-testid="this-device">
+                {move || tt().this_device.replace("{device}", &team.with_value(Team::number))}
+            </p>
             {move || {
                 let (s, aside) = status();
                 let tt = tt();
@@ -124,11 +127,14 @@ fn TeamCard(team: Team, lang: Memo<Lang>) -> impl IntoView {
                         <dd>{s.last_ok_ms.map_or_else(|| tt.never.to_string(), format_time)}</dd>
                         <dt>{tt.waiting}</dt>
                         <dd data-testid="team-waiting">{s.waiting}</dd>
-                        {s.last_error.map(|e| view! {
+                        {s.last_error.clone().filter(|e| *e != SyncError::Unauthorized).map(|e| view! {
                             <dt>{tt.last_error}</dt>
                             <dd class="sync-status__error">{error_text(&e, t.get())}</dd>
                         })}
                     </dl>
+                    {(s.last_error == Some(SyncError::Unauthorized)).then(|| view! {
+                        <p class="alert alert--warning" role="status">{tt.removed_here}</p>
+                    })}
                     <p>{tt.shared_count.replace("{n}", &shared.to_string())}</p>
                     {(aside > 0).then(|| view! {
                         <p class="alert alert--warning">{tt.aside.replace("{n}", &aside.to_string())}</p>
@@ -146,7 +152,117 @@ fn TeamCard(team: Team, lang: Memo<Lang>) -> impl IntoView {
                 <p class=if ok { "alert alert--info" } else { "alert alert--error" } role="status">{text}</p>
             })}
             {move || invite.get().map(|i| view! { <InvitePanel invite=i lang close=move || invite.set(None) /> })}
+            {move || team.with_value(|t| t.owner).then(|| view! { <Devices team=team.get_value() lang /> })}
         </article>
+    }
+}
+
+/// The owner's list of the team's devices, each but its own with "Fjern" (and a confirmation).
+#[component]
+fn Devices(team: Team, lang: Memo<Lang>) -> impl IntoView {
+    let prefs = use_prefs();
+    let t = prefs.texts;
+    let sync_state = use_sync();
+    let scheduler = Scheduler::here();
+    let tt = move || team_texts(lang.get());
+    let team = StoredValue::new(team);
+    let list = RwSignal::new(None::<Vec<DeviceInfo>>);
+    // (device id, its number)
+    let confirm = RwSignal::new(None::<(String, String)>);
+    let message: Message = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match net::devices(&team.get_value()).await {
+                Ok(d) => list.set(Some(d)),
+                Err(e) => message.set(Some((false, call_error(&e, tt(), t.get_untracked())))),
+            }
+        });
+    };
+    let remove = move |device: (String, String)| {
+        busy.set(true);
+        confirm.set(None);
+        leptos::task::spawn_local(async move {
+            // The team as stored now (a round may have added a key since the page opened).
+            let id = team.with_value(|t| t.id.clone());
+            let current = vault::read(|s| Teams::load(s, now_ms()))
+                .teams
+                .into_iter()
+                .find(|t| t.id == id)
+                .unwrap_or_else(|| team.get_value());
+            let tt = tt();
+            let (device, name) = device;
+            match net::remove_device(&current, &device).await {
+                Ok(_) => {
+                    message.set(Some((
+                        true,
+                        tt.device_removed_done.replace("{device}", &name),
+                    )));
+                    refresh(sync_state);
+                    kick(scheduler, true);
+                    load();
+                }
+                Err(e) => message.set(Some((false, call_error(&e, tt, t.get_untracked())))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="devices">
+            {move || list.get().is_none().then(|| view! {
+                <p class="button-row">
+                    <button type="button" class="btn btn--secondary" on:click=move |_| load()>{tt().devices_show}</button>
+                </p>
+            })}
+            {move || list.get().map(|devices| {
+                let tt = tt();
+                let own = team.with_value(|t| t.device.clone());
+                view! {
+                    <h3>{tt.devices_title}</h3>
+                    <ul class="devices__list">
+                        {devices.into_iter().map(|d| {
+                            let name = device_number(&d.device, d.public_key.as_deref());
+                            let mut notes = vec![tt.device_joined.replace("{time}", &format_time(d.created_ms))];
+                            if d.owner { notes.push(tt.device_owner.to_string()); }
+                            if d.device == own { notes.push(tt.device_here.to_string()); }
+                            if d.revoked { notes.push(tt.device_removed.to_string()); }
+                            let removable = !d.revoked && !d.owner && d.device != own;
+                            let device = (d.device.clone(), name.clone());
+                            let label = tt.device_remove.replace("{device}", &name);
+                            view! {
+                                <li class="devices__item" class:devices__item--removed=d.revoked>
+                                    <span class="devices__name">{name.clone()}</span>
+                                    <span class="hint">{notes.join(" · ")}</span>
+                                    {removable.then(|| view! {
+                                        <button type="button" class="btn btn--danger btn--small"
+                                            disabled=move || busy.get()
+                                            on:click=move |_| confirm.set(Some(device.clone()))>{label}</button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+            {move || confirm.get().map(|device| {
+                let tt = tt();
+                let name = device.1.clone();
+                view! {
+                    <div class="alert alert--warning" role="alertdialog" aria-labelledby="remove-q">
+                        <p id="remove-q">{tt.device_remove_confirm.replace("{device}", &name)}</p>
+                        <p class="button-row">
+                            <button type="button" class="btn btn--danger"
+                                on:click=move |_| remove(device.clone())>{tt.device_remove_yes}</button>
+                            <button type="button" class="btn btn--secondary"
+                                on:click=move |_| confirm.set(None)>{tt.device_remove_no}</button>
+                        </p>
+                    </div>
+                }
+            })}
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "alert alert--success" } else { "alert alert--error" } role="status">{text}</p>
+            })}
+        </div>
     }
 }
 
@@ -227,9 +343,10 @@ fn JoinTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let tt = tt();
             let result = match net::join(&invite).await {
-                Ok(member) => {
+                Ok((member, (pkcs8, public))) => {
                     let client = platform::new_uuid();
-                    let team = Team::from_invite(&invite, &member, now_ms());
+                    let team =
+                        Team::from_invite(&invite, &member, now_ms()).with_ecdh(&pkcs8, &public);
                     let stored = net::write(move |s| {
                         let now = now_ms();
                         let mut teams = Teams::load(s, now);
@@ -329,12 +446,13 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
         let token = organiser.get_untracked();
         leptos::task::spawn_local(async move {
             let result = match net::create_team(&address, token.trim()).await {
-                Ok(member) => {
+                Ok((member, (pkcs8, public))) => {
                     let id = platform::new_uuid();
                     let client = platform::new_uuid();
                     let now = now_ms();
                     let team =
-                        Team::created(&id, &team_name, (Kind::Json, &address), &member, &key, now);
+                        Team::created(&id, &team_name, (Kind::Json, &address), &member, &key, now)
+                            .with_ecdh(&pkcs8, &public);
                     let stored = net::write(move |s| {
                         let mut teams = Teams::load(s, now);
                         teams.add(s, team, now).map_err(|e| {

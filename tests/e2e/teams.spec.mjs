@@ -3,7 +3,8 @@
 // invite code (one pasted from the text, one read back from the rendered QR code with an
 // independent decoder); a reused or damaged code is refused in words. A shared concern reaches
 // both teachers; edits made offline on two devices become a conflict that is merged; unsharing
-// stops updates. Afterwards the server's database file is scanned for every text of the
+// stops updates; the consultant removes a teacher's tablet: the key is rotated, the removed
+// tablet is told and gets nothing new, the others go on. Afterwards the server's database file is scanned for every text of the
 // concerns: none may be there (the server stores only ciphertext).
 import { readFileSync } from "node:fs";
 import { Resvg } from "@resvg/resvg-js";
@@ -180,6 +181,58 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
     await syncTeam(bo.page);
     await syncTeam(c);
     expect(await plan(c)).toEqual(merged);
+
+    // The consultant removes Bo's tablet (Bo reads its number aloud): a new key goes to Anna
+    // only, everything shared is sealed again under it, and the server refuses Bo from now on.
+    const boNumber = (await bo.page.getByTestId("this-device").textContent()).split(": ")[1];
+    expect(boNumber).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await c.goto("/teams");
+    await c.getByRole("button", { name: "Vis holdets enheder" }).click();
+    await expect(c.getByRole("heading", { level: 3, name: "Holdets enheder" })).toBeVisible();
+    await expect(c.getByRole("listitem").filter({ hasText: boNumber })).toBeVisible();
+    await c.getByRole("button", { name: `Fjern ${boNumber} fra holdet` }).click();
+    await expect(c.getByRole("alertdialog")).toContainText("Det, den allerede har hentet, kan ikke kaldes tilbage.");
+    await expectAccessible(c, "Teams, removing a device");
+    await c.getByRole("button", { name: "Ja, fjern enheden" }).click();
+    await expect(c.getByText(`${boNumber} er fjernet fra holdet.`)).toBeVisible();
+    await expect(c.getByRole("listitem").filter({ hasText: boNumber })).toContainText("fjernet");
+    await expect(c.getByRole("button", { name: `Fjern ${boNumber} fra holdet` })).toHaveCount(0);
+    await syncTeam(c);
+
+    // After the removal the consultant shares a second concern: Anna gets it (and the new key),
+    // Bo gets nothing new and is told he has been removed.
+    const second = v1.data[1].id;
+    await openConcern(c, "Elev Omega (fiktiv)");
+    await c.getByRole("button", { name: `Del med holdet ${TEAM}` }).click();
+    await expect(c.getByText(`Delt med ${TEAM}`)).toBeVisible();
+    await syncTeam(c);
+    await syncTeam(anna.page);
+    expect(await concernIds(anna.page)).toEqual([shared, second].sort());
+    const epochs = (page) =>
+      page.evaluate(() => JSON.parse(localStorage.getItem("ssp.teams")).data.teams[0].keys.map(([e]) => e));
+    expect(await epochs(anna.page)).toEqual([1, 2]);
+    expect(await epochs(c)).toEqual([1, 2]);
+    await bo.page.goto("/teams");
+    await bo.page.getByRole("button", { name: "Synkronisér nu" }).click();
+    await expect(bo.page.getByText("Denne enhed er fjernet fra holdet", { exact: false })).toBeVisible();
+    expect(await concernIds(bo.page)).toEqual([shared]);
+    expect(await epochs(bo.page)).toEqual([1]);
+    await expectAccessible(bo.page, "Teams, this device removed");
+
+    // Anna and the consultant go on together; the server holds everything under the new key.
+    await openConcern(anna.page, PSEUDONYM);
+    const box = anna.page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." });
+    await box.setChecked(!(await box.isChecked()));
+    await syncTeam(anna.page);
+    await syncTeam(c);
+    const after = await plan(anna.page);
+    expect(after).not.toEqual(merged);
+    expect(await plan(c)).toEqual(after);
+    const annaTeam = await anna.page.evaluate(() => JSON.parse(localStorage.getItem("ssp.teams")).data.teams[0]);
+    const feed = await (await fetch(`${annaTeam.url}/changes?since=`, { headers: { authorization: `Bearer ${annaTeam.token}` } })).json();
+    const live = feed.docs.filter((d) => !d.deleted);
+    expect(live.length).toBeGreaterThan(0);
+    for (const d of live) expect(d.data.epoch, `${d.id} sealed under the new key`).toBe(2);
 
     for (const d of [consultant, anna, bo]) expect(d.errors).toEqual([]);
   } finally {

@@ -106,12 +106,18 @@ pub fn parse_push(status: u16, body: &str, batch: &Batch) -> Result<PushOutcome,
 // ---- Teams and invites (version 2; docs/sync-protocol.md "Teams and invites") ----
 
 /// `POST {base}/teams` with an organiser's token: a new space with this device as its owner.
-pub fn create_team_request(base: &str, organiser_token: &str) -> Request {
+pub fn create_team_request(base: &str, organiser_token: &str, public_key: &str) -> Request {
     Request::post(
         format!("{base}/teams"),
         &bearer(organiser_token),
-        "{}".into(),
+        with_public_key(public_key),
     )
+}
+
+/// The body of a new team or a join: the device's ECDH public key (base64url), which the owner
+/// wraps new team keys for.
+fn with_public_key(public_key: &str) -> String {
+    serde_json::json!({ "public_key": public_key }).to_string()
 }
 
 /// `POST {base}/invites` with the owner device's token: a single-use invite token.
@@ -124,8 +130,12 @@ pub fn invite_request(base: &str, token: &str, expires_ms: u64) -> Request {
 }
 
 /// `POST {base}/join` with an invite's token: this device's own token in the team's space.
-pub fn join_request(base: &str, invite_token: &str) -> Request {
-    Request::post(format!("{base}/join"), &bearer(invite_token), "{}".into())
+pub fn join_request(base: &str, invite_token: &str, public_key: &str) -> Request {
+    Request::post(
+        format!("{base}/join"),
+        &bearer(invite_token),
+        with_public_key(public_key),
+    )
 }
 
 /// Why a team call did not give what was asked.
@@ -224,6 +234,9 @@ pub struct DeviceInfo {
     pub owner: bool,
     pub created_ms: u64,
     pub revoked: bool,
+    /// Its ECDH public key (base64url), if it sent one.
+    #[serde(default)]
+    pub public_key: Option<String>,
 }
 
 /// The answer to `GET /devices` (200).
@@ -251,6 +264,67 @@ pub fn parse_revoked(status: u16, body: &str) -> Result<(), TeamCallError> {
         return Err(TeamCallError::from_answer(status, body));
     }
     Ok(())
+}
+
+/// `POST {base}/keys` with the owner device's token: a new key epoch, wrapped for each device
+/// (`(device, wrapped)`), all at once.
+pub fn post_keys_request(
+    base: &str,
+    token: &str,
+    epoch: u32,
+    keys: &[(String, String)],
+) -> Request {
+    let keys: Vec<serde_json::Value> = keys
+        .iter()
+        .map(|(device, wrapped)| serde_json::json!({ "device": device, "wrapped": wrapped }))
+        .collect();
+    Request::post(
+        format!("{base}/keys"),
+        &bearer(token),
+        serde_json::json!({ "epoch": epoch, "keys": keys }).to_string(),
+    )
+}
+
+/// The answer to `POST /keys` (200).
+pub fn parse_keys_posted(status: u16, body: &str) -> Result<(), TeamCallError> {
+    if status != 200 {
+        return Err(TeamCallError::from_answer(status, body));
+    }
+    Ok(())
+}
+
+/// `GET {base}/keys?since={epoch}`: this device's wrapped keys of later epochs.
+pub fn my_keys_request(base: &str, token: &str, since: u32) -> Request {
+    Request::get(format!("{base}/keys?since={since}"), &bearer(token))
+}
+
+/// The answer to `GET /keys` (200): `(epoch, wrapped)`, oldest first.
+pub fn parse_my_keys(status: u16, body: &str) -> Result<Vec<(u32, String)>, TeamCallError> {
+    #[derive(Deserialize)]
+    struct Key {
+        epoch: u32,
+        wrapped: String,
+    }
+    #[derive(Deserialize)]
+    struct Wire {
+        keys: Vec<Key>,
+    }
+    if status != 200 {
+        return Err(TeamCallError::from_answer(status, body));
+    }
+    let mut keys: Vec<(u32, String)> = serde_json::from_str::<Wire>(body)
+        .map_err(|e| {
+            TeamCallError::Sync(SyncError::BadAnswer {
+                status,
+                detail: format!("keys: {e}"),
+            })
+        })?
+        .keys
+        .into_iter()
+        .map(|k| (k.epoch, k.wrapped))
+        .collect();
+    keys.sort_by_key(|(e, _)| *e);
+    Ok(keys)
 }
 
 #[cfg(test)]
@@ -335,5 +409,44 @@ mod tests {
             parse_changes(503, ""),
             Err(SyncError::Server { status: 503 })
         );
+    }
+
+    #[test]
+    fn team_keys_travel_as_documented() {
+        let r = join_request("https://x.test", "inv", "BAAA");
+        assert_eq!(r.url, "https://x.test/join");
+        let body: serde_json::Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body, serde_json::json!({ "public_key": "BAAA" }));
+        let r = post_keys_request("https://x.test", "t", 3, &[("d1".into(), "w1".into())]);
+        assert_eq!((r.method, r.url.as_str()), ("POST", "https://x.test/keys"));
+        let body: serde_json::Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({ "epoch": 3, "keys": [{ "device": "d1", "wrapped": "w1" }] })
+        );
+        assert_eq!(
+            my_keys_request("https://x.test", "t", 2).url,
+            "https://x.test/keys?since=2"
+        );
+        // Oldest first, whatever order they came in.
+        let keys = parse_my_keys(
+            200,
+            r#"{"keys":[{"epoch":4,"wrapped":"b"},{"epoch":3,"wrapped":"a"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(keys, vec![(3, "a".to_string()), (4, "b".to_string())]);
+        assert_eq!(
+            parse_my_keys(401, r#"{"error":"unauthorized","message":"x"}"#),
+            Err(TeamCallError::Sync(SyncError::Unauthorized))
+        );
+        assert!(parse_my_keys(200, "{}").is_err());
+        let devices = parse_devices(
+            200,
+            r#"{"devices":[{"device":"a","owner":true,"created_ms":1,"revoked":false,"public_key":"BAAA"},
+                {"device":"b","owner":false,"created_ms":2,"revoked":true}]}"#,
+        )
+        .unwrap();
+        assert_eq!(devices[0].public_key.as_deref(), Some("BAAA"));
+        assert_eq!(devices[1].public_key, None);
     }
 }

@@ -17,7 +17,7 @@
 //! - a document that cannot be opened is kept aside in the lane, never dropped.
 
 use super::engine::{self, Applied};
-use super::protocol::{Doc, Page};
+use super::protocol::{generation, Doc, Page, Pulled};
 use crate::domain::concern_store::{self, Event, Subscriber};
 use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
 use crate::domain::team::{Sharing, TeamError, Teams};
@@ -223,6 +223,62 @@ pub fn aside(store: &dyn KeyValueStore, team_id: &str, now_ms: u64) -> Vec<Doc> 
     ids.iter()
         .filter_map(|k| storage::load(&lane, k, &ASIDE_CODEC, now_ms).found())
         .collect()
+}
+
+/// Applies documents kept aside that opened now (a new key arrived), and forgets them. One that
+/// is not newer than the version this device already has is only forgotten: a later version
+/// opened since it was kept aside. The lane's checkpoint stays where it is.
+pub fn retry_aside(
+    store: &dyn KeyValueStore,
+    team_id: &str,
+    opened: Vec<Doc>,
+    now_ms: u64,
+) -> Result<Applied, StoreError> {
+    let lane = LaneStore::team(store, team_id);
+    let known = engine::revs(&lane, now_ms);
+    let ids: Vec<String> = opened.iter().map(|d| d.id.clone()).collect();
+    let docs: Vec<Pulled> = opened
+        .into_iter()
+        .filter(|d| {
+            known
+                .get(&d.id)
+                .is_none_or(|rev| generation(&d.rev) > generation(rev))
+        })
+        .map(|doc| Pulled {
+            doc,
+            losing: Vec::new(),
+        })
+        .collect();
+    let page = Page {
+        docs,
+        checkpoint: engine::checkpoint(&lane, now_ms),
+        more: false,
+        rejected: 0,
+    };
+    let applied = apply_team_page(store, team_id, page, now_ms)?;
+    for id in ids {
+        lane.remove(&format!("{ASIDE_PREFIX}{id}"))?;
+    }
+    Ok(applied)
+}
+
+/// After a key rotation: every concern this device shares with the team is queued again, so
+/// that it is sent sealed with the new key and the server's copy under the old key is
+/// replaced. Returns how many were queued.
+pub fn reseal(store: &dyn KeyValueStore, team_id: &str, now_ms: u64) -> Result<usize, StoreError> {
+    let teams = Teams::load(store, now_ms);
+    let Some(team) = teams.teams.iter().find(|t| t.id == team_id) else {
+        return Err(StoreError::Other("no such team".into()));
+    };
+    let lane = LaneStore::team(store, team_id);
+    let mut queued = 0;
+    for id in &team.shared {
+        if concern_store::load_one(store, id, now_ms).is_some() {
+            engine::note_change(&lane, id, now_ms)?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
 }
 
 /// Runs `f` on a lane's store: the device's own for the plain lane (`None`), the team's
