@@ -19,8 +19,10 @@
 //! - `invites` (schema 3): one row per invite: the SHA-256 of its token, its space, the device
 //!   that made it, its deadline, and when it was used (and by which new device).
 //! - `devices.public_key` (schema 4): the device's ECDH public key (65 bytes), if it gave one.
-//! - `team_keys` (schema 4): one row per `(space, epoch, device)`: the team key of that epoch
-//!   wrapped for that device, as the owner sent it (opaque), and when it was stored.
+//! - `team_keys` (schema 4): one row per `(space, device, epoch)`: the team key of that epoch
+//!   wrapped for that device, as the owner sent it (opaque), and when it was stored. Keyed so
+//!   that a device's keys are one range of the primary key (`GET /keys`); an index on
+//!   `(space, epoch)` finds a space's largest epoch.
 //! - `meta`: the schema version.
 //!
 //! Invariants:
@@ -188,9 +190,9 @@ CREATE TABLE team_keys (
     device      TEXT NOT NULL,
     wrapped     TEXT NOT NULL,
     created_ms  INTEGER NOT NULL,
-    PRIMARY KEY (space, epoch, device)
+    PRIMARY KEY (space, device, epoch)
 ) WITHOUT ROWID;
-CREATE INDEX team_keys_by_device ON team_keys (device, epoch);
+CREATE INDEX team_keys_by_epoch ON team_keys (space, epoch);
 
 UPDATE meta SET value = 4 WHERE key = 'schema_version';
 ";
