@@ -17,7 +17,10 @@
 //!   config entry matches (config tokens take precedence) and then acts like a config write
 //!   token of its team's space; only the team's owner device invites, lists and revokes; an
 //!   invite token is good for one `/join` and nothing else; a wrong, used or expired invite
-//!   counts as a failed login.
+//!   counts as a failed login;
+//! - key epochs (docs/sync-protocol.md, "Key epochs"): only the owner device stores a new
+//!   epoch's wrapped keys, for live devices of its own space, with a growing epoch; a device
+//!   reads only the keys wrapped for itself; public keys and wrapped keys are never logged.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -29,7 +32,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -38,7 +41,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Found, Limits, Throttle, Tokens};
 use crate::config::{sha256, Access, Origins, TokenConfig};
 use crate::protocol::{self, Checkpoint, Invalid, MAX_BODY_BYTES};
-use crate::store::{InviteState, Revoked, Store, StoreError};
+use crate::store::{InviteState, KeysRefused, Revoked, Store, StoreError};
 use crate::teams::{self, MAX_INVITE_MS};
 
 /// The most a body of `/teams`, `/invites` or `/join` may have.
@@ -359,7 +362,7 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
                 AllowOrigin::list(list.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
             }
         })
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::OPTIONS])
         .allow_headers([AUTHORIZATION, CONTENT_TYPE])
         .max_age(Duration::from_secs(600));
 
@@ -392,6 +395,8 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
         .route("/join", post(join))
         .route("/devices", get(devices))
         .route("/devices/{device}/revoke", post(revoke_device))
+        .route("/devices/me/key", put(set_public_key))
+        .route("/keys", post(add_keys).get(keys))
         .fallback(not_found)
         .with_state(app)
         .layer(axum::middleware::map_response(json_errors))
@@ -408,7 +413,8 @@ async fn not_found() -> ApiError {
         StatusCode::NOT_FOUND,
         "not_found",
         "no such path; the protocol has GET /changes, POST /push, and for teams POST /teams, \
-         POST /invites, POST /join, GET /devices, POST /devices/<device>/revoke",
+         POST /invites, POST /join, GET /devices, POST /devices/<device>/revoke, \
+         PUT /devices/me/key, POST /keys, GET /keys",
     )
 }
 
@@ -644,7 +650,17 @@ async fn small_json<T: serde::de::DeserializeOwned>(
     body: Body,
     expected: &str,
 ) -> Result<T, ApiError> {
-    let bytes = read_body(headers, body, SMALL_BODY_BYTES).await?;
+    json_body(headers, body, SMALL_BODY_BYTES, expected).await
+}
+
+/// [`small_json`] with another limit.
+async fn json_body<T: serde::de::DeserializeOwned>(
+    headers: &axum::http::HeaderMap,
+    body: Body,
+    max: usize,
+    expected: &str,
+) -> Result<T, ApiError> {
+    let bytes = read_body(headers, body, max).await?;
     let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
@@ -659,9 +675,20 @@ async fn small_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// A body that must be a JSON object and whose fields are not used (`/teams`, `/join`).
+/// The body of `/teams` and `/join`: a JSON object, with the new device's public key or not.
 #[derive(Deserialize)]
-struct Empty {}
+struct NewDeviceRequest {
+    #[serde(default)]
+    public_key: Option<String>,
+}
+
+const NEW_DEVICE_BODY: &str = r#"{} or {"public_key": "<base64url P-256 point>"}"#;
+
+/// The public key of a request, checked (a 400 otherwise).
+fn public_key_of(text: Option<&str>) -> Result<Option<[u8; 65]>, ApiError> {
+    text.map(|t| teams::parse_public_key(t).map_err(bad_request))
+        .transpose()
+}
 
 /// A new device of a team, as `/teams` and `/join` answer it.
 #[derive(Serialize)]
@@ -687,16 +714,21 @@ async fn create_team(
         return Err(caller.forbidden("only an organise token may create teams"));
     }
     let by = |e: ApiError| e.by(&caller.name, &caller.space);
-    let _: Empty = small_json(&headers, body, "{}").await.map_err(by)?;
+    let request: NewDeviceRequest = small_json(&headers, body, NEW_DEVICE_BODY)
+        .await
+        .map_err(by)?;
+    let public_key = public_key_of(request.public_key.as_deref()).map_err(by)?;
     let space = teams::new_space_id().map_err(no_randomness)?;
     let device = teams::new_device_id().map_err(no_randomness)?;
     let token = teams::new_secret().map_err(no_randomness)?;
     let hash = sha256(token.as_bytes());
     let now = now_ms();
     let (s, d) = (space.clone(), device.clone());
-    app.with_store(move |store| store.create_team(&s, &d, &hash, now))
-        .await
-        .map_err(by)?;
+    app.with_store(move |store| {
+        store.create_team_with_key(&s, &d, &hash, public_key.as_ref(), now)
+    })
+    .await
+    .map_err(by)?;
     let detail = format!("team created by {:?}: owner device={device}", caller.name);
     let space_arc: Arc<str> = space.as_str().into();
     let device_arc: Arc<str> = device.as_str().into();
@@ -814,16 +846,20 @@ async fn join(State(app): State<AppState>, request: Request<Body>) -> Result<Res
         return Err(refuse(&state));
     };
     let space: Arc<str> = space.into();
-    let _: Empty = small_json(&parts.headers, body, "{}")
+    let by = |e: ApiError| e.by(&Arc::from("invite"), &space);
+    let request: NewDeviceRequest = small_json(&parts.headers, body, NEW_DEVICE_BODY)
         .await
-        .map_err(|e| e.by(&Arc::from("invite"), &space))?;
+        .map_err(by)?;
+    let public_key = public_key_of(request.public_key.as_deref()).map_err(by)?;
     let device = teams::new_device_id().map_err(no_randomness)?;
     let token = teams::new_secret().map_err(no_randomness)?;
     let device_hash = sha256(token.as_bytes());
     let now = now_ms();
     let d = device.clone();
     let state = app
-        .with_store(move |store| store.join(&invite_hash, &d, &device_hash, now))
+        .with_store(move |store| {
+            store.join_with_key(&invite_hash, &d, &device_hash, public_key.as_ref(), now)
+        })
         .await?;
     let InviteState::Open { space } = state else {
         // Used (or expired) in the meantime by another join.
@@ -907,4 +943,185 @@ async fn revoke_device(
             "the owner device cannot revoke itself",
         ))),
     }
+}
+
+// --- key epochs -------------------------------------------------------------------------------
+
+/// The most a body of `POST /keys` may have: 1000 entries of a 1024-character wrapped key with
+/// room for the device ids and the JSON around them.
+pub const KEYS_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The caller must be a device of a team (owner or member).
+fn device_only(caller: &Caller) -> Result<(), ApiError> {
+    match caller.kind {
+        Kind::Owner | Kind::Member => Ok(()),
+        Kind::Config => Err(caller.forbidden(
+            "only a team's device may do this (a token of the config file has no team)",
+        )),
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+}
+
+#[derive(Deserialize)]
+struct PublicKeyRequest {
+    public_key: String,
+}
+
+/// `PUT /devices/me/key` (a team's device): sets or replaces the caller's own public key.
+async fn set_public_key(
+    State(app): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    device_only(&caller)?;
+    let by = |e: ApiError| e.by(&caller.name, &caller.space);
+    let request: PublicKeyRequest = small_json(
+        &headers,
+        body,
+        r#"{"public_key": "<base64url P-256 point>"}"#,
+    )
+    .await
+    .map_err(by)?;
+    let key = teams::parse_public_key(&request.public_key).map_err(|m| by(bad_request(m)))?;
+    let (space, device) = (Arc::clone(&caller.space), Arc::clone(&caller.name));
+    let found = app
+        .with_store(move |store| store.set_public_key(&space, &device, &key))
+        .await
+        .map_err(by)?;
+    if !found {
+        // Revoked between the token check and now.
+        return Err(by(unauthorized("this token has been revoked")));
+    }
+    Ok(answer(
+        StatusCode::OK,
+        serde_json::json!({ "device": &*caller.name }),
+        Arc::clone(&caller.name),
+        caller.space,
+        "public key set".into(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct KeysRequest {
+    epoch: i64,
+    keys: Vec<KeyEntry>,
+}
+
+#[derive(Deserialize)]
+struct KeyEntry {
+    device: String,
+    wrapped: String,
+}
+
+/// `POST /keys` (the owner device): a new key epoch, the team key wrapped for each device.
+async fn add_keys(
+    State(app): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    owner_only(&caller)?;
+    let by = |e: ApiError| e.by(&caller.name, &caller.space);
+    let request: KeysRequest = json_body(
+        &headers,
+        body,
+        KEYS_BODY_BYTES,
+        r#"{"epoch": <integer>, "keys": [{"device": "<device id>", "wrapped": "<base64url>"}, …]}"#,
+    )
+    .await
+    .map_err(by)?;
+    let epoch = request.epoch;
+    if !(teams::FIRST_SERVER_EPOCH..=teams::MAX_EPOCH).contains(&epoch) {
+        return Err(by(bad_request(
+            "epoch: must be an integer from 2 to 9007199254740991 (epoch 1 never reaches the server)",
+        )));
+    }
+    let count = request.keys.len();
+    if !(1..=teams::MAX_KEYS_PER_EPOCH).contains(&count) {
+        return Err(by(bad_request("keys: must hold 1 to 1000 entries")));
+    }
+    if let Some(index) = request
+        .keys
+        .iter()
+        .position(|k| !teams::is_wrapped_key(&k.wrapped))
+    {
+        return Err(by(bad_request(format!(
+            "keys[{index}].wrapped: expected 1 to 1024 characters of base64url without padding"
+        ))));
+    }
+    let keys: Vec<(String, String)> = request
+        .keys
+        .into_iter()
+        .map(|k| (k.device, k.wrapped))
+        .collect();
+    let space = Arc::clone(&caller.space);
+    let now = now_ms();
+    let outcome = app
+        .with_store(move |store| store.add_keys(&space, epoch, &keys, now))
+        .await
+        .map_err(by)?;
+    match outcome {
+        Ok(()) => Ok(answer(
+            StatusCode::OK,
+            serde_json::json!({ "epoch": epoch }),
+            caller.name,
+            caller.space,
+            format!("key epoch={epoch} devices={count}"),
+        )),
+        Err(KeysRefused::EpochTaken { latest }) => Err(by(ApiError::new(
+            StatusCode::CONFLICT,
+            "epoch_taken",
+            format!("epoch: this team already has epoch {latest}; a new one must be larger"),
+        ))),
+        Err(KeysRefused::NotADevice { index }) => Err(by(bad_request(format!(
+            "keys[{index}].device: not a device of this team"
+        )))),
+        Err(KeysRefused::RevokedDevice { index }) => Err(by(bad_request(format!(
+            "keys[{index}].device: this device has been revoked"
+        )))),
+        Err(KeysRefused::Twice { index }) => Err(by(bad_request(format!(
+            "keys[{index}].device: named twice"
+        )))),
+    }
+}
+
+/// `GET /keys?since=<epoch>` (a team's device): the keys wrapped for the caller itself.
+async fn keys(
+    State(app): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    device_only(&caller)?;
+    let by = |e: ApiError| e.by(&caller.name, &caller.space);
+    let Query(query) = query.map_err(|_| by(bad_request("query: not readable")))?;
+    let since = match query.iter().rev().find(|(k, _)| k == "since") {
+        None => 0,
+        Some((_, v)) if v.is_empty() => 0,
+        Some((_, v)) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=teams::MAX_EPOCH).contains(n) && !v.starts_with('+'))
+            .ok_or_else(|| {
+                by(bad_request(
+                    "since: expected an epoch (an integer from 0 to 9007199254740991)",
+                ))
+            })?,
+    };
+    let (space, device) = (Arc::clone(&caller.space), Arc::clone(&caller.name));
+    let list = app
+        .with_store(move |store| store.keys_for(&space, &device, since))
+        .await
+        .map_err(by)?;
+    let detail = format!("since={since} keys={}", list.len());
+    Ok(answer(
+        StatusCode::OK,
+        serde_json::json!({ "keys": list }),
+        caller.name,
+        caller.space,
+        detail,
+    ))
 }

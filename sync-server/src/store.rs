@@ -18,6 +18,11 @@
 //!   when it was made and when it was revoked.
 //! - `invites` (schema 3): one row per invite: the SHA-256 of its token, its space, the device
 //!   that made it, its deadline, and when it was used (and by which new device).
+//! - `devices.public_key` (schema 4): the device's ECDH public key (65 bytes), if it gave one.
+//! - `team_keys` (schema 4): one row per `(space, device, epoch)`: the team key of that epoch
+//!   wrapped for that device, as the owner sent it (opaque), and when it was stored. Keyed so
+//!   that a device's keys are one range of the primary key (`GET /keys`); an index on
+//!   `(space, epoch)` finds a space's largest epoch.
 //! - `meta`: the schema version.
 //!
 //! Invariants:
@@ -40,6 +45,8 @@
 //!   ([`MIGRATE_2_TO_3`]).
 //! - An invite is used at most once: [`Store::join`] marks it used and adds the device in one
 //!   `BEGIN IMMEDIATE` transaction, with `used_ms IS NULL` in the `UPDATE`'s condition.
+//! - A space's key epochs only grow: [`Store::add_keys`] reads the space's largest epoch and
+//!   stores the new one's keys in one `BEGIN IMMEDIATE` transaction, all of them or none.
 
 use std::path::Path;
 
@@ -54,8 +61,8 @@ use crate::protocol::{ChangesPage, Checkpoint, Conflict, Doc, Invalid, PushReque
 pub const PAGE_DATA_BYTES: usize = 8 * 1024 * 1024;
 
 /// The schema this code writes. A database with a newer one is refused at start-up; older ones
-/// are migrated ([`MIGRATE_1_TO_2`], [`MIGRATE_2_TO_3`]).
-const SCHEMA_VERSION: i64 = 3;
+/// are migrated ([`MIGRATE_1_TO_2`], [`MIGRATE_2_TO_3`], [`MIGRATE_3_TO_4`]).
+const SCHEMA_VERSION: i64 = 4;
 
 /// A new database, at version 2; [`Store::migrate`] then takes it on to [`SCHEMA_VERSION`].
 const SCHEMA: &str = "
@@ -172,8 +179,26 @@ CREATE TABLE invites (
 UPDATE meta SET value = 3 WHERE key = 'schema_version';
 ";
 
+/// From schema version 3: key rotation (devices' public keys, the wrapped keys of each epoch).
+/// Keeps every row; a device made before has no public key (NULL) until it sends one.
+const MIGRATE_3_TO_4: &str = "
+ALTER TABLE devices ADD COLUMN public_key BLOB CHECK (public_key IS NULL OR length(public_key) = 65);
+
+CREATE TABLE team_keys (
+    space       TEXT NOT NULL,
+    epoch       INTEGER NOT NULL CHECK (epoch >= 2),
+    device      TEXT NOT NULL,
+    wrapped     TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    PRIMARY KEY (space, device, epoch)
+) WITHOUT ROWID;
+CREATE INDEX team_keys_by_epoch ON team_keys (space, epoch);
+
+UPDATE meta SET value = 4 WHERE key = 'schema_version';
+";
+
 /// The migrations, each from the version before it: `MIGRATIONS[i]` goes from `i + 1` to `i + 2`.
-const MIGRATIONS: [&str; 2] = [MIGRATE_1_TO_2, MIGRATE_2_TO_3];
+const MIGRATIONS: [&str; 3] = [MIGRATE_1_TO_2, MIGRATE_2_TO_3, MIGRATE_3_TO_4];
 
 /// A device of a team, found by its token's hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +216,29 @@ pub struct DeviceInfo {
     pub owner: bool,
     pub created_ms: i64,
     pub revoked: bool,
+    /// The device's public key as base64url without padding, or `null`.
+    pub public_key: Option<String>,
+}
+
+/// One wrapped key of a device, as `GET /keys` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WrappedKey {
+    pub epoch: i64,
+    pub wrapped: String,
+}
+
+/// Why [`Store::add_keys`] stored nothing. Entries are named by their place in the request
+/// (never by a value the caller sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeysRefused {
+    /// The space already has this epoch or a later one (the largest is `latest`).
+    EpochTaken { latest: i64 },
+    /// Entry `index` names no device of the space.
+    NotADevice { index: usize },
+    /// Entry `index` names a revoked device.
+    RevokedDevice { index: usize },
+    /// Entry `index` names the same device as an earlier one.
+    Twice { index: usize },
 }
 
 /// What an invite token is (or would be) worth at a moment.
@@ -340,7 +388,8 @@ impl Store {
                  its documents are now the space \"default\""
             ),
             Some(v) if v < SCHEMA_VERSION => tracing::info!(
-                "database migrated from schema version {v} to {SCHEMA_VERSION} (tables for teams added)"
+                "database migrated from schema version {v} to {SCHEMA_VERSION} \
+                 (tables for teams and their key epochs added)"
             ),
             _ => {}
         }
@@ -521,10 +570,28 @@ impl Store {
         token_sha256: &[u8; 32],
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        self.create_team_with_key(space, device, token_sha256, None, now_ms)
+    }
+
+    /// [`Store::create_team`], the owner device with its public key (if given) in the same row.
+    pub fn create_team_with_key(
+        &mut self,
+        space: &str,
+        device: &str,
+        token_sha256: &[u8; 32],
+        public_key: Option<&[u8; 65]>,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO devices (token_sha256, device, space, owner, created_ms)
-             VALUES (?1, ?2, ?3, 1, ?4)",
-            params![&token_sha256[..], device, space, now_ms],
+            "INSERT INTO devices (token_sha256, device, space, owner, created_ms, public_key)
+             VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+            params![
+                &token_sha256[..],
+                device,
+                space,
+                now_ms,
+                public_key.map(|k| &k[..])
+            ],
         )?;
         Ok(())
     }
@@ -590,6 +657,18 @@ impl Store {
         device_sha256: &[u8; 32],
         now_ms: i64,
     ) -> Result<InviteState, StoreError> {
+        self.join_with_key(invite_sha256, device, device_sha256, None, now_ms)
+    }
+
+    /// [`Store::join`], the new device with its public key (if given), in the same transaction.
+    pub fn join_with_key(
+        &mut self,
+        invite_sha256: &[u8; 32],
+        device: &str,
+        device_sha256: &[u8; 32],
+        public_key: Option<&[u8; 65]>,
+        now_ms: i64,
+    ) -> Result<InviteState, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -607,9 +686,15 @@ impl Store {
             return Ok(InviteState::Used);
         }
         tx.execute(
-            "INSERT INTO devices (token_sha256, device, space, owner, created_ms)
-             VALUES (?1, ?2, ?3, 0, ?4)",
-            params![&device_sha256[..], device, space, now_ms],
+            "INSERT INTO devices (token_sha256, device, space, owner, created_ms, public_key)
+             VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+            params![
+                &device_sha256[..],
+                device,
+                space,
+                now_ms,
+                public_key.map(|k| &k[..])
+            ],
         )?;
         tx.commit()?;
         Ok(state)
@@ -618,15 +703,17 @@ impl Store {
     /// The devices of `space`, oldest first.
     pub fn devices(&self, space: &str) -> Result<Vec<DeviceInfo>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT device, owner, created_ms, revoked_ms IS NOT NULL
+            "SELECT device, owner, created_ms, revoked_ms IS NOT NULL, public_key
              FROM devices WHERE space = ?1 ORDER BY created_ms, device",
         )?;
         let rows = stmt.query_map(params![space], |r| {
+            let public_key: Option<Vec<u8>> = r.get(4)?;
             Ok(DeviceInfo {
                 device: r.get(0)?,
                 owner: r.get(1)?,
                 created_ms: r.get(2)?,
                 revoked: r.get(3)?,
+                public_key: public_key.map(|k| crate::teams::public_key_text(&k)),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -661,6 +748,99 @@ impl Store {
             }
         }
     }
+}
+
+impl Store {
+    /// Sets (or replaces) the public key of the live device `device` of `space`. Returns
+    /// whether such a device was found (a revoked one is not changed).
+    pub fn set_public_key(
+        &mut self,
+        space: &str,
+        device: &str,
+        public_key: &[u8; 65],
+    ) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE devices SET public_key = ?3
+             WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
+            params![space, device, &public_key[..]],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The largest key epoch stored for `space` (`None` before its first `add_keys`).
+    pub fn latest_epoch(&self, space: &str) -> Result<Option<i64>, StoreError> {
+        Ok(latest_epoch(&self.conn, space)?)
+    }
+
+    /// Stores the key epoch `epoch` of `space`: for each `(device, wrapped)` the team key
+    /// wrapped for that device. All of them or none, in one transaction: `epoch` must be
+    /// larger than every epoch of the space, and each device a live device of the space,
+    /// named once. `Ok(Err(…))` says why nothing was stored.
+    pub fn add_keys(
+        &mut self,
+        space: &str,
+        epoch: i64,
+        keys: &[(String, String)],
+        now_ms: i64,
+    ) -> Result<Result<(), KeysRefused>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(latest) = latest_epoch(&tx, space)? {
+            if epoch <= latest {
+                return Ok(Err(KeysRefused::EpochTaken { latest }));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (index, (device, wrapped)) in keys.iter().enumerate() {
+            if !seen.insert(device.as_str()) {
+                return Ok(Err(KeysRefused::Twice { index }));
+            }
+            let revoked: Option<bool> = tx
+                .prepare_cached(
+                    "SELECT revoked_ms IS NOT NULL FROM devices WHERE space = ?1 AND device = ?2",
+                )?
+                .query_row(params![space, device], |r| r.get(0))
+                .optional()?;
+            match revoked {
+                None => return Ok(Err(KeysRefused::NotADevice { index })),
+                Some(true) => return Ok(Err(KeysRefused::RevokedDevice { index })),
+                Some(false) => {}
+            }
+            tx.prepare_cached(
+                "INSERT INTO team_keys (space, epoch, device, wrapped, created_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![space, epoch, device, wrapped, now_ms])?;
+        }
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// The keys wrapped for `device` of `space` with an epoch after `since`, oldest first.
+    pub fn keys_for(
+        &self,
+        space: &str,
+        device: &str,
+        since: i64,
+    ) -> Result<Vec<WrappedKey>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT epoch, wrapped FROM team_keys
+             WHERE device = ?2 AND space = ?1 AND epoch > ?3 ORDER BY epoch",
+        )?;
+        let rows = stmt.query_map(params![space, device, since], |r| {
+            Ok(WrappedKey {
+                epoch: r.get(0)?,
+                wrapped: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn latest_epoch(conn: &Connection, space: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT MAX(epoch) FROM team_keys WHERE space = ?1")?
+        .query_row(params![space], |r| r.get(0))
 }
 
 fn invite_state(

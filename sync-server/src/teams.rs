@@ -10,6 +10,10 @@
 //!   by accident (configured ones are chosen by people);
 //! - a secret (device or invite token) is 32 random bytes as base64url without padding
 //!   (43 characters); the server keeps only its SHA-256 and never logs it.
+//! - a device's public key (for key rotation, "Key epochs") is checked for its form only: 65
+//!   bytes, first byte 0x04 (an uncompressed P-256 point), base64url without padding; whether
+//!   the point is on the curve is the devices' business. A wrapped key is opaque: only its
+//!   length and alphabet are checked, and it is stored as given and never logged.
 
 use base64::Engine;
 
@@ -19,6 +23,51 @@ pub const MAX_INVITE_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 pub const TEAM_SPACE_PREFIX: &str = "t-";
 /// The prefix of a device id.
 pub const DEVICE_PREFIX: &str = "d-";
+
+/// The length of a raw uncompressed P-256 point (`0x04 || x || y`).
+pub const PUBLIC_KEY_BYTES: usize = 65;
+/// The longest wrapped key (`POST /keys`), in base64url characters.
+pub const MAX_WRAPPED_CHARS: usize = 1024;
+/// The most wrapped keys in one `POST /keys`.
+pub const MAX_KEYS_PER_EPOCH: usize = 1000;
+/// The first epoch a `POST /keys` may store: epoch 1 is the team's first key, which travels
+/// from device to device with the invite and never reaches the server.
+pub const FIRST_SERVER_EPOCH: i64 = 2;
+/// The largest epoch (2^53 - 1, so that a JavaScript client reads it exactly).
+pub const MAX_EPOCH: i64 = (1 << 53) - 1;
+
+/// A device's public key from its base64url form (without padding): exactly 65 bytes whose
+/// first is 0x04. The message names what was expected, never the value.
+pub fn parse_public_key(text: &str) -> Result<[u8; PUBLIC_KEY_BYTES], &'static str> {
+    const WRONG: &str =
+        "public_key: expected an uncompressed P-256 point (65 bytes, the first 0x04) \
+                         as base64url without padding (87 characters)";
+    // 65 bytes are 87 characters; anything longer is refused before decoding.
+    if text.len() != 87 {
+        return Err(WRONG);
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| WRONG)?;
+    match <[u8; PUBLIC_KEY_BYTES]>::try_from(bytes.as_slice()) {
+        Ok(key) if key[0] == 0x04 => Ok(key),
+        _ => Err(WRONG),
+    }
+}
+
+/// A public key as the server answers it: base64url without padding.
+pub fn public_key_text(key: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
+}
+
+/// Whether `text` has the form of a wrapped key: 1 to [`MAX_WRAPPED_CHARS`] characters of
+/// base64url without padding that decode (the bytes themselves are not looked at).
+pub fn is_wrapped_key(text: &str) -> bool {
+    (1..=MAX_WRAPPED_CHARS).contains(&text.len())
+        && base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .is_ok()
+}
 
 /// The OS's random source failed (a 500; nothing was made).
 #[derive(Debug)]
@@ -113,5 +162,49 @@ mod tests {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_ne!(secret, new_secret().unwrap());
+    }
+
+    #[test]
+    fn a_public_key_is_65_bytes_starting_with_4_in_base64url() {
+        let mut point = [7u8; 65];
+        point[0] = 4;
+        let text = public_key_text(&point);
+        assert_eq!(text.len(), 87);
+        assert_eq!(parse_public_key(&text), Ok(point));
+        // Wrong prefix (a compressed point's 0x02), wrong lengths, padding, other alphabets.
+        let mut compressed = point;
+        compressed[0] = 2;
+        let padded = format!("{text}=");
+        let standard = public_key_text(&[0xfb; 65])
+            .replace('-', "+")
+            .replace('_', "/");
+        for bad in [
+            public_key_text(&compressed),
+            public_key_text(&point[..64]),
+            public_key_text(&[4; 66]),
+            padded,
+            standard,
+            String::new(),
+            "!".repeat(87),
+        ] {
+            assert!(parse_public_key(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_wrapped_key_is_1_to_1024_base64url_characters() {
+        assert!(is_wrapped_key("AA"));
+        assert!(is_wrapped_key(&"A".repeat(1024)));
+        assert!(is_wrapped_key("-_8"));
+        for bad in [
+            String::new(),
+            "A".repeat(1025),
+            "A".into(),
+            "AA==".into(),
+            "a+b/".into(),
+            "ab c".into(),
+        ] {
+            assert!(!is_wrapped_key(&bad), "{bad}");
+        }
     }
 }

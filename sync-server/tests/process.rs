@@ -1,6 +1,7 @@
 //! The built binary as an administrator uses it: `hash-token`, a refused plaintext token,
 //! revoking one tablet with SIGHUP while the others go on, the warning about a low
-//! open-file limit, and the log of a team's requests (device ids and spaces, no tokens).
+//! open-file limit, and the log of a team's requests (device ids and spaces, no tokens, no
+//! public or wrapped keys).
 #![cfg(unix)]
 
 mod support;
@@ -372,15 +373,40 @@ fn team_requests_are_logged_by_device_id_and_space_never_by_token() {
     let (member, member_device) = (field(&joined, "token"), field(&joined, "device"));
     assert_eq!(request(&server.addr, "GET", "/changes", &member, "").0, 200);
     assert_eq!(request(&server.addr, "POST", "/join", &invite, "{}").0, 401);
+    // Key rotation: a public key, a key epoch, a device reading its wrapped key.
+    const PUBLIC_KEY: &str =
+        "BFpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo";
+    const WRAPPED_MEMBER: &str = "V1JBUFBFRC1LRVktZm9yLXRoZS1tZW1iZXI";
+    const WRAPPED_OWNER: &str = "V1JBUFBFRC1LRVktZm9yLXRoZS1vd25lciE";
+    let body = format!(r#"{{"public_key": "{PUBLIC_KEY}"}}"#);
+    let (status, answer) = request(&server.addr, "PUT", "/devices/me/key", &member, &body);
+    assert_eq!(status, 200, "{answer}");
+    let body = format!(
+        r#"{{"epoch": 2, "keys": [{{"device": "{member_device}", "wrapped": "{WRAPPED_MEMBER}"}},
+            {{"device": "{owner_device}", "wrapped": "{WRAPPED_OWNER}"}}]}}"#
+    );
+    let (status, answer) = request(&server.addr, "POST", "/keys", &owner, &body);
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) = request(&server.addr, "POST", "/keys", &owner, &body);
+    assert_eq!(status, 409, "{answer}");
+    let (status, keys) = request(&server.addr, "GET", "/keys?since=0", &member, "");
+    assert_eq!(status, 200, "{keys}");
+    assert!(keys.contains(WRAPPED_MEMBER), "{keys}");
+    let (_, devices) = request(&server.addr, "GET", "/devices", &owner, "");
+    assert!(devices.contains(PUBLIC_KEY), "{devices}");
     let revoke = format!("/devices/{member_device}/revoke");
     assert_eq!(request(&server.addr, "POST", &revoke, &owner, "").0, 200);
     assert_eq!(request(&server.addr, "GET", "/changes", &member, "").0, 401);
+    assert_eq!(request(&server.addr, "GET", "/keys", &member, "").0, 401);
 
+    // The last request's line (the second refusal of the revoked member) is written last.
     assert!(wait_for(|| server
         .log
         .lock()
         .unwrap()
-        .contains("this token has been revoked")));
+        .matches("this token has been revoked")
+        .count()
+        >= 2));
     let log = server.log.lock().unwrap().clone();
     for device in [&owner_device, &member_device] {
         assert!(
@@ -389,8 +415,13 @@ fn team_requests_are_logged_by_device_id_and_space_never_by_token() {
         );
     }
     assert!(log.contains("error=invite_used"), "{log}");
+    assert!(log.contains("key epoch=2 devices=2"), "{log}");
+    assert!(log.contains("error=epoch_taken"), "{log}");
     for secret in [ORGANISE, KEEP, &owner, &invite, &member] {
         assert!(!log.contains(secret), "a token in the log: {log}");
+    }
+    for key in [PUBLIC_KEY, WRAPPED_MEMBER, WRAPPED_OWNER] {
+        assert!(!log.contains(key), "a key in the log: {log}");
     }
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -1,5 +1,7 @@
 //! Teams and invites through the Router (no socket): `/teams`, `/invites`, `/join`,
-//! `/devices`, `/devices/{device}/revoke`, and the team devices' use of `/push` and `/changes`.
+//! `/devices`, `/devices/{device}/revoke`, and the team devices' use of `/push` and `/changes`;
+//! key rotation: public keys (`/teams`, `/join`, `PUT /devices/me/key`, `GET /devices`) and
+//! key epochs (`POST /keys`, `GET /keys`).
 
 mod support;
 
@@ -555,4 +557,569 @@ async fn concurrent_joins_with_one_invite_make_exactly_one_device() {
         let a = send(&app, get("/devices", &owner.token)).await;
         assert_eq!(a.json["devices"].as_array().unwrap().len(), 2, "{}", a.json);
     }
+}
+
+// --- key rotation -----------------------------------------------------------------------------
+
+fn put(path: &str, token: &str, body: Value) -> Request<Body> {
+    Request::put(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A public key of the right form (0x04 and 64 bytes of `fill`) as base64url.
+fn public_key(fill: u8) -> String {
+    let mut p = [fill; 65];
+    p[0] = 4;
+    sync_server::teams::public_key_text(&p)
+}
+
+/// Keys of the wrong form: a compressed point's prefix, 64 and 66 bytes, padded, the standard
+/// alphabet, not a string, empty.
+fn bad_public_keys() -> Vec<Value> {
+    let mut compressed = [9u8; 65];
+    compressed[0] = 2;
+    let mut long = [9u8; 66];
+    long[0] = 4;
+    let standard = {
+        let mut p = [0xfb_u8; 65];
+        p[0] = 4;
+        sync_server::teams::public_key_text(&p)
+            .replace('-', "+")
+            .replace('_', "/")
+    };
+    vec![
+        json!(sync_server::teams::public_key_text(&compressed)),
+        json!(sync_server::teams::public_key_text(&long[..64])),
+        json!(sync_server::teams::public_key_text(&long)),
+        json!(format!("{}=", public_key(1))),
+        json!(standard),
+        json!(42),
+        json!(""),
+    ]
+}
+
+async fn device_list(app: &Router, owner: &Device) -> Vec<Value> {
+    let a = send(app, get("/devices", &owner.token)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    a.json["devices"].as_array().unwrap().clone()
+}
+
+/// The public key `GET /devices` lists for `device`.
+async fn listed_key(app: &Router, owner: &Device, device: &Device) -> Value {
+    device_list(app, owner)
+        .await
+        .iter()
+        .find(|e| e["device"] == device.device.as_str())
+        .unwrap_or_else(|| panic!("{} not listed", device.device))["public_key"]
+        .clone()
+}
+
+async fn post_keys(app: &Router, token: &str, epoch: Value, keys: Value) -> Answer {
+    send(
+        app,
+        post("/keys", token, json!({ "epoch": epoch, "keys": keys })),
+    )
+    .await
+}
+
+async fn read_keys(app: &Router, token: &str, query: &str) -> Answer {
+    send(app, get(&format!("/keys{query}"), token)).await
+}
+
+/// `(epoch, wrapped)` of a `GET /keys` answer, which must be a 200 of exactly that shape.
+fn key_pairs(a: &Answer) -> Vec<(i64, String)> {
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json.as_object().unwrap().len(), 1, "{}", a.json);
+    a.json["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            assert_eq!(k.as_object().unwrap().len(), 2, "{k}");
+            (
+                k["epoch"].as_i64().unwrap(),
+                k["wrapped"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn devices_give_public_keys_at_creation_or_later_and_the_owner_sees_them() {
+    let app = app();
+    let owner = device_of(
+        &send(
+            &app,
+            post("/teams", ORGANISE, json!({ "public_key": public_key(1) })),
+        )
+        .await,
+    );
+    let inv = invite(&app, &owner, now_ms() + 60_000).await;
+    let with_key = device_of(
+        &send(
+            &app,
+            post("/join", &inv, json!({ "public_key": public_key(2) })),
+        )
+        .await,
+    );
+    let inv = invite(&app, &owner, now_ms() + 60_000).await;
+    let without = device_of(&join(&app, &inv).await);
+    let inv = invite(&app, &owner, now_ms() + 60_000).await;
+    let null_key = device_of(&send(&app, post("/join", &inv, json!({ "public_key": null }))).await);
+
+    // Each device's key, by device id (devices made in the same millisecond are listed by id).
+    let key_of = |list: &[Value], d: &Device| -> Value {
+        list.iter()
+            .find(|e| e["device"] == d.device.as_str())
+            .unwrap_or_else(|| panic!("{} not listed", d.device))["public_key"]
+            .clone()
+    };
+    let list = device_list(&app, &owner).await;
+    assert_eq!(list.len(), 4);
+    assert_eq!(key_of(&list, &owner), json!(public_key(1)));
+    assert_eq!(key_of(&list, &with_key), json!(public_key(2)));
+    assert_eq!(key_of(&list, &without), Value::Null);
+    assert_eq!(key_of(&list, &null_key), Value::Null);
+    // The fields there were before are unchanged; public_key is the one more.
+    for d in &list {
+        let mut fields: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            ["created_ms", "device", "owner", "public_key", "revoked"]
+        );
+    }
+
+    // A device sets its own key, and replaces it; the owner too.
+    for (device, fill) in [(&without, 3), (&with_key, 4), (&owner, 5), (&null_key, 6)] {
+        let a = send(
+            &app,
+            put(
+                "/devices/me/key",
+                &device.token,
+                json!({ "public_key": public_key(fill) }),
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+        assert_eq!(a.json, json!({ "device": device.device }));
+    }
+    let list = device_list(&app, &owner).await;
+    assert_eq!(key_of(&list, &owner), json!(public_key(5)));
+    assert_eq!(key_of(&list, &with_key), json!(public_key(4)));
+    assert_eq!(key_of(&list, &without), json!(public_key(3)));
+    assert_eq!(key_of(&list, &null_key), json!(public_key(6)));
+    // Another team's list has none of them.
+    let other = create_team(&app).await;
+    assert_eq!(
+        device_list(&app, &other).await[0]["public_key"],
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn a_public_key_of_the_wrong_form_is_a_400_and_changes_nothing() {
+    let app = router(
+        AppState::new(Store::in_memory(), &tokens()).with_limits(Limits {
+            per_address: 100,
+            ..Limits::default()
+        }),
+        &Origins::Any,
+    );
+    let owner = create_team(&app).await;
+    let inv = invite(&app, &owner, now_ms() + 60_000).await;
+    for bad in bad_public_keys() {
+        let a = send(
+            &app,
+            post("/teams", ORGANISE, json!({ "public_key": bad.clone() })),
+        )
+        .await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+        // A bad key does not use the invite up.
+        let a = send(
+            &app,
+            post("/join", &inv, json!({ "public_key": bad.clone() })),
+        )
+        .await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+        let a = send(
+            &app,
+            put(
+                "/devices/me/key",
+                &owner.token,
+                json!({ "public_key": bad }),
+            ),
+        )
+        .await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    for body in [json!({}), json!({ "public_key": null }), json!([])] {
+        let a = send(&app, put("/devices/me/key", &owner.token, body)).await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let list = device_list(&app, &owner).await;
+    assert_eq!(list.len(), 1, "no device was made");
+    assert_eq!(list[0]["public_key"], Value::Null);
+    device_of(&join(&app, &inv).await);
+    // Tokens of the config file have no device: 403.
+    for token in [WRITE, READ, ORGANISE] {
+        let a = send(
+            &app,
+            put(
+                "/devices/me/key",
+                token,
+                json!({ "public_key": public_key(1) }),
+            ),
+        )
+        .await;
+        assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+    }
+    // GET on the path is not a way to read it.
+    let a = send(&app, get("/devices/me/key", &owner.token)).await;
+    assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{}", a.json);
+}
+
+#[tokio::test]
+async fn only_the_owner_device_posts_keys() {
+    let app = app();
+    let (owner, member, _) = team_of_two(&app).await;
+    let keys = json!([{ "device": member.device, "wrapped": "AAAA" }]);
+    for token in [member.token.as_str(), WRITE, READ, ORGANISE] {
+        let a = post_keys(&app, token, json!(2), keys.clone()).await;
+        assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+    }
+    assert!(key_pairs(&read_keys(&app, &member.token, "").await).is_empty());
+    let a = post_keys(&app, &owner.token, json!(2), keys).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json, json!({ "epoch": 2 }));
+    assert_eq!(
+        key_pairs(&read_keys(&app, &member.token, "").await),
+        [(2, "AAAA".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn an_epoch_must_be_at_least_2_and_larger_than_every_stored_one() {
+    let app = app();
+    let (owner, member, _) = team_of_two(&app).await;
+    let keys = |w: &str| json!([{ "device": member.device, "wrapped": w }]);
+    for epoch in [
+        json!(1),
+        json!(0),
+        json!(-3),
+        json!(2.5),
+        json!("2"),
+        json!(null),
+        json!(9_007_199_254_740_992_i64),
+    ] {
+        let a = post_keys(&app, &owner.token, epoch.clone(), keys("AAAA")).await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let a = send(
+        &app,
+        post("/keys", &owner.token, json!({ "keys": keys("AAAA") })),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+
+    assert_eq!(
+        post_keys(&app, &owner.token, json!(2), keys("AAAA"))
+            .await
+            .json,
+        json!({ "epoch": 2 })
+    );
+    let a = post_keys(&app, &owner.token, json!(2), keys("BBBB")).await;
+    assert_error(&a, StatusCode::CONFLICT, "epoch_taken");
+    // Epoch 1 stays a 400 (it is never the server's), also after others were stored.
+    let a = post_keys(&app, &owner.token, json!(1), keys("BBBB")).await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    // Numbers may be skipped; after 7, 5 is taken too.
+    assert_eq!(
+        post_keys(&app, &owner.token, json!(7), keys("CCCC"))
+            .await
+            .json,
+        json!({ "epoch": 7 })
+    );
+    for epoch in [7, 5, 3] {
+        let a = post_keys(&app, &owner.token, json!(epoch), keys("DDDD")).await;
+        assert_error(&a, StatusCode::CONFLICT, "epoch_taken");
+    }
+    assert_eq!(
+        key_pairs(&read_keys(&app, &member.token, "").await),
+        [(2, "AAAA".to_string()), (7, "CCCC".to_string())]
+    );
+    // Another team's epochs are its own: its 2 is free.
+    let (other, other_member, _) = team_of_two(&app).await;
+    let a = post_keys(
+        &app,
+        &other.token,
+        json!(2),
+        json!([{ "device": other_member.device, "wrapped": "EEEE" }]),
+    )
+    .await;
+    assert_eq!(a.json, json!({ "epoch": 2 }));
+    // The largest epoch allowed (2^53 - 1).
+    let a = post_keys(
+        &app,
+        &owner.token,
+        json!(9_007_199_254_740_991_i64),
+        keys("FFFF"),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+}
+
+#[tokio::test]
+async fn keys_are_for_live_devices_of_the_team_each_once_and_stored_all_or_nothing() {
+    let app = app();
+    let (owner, member, _) = team_of_two(&app).await;
+    let inv = invite(&app, &owner, now_ms() + 60_000).await;
+    let gone = device_of(&join(&app, &inv).await);
+    let path = format!("/devices/{}/revoke", gone.device);
+    assert_eq!(
+        send(&app, post(&path, &owner.token, json!({})))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let (stranger, _, _) = team_of_two(&app).await;
+    let entry = |d: &str, w: &str| json!({ "device": d, "wrapped": w });
+    let good = entry(&member.device, "AAAA");
+    let too_many: Vec<Value> = (0..1001)
+        .map(|i| entry(&format!("d-{i}"), "AAAA"))
+        .collect();
+    let refused = [
+        // Another team's device, an unknown one, a revoked one.
+        json!([good.clone(), entry(&stranger.device, "AAAA")]),
+        json!([good.clone(), entry("d-nosuchdevice", "AAAA")]),
+        json!([good.clone(), entry(&gone.device, "AAAA")]),
+        // The same device twice.
+        json!([good.clone(), entry(&owner.device, "AAAA"), good.clone()]),
+        // None, and more than 1000.
+        json!([]),
+        json!(too_many),
+        // Wrapped keys of the wrong form: empty, over 1024 characters, padded, another
+        // alphabet, not decodable, not a string; a missing field.
+        json!([good.clone(), entry(&owner.device, "")]),
+        json!([good.clone(), entry(&owner.device, &"A".repeat(1025))]),
+        json!([good.clone(), entry(&owner.device, "AA==")]),
+        json!([good.clone(), entry(&owner.device, "a+b/")]),
+        json!([good.clone(), entry(&owner.device, "A")]),
+        json!([good.clone(), { "device": owner.device, "wrapped": 7 }]),
+        json!([good.clone(), { "device": owner.device }]),
+        json!([{ "wrapped": "AAAA" }]),
+        json!({ "device": member.device, "wrapped": "AAAA" }),
+    ];
+    for keys in refused {
+        let a = post_keys(&app, &owner.token, json!(2), keys.clone()).await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+        // The message names the entry by its place, never a value that came.
+        let message = a.json["message"].as_str().unwrap();
+        assert!(!message.contains(&stranger.device), "{message}");
+        // Nothing was stored, not even the good entry before the bad one.
+        assert!(key_pairs(&read_keys(&app, &member.token, "").await).is_empty());
+    }
+    // Nor was the epoch used up.
+    let a = post_keys(
+        &app,
+        &owner.token,
+        json!(2),
+        json!([good, entry(&owner.device, &"A".repeat(1024))]),
+    )
+    .await;
+    assert_eq!(a.json, json!({ "epoch": 2 }), "{}", a.json);
+    assert_eq!(
+        key_pairs(&read_keys(&app, &owner.token, "").await),
+        [(2, "A".repeat(1024))]
+    );
+    // 1000 entries of 1024 characters fit in a body: refused for what they say (devices that
+    // are not the team's), not for their size.
+    let thousand: Vec<Value> = (0..1000)
+        .map(|i| entry(&format!("d-{i:026}"), &"B".repeat(1024)))
+        .collect();
+    let a = post_keys(&app, &owner.token, json!(3), json!(thousand)).await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(
+        a.json["message"],
+        "keys[0].device: not a device of this team"
+    );
+}
+
+#[tokio::test]
+async fn a_device_reads_only_its_own_keys_after_since_in_epoch_order() {
+    let app = app();
+    let (owner, member, _) = team_of_two(&app).await;
+    let inv = invite(&app, &owner, now_ms() + 60_000).await;
+    let second = device_of(&join(&app, &inv).await);
+    let (other, other_member, _) = team_of_two(&app).await;
+    let entry = |d: &Device, w: &str| json!({ "device": d.device, "wrapped": w });
+    for (epoch, keys) in [
+        (
+            2,
+            json!([
+                entry(&owner, "b3c"),
+                entry(&member, "bTI"),
+                entry(&second, "czI")
+            ]),
+        ),
+        (4, json!([entry(&member, "bTQ"), entry(&owner, "b3Q")])),
+        (9, json!([entry(&member, "bTk")])),
+    ] {
+        let a = post_keys(&app, &owner.token, json!(epoch), keys).await;
+        assert_eq!(a.json, json!({ "epoch": epoch }));
+    }
+    let a = post_keys(
+        &app,
+        &other.token,
+        json!(5),
+        json!([entry(&other_member, "eDU")]),
+    )
+    .await;
+    assert_eq!(a.json, json!({ "epoch": 5 }));
+
+    let pairs = |list: &[(i64, &str)]| -> Vec<(i64, String)> {
+        list.iter().map(|(e, w)| (*e, w.to_string())).collect()
+    };
+    for (device, query, want) in [
+        (&member, "", pairs(&[(2, "bTI"), (4, "bTQ"), (9, "bTk")])),
+        (
+            &member,
+            "?since=0",
+            pairs(&[(2, "bTI"), (4, "bTQ"), (9, "bTk")]),
+        ),
+        (
+            &member,
+            "?since=",
+            pairs(&[(2, "bTI"), (4, "bTQ"), (9, "bTk")]),
+        ),
+        (&member, "?since=2", pairs(&[(4, "bTQ"), (9, "bTk")])),
+        (&member, "?since=3", pairs(&[(4, "bTQ"), (9, "bTk")])),
+        (&member, "?since=9", vec![]),
+        (&member, "?since=100", vec![]),
+        (&owner, "", pairs(&[(2, "b3c"), (4, "b3Q")])),
+        (&second, "", pairs(&[(2, "czI")])),
+        (&second, "?since=2", vec![]),
+        (&other_member, "", pairs(&[(5, "eDU")])),
+        (&other, "", vec![]),
+    ] {
+        let got = key_pairs(&read_keys(&app, &device.token, query).await);
+        assert_eq!(got, want, "{} {query}", device.device);
+    }
+    for query in [
+        "?since=-1",
+        "?since=x",
+        "?since=1.5",
+        "?since=%2B1",
+        "?since=9007199254740992",
+    ] {
+        let a = read_keys(&app, &member.token, query).await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    // Tokens of the config file have no keys to read: 403.
+    for token in [WRITE, READ, ORGANISE] {
+        let a = read_keys(&app, token, "").await;
+        assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_device_cannot_read_its_keys_nor_set_its_public_key() {
+    let app = app();
+    let (owner, member, _) = team_of_two(&app).await;
+    let a = post_keys(
+        &app,
+        &owner.token,
+        json!(2),
+        json!([{ "device": member.device, "wrapped": "bTI" }]),
+    )
+    .await;
+    assert_eq!(a.json, json!({ "epoch": 2 }));
+    assert_eq!(
+        key_pairs(&read_keys(&app, &member.token, "").await),
+        [(2, "bTI".to_string())]
+    );
+    let path = format!("/devices/{}/revoke", member.device);
+    assert_eq!(
+        send(&app, post(&path, &owner.token, json!({})))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for a in [
+        read_keys(&app, &member.token, "").await,
+        read_keys(&app, &member.token, "?since=0").await,
+        send(
+            &app,
+            put(
+                "/devices/me/key",
+                &member.token,
+                json!({ "public_key": public_key(1) }),
+            ),
+        )
+        .await,
+    ] {
+        assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert_eq!(a.json["message"], "this token has been revoked");
+    }
+    // The next epoch cannot include it.
+    let a = post_keys(
+        &app,
+        &owner.token,
+        json!(3),
+        json!([{ "device": member.device, "wrapped": "bTM" }]),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(listed_key(&app, &owner, &member).await, Value::Null);
+}
+
+#[tokio::test]
+async fn public_keys_and_key_epochs_survive_a_restart() {
+    let dir = support::temp_dir("team-keys");
+    let path = dir.join("keys.sqlite3");
+    let (owner, member) = {
+        let app = app_on(Store::open(&path).unwrap());
+        let (owner, member, _) = team_of_two(&app).await;
+        let a = send(
+            &app,
+            put(
+                "/devices/me/key",
+                &member.token,
+                json!({ "public_key": public_key(7) }),
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK);
+        let a = post_keys(
+            &app,
+            &owner.token,
+            json!(2),
+            json!([{ "device": member.device, "wrapped": "bTI" }]),
+        )
+        .await;
+        assert_eq!(a.json, json!({ "epoch": 2 }));
+        (owner, member)
+    };
+    let app = app_on(Store::open(&path).unwrap());
+    assert_eq!(
+        listed_key(&app, &owner, &member).await,
+        json!(public_key(7))
+    );
+    assert_eq!(
+        key_pairs(&read_keys(&app, &member.token, "").await),
+        [(2, "bTI".to_string())]
+    );
+    let a = post_keys(
+        &app,
+        &owner.token,
+        json!(2),
+        json!([{ "device": member.device, "wrapped": "bTI" }]),
+    )
+    .await;
+    assert_error(&a, StatusCode::CONFLICT, "epoch_taken");
+    drop(app);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,11 +1,11 @@
-//! The store's side of teams: the migration from schema version 2, and devices, invites and
-//! joins without HTTP.
+//! The store's side of teams: the migrations from schema versions 2 and 3, and devices,
+//! invites, joins, public keys and key epochs without HTTP.
 
 mod support;
 
 use rusqlite::Connection;
 use sync_server::protocol::{Checkpoint, DEFAULT_SPACE};
-use sync_server::store::{InviteState, Revoked, Store};
+use sync_server::store::{InviteState, KeysRefused, Revoked, Store, WrappedKey};
 
 /// The schema of version 2, as the server before teams wrote it (commit 97736d3,
 /// sync-server/src/store.rs), verbatim: a historical record, not the server's definition.
@@ -108,7 +108,7 @@ fn a_version_2_database_keeps_its_data_and_gets_the_team_tables() {
     assert_eq!(schema_version(&path), 2);
     {
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(schema_version(&path), 3);
+        assert_eq!(schema_version(&path), 4);
         assert_eq!(feed(&mut s, DEFAULT_SPACE), ["a@1-a", "b@2-b"]);
         assert_eq!(feed(&mut s, "skole-b"), ["a@1-x"]);
         assert_eq!(s.last_seq(DEFAULT_SPACE).unwrap(), 2);
@@ -131,7 +131,7 @@ fn a_version_2_database_keeps_its_data_and_gets_the_team_tables() {
     assert!(definitions(&path).iter().any(|(n, _)| n == "devices"));
     assert!(definitions(&path).iter().any(|(n, _)| n == "invites"));
     let s = Store::open(&path).unwrap();
-    assert_eq!(schema_version(&path), 3);
+    assert_eq!(schema_version(&path), 4);
     assert_eq!(s.devices("t-team").unwrap().len(), 1);
     drop(s);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -172,4 +172,235 @@ fn an_invite_is_used_once_and_a_deadline_is_exclusive() {
     assert_eq!(s.revoke_device("t-b", "d-m", 5).unwrap(), Revoked::NotFound);
     assert_eq!(s.revoke_device("t-a", "d-m", 5).unwrap(), Revoked::Done);
     assert!(s.device_by_token(&[3; 32]).unwrap().unwrap().revoked);
+}
+
+/// The team tables of schema version 3 (commit 2ae5456, sync-server/src/store.rs,
+/// `MIGRATE_2_TO_3`), verbatim: a historical record, not the server's definition.
+const TEAMS_V3: &str = "
+CREATE TABLE devices (
+    token_sha256  BLOB PRIMARY KEY CHECK (length(token_sha256) = 32),
+    device        TEXT NOT NULL UNIQUE,
+    space         TEXT NOT NULL,
+    owner         INTEGER NOT NULL CHECK (owner IN (0, 1)),
+    created_ms    INTEGER NOT NULL,
+    revoked_ms    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX devices_by_space ON devices (space, created_ms);
+
+CREATE TABLE invites (
+    token_sha256  BLOB PRIMARY KEY CHECK (length(token_sha256) = 32),
+    space         TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    created_ms    INTEGER NOT NULL,
+    expires_ms    INTEGER NOT NULL,
+    used_ms       INTEGER,
+    used_by       TEXT
+) WITHOUT ROWID;
+
+UPDATE meta SET value = 3 WHERE key = 'schema_version';
+";
+
+/// A public key of the right form: 0x04 and 64 bytes of `fill`.
+fn point(fill: u8) -> [u8; 65] {
+    let mut p = [fill; 65];
+    p[0] = 4;
+    p
+}
+
+fn pairs(keys: &[WrappedKey]) -> Vec<(i64, String)> {
+    keys.iter().map(|k| (k.epoch, k.wrapped.clone())).collect()
+}
+
+fn entries(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(d, w)| (d.to_string(), w.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_version_3_database_keeps_its_teams_and_gets_public_keys_and_key_epochs() {
+    let dir = support::temp_dir("migrate-3-4");
+    let path = dir.join("v3.sqlite3");
+    v2_database(&path);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(TEAMS_V3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO devices (token_sha256, device, space, owner, created_ms, revoked_ms) VALUES
+                 (zeroblob(32), 'd-owner', 't-team', 1, 5, NULL),
+                 (x'0101010101010101010101010101010101010101010101010101010101010101',
+                  'd-gone', 't-team', 0, 6, 7);
+             INSERT INTO invites (token_sha256, space, created_by, created_ms, expires_ms, used_ms, used_by)
+             VALUES (x'0202020202020202020202020202020202020202020202020202020202020202',
+                     't-team', 'd-owner', 5, 100, 6, 'd-gone');",
+        )
+        .unwrap();
+    }
+    assert_eq!(schema_version(&path), 3);
+    {
+        let mut s = Store::open(&path).unwrap();
+        assert_eq!(schema_version(&path), 4);
+        // Documents, devices and invites are all still there, the devices without a key.
+        assert_eq!(feed(&mut s, DEFAULT_SPACE), ["a@1-a", "b@2-b"]);
+        assert_eq!(feed(&mut s, "skole-b"), ["a@1-x"]);
+        let devices = s.devices("t-team").unwrap();
+        assert_eq!(devices.len(), 2);
+        assert_eq!(
+            (
+                devices[0].device.as_str(),
+                devices[0].owner,
+                devices[0].revoked
+            ),
+            ("d-owner", true, false)
+        );
+        assert_eq!(
+            (
+                devices[1].device.as_str(),
+                devices[1].owner,
+                devices[1].revoked
+            ),
+            ("d-gone", false, true)
+        );
+        assert!(devices.iter().all(|d| d.public_key.is_none()));
+        assert!(s.device_by_token(&[0; 32]).unwrap().unwrap().owner);
+        assert_eq!(s.invite_state(&[2; 32], 6).unwrap(), InviteState::Used);
+        assert_eq!(s.latest_epoch("t-team").unwrap(), None);
+        // The new column and table work.
+        assert!(s.set_public_key("t-team", "d-owner", &point(9)).unwrap());
+        assert_eq!(
+            s.add_keys("t-team", 2, &entries(&[("d-owner", "AA")]), 8)
+                .unwrap(),
+            Ok(())
+        );
+    }
+    // The same definitions as a database made new by this version; no second migration.
+    let fresh = dir.join("fresh.sqlite3");
+    drop(Store::open(&fresh).unwrap());
+    assert_eq!(definitions(&path), definitions(&fresh));
+    assert!(definitions(&path).iter().any(|(n, _)| n == "team_keys"));
+    let s = Store::open(&path).unwrap();
+    assert_eq!(schema_version(&path), 4);
+    assert_eq!(s.latest_epoch("t-team").unwrap(), Some(2));
+    assert!(s.devices("t-team").unwrap()[0].public_key.is_some());
+    drop(s);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_public_key_is_kept_with_its_device_and_can_be_replaced() {
+    let mut s = Store::in_memory();
+    s.create_team_with_key("t-a", "d-owner", &[1; 32], Some(&point(1)), 0)
+        .unwrap();
+    s.create_invite("t-a", "d-owner", &[2; 32], 0, 100).unwrap();
+    s.create_invite("t-a", "d-owner", &[3; 32], 0, 100).unwrap();
+    s.join_with_key(&[2; 32], "d-m", &[4; 32], Some(&point(2)), 1)
+        .unwrap();
+    s.join_with_key(&[3; 32], "d-n", &[5; 32], None, 2).unwrap();
+    let keys = |s: &Store| -> Vec<Option<String>> {
+        s.devices("t-a")
+            .unwrap()
+            .into_iter()
+            .map(|d| d.public_key)
+            .collect()
+    };
+    let text = |fill: u8| Some(sync_server::teams::public_key_text(&point(fill)));
+    assert_eq!(keys(&s), [text(1), text(2), None]);
+    // Set, replaced, and only for a live device of that space.
+    assert!(s.set_public_key("t-a", "d-n", &point(3)).unwrap());
+    assert!(s.set_public_key("t-a", "d-m", &point(4)).unwrap());
+    assert!(!s.set_public_key("t-b", "d-m", &point(5)).unwrap());
+    s.revoke_device("t-a", "d-m", 3).unwrap();
+    assert!(!s.set_public_key("t-a", "d-m", &point(6)).unwrap());
+    assert_eq!(keys(&s), [text(1), text(4), text(3)]);
+}
+
+#[test]
+fn key_epochs_grow_are_stored_whole_or_not_at_all_and_each_device_reads_its_own() {
+    let mut s = Store::in_memory();
+    s.create_team("t-a", "d-owner", &[1; 32], 0).unwrap();
+    s.create_invite("t-a", "d-owner", &[2; 32], 0, 100).unwrap();
+    s.join(&[2; 32], "d-m", &[3; 32], 1).unwrap();
+    s.create_invite("t-a", "d-owner", &[4; 32], 0, 100).unwrap();
+    s.join(&[4; 32], "d-gone", &[5; 32], 1).unwrap();
+    s.revoke_device("t-a", "d-gone", 2).unwrap();
+    s.create_team("t-b", "d-other", &[6; 32], 0).unwrap();
+
+    let ok = s
+        .add_keys(
+            "t-a",
+            3,
+            &entries(&[("d-owner", "b3duZXI"), ("d-m", "bTM")]),
+            5,
+        )
+        .unwrap();
+    assert_eq!(ok, Ok(()));
+    // Each refusal stores nothing, not even the entries before the bad one.
+    for (epoch, list, why) in [
+        (
+            3,
+            vec![("d-owner", "QQ")],
+            KeysRefused::EpochTaken { latest: 3 },
+        ),
+        (
+            2,
+            vec![("d-owner", "QQ")],
+            KeysRefused::EpochTaken { latest: 3 },
+        ),
+        (
+            4,
+            vec![("d-owner", "QQ"), ("d-other", "QQ")],
+            KeysRefused::NotADevice { index: 1 },
+        ),
+        (
+            4,
+            vec![("d-owner", "QQ"), ("d-nobody", "QQ")],
+            KeysRefused::NotADevice { index: 1 },
+        ),
+        (
+            4,
+            vec![("d-owner", "QQ"), ("d-gone", "QQ")],
+            KeysRefused::RevokedDevice { index: 1 },
+        ),
+        (
+            4,
+            vec![("d-m", "QQ"), ("d-owner", "QQ"), ("d-m", "QQ")],
+            KeysRefused::Twice { index: 2 },
+        ),
+    ] {
+        assert_eq!(
+            s.add_keys("t-a", epoch, &entries(&list), 6).unwrap(),
+            Err(why),
+            "{epoch} {list:?}"
+        );
+        assert_eq!(s.latest_epoch("t-a").unwrap(), Some(3));
+        assert_eq!(s.keys_for("t-a", "d-owner", 0).unwrap().len(), 1);
+    }
+    // Epochs are per space: another team starts anew, and an epoch may skip numbers.
+    assert_eq!(
+        s.add_keys("t-b", 2, &entries(&[("d-other", "T1")]), 6)
+            .unwrap(),
+        Ok(())
+    );
+    assert_eq!(
+        s.add_keys("t-a", 10, &entries(&[("d-m", "bTEw")]), 7)
+            .unwrap(),
+        Ok(())
+    );
+    // A device reads its own keys after `since`, in epoch order; nothing of another device.
+    assert_eq!(
+        pairs(&s.keys_for("t-a", "d-m", 0).unwrap()),
+        [(3, "bTM".to_string()), (10, "bTEw".to_string())]
+    );
+    assert_eq!(
+        pairs(&s.keys_for("t-a", "d-m", 3).unwrap()),
+        [(10, "bTEw".to_string())]
+    );
+    assert!(s.keys_for("t-a", "d-m", 10).unwrap().is_empty());
+    assert_eq!(
+        pairs(&s.keys_for("t-a", "d-owner", 0).unwrap()),
+        [(3, "b3duZXI".to_string())]
+    );
+    assert!(s.keys_for("t-a", "d-other", 0).unwrap().is_empty());
+    assert!(s.keys_for("t-b", "d-m", 0).unwrap().is_empty());
+    assert_eq!(s.latest_epoch("t-b").unwrap(), Some(2));
 }

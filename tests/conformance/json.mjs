@@ -652,7 +652,13 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
   // team's space is kept apart from space A. Every rule needs the ones before it (the team and
   // its devices are made once, on first use); a failed step is reported by each rule that needs
   // it. The expiry rule waits about 2 seconds and assumes the server's clock is within a
-  // second of this machine's. It counts 4 failed logins (used, expired, 2 with an invite token).
+  // second of this machine's. It counts 5 failed logins (used, expired, 2 with an invite token,
+  // a revoked device's GET /keys).
+  //
+  // Key rotation (the last five rules): public keys are real P-256 points made with WebCrypto;
+  // the wrapped keys are random bytes (the server never opens them). Epochs 2, 3 and 4 are
+  // stored in the new team on every run. How it was checked that each of these rules can fail:
+  // sync-server/TEAMS-NOTES.md ("Key rotation").
 
   const teamRules = [
     "an organise token creates a team: 201 with a new space t-…, a device id and a device token",
@@ -663,6 +669,11 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
     "an invite token cannot pull or push: 401 unauthorized",
     "a member device cannot invite: 403 forbidden",
     "the team's space is separate from the default space: neither sees the other's documents, both devices see each other's",
+    "a device's public key (given at POST /join, or set with PUT /devices/me/key) is in the owner's GET /devices, null when none; a malformed one is 400 bad_request",
+    "only the owner device stores a key epoch (POST /keys): 403 forbidden for a member device and a config token",
+    "a key epoch must grow: one the team already has, or a lower one, is 409 epoch_taken and stores nothing",
+    "a device reads only its own wrapped keys (GET /keys), those after since, in epoch order",
+    "a revoked device is refused: GET /keys is 401 unauthorized, and a new epoch naming it is 400 bad_request",
   ];
   if (!organiseToken) {
     for (const name of teamRules) {
@@ -699,6 +710,53 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
     const member = once(async () =>
       deviceOf(await call("POST", `${base}/join`, { headers: bearer(await firstInvite()), body: {} }), "POST /join"),
     );
+    /** A new P-256 public key as the app sends it: the raw uncompressed point, base64url. */
+    const publicKey = async () => {
+      const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+      return Buffer.from(await crypto.subtle.exportKey("raw", pair.publicKey)).toString("base64url");
+    };
+    /** An opaque wrapped key (random bytes, base64url). */
+    const wrappedKey = () => Buffer.from(crypto.getRandomValues(new Uint8Array(60))).toString("base64url");
+    /** A new member that joins with a fresh invite, with `body` (e.g. its public key). */
+    const newMember = async (body = {}) =>
+      deviceOf(await call("POST", `${base}/join`, { headers: bearer(await invite(Date.now() + 10 * 60_000)), body }), "POST /join");
+    /** The owner's device list, as { device id: entry }. */
+    const deviceList = async () => {
+      const res = await call("GET", `${base}/devices`, { headers: bearer((await owner()).token) });
+      expectStatus(res, 200, null, "GET /devices by the owner");
+      check(Array.isArray(res.json?.devices), `GET /devices: expected {"devices": [...]}, got ${show(res)}`);
+      return Object.fromEntries(res.json.devices.map((d) => [d.device, d]));
+    };
+    /** POST /keys by `token` (the owner's unless told). */
+    const postKeys = async (epoch, keys, token) =>
+      call("POST", `${base}/keys`, { headers: bearer(token || (await owner()).token), body: { epoch, keys } });
+    /** A GET /keys answer that must be {"keys": [{epoch, wrapped}]}; returns the list. */
+    const readKeys = async (token, query = "") => {
+      const res = await call("GET", `${base}/keys${query}`, { headers: bearer(token) });
+      expectStatus(res, 200, null, `GET /keys${query}`);
+      const list = res.json?.keys;
+      check(
+        Array.isArray(list) && list.every((k) => Number.isInteger(k.epoch) && typeof k.wrapped === "string"),
+        `GET /keys: expected {"keys": [{"epoch": n, "wrapped": "…"}]}, got ${show(res)}`,
+      );
+      return list;
+    };
+    /** The wrapped keys of epochs 2 and 3, for the owner and the first member. */
+    const wrapped = { 2: { owner: wrappedKey(), member: wrappedKey() }, 3: { owner: wrappedKey(), member: wrappedKey() } };
+    const storeEpoch = async (epoch) => {
+      const [o, m] = [await owner(), await member()];
+      const res = await postKeys(epoch, [
+        { device: o.device, wrapped: wrapped[epoch].owner },
+        { device: m.device, wrapped: wrapped[epoch].member },
+      ]);
+      expectStatus(res, 200, null, `POST /keys of epoch ${epoch} by the owner`);
+      check(res.json?.epoch === epoch, `POST /keys: expected {"epoch": ${epoch}}, got ${show(res)}`);
+    };
+    const epoch2 = once(() => storeEpoch(2));
+    const epoch3 = once(async () => {
+      await epoch2();
+      await storeEpoch(3);
+    });
 
     await suite.rule("teams", teamRules[0], async () => {
       const o = await owner();
@@ -782,6 +840,90 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
         inDefault.length === 1 && inDefault[0] === inA.doc.id,
         `the default space's read token should see only its own document, got ${JSON.stringify(inDefault)}`,
       );
+    });
+
+    await suite.rule("teams", teamRules[8], async () => {
+      const m = await member();
+      const atJoin = await publicKey();
+      const withKey = await newMember({ public_key: atJoin });
+      let list = await deviceList();
+      check(list[withKey.device]?.public_key === atJoin, `GET /devices: the key given at /join is not listed: ${JSON.stringify(list[withKey.device])}`);
+      check(list[m.device] && list[m.device].public_key === null, `GET /devices: a device without a key should have "public_key": null, got ${JSON.stringify(list[m.device])}`);
+      for (const [who, device] of [["a member without a key", m], ["a member replacing its key", withKey]]) {
+        const key = await publicKey();
+        const res = await call("PUT", `${base}/devices/me/key`, { headers: bearer(device.token), body: { public_key: key } });
+        expectStatus(res, 200, null, `PUT /devices/me/key by ${who}`);
+        check(res.json?.device === device.device, `PUT /devices/me/key: expected {"device": "${device.device}"}, got ${show(res)}`);
+        list = await deviceList();
+        check(list[device.device]?.public_key === key, `GET /devices after PUT /devices/me/key by ${who}: got ${JSON.stringify(list[device.device])}`);
+      }
+      const compressed = Buffer.from(Buffer.from(await publicKey(), "base64url").subarray(0, 33)).fill(2, 0, 1).toString("base64url");
+      const res = await call("PUT", `${base}/devices/me/key`, { headers: bearer(m.token), body: { public_key: compressed } });
+      expectStatus(res, 400, "bad_request", "PUT /devices/me/key with a compressed point (33 bytes)");
+      const join = await call("POST", `${base}/join`, { headers: bearer(await invite(Date.now() + 10 * 60_000)), body: { public_key: "not a key" } });
+      expectStatus(join, 400, "bad_request", "POST /join with a malformed public_key");
+    });
+
+    await suite.rule("teams", teamRules[9], async () => {
+      const m = await member();
+      const keys = [{ device: m.device, wrapped: wrappedKey() }];
+      expectStatus(await postKeys(2, keys, m.token), 403, "forbidden", "POST /keys by a member device");
+      expectStatus(await postKeys(2, keys, writeToken), 403, "forbidden", "POST /keys with the write token");
+      const mine = await readKeys(m.token);
+      check(mine.length === 0, `a member's refused POST /keys stored keys: ${JSON.stringify(mine)}`);
+      await epoch2();
+    });
+
+    await suite.rule("teams", teamRules[10], async () => {
+      await epoch2();
+      const m = await member();
+      for (const epoch of [2, 3]) {
+        if (epoch === 3) await epoch3();
+        for (const again of epoch === 2 ? [2] : [3, 2]) {
+          const res = await postKeys(again, [{ device: m.device, wrapped: wrappedKey() }]);
+          expectStatus(res, 409, "epoch_taken", `POST /keys of epoch ${again} after epoch ${epoch} was stored`);
+        }
+      }
+      const mine = (await readKeys(m.token)).map((k) => k.epoch);
+      check(JSON.stringify(mine) === "[2,3]", `after the refusals the member should have epochs [2,3], got ${JSON.stringify(mine)}`);
+    });
+
+    await suite.rule("teams", teamRules[11], async () => {
+      await epoch3();
+      const [o, m] = [await owner(), await member()];
+      const other = await newMember();
+      const pairs = (list) => JSON.stringify(list.map((k) => [k.epoch, k.wrapped]));
+      for (const [who, device, query, want] of [
+        ["the member", m, "", [[2, wrapped[2].member], [3, wrapped[3].member]]],
+        ["the member", m, "?since=0", [[2, wrapped[2].member], [3, wrapped[3].member]]],
+        ["the member", m, "?since=2", [[3, wrapped[3].member]]],
+        ["the member", m, "?since=3", []],
+        ["the owner", o, "", [[2, wrapped[2].owner], [3, wrapped[3].owner]]],
+        ["a device without keys", other, "", []],
+      ]) {
+        const got = pairs(await readKeys(device.token, query));
+        check(got === JSON.stringify(want), `GET /keys${query} by ${who}: expected ${JSON.stringify(want)}, got ${got}`);
+      }
+    });
+
+    await suite.rule("teams", teamRules[12], async () => {
+      await epoch3();
+      const o = await owner();
+      const gone = await newMember();
+      const res = await postKeys(4, [{ device: gone.device, wrapped: wrappedKey() }]);
+      expectStatus(res, 200, null, "POST /keys of epoch 4 for a new member");
+      check((await readKeys(gone.token)).length === 1, "the new member should read its key of epoch 4");
+      const revoke = await call("POST", `${base}/devices/${gone.device}/revoke`, { headers: bearer(o.token) });
+      expectStatus(revoke, 200, null, "POST /devices/{device}/revoke by the owner");
+      const after = await call("GET", `${base}/keys`, { headers: bearer(gone.token) });
+      expectStatus(after, 401, "unauthorized", "GET /keys by the revoked device");
+      const next = await postKeys(5, [
+        { device: o.device, wrapped: wrappedKey() },
+        { device: gone.device, wrapped: wrappedKey() },
+      ]);
+      expectStatus(next, 400, "bad_request", "POST /keys of epoch 5 naming the revoked device");
+      const mine = (await readKeys(o.token, "?since=3")).map((k) => k.epoch);
+      check(mine.length === 0, `the refused epoch 5 stored the owner's key: ${JSON.stringify(mine)}`);
     });
   }
 

@@ -8,7 +8,8 @@
 // The optional second pair are tokens of another space (protocol v2, "Spaces"): with them the
 // json suite also checks that the two spaces are kept apart; without them it says it skipped that.
 // The optional organise token (access "organise", protocol v2 "Teams and invites") turns on the
-// teams rules (create, invite, join once, expiry, who may do what); without it they are skipped.
+// teams rules (create, invite, join once, expiry, who may do what, public keys and key epochs);
+// without it they are skipped.
 // To give it without a second pair, pass "" "" for the pair.
 // Prints every rule with `ok` or what the server did instead; exits 1 if any rule is broken.
 const [kind, ...args] = process.argv.slice(2);
