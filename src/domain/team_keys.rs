@@ -131,7 +131,7 @@ pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
             c => c,
         })
         .collect();
-    while standard.len() % 4 != 0 {
+    while !standard.len().is_multiple_of(4) {
         standard.push('=');
     }
     b64_decode(&standard)
