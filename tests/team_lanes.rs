@@ -8,19 +8,20 @@
 #[allow(dead_code)] // The PBKDF2 half is for the lock's tests.
 mod crypto_support;
 mod sync_support;
+mod team_support;
 
 use ssp_handleguide::domain::concern::{Change, ChangeKind};
 use ssp_handleguide::domain::concern_store;
 use ssp_handleguide::domain::storage::MemoryStore;
 use ssp_handleguide::domain::sync::config::Kind;
 use ssp_handleguide::domain::sync::engine::{self, Batch};
-use ssp_handleguide::domain::sync::envelope::{self, Envelope, IV_BYTES};
 use ssp_handleguide::domain::sync::json;
 use ssp_handleguide::domain::sync::lane::{self, LaneStore, Lanes};
 use ssp_handleguide::domain::sync::protocol::Doc;
 use ssp_handleguide::domain::team::{Member, Team, Teams};
 use std::cell::Cell;
 use sync_support::{concern, ModelServer, TOKEN, URL};
+use team_support::{assert_server_holds_none_of, stored_text, Sealer};
 
 const NOW: u64 = 1_780_000_000_000;
 const SPACE: &str = "t-testrupskolensholdfiktiv";
@@ -33,7 +34,7 @@ struct Device {
     name: &'static str,
     store: MemoryStore,
     key: Cell<[u8; 32]>,
-    iv: Cell<u64>,
+    sealer: Sealer,
 }
 
 impl Device {
@@ -72,7 +73,7 @@ impl Device {
             name,
             store,
             key: Cell::new(KEY),
-            iv: Cell::new(0),
+            sealer: Sealer::new(SPACE, name.as_bytes()[0]),
         }
     }
 
@@ -117,32 +118,13 @@ impl Device {
 
     /// Seals a batch as `platform::sync` does: each live document's data in an envelope.
     fn seal(&self, batch: &Batch) -> Batch {
-        let mut out = batch.clone();
-        for item in &mut out.items {
-            let doc = &item.mutation.doc;
-            if let Some((aad, plain)) = envelope::to_seal(doc, SPACE) {
-                self.iv.set(self.iv.get() + 1);
-                let mut iv = [0u8; IV_BYTES];
-                iv[..8].copy_from_slice(&self.iv.get().to_be_bytes());
-                iv[8] = self.name.len() as u8;
-                let ct = crypto_support::seal(&self.key.get(), &iv, &plain, &aad);
-                item.mutation.doc = envelope::sealed(doc, &Envelope::new(1, &iv, &ct));
-            }
-        }
-        out
+        self.sealer.seal(batch, 1, &self.key.get())
     }
 
     /// Opens a pulled document as `platform::sync` does; `None`: keep it aside.
     fn open(&self, doc: &Doc) -> Option<Doc> {
-        match envelope::to_open(doc, SPACE) {
-            Ok(None) => Some(doc.clone()),
-            Ok(Some((env, aad))) => {
-                let (iv, ct) = env.parts().ok()?;
-                let plain = crypto_support::open(&self.key.get(), &iv, &ct, &aad)?;
-                envelope::opened(doc, &plain).ok()
-            }
-            Err(_) => None,
-        }
+        self.sealer
+            .open(doc, |epoch| (epoch == 1).then(|| self.key.get()))
     }
 
     /// One round of the team's lane: push (sealed), then pull (opened).
@@ -188,10 +170,6 @@ impl Device {
     }
 }
 
-fn stored_text(server: &ModelServer) -> String {
-    serde_json::to_string(&server.docs.values().map(|(d, _)| d).collect::<Vec<_>>()).unwrap()
-}
-
 #[test]
 fn a_team_shares_only_what_is_shared_and_the_server_sees_only_ciphertext() {
     let mut server = ModelServer::new();
@@ -210,13 +188,7 @@ fn a_team_shares_only_what_is_shared_and_the_server_sees_only_ciphertext() {
         1,
         "only the shared concern left the device"
     );
-    let stored = stored_text(&server);
-    for secret in SECRETS {
-        assert!(
-            !stored.contains(secret),
-            "the server holds {secret:?}: {stored}"
-        );
-    }
+    assert_server_holds_none_of(&server, SECRETS.iter().copied());
 
     // Both teachers get it, open it, and it is shared from them on.
     anna.sync(&mut server);
@@ -259,10 +231,7 @@ fn a_team_shares_only_what_is_shared_and_the_server_sees_only_ciphertext() {
     assert!(!anna.notes("for-team").contains(&"tok-c3".to_string()));
     assert!(!stored_text(&server).contains("anna-private"));
 
-    let stored = stored_text(&server);
-    for secret in SECRETS {
-        assert!(!stored.contains(secret), "the server holds {secret:?}");
-    }
+    assert_server_holds_none_of(&server, SECRETS.iter().copied());
 }
 
 #[test]

@@ -13,8 +13,11 @@
 //! - a concern shared with a team never goes to the plain lane (a team's concern is never sent
 //!   in the clear, not even to the municipality's own v1 server);
 //! - a pulled document of a concern this device stopped sharing is skipped (its checkpoint
-//!   moves on); a new one another member shared is taken and is shared from then on;
-//! - a document that cannot be opened is kept aside in the lane, never dropped.
+//!   moves on); a new one another member shared is taken and is shared from then on (also when
+//!   it first arrives as a tombstone: it may come back);
+//! - a document that cannot be opened is kept aside in the lane, never dropped;
+//! - a document kept aside that opens later (its key arrived) is taken then, unless the lane has
+//!   since seen a newer version of it ([`retry_aside`]).
 
 use super::engine::{self, Applied};
 use super::protocol::{generation, Doc, Page, Pulled};
@@ -170,16 +173,20 @@ pub fn apply_team_page(
     let known = engine::revs(&lane, now_ms);
     page.docs
         .retain(|p| team.shared.contains(&p.doc.id) || !known.contains_key(&p.doc.id));
-    let arrived: Vec<String> = page
+    // What arrived new: shared from now on. A tombstone too, so that when another member
+    // brings the concern back (a conflict settled over the delete), its live version is taken
+    // and not skipped as one this device stopped sharing.
+    let arrived: Vec<(String, bool)> = page
         .docs
         .iter()
-        .filter(|p| !p.doc.deleted && !team.shared.contains(&p.doc.id))
-        .map(|p| p.doc.id.clone())
+        .filter(|p| !team.shared.contains(&p.doc.id))
+        .map(|p| (p.doc.id.clone(), p.doc.deleted))
         .collect();
     let applied = engine::apply_page(&lane, &page, now_ms)?;
     let kept: Vec<String> = arrived
         .into_iter()
-        .filter(|id| concern_store::load_one(store, id, now_ms).is_some())
+        .filter(|(id, deleted)| *deleted || concern_store::load_one(store, id, now_ms).is_some())
+        .map(|(id, _)| id)
         .collect();
     for id in &kept {
         teams
@@ -225,9 +232,15 @@ pub fn aside(store: &dyn KeyValueStore, team_id: &str, now_ms: u64) -> Vec<Doc> 
         .collect()
 }
 
-/// Applies documents kept aside that opened now (a new key arrived), and forgets them. One that
-/// is not newer than the version this device already has is only forgotten: a later version
-/// opened since it was kept aside. The lane's checkpoint stays where it is.
+/// Takes back documents kept aside that open now (a key generation that arrived later:
+/// `Teams::add_key`). The platform opens [`aside`]'s documents with the keys it has now and
+/// passes those that opened; each is applied as a pulled page applies it ([`apply_team_page`],
+/// the checkpoint left where it is), unless the lane has since seen a version of the concern
+/// of the same or a later generation (its known revision, or a kept conflict's): then it is
+/// only dropped, so an old version never comes back over a newer one or a delete. Either way
+/// it leaves the aside, after the page is applied (a failed write leaves it there to try again).
+/// A document that is not the one kept aside (a newer one replaced it meanwhile) is ignored;
+/// documents that still do not open stay aside.
 pub fn retry_aside(
     store: &dyn KeyValueStore,
     team_id: &str,
@@ -235,28 +248,39 @@ pub fn retry_aside(
     now_ms: u64,
 ) -> Result<Applied, StoreError> {
     let lane = LaneStore::team(store, team_id);
+    let kept = aside(store, team_id, now_ms);
     let known = engine::revs(&lane, now_ms);
-    let ids: Vec<String> = opened.iter().map(|d| d.id.clone()).collect();
-    let docs: Vec<Pulled> = opened
-        .into_iter()
-        .filter(|d| {
-            known
-                .get(&d.id)
-                .is_none_or(|rev| generation(&d.rev) > generation(rev))
-        })
-        .map(|doc| Pulled {
-            doc,
-            losing: Vec::new(),
-        })
-        .collect();
-    let page = Page {
-        docs,
-        checkpoint: engine::checkpoint(&lane, now_ms),
-        more: false,
-        rejected: 0,
+    let seen = |id: &str| {
+        let rev = known.get(id).map_or(0, |r| generation(r));
+        let conflict = engine::conflict(&lane, id, now_ms).map_or(0, |c| generation(&c.base_rev));
+        rev.max(conflict)
     };
-    let applied = apply_team_page(store, team_id, page, now_ms)?;
-    for id in ids {
+    let mut taken = Vec::new();
+    let mut docs = Vec::new();
+    for doc in opened {
+        if !kept.iter().any(|k| k.id == doc.id && k.rev == doc.rev) {
+            continue;
+        }
+        taken.push(doc.id.clone());
+        if seen(&doc.id) < generation(&doc.rev) {
+            docs.push(Pulled {
+                doc,
+                losing: Vec::new(),
+            });
+        }
+    }
+    let applied = if docs.is_empty() {
+        Applied::default()
+    } else {
+        let page = Page {
+            docs,
+            checkpoint: engine::checkpoint(&lane, now_ms),
+            more: false,
+            rejected: 0,
+        };
+        apply_team_page(store, team_id, page, now_ms)?
+    };
+    for id in taken {
         lane.remove(&format!("{ASIDE_PREFIX}{id}"))?;
     }
     Ok(applied)
@@ -338,4 +362,142 @@ pub fn conflict_ids(store: &dyn KeyValueStore) -> Vec<String> {
     ids.sort();
     ids.dedup();
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::concern::Concern;
+    use crate::domain::concern_store::RECORD_CODEC;
+    use crate::domain::storage::MemoryStore;
+    use crate::domain::sync::config::Kind;
+    use crate::domain::team::{Member, Team};
+
+    const T: &str = "h";
+
+    fn device() -> MemoryStore {
+        let store = MemoryStore::new();
+        let member = Member {
+            space: "s".into(),
+            token: "t".into(),
+            device: "d".into(),
+        };
+        let team = Team::created(
+            T,
+            "Hold",
+            (Kind::Json, "https://x.test"),
+            &member,
+            &[1; 32],
+            5,
+        );
+        Teams::default().add(&store, team, 5).unwrap();
+        start_team(&store, T, "c", 5).unwrap();
+        store
+    }
+
+    /// The opened form of a pulled document of concern `id` at `rev`, its history `note`.
+    fn doc(id: &str, rev: &str, note: &str) -> Doc {
+        let raw = include_str!("../../../tests/fixtures/concerns-v1.json");
+        let v: serde_json::Value = serde_json::from_str(raw).unwrap();
+        let mut c = v["data"][0].clone();
+        let o = c.as_object_mut().unwrap();
+        let child = o.remove("child").unwrap();
+        o.insert("pseudonym".into(), child);
+        let mut c: Concern = serde_json::from_value(c).unwrap();
+        c.id = id.into();
+        c.history.truncate(1);
+        c.history[0].detail = note.into();
+        Doc {
+            id: id.into(),
+            rev: rev.into(),
+            base_rev: None,
+            deleted: false,
+            schema: RECORD_CODEC.schema,
+            updated_ms: 6,
+            data: Some(serde_json::to_value(&c).unwrap()),
+        }
+    }
+
+    fn note(store: &MemoryStore, id: &str) -> Option<String> {
+        concern_store::load_one(store, id, 9).map(|c| c.history[0].detail.clone())
+    }
+
+    #[test]
+    fn a_document_kept_aside_is_taken_once_it_opens_unless_a_newer_one_came() {
+        let store = device();
+        let lane = LaneStore::team(&store, T);
+        // Two documents did not open (their key had not come); the sealed form is kept.
+        let mut sealed = doc("a", "2-aa", "x");
+        sealed.data = Some(serde_json::json!({ "enc": "A256GCM" }));
+        keep_aside(&store, T, &sealed, 6).unwrap();
+        keep_aside(
+            &store,
+            T,
+            &Doc {
+                id: "b".into(),
+                ..sealed.clone()
+            },
+            6,
+        )
+        .unwrap();
+        keep_aside(
+            &store,
+            T,
+            &Doc {
+                id: "c".into(),
+                ..sealed.clone()
+            },
+            6,
+        )
+        .unwrap();
+        // Meanwhile a newer version of "b" was applied (a delete that opened: no key needed).
+        let page = |docs: Vec<Doc>, checkpoint: &str| Page {
+            docs: docs
+                .into_iter()
+                .map(|doc| Pulled {
+                    doc,
+                    losing: Vec::new(),
+                })
+                .collect(),
+            checkpoint: checkpoint.into(),
+            more: false,
+            rejected: 0,
+        };
+        apply_team_page(&store, T, page(vec![doc("b", "1-bb", "b-old")], "4"), 7).unwrap();
+        let deleted = Doc {
+            id: "b".into(),
+            rev: "3-bb".into(),
+            deleted: true,
+            data: None,
+            ..sealed.clone()
+        };
+        apply_team_page(&store, T, page(vec![deleted], "5"), 7).unwrap();
+        assert_eq!(note(&store, "b"), None);
+
+        // The key came: "a" and "b" open, "c" still does not; a stale "a" is not the one kept.
+        let a = retry_aside(
+            &store,
+            T,
+            vec![
+                doc("a", "1-old", "a-stale"),
+                doc("a", "2-aa", "a-new"),
+                doc("b", "2-aa", "b-x"),
+            ],
+            8,
+        )
+        .unwrap();
+        assert_eq!(a.updated, 1);
+        assert_eq!(note(&store, "a").as_deref(), Some("a-new"), "taken");
+        assert_eq!(
+            note(&store, "b"),
+            None,
+            "an older version never comes back over a delete"
+        );
+        assert_eq!(engine::revs(&lane, 9)["b"], "3-bb");
+        assert_eq!(engine::checkpoint(&lane, 9), "5", "the checkpoint stays");
+        // "a" arrived from the team: shared from now on; "c" stays aside.
+        assert!(Teams::load(&store, 9).teams[0].shared.contains("a"));
+        let left: Vec<String> = aside(&store, T, 9).into_iter().map(|d| d.id).collect();
+        assert_eq!(left, vec!["c"]);
+    }
 }
