@@ -2,7 +2,6 @@
 //! round runs, whether sync is switched on) and the scheduler's rule for when a round may run.
 
 use crate::domain::sync::engine::Status;
-use crate::domain::sync::protocol::SyncError;
 
 /// What the UI shows about sync, and the scheduler's own state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -40,25 +39,14 @@ impl SyncView {
     }
 }
 
-/// What a round of every lane did, for the scheduler.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RoundSummary {
-    /// Concerns on the device changed (the list is read again).
-    pub changed_data: bool,
-    /// A lane failed in a way that is tried again: the most failures in a row of any such lane
-    /// (for the backoff).
-    pub backoff_failures: Option<u32>,
-}
-
-/// A lane whose server refused its credentials last time waits for new ones: it runs again
-/// only when the user asks (each lane on its own: one refused token does not stop the others).
-pub fn lane_waits(asked: bool, last_error: Option<&SyncError>) -> bool {
-    !asked && last_error.is_some_and(SyncError::needs_credentials)
-}
+// What a round of every lane did and when a lane waits live with the lanes (the platform
+// runs the rounds and may not import this layer).
+pub use crate::domain::sync::lane::{lane_waits, RoundSummary};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::sync::protocol::SyncError;
 
     #[test]
     fn a_round_starts_only_when_nothing_stands_in_its_way() {

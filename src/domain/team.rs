@@ -573,6 +573,27 @@ impl Teams {
         Ok(())
     }
 
+    /// Shares every concern of `ids` with the team in one write (those that arrived in a pulled
+    /// page). Memory changes only when the write succeeded.
+    pub fn share_all(
+        &mut self,
+        store: &dyn KeyValueStore,
+        team_id: &str,
+        ids: &[String],
+        now_ms: u64,
+    ) -> Result<(), TeamError> {
+        let mut next = self.clone();
+        let team = next
+            .teams
+            .iter_mut()
+            .find(|t| t.id == team_id)
+            .ok_or(TeamError::Unknown)?;
+        team.shared.extend(ids.iter().cloned());
+        next.save(store, now_ms)?;
+        *self = next;
+        Ok(())
+    }
+
     /// Stores a key generation the device received for the team (a rotation): new writes are
     /// sealed with the newest epoch, and documents of every epoch held still open. An epoch
     /// already held keeps its key (what was sealed under it must keep opening). Memory changes

@@ -2,12 +2,12 @@
 //! one round — push every batch, then pull every page — through the PIN lock. What to send,
 //! what an answer means and what is stored is all decided in `domain::sync`.
 
-use crate::app::sync_view::{lane_waits, RoundSummary};
 use crate::domain::storage::{KeyValueStore, StoreError};
 use crate::domain::sync::config::{self, Kind, SyncConfig};
 use crate::domain::sync::engine::{self, Applied, Batch};
 use crate::domain::sync::envelope::{self, EnvelopeError};
 use crate::domain::sync::json::TeamCallError;
+use crate::domain::sync::lane::{lane_waits, RoundSummary};
 use crate::domain::sync::protocol::{Doc, Pulled, Request, SyncError};
 use crate::domain::sync::validate;
 use crate::domain::sync::{couch, json, lane};

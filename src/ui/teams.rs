@@ -55,17 +55,13 @@ pub fn TeamsPage() -> impl IntoView {
             {move || work.training.get().then(|| view! {
                 <p class="alert alert--info">{tt().training_note}</p>
             })}
-            {move || {
-                let list = teams.get();
-                if list.teams.is_empty() {
-                    return view! { <p class="hint" data-testid="no-teams">{tt().none_yet}</p> }.into_any();
-                }
-                list.teams
-                    .into_iter()
-                    .map(|team| view! { <TeamCard team lang /> })
-                    .collect_view()
-                    .into_any()
-            }}
+            {move || teams.with(|l| l.teams.is_empty()).then(|| view! {
+                <p class="hint" data-testid="no-teams">{tt().none_yet}</p>
+            })}
+            // Keyed: a round that changes a team (a new key, a concern shared) keeps its card,
+            // and with it an open invite or device list.
+            <For each=move || teams.get().teams key=|team| team.id.clone()
+                children=move |team| view! { <TeamCard team teams lang /> } />
             <JoinTeam lang version />
             <CreateTeam lang version />
         </section>
@@ -74,7 +70,7 @@ pub fn TeamsPage() -> impl IntoView {
 
 /// One team: who made it, what is shared, the lane's status, and the invite (for its owner).
 #[component]
-fn TeamCard(team: Team, lang: Memo<Lang>) -> impl IntoView {
+fn TeamCard(team: Team, teams: Memo<Teams>, lang: Memo<Lang>) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     let sync_state = use_sync();
@@ -120,7 +116,10 @@ fn TeamCard(team: Team, lang: Memo<Lang>) -> impl IntoView {
             {move || {
                 let (s, aside) = status();
                 let tt = tt();
-                let shared = team.with_value(|t| t.shared.len());
+                let id = team.with_value(|t| t.id.clone());
+                let shared = teams.with(|l| {
+                    l.teams.iter().find(|t| t.id == id).map_or(0, |t| t.shared.len())
+                });
                 view! {
                     <dl class="sync-status">
                         <dt>{tt.last_sync}</dt>

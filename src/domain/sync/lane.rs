@@ -20,7 +20,7 @@
 //!   since seen a newer version of it ([`retry_aside`]).
 
 use super::engine::{self, Applied};
-use super::protocol::{generation, Doc, Page, Pulled};
+use super::protocol::{generation, Doc, Page, Pulled, SyncError};
 use crate::domain::concern_store::{self, Event, Subscriber};
 use crate::domain::storage::{self, Codec, KeyValueStore, StoreError};
 use crate::domain::team::{Sharing, TeamError, Teams};
@@ -188,9 +188,10 @@ pub fn apply_team_page(
         .filter(|(id, deleted)| *deleted || concern_store::load_one(store, id, now_ms).is_some())
         .map(|(id, _)| id)
         .collect();
-    for id in &kept {
+    if !kept.is_empty() {
+        // One write for the whole page (once per concern made a pull of 5,000 quadratic).
         teams
-            .set_shared(store, team_id, id, true, now_ms)
+            .share_all(store, team_id, &kept, now_ms)
             .map_err(|e| match e {
                 TeamError::Store(e) => e,
                 other => StoreError::Other(format!("{other:?}")),
@@ -500,4 +501,20 @@ mod tests {
         let left: Vec<String> = aside(&store, T, 9).into_iter().map(|d| d.id).collect();
         assert_eq!(left, vec!["c"]);
     }
+}
+
+/// What a round of every lane did, for the scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoundSummary {
+    /// Concerns on the device changed (the list is read again).
+    pub changed_data: bool,
+    /// A lane failed in a way that is tried again: the most failures in a row of any such lane
+    /// (for the backoff).
+    pub backoff_failures: Option<u32>,
+}
+
+/// A lane whose server refused its credentials last time waits for new ones: it runs again
+/// only when the user asks (each lane on its own: one refused token does not stop the others).
+pub fn lane_waits(asked: bool, last_error: Option<&SyncError>) -> bool {
+    !asked && last_error.is_some_and(SyncError::needs_credentials)
 }
