@@ -77,6 +77,15 @@ const concernIds = (page) =>
       .sort(),
   );
 
+/** Every live document in the team's space, read with the device's own token, is sealed under `epoch`. */
+async function expectSealedUnder(page, epoch) {
+  const team = await page.evaluate(() => JSON.parse(localStorage.getItem("ssp.teams")).data.teams[0]);
+  const feed = await (await fetch(`${team.url}/changes?since=`, { headers: { authorization: `Bearer ${team.token}` } })).json();
+  const live = feed.docs.filter((d) => !d.deleted);
+  expect(live.length).toBeGreaterThan(0);
+  for (const d of live) expect(d.data.epoch, `${d.id} sealed under epoch ${epoch}`).toBe(epoch);
+}
+
 async function openConcern(page, pseudonym) {
   await page.getByRole("link", { name: "Bekymringer" }).click();
   await page.getByRole("link", { name: pseudonym }).first().click();
@@ -212,6 +221,8 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
       page.evaluate(() => JSON.parse(localStorage.getItem("ssp.teams")).data.teams[0].keys.map(([e]) => e));
     expect(await epochs(anna.page)).toEqual([1, 2]);
     expect(await epochs(c)).toEqual([1, 2]);
+    // The concern shared before the removal was sealed again under the new key (nobody edited it).
+    await expectSealedUnder(anna.page, 2);
     await bo.page.goto("/teams");
     await bo.page.getByRole("button", { name: "Synkronisér nu" }).click();
     await expect(bo.page.getByText("Denne enhed er fjernet fra holdet", { exact: false })).toBeVisible();
@@ -228,11 +239,7 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
     const after = await plan(anna.page);
     expect(after).not.toEqual(merged);
     expect(await plan(c)).toEqual(after);
-    const annaTeam = await anna.page.evaluate(() => JSON.parse(localStorage.getItem("ssp.teams")).data.teams[0]);
-    const feed = await (await fetch(`${annaTeam.url}/changes?since=`, { headers: { authorization: `Bearer ${annaTeam.token}` } })).json();
-    const live = feed.docs.filter((d) => !d.deleted);
-    expect(live.length).toBeGreaterThan(0);
-    for (const d of live) expect(d.data.epoch, `${d.id} sealed under the new key`).toBe(2);
+    await expectSealedUnder(anna.page, 2);
 
     for (const d of [consultant, anna, bo]) expect(d.errors).toEqual([]);
   } finally {
