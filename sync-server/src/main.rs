@@ -235,8 +235,7 @@ fn purge(args: impl Iterator<Item = String>) -> ExitCode {
         eprintln!("sync-server purge: --db, --space and --id are needed\n{PURGE_USAGE}");
         return ExitCode::from(2);
     };
-    if !sync_server::protocol::is_valid_space(&space) || !sync_server::protocol::is_valid_id(&id)
-    {
+    if !sync_server::protocol::is_valid_space(&space) || !sync_server::protocol::is_valid_id(&id) {
         eprintln!("sync-server purge: not a valid space or document id\n{PURGE_USAGE}");
         return ExitCode::from(2);
     }

@@ -489,7 +489,10 @@ mod tests {
             json!({ "mid": 4, "doc": doc_json("b") }),
             json!({ "mid": 3, "doc": doc_json("c") }),
         ])));
-        assert!(m.contains("mutations[2].mid") && m.contains("mutations[0]"), "{m}");
+        assert!(
+            m.contains("mutations[2].mid") && m.contains("mutations[0]"),
+            "{m}"
+        );
         assert!(parse_push(&body(vec![
             json!({ "mid": 3, "doc": doc_json("a") }),
             json!({ "mid": 4, "doc": doc_json("a") }),
@@ -502,10 +505,22 @@ mod tests {
         let push = |client: &str| {
             serde_json::to_vec(&json!({ "client": client, "mutations": [] })).unwrap()
         };
-        for ok in ["c3d9e7a0-5b1f-4f7e-8a43-9d2e6f0b1c55", "tablet_1", &"x".repeat(64)] {
+        for ok in [
+            "c3d9e7a0-5b1f-4f7e-8a43-9d2e6f0b1c55",
+            "tablet_1",
+            &"x".repeat(64),
+        ] {
             assert!(parse_push(&push(ok)).is_ok(), "{ok}");
         }
-        for no in ["", &"x".repeat(65), "a\\u0000b", "tab\\tlet", "a b", "æ", "a/b"] {
+        for no in [
+            "",
+            &"x".repeat(65),
+            "a\\u0000b",
+            "tab\\tlet",
+            "a b",
+            "æ",
+            "a/b",
+        ] {
             let text = format!(r#"{{"client":"{no}","mutations":[]}}"#);
             bad(parse_push(text.as_bytes()));
         }

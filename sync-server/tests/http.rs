@@ -306,7 +306,10 @@ async fn unknown_paths_and_methods_answer_json() {
         );
     }
     // The health check is the reference server's own and needs no token.
-    assert_eq!(send(&app, get("/health", None)).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&app, get("/health", None)).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

@@ -48,28 +48,37 @@ fn push(store: &mut Store, space: &str, client: &str, mutations: &[(i64, Doc)]) 
 
 fn feed(store: &mut Store, space: &str) -> Vec<String> {
     let page = store.changes(space, Checkpoint::START, 1000).unwrap();
-    page.docs.iter().map(|d| format!("{}@{}", d.id, d.rev)).collect()
+    page.docs
+        .iter()
+        .map(|d| format!("{}@{}", d.id, d.rev))
+        .collect()
 }
 
 #[test]
 fn a_tombstone_is_purged_and_the_id_is_new_again_but_old_mids_stay_answered() {
     let mut s = Store::in_memory();
     push(&mut s, DEFAULT_SPACE, "a", &[(1, doc("x", "1-aa", None))]);
-    push(&mut s, DEFAULT_SPACE, "a", &[(2, tombstone("x", "2-bb", "1-aa"))]);
+    push(
+        &mut s,
+        DEFAULT_SPACE,
+        "a",
+        &[(2, tombstone("x", "2-bb", "1-aa"))],
+    );
     push(&mut s, DEFAULT_SPACE, "a", &[(3, doc("y", "1-cc", None))]);
     // The same id in another space is not touched.
     push(&mut s, "other", "a", &[(1, doc("x", "1-aa", None))]);
     let last = s.last_seq(DEFAULT_SPACE).unwrap();
 
-    assert_eq!(s.purge(DEFAULT_SPACE, "x", false).unwrap(), Purged::Tombstone);
+    assert_eq!(
+        s.purge(DEFAULT_SPACE, "x", false).unwrap(),
+        Purged::Tombstone
+    );
     assert_eq!(feed(&mut s, DEFAULT_SPACE), ["y@1-cc"]);
     assert!(s.get(DEFAULT_SPACE, "x").unwrap().is_none());
     assert_eq!(feed(&mut s, "other"), ["x@1-aa"]);
     // The counter does not go back: checkpoints handed out stay valid.
     assert_eq!(s.last_seq(DEFAULT_SPACE).unwrap(), last);
-    assert!(s
-        .changes(DEFAULT_SPACE, Checkpoint(last), 10)
-        .is_ok());
+    assert!(s.changes(DEFAULT_SPACE, Checkpoint(last), 10).is_ok());
 
     // A late retry of the old mutations is answered from memory and brings nothing back.
     let again = push(&mut s, DEFAULT_SPACE, "a", &[(1, doc("x", "1-aa", None))]);
@@ -77,7 +86,12 @@ fn a_tombstone_is_purged_and_the_id_is_new_again_but_old_mids_stay_answered() {
     assert!(s.get(DEFAULT_SPACE, "x").unwrap().is_none());
 
     // An edit on the purged revision: a conflict with no server document.
-    let stale = push(&mut s, DEFAULT_SPACE, "b", &[(1, doc("x", "3-dd", Some("2-bb")))]);
+    let stale = push(
+        &mut s,
+        DEFAULT_SPACE,
+        "b",
+        &[(1, doc("x", "3-dd", Some("2-bb")))],
+    );
     assert_eq!(stale.conflicts.len(), 1);
     assert!(stale.conflicts[0].server.is_none());
 
@@ -93,7 +107,10 @@ fn a_live_document_is_purged_only_when_asked_for() {
     push(&mut s, DEFAULT_SPACE, "a", &[(1, doc("x", "1-aa", None))]);
     assert_eq!(s.purge(DEFAULT_SPACE, "x", false).unwrap(), Purged::Live);
     assert_eq!(feed(&mut s, DEFAULT_SPACE), ["x@1-aa"]);
-    assert_eq!(s.purge(DEFAULT_SPACE, "x", true).unwrap(), Purged::LiveDocument);
+    assert_eq!(
+        s.purge(DEFAULT_SPACE, "x", true).unwrap(),
+        Purged::LiveDocument
+    );
     assert!(feed(&mut s, DEFAULT_SPACE).is_empty());
     assert_eq!(s.purge(DEFAULT_SPACE, "x", true).unwrap(), Purged::NotFound);
     assert_eq!(s.purge("other", "x", true).unwrap(), Purged::NotFound);
@@ -114,9 +131,24 @@ fn the_purge_command_deletes_for_good_and_leaves_no_copy_in_the_file() {
     let db = dir.join("sync.sqlite3");
     {
         let mut s = Store::open(&db).unwrap();
-        push(&mut s, DEFAULT_SPACE, "a", &[(1, doc("gone", "1-aa", None))]);
-        push(&mut s, DEFAULT_SPACE, "a", &[(2, tombstone("gone", "2-bb", "1-aa"))]);
-        push(&mut s, DEFAULT_SPACE, "a", &[(3, doc("live", "1-cc", None))]);
+        push(
+            &mut s,
+            DEFAULT_SPACE,
+            "a",
+            &[(1, doc("gone", "1-aa", None))],
+        );
+        push(
+            &mut s,
+            DEFAULT_SPACE,
+            "a",
+            &[(2, tombstone("gone", "2-bb", "1-aa"))],
+        );
+        push(
+            &mut s,
+            DEFAULT_SPACE,
+            "a",
+            &[(3, doc("live", "1-cc", None))],
+        );
     }
     let db_arg = db.to_str().unwrap();
 
@@ -128,8 +160,9 @@ fn the_purge_command_deletes_for_good_and_leaves_no_copy_in_the_file() {
     let (code, out, err) = purge_cmd(&["--db", db_arg, "--space", "default", "--id", "gone"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("tombstone"), "{out}");
-    let (code, out, err) =
-        purge_cmd(&["--db", db_arg, "--space", "default", "--id", "live", "--live"]);
+    let (code, out, err) = purge_cmd(&[
+        "--db", db_arg, "--space", "default", "--id", "live", "--live",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("live document"), "{out}");
 
@@ -157,8 +190,18 @@ fn the_purge_command_deletes_for_good_and_leaves_no_copy_in_the_file() {
         assert_eq!(purge_cmd(args).0, 2, "{args:?}");
     }
     let missing = dir.join("missing.sqlite3");
-    let (code, _, _) = purge_cmd(&["--db", missing.to_str().unwrap(), "--space", "default", "--id", "x"]);
+    let (code, _, _) = purge_cmd(&[
+        "--db",
+        missing.to_str().unwrap(),
+        "--space",
+        "default",
+        "--id",
+        "x",
+    ]);
     assert_eq!(code, 1);
-    assert!(!missing.exists(), "purge made a database that was not there");
+    assert!(
+        !missing.exists(),
+        "purge made a database that was not there"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
