@@ -31,6 +31,8 @@ pub const USAGE: &str = "\
 usage: sync-server --config <file.json> [--listen <addr:port>] [--db <path | :memory:>]
        sync-server new-token     prints a new random token and its config line
        sync-server hash-token    reads a token on stdin, prints its token_sha256
+       sync-server purge --db <path> --space <space> --id <doc id> [--live]
+                                 deletes one document for good (a tombstone; --live: any)
 
   --config   the configuration file (see sync-server/README.md)
   --listen   overrides `listen` from the file, e.g. 127.0.0.1:0 for a free port

@@ -4,7 +4,8 @@
 //! Invariants:
 //! - every error response is JSON `{ "error": <code>, "message": <text> }` (also the ones made
 //!   by layers: the body limit's 413, an unknown method's 405);
-//! - auth comes first: a request without a known token learns nothing but 401, and a read
+//! - auth comes first: a request without a known token learns nothing but 401 (an unknown
+//!   path and a wrong method too; only `/health` and CORS preflights need no token), and a read
 //!   token's push is a 403 before its body is read;
 //! - after too many failed logins from one client address, or overall (see [`crate::auth`]),
 //!   a request with a token gets 429 with `Retry-After` before its token is looked at;
@@ -191,6 +192,9 @@ impl From<Invalid> for ApiError {
         match invalid {
             Invalid::BadRequest(m) => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", m),
             Invalid::TooLarge(m) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", m),
+            Invalid::CheckpointAhead(m) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "checkpoint_ahead", m)
+            }
         }
     }
 }
@@ -398,6 +402,7 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
         .route("/devices/me/key", put(set_public_key))
         .route("/keys", post(add_keys).get(keys))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
         .layer(axum::middleware::map_response(json_errors))
         .layer(cors)
@@ -408,7 +413,9 @@ async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "ok": true }))
 }
 
-async fn not_found() -> ApiError {
+/// An unknown path: 404, but only to a caller with a valid token (auth comes before routing,
+/// docs/sync-protocol.md "Order of checks"); without one it is the [`Caller`]'s 401.
+async fn not_found(caller: Caller) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
@@ -416,6 +423,17 @@ async fn not_found() -> ApiError {
          POST /invites, POST /join, GET /devices, POST /devices/<device>/revoke, \
          PUT /devices/me/key, POST /keys, GET /keys",
     )
+    .by(&caller.name, &caller.space)
+}
+
+/// A known path with another method: 405, after the token as for [`not_found`].
+async fn method_not_allowed(caller: Caller) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "use GET /changes and POST /push (and the teams endpoints' own methods)",
+    )
+    .by(&caller.name, &caller.space)
 }
 
 /// How much of an oversized body is read (and thrown away) before the 413 is sent, as a

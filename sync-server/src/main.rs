@@ -1,5 +1,6 @@
 //! `sync-server --config <file.json> [--listen <addr:port>] [--db <path>]`
 //! `sync-server new-token` · `sync-server hash-token`
+//! `sync-server purge --db <path> --space <space> --id <doc id> [--live]`
 //!
 //! Prints `listening on http://<addr>` on stdout once it accepts connections (tests wait for
 //! that line); logs go to stderr. Stops gracefully on SIGTERM or SIGINT: no new connections,
@@ -14,7 +15,7 @@ use sync_server::auth::Tokens;
 use sync_server::config::{self, Access, Args, Config, USAGE};
 use sync_server::http::{router, AppState};
 use sync_server::serve::{ensure_open_file_limit, serve, ServeOptions, HEADER_TIMEOUT};
-use sync_server::store::Store;
+use sync_server::store::{Purged, Store};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -27,6 +28,7 @@ async fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         Some("new-token") => return new_token(),
         Some("hash-token") => return hash_token(),
+        Some("purge") => return purge(std::env::args().skip(2)),
         _ => {}
     }
     let args = match Args::parse(std::env::args().skip(1)) {
@@ -207,6 +209,73 @@ fn hash_token() -> ExitCode {
     }
     println!("{}", config::hex(&config::sha256(token.as_bytes())));
     ExitCode::SUCCESS
+}
+
+/// `purge --db <path> --space <space> --id <doc id> [--live]`: deletes one document of one
+/// space for good (docs/sync-protocol.md, "Deleting for good"). Without `--live` only a
+/// tombstone is purged. Works on the database file while the server runs (SQLite locks it).
+fn purge(args: impl Iterator<Item = String>) -> ExitCode {
+    const PURGE_USAGE: &str =
+        "usage: sync-server purge --db <path> --space <space> --id <doc id> [--live]";
+    let (mut db, mut space, mut id, mut live) = (None, None, None, false);
+    let mut args = args;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--db" => db = args.next(),
+            "--space" => space = args.next(),
+            "--id" => id = args.next(),
+            "--live" => live = true,
+            _ => {
+                eprintln!("sync-server purge: unknown argument\n{PURGE_USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let (Some(db), Some(space), Some(id)) = (db, space, id) else {
+        eprintln!("sync-server purge: --db, --space and --id are needed\n{PURGE_USAGE}");
+        return ExitCode::from(2);
+    };
+    if !sync_server::protocol::is_valid_space(&space) || !sync_server::protocol::is_valid_id(&id) {
+        eprintln!("sync-server purge: not a valid space or document id\n{PURGE_USAGE}");
+        return ExitCode::from(2);
+    }
+    let path = std::path::Path::new(&db);
+    if !path.exists() {
+        eprintln!("sync-server purge: no database at {db}");
+        return ExitCode::FAILURE;
+    }
+    let mut store = match Store::open(path) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("sync-server purge: database {db}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match store.purge(&space, &id, live) {
+        Ok(Purged::Tombstone) => {
+            println!("purged: the tombstone of {id} in space {space} is gone for good");
+            ExitCode::SUCCESS
+        }
+        Ok(Purged::LiveDocument) => {
+            println!("purged: the live document {id} in space {space} is gone for good");
+            ExitCode::SUCCESS
+        }
+        Ok(Purged::Live) => {
+            eprintln!(
+                "sync-server purge: {id} in space {space} is not deleted; delete it in the app \
+                 first (its devices then learn of it), or add --live to purge it anyway"
+            );
+            ExitCode::FAILURE
+        }
+        Ok(Purged::NotFound) => {
+            eprintln!("sync-server purge: no document {id} in space {space}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("sync-server purge: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

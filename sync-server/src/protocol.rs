@@ -138,6 +138,10 @@ pub enum Invalid {
     BadRequest(String),
     /// 413 `too_large`.
     TooLarge(String),
+    /// 400 `checkpoint_ahead`: a checkpoint this server can read but that lies beyond the end
+    /// of the space's feed (the database was replaced or restored from an older backup). The
+    /// client must start over from the empty checkpoint.
+    CheckpointAhead(String),
 }
 
 impl Invalid {
@@ -244,9 +248,17 @@ pub fn parse_push(body: &[u8]) -> Result<PushRequest, Invalid> {
             wire.mutations.len()
         )));
     }
-    let mut mutations = Vec::with_capacity(wire.mutations.len());
+    let mut mutations: Vec<Mutation> = Vec::with_capacity(wire.mutations.len());
     for (i, m) in wire.mutations.into_iter().enumerate() {
-        mutations.push(validate_mutation(i, m)?);
+        let m = validate_mutation(i, m)?;
+        // Two mutations with one mid in one batch: which outcome would the mid stand for? The
+        // batch is refused whole (at most 100 mutations, so the quadratic search is cheap).
+        if let Some(first) = mutations.iter().position(|earlier| earlier.mid == m.mid) {
+            return Err(Invalid::bad(format!(
+                "mutations[{i}].mid: the same mid as mutations[{first}]; mids must differ within a push"
+            )));
+        }
+        mutations.push(m);
     }
     Ok(PushRequest {
         client: wire.client,
@@ -468,6 +480,50 @@ mod tests {
         ));
         bad(parse_push(b"not json"));
         bad(parse_push(b"[]"));
+    }
+
+    #[test]
+    fn a_mid_twice_in_one_batch_is_400_but_a_document_twice_is_fine() {
+        let m = bad(parse_push(&body(vec![
+            json!({ "mid": 3, "doc": doc_json("a") }),
+            json!({ "mid": 4, "doc": doc_json("b") }),
+            json!({ "mid": 3, "doc": doc_json("c") }),
+        ])));
+        assert!(
+            m.contains("mutations[2].mid") && m.contains("mutations[0]"),
+            "{m}"
+        );
+        assert!(parse_push(&body(vec![
+            json!({ "mid": 3, "doc": doc_json("a") }),
+            json!({ "mid": 4, "doc": doc_json("a") }),
+        ]))
+        .is_ok());
+    }
+
+    #[test]
+    fn client_ids_are_1_to_64_characters_of_the_id_charset() {
+        let push = |client: &str| {
+            serde_json::to_vec(&json!({ "client": client, "mutations": [] })).unwrap()
+        };
+        for ok in [
+            "c3d9e7a0-5b1f-4f7e-8a43-9d2e6f0b1c55",
+            "tablet_1",
+            &"x".repeat(64),
+        ] {
+            assert!(parse_push(&push(ok)).is_ok(), "{ok}");
+        }
+        for no in [
+            "",
+            &"x".repeat(65),
+            "a\\u0000b",
+            "tab\\tlet",
+            "a b",
+            "æ",
+            "a/b",
+        ] {
+            let text = format!(r#"{{"client":"{no}","mutations":[]}}"#);
+            bad(parse_push(text.as_bytes()));
+        }
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! - `spaces`: one row per space that has had a change, holding its `seq` counter.
 //! - `docs`: one row per `(space, id)`, holding its **latest** revision (tombstones too) and
 //!   the change sequence number `seq` it got in its space when that revision was accepted.
-//!   Rows are never deleted, so a tombstone keeps travelling in the changes feed.
+//!   Rows are deleted only by the operator's `sync-server purge` ([`Store::purge`]), so a
+//!   tombstone keeps travelling in the changes feed until then.
 //! - `handled`: every `(space, client, mid)` the server has handled, with its outcome
 //!   (`accepted`/`conflict`) and the document id. Kept for good (the protocol asks ≥ 90 days).
 //! - `devices` (schema 3): one row per device of a team made through `/teams` or `/join`: the
@@ -254,6 +255,19 @@ pub enum InviteState {
     },
 }
 
+/// What [`Store::purge`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purged {
+    /// A tombstone was deleted for good.
+    Tombstone,
+    /// A live document was deleted for good (asked for with `live_too`).
+    LiveDocument,
+    /// The document is live and `live_too` was not given: nothing changed.
+    Live,
+    /// No document with that id in that space.
+    NotFound,
+}
+
 /// What [`Store::revoke_device`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Revoked {
@@ -285,7 +299,9 @@ impl From<rusqlite::Error> for StoreError {
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StoreError::Invalid(Invalid::BadRequest(m) | Invalid::TooLarge(m)) => f.write_str(m),
+            StoreError::Invalid(
+                Invalid::BadRequest(m) | Invalid::TooLarge(m) | Invalid::CheckpointAhead(m),
+            ) => f.write_str(m),
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),
             StoreError::Incompatible(m) => f.write_str(m),
         }
@@ -522,9 +538,10 @@ impl Store {
         let tx = self.conn.transaction()?;
         let last = last_seq(&tx, space)?;
         if since.0 > last {
-            return Err(StoreError::Invalid(Invalid::BadRequest(format!(
+            return Err(StoreError::Invalid(Invalid::CheckpointAhead(format!(
                 "since: checkpoint {since} is ahead of this space's last change {last} \
-                 (was the database replaced or restored from an older backup?)"
+                 (was the database replaced or restored from an older backup?); \
+                 pull again from the empty checkpoint"
             ))));
         }
         let mut stmt = tx.prepare_cached(
@@ -554,6 +571,38 @@ impl Store {
             docs,
             checkpoint,
             more,
+        })
+    }
+
+    /// Deletes the document `id` of `space` for good (the operator's `sync-server purge`):
+    /// its row goes, so it leaves the feed, and with `secure_delete` its bytes are overwritten
+    /// in the file; the WAL is checkpointed so no copy stays there either. Its memory of handled
+    /// `(client, mid)` pairs stays (it holds no content), so a late retry of an old mutation of
+    /// it is still answered from memory and cannot bring it back. A live document is purged
+    /// only with `live_too` (the safe way is to delete it in the app first and purge the
+    /// tombstone once every device has pulled it). The space's counter does not go back.
+    pub fn purge(&mut self, space: &str, id: &str, live_too: bool) -> Result<Purged, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(doc) = current(&tx, space, id)? else {
+            return Ok(Purged::NotFound);
+        };
+        if !doc.deleted && !live_too {
+            return Ok(Purged::Live);
+        }
+        tx.execute(
+            "DELETE FROM docs WHERE space = ?1 AND id = ?2",
+            params![space, id],
+        )?;
+        tx.commit()?;
+        // In WAL mode the old page may still sit in the -wal file until a checkpoint.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(if doc.deleted {
+            Purged::Tombstone
+        } else {
+            Purged::LiveDocument
         })
     }
 

@@ -191,7 +191,6 @@ async fn bad_requests_are_400_with_json() {
     for path in [
         "/changes?since=abc",
         "/changes?since=-1",
-        "/changes?since=99",
         "/changes?limit=0",
         "/changes?limit=1001",
         "/changes?limit=ten",
@@ -202,6 +201,13 @@ async fn bad_requests_are_400_with_json() {
             "bad_request",
         );
     }
+    // A checkpoint it can read but that lies past the end of the feed (a restored backup): its
+    // own code, so that a client knows to start over from the empty checkpoint.
+    assert_error(
+        &send(&app, get("/changes?since=99", Some(READ))).await,
+        StatusCode::BAD_REQUEST,
+        "checkpoint_ahead",
+    );
     for path in ["/changes?limit=1", "/changes?limit=1000"] {
         assert_eq!(
             send(&app, get(path, Some(READ))).await.status,
@@ -284,6 +290,25 @@ async fn unknown_paths_and_methods_answer_json() {
         &send(&app, get("/push", Some(WRITE))).await,
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
+    );
+    // Auth before routing: without a valid token both are a 401, so an unknown caller learns
+    // nothing of the paths (docs/sync-protocol.md, "Order of checks").
+    for path in ["/nope", "/push"] {
+        assert_error(
+            &send(&app, get(path, None)).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        );
+        assert_error(
+            &send(&app, get(path, Some("not-a-token"))).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        );
+    }
+    // The health check is the reference server's own and needs no token.
+    assert_eq!(
+        send(&app, get("/health", None)).await.status,
+        StatusCode::OK
     );
 }
 
@@ -558,9 +583,9 @@ async fn each_token_sees_and_writes_only_its_own_space() {
             json!({ "docs": [], "checkpoint": "0", "more": false })
         );
     }
-    // A's checkpoint in B: beyond B's (empty) feed, a 400 as for any foreign checkpoint.
+    // A's checkpoint in B: beyond B's (empty) feed, a 400 as for any checkpoint past the end.
     let b = send(&app, get("/changes?since=1", Some(B_READ))).await;
-    assert_error(&b, StatusCode::BAD_REQUEST, "bad_request");
+    assert_error(&b, StatusCode::BAD_REQUEST, "checkpoint_ahead");
 
     // B's push of the same id (same client id, same mid) is B's own new document.
     let b_doc = json!({ "mid": 1, "doc": { "id": "same", "rev": "1-00000000000000bb", "base_rev": null,

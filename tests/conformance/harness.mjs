@@ -10,8 +10,8 @@ export class Suite {
     this.results = [];
   }
 
-  // Runs one rule. `group` is one of: ordering, idempotence, conflicts, tombstones, paging,
-  // auth, limits, spaces (the report groups by it).
+  // Runs one rule. `group` is one of: ordering, idempotence, conflicts, batches, tombstones,
+  // paging, auth, limits, spaces, teams (the report groups by it).
   async rule(group, name, fn) {
     try {
       await fn();

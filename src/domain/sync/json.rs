@@ -36,7 +36,19 @@ struct ChangesWire {
     more: bool,
 }
 
+/// A `400 checkpoint_ahead` (docs/sync-protocol.md, "A checkpoint past the end") is read as a
+/// page that starts over: no documents, the empty checkpoint and `more`, so the engine stores
+/// the start ([`super::engine::apply_page`]) and the next pull reads the whole feed again.
+/// Documents the device already has at the same revision change nothing there.
 pub fn parse_changes(status: u16, body: &str) -> Result<Page, SyncError> {
+    if status == 400 && error_code(body).as_deref() == Some("checkpoint_ahead") {
+        return Ok(Page {
+            docs: Vec::new(),
+            checkpoint: String::new(),
+            more: true,
+            rejected: 0,
+        });
+    }
     if status != 200 {
         return Err(SyncError::from_status(status, body));
     }
@@ -61,6 +73,15 @@ pub fn parse_changes(status: u16, body: &str) -> Result<Page, SyncError> {
         more: r.more,
         rejected,
     })
+}
+
+/// The `error` of a protocol error body (`{"error": "<code>", "message": "…"}`), if any.
+fn error_code(body: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Wire {
+        error: String,
+    }
+    serde_json::from_str::<Wire>(body).ok().map(|w| w.error)
 }
 
 /// `POST {base}/push` with the batch.
@@ -448,5 +469,19 @@ mod tests {
         .unwrap();
         assert_eq!(devices[0].public_key.as_deref(), Some("BAAA"));
         assert_eq!(devices[1].public_key, None);
+    }
+
+    #[test]
+    fn a_checkpoint_past_the_servers_end_starts_over_and_other_400s_stay_errors() {
+        let ahead = r#"{"error":"checkpoint_ahead","message":"restored from a backup"}"#;
+        let p = parse_changes(400, ahead).unwrap();
+        assert!(p.docs.is_empty() && p.checkpoint.is_empty() && p.more);
+        let bad = r#"{"error":"bad_request","message":"since: not a checkpoint"}"#;
+        assert!(matches!(
+            parse_changes(400, bad),
+            Err(SyncError::BadAnswer { status: 400, .. })
+        ));
+        // Only a 400 with that code: the same code on another status is not trusted.
+        assert!(parse_changes(500, ahead).is_err());
     }
 }
