@@ -635,14 +635,16 @@ impl Teams {
 /// all the concern store's subscriber and the scheduler need, and a small decoder on the first
 /// screen (the whole [`Teams`] is read only in the chunks that sync and show teams). It reads
 /// whatever [`Teams`] wrote (a subset of its fields).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Sharing {
     teams: Vec<SharedBy>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Deserialize)]
 struct SharedBy {
     id: String,
+    #[serde(default)]
+    name: String,
     #[serde(default)]
     shared: BTreeSet<String>,
 }
@@ -665,6 +667,27 @@ impl Sharing {
             .iter()
             .filter(move |t| t.shared.contains(concern_id))
             .map(|t| t.id.as_str())
+    }
+
+    /// Each team as `(id, name, whether it shares the concern)`: the concern's Deling section.
+    pub fn for_concern<'a>(
+        &'a self,
+        concern_id: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a str, bool)> {
+        self.teams.iter().map(move |t| {
+            (
+                t.id.as_str(),
+                t.name.as_str(),
+                t.shared.contains(concern_id),
+            )
+        })
+    }
+
+    /// The names of the teams that share the concern (the mark in the list).
+    pub fn names_sharing<'a>(&'a self, concern_id: &'a str) -> impl Iterator<Item = &'a str> {
+        self.for_concern(concern_id)
+            .filter(|(_, _, shared)| *shared)
+            .map(|(_, name, _)| name)
     }
 }
 

@@ -5,8 +5,9 @@ use super::sync::{kick, Scheduler};
 use super::{use_prefs, use_shell, use_work};
 use crate::domain::pages::Page;
 use crate::domain::settings::StorageNotice;
+use crate::domain::storage::StoreError;
 use crate::domain::sync::lane;
-use crate::domain::team::Teams;
+use crate::domain::team::Sharing as Teams;
 use crate::platform::{now_ms, sync as net, vault};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -35,7 +36,7 @@ pub fn Sharing(id: String) -> impl IntoView {
                 } else {
                     lane::unshare(s, &team_id, &concern, now)
                 };
-                done.map_err(|e| crate::domain::storage::StoreError::Other(format!("{e:?}")))
+                done.map_err(|e| StoreError::Other(format!("{e:?}")))
             })
             .await;
             version.update(|v| *v += 1);
@@ -50,16 +51,16 @@ pub fn Sharing(id: String) -> impl IntoView {
             return ().into_any();
         }
         let t = t.get();
-        let list = teams.get();
         let concern = id.get_value();
-        let none = list.teams.is_empty();
+        let list: Vec<(String, String, bool)> = teams.with(|l| {
+            l.for_concern(&concern)
+                .map(|(id, name, shared)| (id.to_string(), name.to_string(), shared))
+                .collect()
+        });
+        let none = list.is_empty();
         let rows = list
-            .teams
             .into_iter()
-            .map(|team| {
-                let shared = team.shared.contains(&concern);
-                let team_id = team.id.clone();
-                let name = team.name;
+            .map(|(team_id, name, shared)| {
                 if shared {
                     view! {
                         <li class="share">

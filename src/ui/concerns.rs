@@ -40,7 +40,7 @@ pub fn ConcernsPage() -> impl IntoView {
         let lang = prefs.settings.read().lang;
         let today = Date::from_ms(platform::now_ms());
         let conflicts = sync_state.view.with(|v| v.conflict_ids.clone());
-        let teams = vault::read(|s| crate::domain::team::Teams::load(s, platform::now_ms()));
+        let teams = vault::read(|s| crate::domain::team::Sharing::load(s, platform::now_ms()));
         work.concerns.with(|list| {
             concern::sorted(list, today)
                 .into_iter()
@@ -48,12 +48,7 @@ pub fn ConcernsPage() -> impl IntoView {
                 .map(|c| Row {
                     overdue: c.overdue(today),
                     conflict: conflicts.contains(&c.id),
-                    shared: teams
-                        .sharing(&c.id)
-                        .iter()
-                        .map(|t| t.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    shared: teams.names_sharing(&c.id).collect::<Vec<_>>().join(", "),
                     concern: c.clone(),
                     lang,
                 })

@@ -106,7 +106,7 @@ test("encrypted export → clear this device → import with the passphrase → 
   await expect(page.getByRole("banner")).toContainText("Køge Kommune");
 
   await page.reload();
-  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
   expect(await concernRecords(page)).toEqual(before);
@@ -154,7 +154,7 @@ test("a wrong passphrase is refused and nothing is written; the right one opens 
   expect(await allStorage(page)).toEqual(stored);
   await page.getByRole("button", { name: "Importér", exact: true }).click();
   await expect(page.getByRole("status")).toContainText("Sikkerhedskopien er importeret.");
-  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
 });
 

@@ -92,7 +92,7 @@ test("plain export → clear this device → import → everything is back", asy
   await expect(page.getByRole("banner")).toContainText("Køge Kommune");
 
   await page.reload();
-  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
   const after = await page.evaluate(() =>

@@ -108,7 +108,7 @@ test("(b) bullying, yellow, Halsnæs → step 2 with the bullying action plan an
   expect(stored).not.toContain("ssp.draft.concern");
 
   await page.reload();
-  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer", exact: true }).click();
   const row = page.getByRole("link", { name: /AJ/ });
   await expect(row).toContainText("Skole A, 6.b");
   await expect(row).toContainText("Mobning");

@@ -111,7 +111,7 @@ test("device key + PIN: set up, unlock; the PIN without the device's PRF output 
   await expect(page.getByRole("alert")).toContainText("Forkert PIN-kode");
   await page.getByLabel("PIN-kode").fill(PIN);
   await page.getByRole("button", { name: "Lås op" }).click();
-  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
 });
 

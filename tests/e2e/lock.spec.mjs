@@ -118,7 +118,7 @@ test("set a PIN: no plaintext on the device, reload asks for it, wrong is refuse
   await unlock(page, "135790");
   await expect(page.getByRole("alert")).toContainText("Forkert PIN-kode");
   await unlock(page, "135792");
-  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
 
   // A change is written sealed, with a fresh IV.

@@ -99,7 +99,7 @@ test("a change the full device could not take survives 'Lås nu' sealed in memor
   await page.getByLabel("PIN-kode").fill("246813");
   await page.getByRole("button", { name: "Lås op" }).click();
   // Within the page (a reload would drop what memory held, as the notice says).
-  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await page.getByRole("link", { name: /AB/ }).click();
   await expect(page.locator(".history")).toContainText("23.12.2026");
   await page.getByRole("button", { name: "Prøv igen" }).click();

@@ -131,7 +131,7 @@ async function holdings(page) {
 
 /** Ticks or unticks an action item of the concern with this pseudonym. */
 async function setItem(page, pseudonym, item, on) {
-  await page.getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("link", { name: "Bekymringer", exact: true }).click();
   await page.getByRole("link", { name: new RegExp(pseudonym) }).click();
   const box = page.getByRole("checkbox", { name: item });
   if (on) await box.check();
@@ -182,7 +182,7 @@ for (const backend of BACKENDS) {
       // A's change meets B's: a conflict, both kept; merged on the conflict screen.
       await syncNow(a.page);
       await expect(conflicts(a.page)).toContainText("1");
-      await a.page.getByRole("link", { name: "Bekymringer" }).click();
+      await a.page.getByRole("link", { name: "Bekymringer", exact: true }).click();
       await expect(a.page.getByText("Konflikt", { exact: true })).toBeVisible();
       await a.page.getByRole("link", { name: "Indstillinger" }).click();
       await a.page.getByRole("link", { name: "Se og afgør konflikterne" }).click();

@@ -87,7 +87,7 @@ async function expectSealedUnder(page, epoch) {
 }
 
 async function openConcern(page, pseudonym) {
-  await page.getByRole("link", { name: "Bekymringer" }).click();
+  await page.getByRole("link", { name: "Bekymringer", exact: true }).click();
   await page.getByRole("link", { name: pseudonym }).first().click();
 }
 
@@ -153,7 +153,7 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
       await syncTeam(t.page);
       expect(await concernIds(t.page)).toEqual([shared]);
     }
-    await anna.page.getByRole("link", { name: "Bekymringer" }).click();
+    await anna.page.getByRole("link", { name: "Bekymringer", exact: true }).click();
     await expect(anna.page.getByText(`Delt med ${TEAM}`)).toBeVisible();
 
     // Anna and the consultant edit the same concern while Anna is offline: a conflict on the

@@ -90,7 +90,7 @@ test("two training cases walked, reset, leave → the real concerns are unchange
   expect(await realKeys(page)).toEqual(before);
   const written = await trainingKeys(page);
   expect(written.some((k) => k.startsWith("ssp.training.concern."))).toBe(true);
-  await nav(page).getByRole("link", { name: "Bekymringer" }).click();
+  await nav(page).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await expect(page.getByRole("link", { name: /Ida/ })).toBeVisible();
   await expect(page.getByRole("link", { name: /AB/ })).toHaveCount(0);
 
@@ -106,14 +106,14 @@ test("two training cases walked, reset, leave → the real concerns are unchange
   await banner(page).getByRole("button", { name: "Nulstil" }).click();
   await expect(mainHeading(page)).toHaveText("Undervisning");
   expect(await trainingKeys(page)).toEqual(["ssp.training.on"]);
-  await nav(page).getByRole("link", { name: "Bekymringer" }).click();
+  await nav(page).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await expect(page.getByRole("link", { name: /Ida/ })).toHaveCount(0);
 
   // Leaving returns to the real data, untouched.
   await banner(page).getByRole("button", { name: "Afslut undervisning" }).click();
   await expect(banner(page)).toHaveCount(0);
   expect(await trainingKeys(page)).toEqual([]);
-  await nav(page).getByRole("link", { name: "Bekymringer" }).click();
+  await nav(page).getByRole("link", { name: "Bekymringer", exact: true }).click();
   await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
   expect(await realKeys(page)).toEqual(before);
