@@ -446,7 +446,7 @@ impl Team {
     }
 
     /// This device's number in the team, as the owner's list shows it: its key's fingerprint
-    /// (`team_keys::fingerprint`), or the start of its device id when it has no key.
+    /// ([`fingerprint`]), or the start of its device id when it has no key.
     pub fn number(&self) -> String {
         device_number(&self.device, Some(&self.ecdh_public))
     }
@@ -474,10 +474,19 @@ impl Team {
     }
 }
 
+/// A device's number as people compare it in person: 60 bits of its public key (the first bytes
+/// of the point's x coordinate) in the invite code's base32, as `XXXX-XXXX-XXXX`. The owner's
+/// list shows each device's number from the key the server gave; each device shows its own from
+/// its own key: if they match, the new key was wrapped for that device and no other.
+pub fn fingerprint(public_key: &[u8; crate::domain::team_keys::PUBLIC_KEY_BYTES]) -> String {
+    let text = base32_encode(&public_key[1..9]);
+    format!("{}-{}-{}", &text[..4], &text[4..8], &text[8..12])
+}
+
 /// A device's number: its public key's fingerprint, or the first 8 characters of its id.
 pub fn device_number(device: &str, public_key: Option<&str>) -> String {
     if let Some(key) = public_key.and_then(crate::domain::team_keys::parse_public_key) {
-        return crate::domain::team_keys::fingerprint(&key);
+        return fingerprint(&key);
     }
     let head: String = device
         .chars()
@@ -779,6 +788,21 @@ pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fingerprint_is_60_bits_of_the_key_in_three_groups() {
+        let mut p = [0u8; 65];
+        p[0] = 4;
+        let f = fingerprint(&p);
+        assert_eq!(f, "0000-0000-0000");
+        p[1] = 0xff;
+        assert_eq!(fingerprint(&p), "ZW00-0000-0000");
+        // Only the x coordinate's first 8 bytes count; y does not.
+        p[40] = 1;
+        assert_eq!(fingerprint(&p), "ZW00-0000-0000");
+        p[8] = 0x80;
+        assert_ne!(fingerprint(&p), "ZW00-0000-0000");
+    }
 
     #[test]
     fn a_new_key_epoch_is_added_and_the_old_ones_kept() {

@@ -96,15 +96,6 @@ pub fn parse_public_key(text: &str) -> Option<[u8; PUBLIC_KEY_BYTES]> {
     bytes.try_into().ok()
 }
 
-/// A device's number as people compare it in person: 60 bits of its public key (the first bytes
-/// of the point's x coordinate) in the invite code's base32, as `XXXX-XXXX-XXXX`. The owner's
-/// list shows each device's number from the key the server gave; each device shows its own from
-/// its own key: if they match, the new key was wrapped for that device and no other.
-pub fn fingerprint(public_key: &[u8; PUBLIC_KEY_BYTES]) -> String {
-    let text = crate::domain::team::base32_encode(&public_key[1..9]);
-    format!("{}-{}-{}", &text[..4], &text[4..8], &text[8..12])
-}
-
 /// base64url (RFC 4648 §5) without padding.
 pub fn b64url_encode(bytes: &[u8]) -> String {
     b64_encode(bytes)
@@ -206,20 +197,6 @@ mod tests {
         ] {
             assert_ne!(other, base);
         }
-    }
-
-    #[test]
-    fn a_fingerprint_is_60_bits_of_the_key_in_three_groups() {
-        let mut p = point(0);
-        let f = fingerprint(&p);
-        assert_eq!(f, "0000-0000-0000");
-        p[1] = 0xff;
-        assert_eq!(fingerprint(&p), "ZW00-0000-0000");
-        // Only the x coordinate's first 8 bytes count; y does not.
-        p[40] = 1;
-        assert_eq!(fingerprint(&p), "ZW00-0000-0000");
-        p[8] = 0x80;
-        assert_ne!(fingerprint(&p), "ZW00-0000-0000");
     }
 
     #[test]
