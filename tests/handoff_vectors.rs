@@ -74,20 +74,23 @@ fn open_code_file(text: &str, typed: &str) -> Result<Concern, HandoffError> {
     open_concern(&plain)
 }
 
-/// A file the app sealed in Chromium (WebCrypto) with the one-time code it showed,
-/// `BROWSER_CODE`; the concern is the e2e test's (pseudonym "Fiktiv-H3").
-const BROWSER_CODE: &str = "";
-const BROWSER_FILE: &str = "";
+/// A file the app sealed in Chromium (WebCrypto, the release build) with the one-time code it
+/// showed, `BROWSER_CODE`: the first concern of `tests/fixtures/concerns-v1.json` with the
+/// pseudonym "Fiktiv-H3", handed over from its page as the e2e test does.
+const BROWSER_CODE: &str = "7TZR-TTGN-N9CT";
+const BROWSER_FILE: &str = r#"{"format":"ssp-handleguide-handoff","version":1,"mode":"code","salt":"Q1iRbLaA20MtvR1r1n24YA==","iterations":600000,"iv":"W7ziDepGxzaXUwkR","ct":"E3fPxlGkd2soJLOMzsZcTNr6Il1ewhZ1kSkDecqGN4MaN8gTS4scWquDLNSvQ2I+fbcb0Bgf1RRJxhOLso5EqhY8Bsd437+HEkhCMweh9W4ILvDVFg3FpYSUDo4bfWnjwy+BN4oaJua6NBgDFaBqah1LXJWuV/sQ7atM5+0p/0HKIlLAr+wrm4aQFWHmHkQ8HzNScQ4nSwaLODJWvQ6eE3ppz1R+ZlNUgin/0f4x0cDvYl1sc6fduURBlPFAasvebQfyUFiljIEIeIWuMS2i5LosyaUdYOMzUYqLDnTRtLff/dV3rmWSaqlWqpxvr7UwI3KbXai2i8gGD6gUw+t+dipkJNKo/Q2iqQGfqb/bpKKVZNwwjrlmJ4t2ro3RQnjxvGMMPtgfwYIDjIGIbiW4Zajf6mdCHk6kFK99BPiy9gkH05JxauOimX2Zbt6JREeDqsZV/4RTadsaITgNaXwXtKoRzcO21bTyYYLlCFxF1Q0bVS3+V/M05XsYWvDSvGDcjYsVPQKXoPBQdlH83oVijNEyCfNgRyXIV4wNdM1VfqWBJ7tvw4ayzCEnR7U8GA3KhS5a7M0l6x1dv7dzvNMw3za/bPYPnbi4D9BiI2+Z8vEWNQ/49n9qzk9nNQ3pdNyGD/872FCLN1zybqQRG3fZltfx1587skKE67V7lMHHawufwT4lRbgHyKO3UvyYYDkrPNW5JXaeJMNI+1ksreaAFc7cZBpVJoQ3halV+9yo11RrxvmrpbJ3Br4ar2sSZCukhwhna8wmhGc1vT3nhqx71DLHHkGlCbunHRuZWCpThxZUOqnoxdy/Vf6hBbLhJX28N2xNWS6pzie4jhwKZO+MtaduSiB6+Prf96MKKtLuVzLOFxpibd1ckE3rFmYKk9ZADT3+9r8q0pWYAgoNS+s4liYqd3i8Uc0ks7yIq9VvLdiO/Dmrs5/XWbw7mCjJC97C9vX5RaNzGUdhilAI60kcEq9pGFItz8jLOVi/ODM5L28Lk9uGhH/naz5x5qwHyjpbmSfv/RJ+4/lPThBCsMI2JOtK7oOOkQ1Tv/oejpOfikQGFRtKY/A7STDlTujxXWT8WQuX2mCODVENVBZ3u+yT2M2HPREPTfMGCJeoFbP0scPnpd9UZGRfrMiA1Qa4r9j8ZerkrLDzuRPIOvMImhF6VKFDccyGtHJ3gEEZ3R8ekJrz4nDeGCvBLcVq8ffK5yexqMg4NZrt0hb3FlTF53q1g+p3NV4vsvNZfSw4uwmj4B6ajgZTMCJP8lfZsUW2VUjl8d+L7NvT4h9qtIrPNX0pdxaI5Ohc1bzpK2NRrjr8Ez5XnKAdoOA="}"#;
 
 #[test]
 fn a_file_the_browser_sealed_opens_with_the_code_as_typed_and_not_with_another() {
-    if BROWSER_FILE.is_empty() {
-        return;
-    }
     // Lower case and spaces, as a person types what they were told.
     let typed = BROWSER_CODE.to_lowercase().replace('-', " ");
     let c = open_code_file(BROWSER_FILE, &typed).expect("opens");
     assert_eq!(c.child, "Fiktiv-H3");
+    assert_eq!(c.id, "3b0f2c64-9a51-4d7e-8a4e-1f2a3b4c5d01");
+    assert_eq!(
+        c.observation("observed"),
+        Some("Skubbet i frikvarteret (fiktivt eksempel).")
+    );
     // One character else: refused.
     let mut other: Vec<char> = BROWSER_CODE.chars().collect();
     other[0] = if other[0] == 'A' { 'B' } else { 'A' };
@@ -97,7 +100,7 @@ fn a_file_the_browser_sealed_opens_with_the_code_as_typed_and_not_with_another()
         HandoffError::WrongCode
     );
     // Its bytes hold no word of the concern.
-    for word in ["Fiktiv", "H3", "pseudonym", "observed"] {
+    for word in ["Fiktiv", "pseudonym", "observed", "frikvarteret"] {
         assert!(!BROWSER_FILE.contains(word), "{word}");
     }
 }

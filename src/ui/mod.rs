@@ -8,6 +8,7 @@ mod concern_share;
 pub(crate) mod concerns;
 mod device_data;
 pub(crate) mod guide;
+mod handoff;
 pub(crate) mod lock;
 mod not_found;
 mod organisation;
@@ -168,6 +169,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view={Lazy::<lazy_pages::Page<{ lazy_pages::SETTINGS }>>::new()} />
                     <Route path=path!("/conflicts") view={Lazy::<lazy_pages::Page<{ lazy_pages::CONFLICTS }>>::new()} />
                     <Route path=path!("/teams") view={Lazy::<lazy_pages::Page<{ lazy_pages::TEAMS }>>::new()} />
+                    <Route path=path!("/handoff") view={Lazy::<lazy_pages::Page<{ lazy_pages::HANDOFF }>>::new()} />
                 </Routes>
             </shell::Shell>
         </Router>
@@ -198,6 +200,7 @@ mod lazy_pages {
     pub const CONFLICTS: u8 = 11;
     pub const PROFILE_EDITOR: u8 = 12;
     pub const TEAMS: u8 = 13;
+    pub const HANDOFF: u8 = 14;
 
     /// The route of lazy page `P` (a type per page: the router asks the type for its data).
     pub struct Page<const P: u8>;
@@ -213,6 +216,7 @@ mod lazy_pages {
                 GUIDE => guide(guide::Mode::Guide).await,
                 PROFILE_EDITOR => editor().await,
                 TEAMS => teams().await,
+                HANDOFF => handoff_page().await,
                 page => other(page).await,
             };
             // A chunk that cannot be fetched (first visit, the connection gone before the
@@ -235,6 +239,10 @@ mod lazy_pages {
         } else if path == P::Teams.path() {
             wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_teams().await;
+            });
+        } else if path == P::Handoff.path() {
+            wasm_bindgen_futures::spawn_local(async {
+                let _ = preload_handoff().await;
             });
         } else if path == P::Guide.path() || path == P::NewConcern.path() {
             wasm_bindgen_futures::spawn_local(async {
@@ -304,6 +312,18 @@ mod lazy_pages {
     )]
     fn teams() -> Result<AnyView, LoadFailed> {
         Ok(view! { <teams::TeamsPage /> }.into_any())
+    }
+
+    /// "Giv videre som fil" (one concern as an encrypted file): a chunk of its own, as few
+    /// devices ever open it.
+    #[wasm_split(
+        handoff_pages,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload_handoff)
+    )]
+    fn handoff_page() -> Result<AnyView, LoadFailed> {
+        Ok(view! { <handoff::HandoffPage /> }.into_any())
     }
 
     #[wasm_split(
