@@ -70,7 +70,9 @@ fn open_code_file(text: &str, typed: &str) -> Result<Concern, HandoffError> {
     };
     let code = read_code(typed)?;
     let key = pbkdf2_sha256(code.as_bytes(), salt, *iterations, 32);
-    let plain = open(&key, &file.iv, &file.ct, CODE_AAD).ok_or(HandoffError::WrongCode)?;
+    // The additional data the app reads a file with is the one spelled out here.
+    assert_eq!(file.lock.aad(), CODE_AAD);
+    let plain = open(&key, &file.iv, &file.ct, &file.lock.aad()).ok_or(HandoffError::WrongCode)?;
     open_concern(&plain)
 }
 
