@@ -9,6 +9,7 @@ pub mod concern_store;
 pub mod cpr;
 pub mod dates;
 pub mod guide;
+pub mod handoff;
 pub mod i18n;
 pub mod notification;
 pub mod overview;

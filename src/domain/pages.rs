@@ -31,10 +31,12 @@ pub enum Page {
     Conflicts,
     /// "Hold": teams that share concerns end-to-end encrypted (create, invite, join).
     Teams,
+    /// "Giv videre som fil": one concern handed to another device as an encrypted file.
+    Handoff,
 }
 
 impl Page {
-    pub const ALL: [Page; 14] = [
+    pub const ALL: [Page; 15] = [
         Page::Start,
         Page::NewConcern,
         Page::Guide,
@@ -49,6 +51,7 @@ impl Page {
         Page::Privacy,
         Page::Conflicts,
         Page::Teams,
+        Page::Handoff,
     ];
 
     /// Pages in the main navigation, in order. `NewConcern` is reached from the start page,
@@ -80,6 +83,7 @@ impl Page {
             Page::Privacy => "/privacy",
             Page::Conflicts => "/conflicts",
             Page::Teams => "/teams",
+            Page::Handoff => "/handoff",
         }
     }
 
@@ -100,6 +104,7 @@ impl Page {
             Page::Privacy => t.page_privacy,
             Page::Conflicts => t.page_conflicts,
             Page::Teams => t.page_teams,
+            Page::Handoff => super::i18n::handoff::page_title(t),
         }
     }
 
@@ -119,6 +124,7 @@ impl Page {
             Page::Overview => t.page_overview,
             Page::Conflicts => t.page_conflicts,
             Page::Teams => t.page_teams,
+            Page::Handoff => super::i18n::handoff::page_title(t),
         }
     }
 
@@ -167,6 +173,8 @@ mod tests {
                             | Page::Conflicts
                             // Reached from Settings and a concern's sharing.
                             | Page::Teams
+                            // Reached from a concern's page ("Giv videre som fil").
+                            | Page::Handoff
                     ),
                 "{page:?} is not in the navigation"
             );

@@ -574,6 +574,11 @@ pub fn ConcernPage() -> impl IntoView {
                 {quotes}
                 {notification_section}
                 <super::concern_share::Sharing id=id() />
+                <p class="handoff-link no-print">
+                    <A href=format!("{}?concern={}", Page::Handoff.path(), id())>
+                        {crate::domain::i18n::handoff::link(lang)}
+                    </A>
+                </p>
                 <h2>{t_now.action_plan_title}</h2>
                 <ul class="action-plan">
                     {keyed_lines(items, line_view)}

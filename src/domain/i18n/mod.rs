@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 mod da;
 pub mod editor;
 mod en;
+pub mod handoff;
 mod table;
 pub mod teams;
 
