@@ -493,6 +493,7 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
             </label>
             <label class="field">
                 <span class="field__label">{move || tt().url_label}</span>
+                <span class="hint">{move || tt().couch_not_yet}</span>
                 <input class="input" type="url" inputmode="url" autocomplete="off" spellcheck="false"
                     prop:value=move || url.get()
                     on:input=move |ev| url.set(event_target_value(&ev)) />
