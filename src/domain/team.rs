@@ -556,6 +556,26 @@ impl Teams {
         Ok(())
     }
 
+    /// Changes one team and stores the result; memory changes only when the write succeeded.
+    fn change(
+        &mut self,
+        store: &dyn KeyValueStore,
+        team_id: &str,
+        now_ms: u64,
+        f: impl FnOnce(&mut Team),
+    ) -> Result<(), TeamError> {
+        let mut next = self.clone();
+        let team = next
+            .teams
+            .iter_mut()
+            .find(|t| t.id == team_id)
+            .ok_or(TeamError::Unknown)?;
+        f(team);
+        next.save(store, now_ms)?;
+        *self = next;
+        Ok(())
+    }
+
     /// Shares (or stops sharing) the concern with the team. Stopping keeps what the others
     /// already have: it only stops future updates.
     pub fn set_shared(
@@ -566,20 +586,13 @@ impl Teams {
         shared: bool,
         now_ms: u64,
     ) -> Result<(), TeamError> {
-        let mut next = self.clone();
-        let team = next
-            .teams
-            .iter_mut()
-            .find(|t| t.id == team_id)
-            .ok_or(TeamError::Unknown)?;
-        if shared {
-            team.shared.insert(concern_id.to_string());
-        } else {
-            team.shared.remove(concern_id);
-        }
-        next.save(store, now_ms)?;
-        *self = next;
-        Ok(())
+        self.change(store, team_id, now_ms, |team| {
+            if shared {
+                team.shared.insert(concern_id.to_string());
+            } else {
+                team.shared.remove(concern_id);
+            }
+        })
     }
 
     /// Shares every concern of `ids` with the team in one write (those that arrived in a pulled
@@ -591,16 +604,9 @@ impl Teams {
         ids: &[String],
         now_ms: u64,
     ) -> Result<(), TeamError> {
-        let mut next = self.clone();
-        let team = next
-            .teams
-            .iter_mut()
-            .find(|t| t.id == team_id)
-            .ok_or(TeamError::Unknown)?;
-        team.shared.extend(ids.iter().cloned());
-        next.save(store, now_ms)?;
-        *self = next;
-        Ok(())
+        self.change(store, team_id, now_ms, |team| {
+            team.shared.extend(ids.iter().cloned());
+        })
     }
 
     /// Stores a key generation the device received for the team (a rotation): new writes are
@@ -615,20 +621,17 @@ impl Teams {
         key: &[u8; KEY_BYTES],
         now_ms: u64,
     ) -> Result<(), TeamError> {
-        let mut next = self.clone();
-        let team = next
+        if self
             .teams
-            .iter_mut()
-            .find(|t| t.id == team_id)
-            .ok_or(TeamError::Unknown)?;
-        if team.keys.iter().any(|(e, _)| *e == epoch) {
+            .iter()
+            .any(|t| t.id == team_id && t.keys.iter().any(|(e, _)| *e == epoch))
+        {
             return Ok(());
         }
-        team.keys.push((epoch, b64_encode(key)));
-        team.keys.sort_by_key(|(e, _)| *e);
-        next.save(store, now_ms)?;
-        *self = next;
-        Ok(())
+        self.change(store, team_id, now_ms, |team| {
+            team.keys.push((epoch, b64_encode(key)));
+            team.keys.sort_by_key(|(e, _)| *e);
+        })
     }
 
     /// The teams the concern is shared with (for the mark in the list and on the concern).
