@@ -23,6 +23,19 @@ use leptos::prelude::*;
 /// A message under a form: (ok, text).
 type Message = RwSignal<Option<(bool, String)>>;
 
+/// A form's message, read out when it changes: what happened (`ok`'s class) or why not.
+#[component]
+fn Said(
+    message: Message,
+    #[prop(default = "alert alert--success")] ok: &'static str,
+) -> impl IntoView {
+    move || {
+        message.get().map(|(good, text)| {
+            view! { <p class=if good { ok } else { "alert alert--error" } role="status">{text}</p> }
+        })
+    }
+}
+
 fn call_error(e: &TeamCallError, tt: &TeamTexts, t: &crate::domain::i18n::Texts) -> String {
     match e {
         TeamCallError::InviteUsed => tt.invite_used.to_string(),
@@ -147,9 +160,7 @@ fn TeamCard(team: Team, teams: Memo<Teams>, lang: Memo<Lang>) -> impl IntoView {
                 <button type="button" class="btn btn--secondary" disabled=move || sync_state.view.with(|v| v.busy)
                     on:click=move |_| kick(scheduler, true)>{move || tt().sync_now}</button>
             </p>
-            {move || message.get().map(|(ok, text)| view! {
-                <p class=if ok { "alert alert--info" } else { "alert alert--error" } role="status">{text}</p>
-            })}
+            <Said message=message ok="alert alert--info" />
             {move || invite.get().map(|i| view! { <InvitePanel invite=i lang close=move || invite.set(None) /> })}
             {move || team.with_value(|t| t.owner).then(|| view! { <Devices team=team.get_value() lang /> })}
         </article>
@@ -258,9 +269,7 @@ fn Devices(team: Team, lang: Memo<Lang>) -> impl IntoView {
                     </div>
                 }
             })}
-            {move || message.get().map(|(ok, text)| view! {
-                <p class=if ok { "alert alert--success" } else { "alert alert--error" } role="status">{text}</p>
-            })}
+            <Said message=message />
         </div>
     }
 }
@@ -308,9 +317,7 @@ fn InvitePanel(invite: Invite, lang: Memo<Lang>, close: impl Fn() + 'static) -> 
                 <button type="button" class="btn btn--secondary" on:click=copy>{move || tt().invite_copy}</button>
                 <button type="button" class="btn btn--secondary" on:click=move |_| close()>{move || tt().invite_close}</button>
             </p>
-            {move || copied.get().map(|(ok, text)| view! {
-                <p class=if ok { "alert alert--success" } else { "alert alert--error" } role="status">{text}</p>
-            })}
+            <Said message=copied />
         </div>
     }
 }
@@ -391,9 +398,7 @@ fn JoinTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
                     {move || tt().join}
                 </button>
             </p>
-            {move || message.get().map(|(ok, text)| view! {
-                <p class=if ok { "alert alert--success" } else { "alert alert--error" } role="status">{text}</p>
-            })}
+            <Said message=message />
         </section>
     }
 }
@@ -510,9 +515,7 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
                     {move || tt().create}
                 </button>
             </p>
-            {move || message.get().map(|(ok, text)| view! {
-                <p class=if ok { "alert alert--success" } else { "alert alert--error" } role="status">{text}</p>
-            })}
+            <Said message=message />
         </section>
     }
 }

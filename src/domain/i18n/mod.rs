@@ -61,6 +61,29 @@ pub fn texts(lang: Lang) -> &'static Texts {
     }
 }
 
+/// For a page's own text table (teams, hand-off): every text is there in both languages,
+/// English is translated, and each placeholder of `placeholders` is in both or in neither.
+#[cfg(test)]
+pub(crate) fn assert_translated<T: serde::Serialize>(da: &T, en: &T, placeholders: &[&str]) {
+    fn flat<T: serde::Serialize>(table: &T) -> Vec<(String, String)> {
+        let serde_json::Value::Object(map) = serde_json::to_value(table).unwrap() else {
+            panic!("an object")
+        };
+        map.into_iter()
+            .map(|(k, v)| (k, v.as_str().unwrap().to_string()))
+            .collect()
+    }
+    let (da, en) = (flat(da), flat(en));
+    assert_eq!(da.len(), en.len());
+    for ((key, d), (_, e)) in da.iter().zip(&en) {
+        assert!(!d.trim().is_empty() && !e.trim().is_empty(), "{key}");
+        assert_ne!(d, e, "{key} is not translated");
+        for p in placeholders {
+            assert_eq!(d.contains(p), e.contains(p), "{key}: {p}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
