@@ -404,6 +404,7 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
+        .layer(axum::middleware::from_fn(drain_unread))
         .layer(axum::middleware::map_response(json_errors))
         .layer(cors)
         .layer(trace)
@@ -443,7 +444,8 @@ const DRAIN_FACTOR: usize = 8;
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Reads a request's body, at most `max` bytes; called only after the token was checked,
-/// so a caller without a valid token never gets the server to read a body.
+/// so a caller without a valid token never gets the server to parse a body (what it sends is
+/// only read and dropped, by [`drain_unread`]).
 ///
 /// An oversized body (announced by Content-Length, or found out while reading a chunked one)
 /// is read on and dropped, up to [`DRAIN_FACTOR`] times `max`, before the 413 is sent, with
@@ -513,6 +515,76 @@ async fn read_body(
             Err(e)
         }
     }
+}
+
+/// A request body that [`drain_unread`] can take back once the handler is done with it.
+struct Shared(Arc<Mutex<Option<Body>>>);
+
+impl HttpBody for Shared {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        match lock(&self.0).as_mut() {
+            Some(body) => std::pin::Pin::new(body).poll_frame(cx),
+            None => std::task::Poll::Ready(None),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        lock(&self.0).as_ref().is_none_or(HttpBody::is_end_stream)
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        lock(&self.0)
+            .as_ref()
+            .map_or_else(|| http_body::SizeHint::with_exact(0), HttpBody::size_hint)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Reads and drops, in the background, whatever of a request's body its handler left unread:
+/// a refused caller's push (401 or 403 come before the body, "Order of checks"), or an unknown
+/// path's. The answer goes out at once. Without this the server would close the connection
+/// with the body unread, the client's TCP stack would see a reset, and the client (a browser's
+/// fetch, node's) would report a broken pipe instead of the 401. At most [`DRAIN_FACTOR`] times
+/// the body limit is read, within [`BODY_TIMEOUT`]; then the connection is given up.
+async fn drain_unread(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let (parts, body) = request.into_parts();
+    if body.is_end_stream() {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let shared = Arc::new(Mutex::new(Some(body)));
+    let response = next
+        .run(Request::from_parts(
+            parts,
+            Body::new(Shared(Arc::clone(&shared))),
+        ))
+        .await;
+    let left = lock(&shared).take();
+    if let Some(mut body) = left.filter(|b| !b.is_end_stream()) {
+        tokio::spawn(async move {
+            let read = async {
+                let mut total = 0usize;
+                while let Some(Ok(frame)) =
+                    std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+                {
+                    total += frame.data_ref().map_or(0, Bytes::len);
+                    if total > DRAIN_FACTOR * MAX_BODY_BYTES {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(BODY_TIMEOUT, read).await;
+        });
+    }
+    response
 }
 
 /// Error responses made outside our handlers (the body limit's 413, a wrong method's 405)

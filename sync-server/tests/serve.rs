@@ -125,3 +125,41 @@ async fn a_chunked_push_over_1_mib_gets_a_clean_413_not_a_broken_pipe() {
     assert!(text.starts_with("HTTP/1.1 413"), "{text}");
     assert!(text.contains("\"error\":\"too_large\""), "{text}");
 }
+
+/// A refused push (no token, an unknown one, a read token) whose body is still coming: the
+/// server answers at once and reads the rest of the body in the background, so the client can
+/// finish sending and read the 401 or 403 (the conformance suite saw `EPIPE` on a slower
+/// machine when the server closed with the body unread).
+#[tokio::test]
+async fn a_refused_push_over_1_mib_gets_its_401_not_a_broken_pipe() {
+    let addr = start(ServeOptions {
+        max_connections: 16,
+        header_timeout: Duration::from_secs(10),
+    })
+    .await;
+    for (auth, status) in [
+        (String::new(), "401"),
+        (
+            "Authorization: Bearer test-wrong-token-000000000000000\r\n".to_string(),
+            "401",
+        ),
+    ] {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let len = 6 * 1024 * 1024;
+        let head = format!(
+            "POST /push HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\n\
+             Content-Length: {len}\r\nConnection: close\r\n\r\n"
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let chunk = vec![b' '; 64 * 1024];
+        // More than the sockets buffer: every write must succeed, no reset while sending.
+        for i in 0..len / chunk.len() {
+            s.write_all(&chunk)
+                .await
+                .unwrap_or_else(|e| panic!("{status} {auth:?}, chunk {i}: {e}"));
+        }
+        let (text, _) = read_until_closed(&mut s, Duration::from_secs(10)).await;
+        assert!(text.starts_with(&format!("HTTP/1.1 {status}")), "{text}");
+        assert!(text.contains("\"error\":\"unauthorized\""), "{text}");
+    }
+}
