@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use ssp_handleguide::domain::i18n::Lang;
 use ssp_handleguide::domain::sync::config::Kind;
-use ssp_handleguide::domain::team::{Invite, InviteError, INVITE_PREFIX};
+use ssp_handleguide::domain::team::{Invite, InviteError, Member, Team, INVITE_PREFIX};
 
 const NOW: u64 = 1_796_000_000_000;
 
@@ -26,7 +26,7 @@ fn invite() -> Invite {
 #[test]
 fn an_invite_reads_back_as_it_was_written_also_as_typed_by_hand() {
     let i = invite();
-    let code = i.to_code();
+    let code = i.to_code().unwrap();
     assert!(code.starts_with(INVITE_PREFIX));
     // Long for typing, fine for pasting and for a QR code (version 10 holds 652 characters at
     // level M): the key alone is 52 characters. A code short enough to type would need the
@@ -48,7 +48,7 @@ fn an_invite_reads_back_as_it_was_written_also_as_typed_by_hand() {
 fn expired_foreign_newer_and_badly_addressed_invites_are_refused() {
     let i = invite();
     assert_eq!(
-        Invite::parse(&i.to_code(), i.expires_ms + 1),
+        Invite::parse(&i.to_code().unwrap(), i.expires_ms + 1),
         Err(InviteError::Expired {
             expires_ms: i.expires_ms
         })
@@ -68,11 +68,11 @@ fn expired_foreign_newer_and_badly_addressed_invites_are_refused() {
     assert_eq!(Invite::parse("SSP-", NOW), Err(InviteError::Damaged));
     assert_eq!(Invite::parse("SSP-ABC*DEF", NOW), Err(InviteError::Damaged));
     // Cut short: the last group gone.
-    let code = i.to_code();
+    let code = i.to_code().unwrap();
     let cut = &code[..code.rfind('-').unwrap()];
     assert_eq!(Invite::parse(cut, NOW), Err(InviteError::Damaged));
     // A newer format (the check sum made right, so only the version differs).
-    let mut bytes = i.to_bytes();
+    let mut bytes = i.to_bytes().unwrap();
     bytes.truncate(bytes.len() - 4);
     bytes[0] = 2;
     let sum = ssp_handleguide::domain::team::crc32(&bytes);
@@ -87,7 +87,7 @@ fn expired_foreign_newer_and_badly_addressed_invites_are_refused() {
         ..invite()
     };
     assert_eq!(
-        Invite::parse(&plain.to_code(), NOW),
+        Invite::parse(&plain.to_code().unwrap(), NOW),
         Err(InviteError::BadAddress)
     );
     // Every refusal says why in both languages.
@@ -155,7 +155,7 @@ fn value(c: char) -> Option<u32> {
 proptest! {
     #[test]
     fn any_invite_round_trips(i in any_invite()) {
-        prop_assert_eq!(Invite::parse(&i.to_code(), NOW), Ok(i));
+        prop_assert_eq!(Invite::parse(&i.to_code().unwrap(), NOW), Ok(i));
     }
 
     /// One character changed to one that reads differently: refused as damaged, never another
@@ -166,7 +166,7 @@ proptest! {
         at in any::<prop::sample::Index>(),
         to in 0u32..32,
     ) {
-        let code = i.to_code();
+        let code = i.to_code().unwrap();
         let places: Vec<usize> = code
             .char_indices()
             .skip(INVITE_PREFIX.len())
@@ -188,7 +188,7 @@ proptest! {
 fn the_invites_qr_code_reads_back_as_the_invite() {
     use ssp_handleguide::domain::team::{invite_qr, QR_QUIET};
     let i = invite();
-    let code = i.to_code();
+    let code = i.to_code().unwrap();
     let (width, path) = invite_qr(&code).unwrap();
     assert!(width <= 77, "version 15 at most: {width} modules");
     // Rasterise the path: every `M x y` starts a dark unit square.
@@ -274,4 +274,51 @@ fn a_device_joins_a_team_once_and_shares_concerns_deliberately() {
     assert!(none.teams.is_empty());
     // With a PIN set, the team keys and tokens are sealed.
     assert!(vault::is_sealed_key(TEAMS_KEY));
+}
+
+#[test]
+fn a_field_longer_than_an_invite_holds_makes_no_code_instead_of_a_cut_one() {
+    // 512 bytes fit (a name of 256 "æ", two bytes each); 513 do not, and nothing is cut
+    // (a cut "æ" would not read back, a cut token or address would be another one).
+    let fits = Invite {
+        team_name: "æ".repeat(256),
+        ..invite()
+    };
+    assert_eq!(
+        Invite::parse(&fits.to_code().unwrap(), NOW),
+        Ok(fits.clone())
+    );
+    for long in [
+        Invite {
+            team_name: format!("{}a", "æ".repeat(256)),
+            ..invite()
+        },
+        Invite {
+            token: "t".repeat(513),
+            ..invite()
+        },
+        Invite {
+            url: format!("https://sync.testrup.example/{}", "s".repeat(500)),
+            ..invite()
+        },
+    ] {
+        assert_eq!(long.to_bytes(), None);
+        assert_eq!(long.to_code(), None);
+    }
+    // The owner's device makes no invite from a server's over-long invite token.
+    let member = Member {
+        space: "t-testrup".into(),
+        token: "device-token".into(),
+        device: "d-1".into(),
+    };
+    let team = Team::created(
+        "hold-1",
+        "Testrup (fiktivt)",
+        (Kind::Json, "https://sync.testrup.example"),
+        &member,
+        &[7; 32],
+        NOW,
+    );
+    assert!(team.invite(&"t".repeat(512), NOW + 1).is_some());
+    assert!(team.invite(&"t".repeat(513), NOW + 1).is_none());
 }

@@ -284,3 +284,56 @@ fn a_concern_shared_with_a_team_never_goes_to_the_plain_lane() {
         .any(|k| k.starts_with("ssp.team.hold-1.sync.outbox")));
     assert!(keys.iter().any(|k| k == "ssp.sync.outbox"));
 }
+
+#[test]
+fn a_device_that_leaves_forgets_the_team_and_its_lane_and_keeps_its_concerns() {
+    let mut server = ModelServer::new();
+    let consultant = Device::new("consultant", true);
+    let teacher = Device::new("teacher", false);
+    engine::set_up(&teacher.store, "plain-client", NOW).unwrap();
+    teacher.create("own", "tok-own");
+    consultant.create("c", "tok-1");
+    lane::share(&consultant.store, TEAM, "c", NOW).unwrap();
+    consultant.sync(&mut server);
+    // A document under a key the teacher lacks, kept aside in the lane.
+    let stranger = Device::new("stranger", false);
+    stranger.key.set([0x11; 32]);
+    stranger.create("s", "tok-s");
+    lane::share(&stranger.store, TEAM, "s", NOW).unwrap();
+    stranger.sync(&mut server);
+    teacher.sync(&mut server);
+    teacher.edit("c", "tok-2");
+    let prefix = format!("ssp.team.{TEAM}.");
+    let keys = || ssp_handleguide::domain::storage::KeyValueStore::keys(&teacher.store).unwrap();
+    let lane_keys = keys().iter().filter(|k| k.starts_with(&prefix)).count();
+    assert!(
+        lane_keys >= 3,
+        "state, revisions, outbox, aside: {:?}",
+        keys()
+    );
+    assert_eq!(lane::aside(&teacher.store, TEAM, NOW).len(), 1);
+
+    assert_eq!(
+        lane::forget_team(&teacher.store, TEAM, NOW).unwrap(),
+        lane_keys
+    );
+
+    assert!(
+        Teams::load(&teacher.store, NOW).teams.is_empty(),
+        "key and token gone"
+    );
+    assert!(
+        !keys().iter().any(|k| k.starts_with(&prefix)),
+        "{:?}",
+        keys()
+    );
+    // The concerns stay, with what was written; the plain lane keeps its own keys.
+    assert_eq!(teacher.notes("c"), ["tok-1", "tok-2"]);
+    assert_eq!(teacher.notes("own"), ["tok-own"]);
+    assert!(keys().iter().any(|k| k == "ssp.sync.outbox"));
+    assert!(keys().iter().any(|k| k == "ssp.sync.state"));
+    // Gone already: nothing to do, and no error.
+    assert_eq!(lane::forget_team(&teacher.store, TEAM, NOW).unwrap(), 0);
+    // The consultant's device is untouched by it.
+    assert_eq!(Teams::load(&consultant.store, NOW).teams.len(), 1);
+}

@@ -138,8 +138,9 @@ impl InviteError {
 }
 
 impl Invite {
-    /// The invite's bytes (the layout in the module's documentation).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The invite's bytes (the layout in the module's documentation); `None` when a text field
+    /// is longer than [`MAX_FIELD`] bytes (it would not read back whole, so it is not cut).
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(64 + self.url.len() + self.token.len());
         out.push(INVITE_VERSION);
         out.push(match self.kind {
@@ -157,24 +158,27 @@ impl Invite {
             &self.token,
         ] {
             let bytes = field.as_bytes();
-            let bytes = &bytes[..bytes.len().min(MAX_FIELD)];
+            if bytes.len() > MAX_FIELD {
+                return None;
+            }
             out.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
             out.extend_from_slice(bytes);
         }
         let crc = crc32(&out);
         out.extend_from_slice(&crc.to_be_bytes());
-        out
+        Some(out)
     }
 
-    /// The text form: `SSP-` and the bytes in base32, grouped by five.
-    pub fn to_code(&self) -> String {
-        let plain = base32_encode(&self.to_bytes());
+    /// The text form: `SSP-` and the bytes in base32, grouped by five; `None` as for
+    /// [`Invite::to_bytes`].
+    pub fn to_code(&self) -> Option<String> {
+        let plain = base32_encode(&self.to_bytes()?);
         let groups: Vec<&str> = plain
             .as_bytes()
             .chunks(GROUP)
             .map(|c| std::str::from_utf8(c).unwrap_or_default())
             .collect();
-        format!("{INVITE_PREFIX}{}", groups.join("-"))
+        Some(format!("{INVITE_PREFIX}{}", groups.join("-")))
     }
 
     /// Reads an invite code as a person may have typed or a camera read it, and refuses one
@@ -422,10 +426,11 @@ impl Team {
     }
 
     /// The invite this team's owner shows: the server's invite token and deadline, the current
-    /// key.
+    /// key. `None` when the team has no key, or the invite would not fit in a code (a text
+    /// field over [`MAX_FIELD`] bytes).
     pub fn invite(&self, token: &str, expires_ms: u64) -> Option<Invite> {
         let (epoch, key) = self.current()?;
-        Some(Invite {
+        let invite = Invite {
             team_id: self.id.clone(),
             team_name: self.name.clone(),
             kind: self.kind,
@@ -435,7 +440,8 @@ impl Team {
             key,
             epoch,
             expires_ms,
-        })
+        };
+        invite.to_bytes().is_some().then_some(invite)
     }
 
     /// The team with this device's ECDH private key (PKCS #8), made when it joined or created it.
@@ -632,6 +638,25 @@ impl Teams {
             team.keys.push((epoch, b64_encode(key)));
             team.keys.sort_by_key(|(e, _)| *e);
         })
+    }
+
+    /// Forgets the team on this device (it left, or was removed): its keys, token and what it
+    /// shares. Memory changes only when the write succeeded. The lane's own keys are
+    /// [`crate::domain::sync::lane::forget_team`]'s.
+    pub fn remove(
+        &mut self,
+        store: &dyn KeyValueStore,
+        team_id: &str,
+        now_ms: u64,
+    ) -> Result<(), TeamError> {
+        if !self.has(team_id) {
+            return Err(TeamError::Unknown);
+        }
+        let mut next = self.clone();
+        next.teams.retain(|t| t.id != team_id);
+        next.save(store, now_ms)?;
+        *self = next;
+        Ok(())
     }
 
     /// The teams the concern is shared with (for the mark in the list and on the concern).

@@ -293,7 +293,28 @@ pub async fn team_round(team: &Team) -> Result<Applied, SyncError> {
         });
     }
     let held = team.epoch();
-    let team = &fetch_keys(team).await?;
+    let (mut fetched, rotation_due) = fetch_keys(team).await?;
+    if rotation_due && fetched.owner {
+        // A member left with the old key: a new one for those who stay, before anything else
+        // goes out (the same as a removal, without a device to revoke).
+        rotate(&fetched, None).await.map_err(|e| match e {
+            TeamCallError::Sync(e) => e,
+            other => SyncError::BadAnswer {
+                status: 0,
+                detail: format!("{other:?}"),
+            },
+        })?;
+        let id = fetched.id.clone();
+        fetched = vault::read(|s| Teams::load(s, now_ms()))
+            .teams
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or(SyncError::BadAnswer {
+                status: 0,
+                detail: "the team is gone".into(),
+            })?;
+    }
+    let team = &fetched;
     let crypt = TeamCrypt::new(team).await?;
     let mut retried = Applied::default();
     if team.epoch() > held {
@@ -665,12 +686,22 @@ pub struct Removed {
     pub resealed: usize,
 }
 
-/// The owner removes `device`: a new team key (the next epoch) is wrapped for every other
-/// remaining device and handed to the server, kept here, every shared concern is queued to go
-/// out again under it, and then the server refuses the device's token. The order matters: the
-/// removed device was never sent the new key, and if the last step fails, trying again only
-/// makes one more epoch.
+/// The owner removes `device`: the team gets a new key ([`rotate`], never wrapped for the
+/// device), and then the server refuses the device's token. The order matters: the removed
+/// device was never sent the new key, and if the last step fails, trying again only makes one
+/// more epoch.
 pub async fn remove_device(team: &Team, device: &str) -> Result<Removed, TeamCallError> {
+    let removed = rotate(team, Some(device)).await?;
+    revoke(team, device).await?;
+    Ok(removed)
+}
+
+/// A new team key (the next epoch), made here: wrapped for every live device of the team but
+/// this one and `except`, handed to the server (which refuses an epoch that leaves out a
+/// device with a public key), kept here, and every shared concern queued to go out again
+/// under it. With nobody left to wrap it for, the epoch still goes to the server (empty), so
+/// that the next one is counted from it. Also after a member left by itself.
+async fn rotate(team: &Team, except: Option<&str>) -> Result<Removed, TeamCallError> {
     let failed = || TeamCallError::Sync(crypto_error(wasm_bindgen::JsValue::NULL));
     let devices = devices(team).await?;
     let key: [u8; team::KEY_BYTES] = crypto::random_bytes(team::KEY_BYTES)
@@ -682,7 +713,7 @@ pub async fn remove_device(team: &Team, device: &str) -> Result<Removed, TeamCal
     let mut without_key = 0;
     for d in devices
         .iter()
-        .filter(|d| !d.revoked && d.device != device && d.device != team.device)
+        .filter(|d| !d.revoked && Some(d.device.as_str()) != except && d.device != team.device)
     {
         let Some(public) = d
             .public_key
@@ -723,7 +754,6 @@ pub async fn remove_device(team: &Team, device: &str) -> Result<Removed, TeamCal
     })
     .await
     .map_err(|e| TeamCallError::Sync(store_error(e)))?;
-    revoke(team, device).await?;
     Ok(Removed {
         rekeyed: wrapped.len(),
         without_key,
@@ -731,20 +761,38 @@ pub async fn remove_device(team: &Team, device: &str) -> Result<Removed, TeamCal
     })
 }
 
+/// "Forlad holdet": the server is told (it refuses this device's token from then on, and the
+/// owner's device makes a new key on its next round), then the team, its key and its lane are
+/// forgotten here. A 401 counts as told: the device was removed, or left before. The
+/// concerns stay on the device.
+pub async fn leave(team: &Team) -> Result<(), TeamCallError> {
+    let (status, body) = send(&json::leave_request(&team.url, &team.token))
+        .await
+        .map_err(TeamCallError::Sync)?;
+    json::parse_left(status, &body)?;
+    let id = team.id.clone();
+    write(move |s| lane::forget_team(s, &id, now_ms()))
+        .await
+        .map_err(|e| TeamCallError::Sync(store_error(e)))?;
+    Ok(())
+}
+
 /// Fetches the team keys wrapped for this device since the newest it holds, opens and keeps
 /// them. One that does not open (not wrapped for this device) is skipped: it cannot be used,
-/// and a later one may be. Returns the team as now stored.
-async fn fetch_keys(team: &Team) -> Result<Team, SyncError> {
+/// and a later one may be. Returns the team as now stored, and whether the server says a new
+/// key is due (the owner's device only: a member left by itself).
+async fn fetch_keys(team: &Team) -> Result<(Team, bool), SyncError> {
     let (status, body) = send(&json::my_keys_request(&team.url, &team.token, team.epoch())).await?;
-    let keys = json::parse_my_keys(status, &body).map_err(|e| match e {
-        TeamCallError::Sync(e) => e,
-        other => SyncError::BadAnswer {
-            status,
-            detail: format!("{other:?}"),
-        },
-    })?;
+    let json::MyKeys { keys, rotation_due } =
+        json::parse_my_keys(status, &body).map_err(|e| match e {
+            TeamCallError::Sync(e) => e,
+            other => SyncError::BadAnswer {
+                status,
+                detail: format!("{other:?}"),
+            },
+        })?;
     let Some(pkcs8) = team.ecdh_key() else {
-        return Ok(team.clone());
+        return Ok((team.clone(), rotation_due));
     };
     let mut opened = Vec::new();
     for (epoch, text) in keys {
@@ -759,7 +807,7 @@ async fn fetch_keys(team: &Team) -> Result<Team, SyncError> {
         }
     }
     if opened.is_empty() {
-        return Ok(team.clone());
+        return Ok((team.clone(), rotation_due));
     }
     let id = team.id.clone();
     write(move |s| {
@@ -774,6 +822,7 @@ async fn fetch_keys(team: &Team) -> Result<Team, SyncError> {
     })
     .await
     .map_err(store_error)?
+    .map(|team| (team, rotation_due))
     .ok_or(SyncError::BadAnswer {
         status: 0,
         detail: "the team is gone".into(),

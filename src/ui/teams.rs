@@ -55,6 +55,8 @@ pub fn TeamsPage() -> impl IntoView {
     // Read again after a change here or a round.
     let version = RwSignal::new(0u32);
     let sync_state = use_sync();
+    // Said on the page: the card of a team the device left is gone.
+    let left: Message = RwSignal::new(None);
     let teams = Memo::new(move |_| {
         version.track();
         sync_state.view.track();
@@ -74,16 +76,27 @@ pub fn TeamsPage() -> impl IntoView {
             // Keyed: a round that changes a team (a new key, a concern shared) keeps its card,
             // and with it an open invite or device list.
             <For each=move || teams.get().teams key=|team| team.id.clone()
-                children=move |team| view! { <TeamCard team teams lang /> } />
+                children=move |team| view! { <TeamCard team teams lang left /> } />
+            <Said message=left />
             <JoinTeam lang version />
             <CreateTeam lang version />
         </section>
     }
 }
 
+/// The team as stored now: a round may have added a key since its card was made.
+fn stored_now(team: StoredValue<Team>) -> Team {
+    let id = team.with_value(|t| t.id.clone());
+    vault::read(|s| Teams::load(s, now_ms()))
+        .teams
+        .into_iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| team.get_value())
+}
+
 /// One team: who made it, what is shared, the lane's status, and the invite (for its owner).
 #[component]
-fn TeamCard(team: Team, teams: Memo<Teams>, lang: Memo<Lang>) -> impl IntoView {
+fn TeamCard(team: Team, teams: Memo<Teams>, lang: Memo<Lang>, left: Message) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     let sync_state = use_sync();
@@ -106,12 +119,31 @@ fn TeamCard(team: Team, teams: Memo<Teams>, lang: Memo<Lang>) -> impl IntoView {
     let make_invite = move |_| {
         message.set(Some((true, tt().invite_making.to_string())));
         leptos::task::spawn_local(async move {
-            let team = team.get_value();
+            // The newest key: the card is kept across rounds, a rotation included.
+            let team = stored_now(team);
             let expires = now_ms() + INVITE_TTL_MS;
             match net::invite(&team, expires).await {
-                Ok((token, expires_ms)) => {
-                    message.set(None);
-                    invite.set(team.invite(&token, expires_ms));
+                Ok((token, expires_ms)) => match team.invite(&token, expires_ms) {
+                    Some(i) => {
+                        message.set(None);
+                        invite.set(Some(i));
+                    }
+                    None => message.set(Some((false, tt().invite_too_long.to_string()))),
+                },
+                Err(e) => message.set(Some((false, call_error(&e, tt(), t.get_untracked())))),
+            }
+        });
+    };
+    let confirm_leave = RwSignal::new(false);
+    let leave = move |_| {
+        confirm_leave.set(false);
+        message.set(Some((true, tt().leaving.to_string())));
+        leptos::task::spawn_local(async move {
+            let team = stored_now(team);
+            match net::leave(&team).await {
+                Ok(()) => {
+                    left.set(Some((true, tt().left_done.replace("{team}", &team.name))));
+                    refresh(sync_state);
                 }
                 Err(e) => message.set(Some((false, call_error(&e, tt(), t.get_untracked())))),
             }
@@ -159,7 +191,27 @@ fn TeamCard(team: Team, teams: Memo<Teams>, lang: Memo<Lang>) -> impl IntoView {
                 })}
                 <button type="button" class="btn btn--secondary" disabled=move || sync_state.view.with(|v| v.busy)
                     on:click=move |_| kick(scheduler, true)>{move || tt().sync_now}</button>
+                {move || (!team.with_value(|t| t.owner)).then(|| view! {
+                    <button type="button" class="btn btn--secondary"
+                        on:click=move |_| confirm_leave.set(true)>{tt().leave}</button>
+                })}
             </p>
+            {move || confirm_leave.get().then(|| {
+                let tt = tt();
+                let q = tt.leave_confirm.replace("{team}", &team.with_value(|t| t.name.clone()));
+                let id = format!("leave-q-{}", team.with_value(|t| t.id.clone()));
+                let labelled_by = id.clone();
+                view! {
+                    <div class="alert alert--warning" role="alertdialog" aria-labelledby=labelled_by>
+                        <p id=id>{q}</p>
+                        <p class="button-row">
+                            <button type="button" class="btn btn--danger" on:click=leave>{tt.leave_yes}</button>
+                            <button type="button" class="btn btn--secondary"
+                                on:click=move |_| confirm_leave.set(false)>{tt.device_remove_no}</button>
+                        </p>
+                    </div>
+                }
+            })}
             <Said message=message ok="alert alert--info" />
             {move || invite.get().map(|i| view! { <InvitePanel invite=i lang close=move || invite.set(None) /> })}
             {move || team.with_value(|t| t.owner).then(|| view! { <Devices team=team.get_value() lang /> })}
@@ -193,13 +245,7 @@ fn Devices(team: Team, lang: Memo<Lang>) -> impl IntoView {
         busy.set(true);
         confirm.set(None);
         leptos::task::spawn_local(async move {
-            // The team as stored now (a round may have added a key since the page opened).
-            let id = team.with_value(|t| t.id.clone());
-            let current = vault::read(|s| Teams::load(s, now_ms()))
-                .teams
-                .into_iter()
-                .find(|t| t.id == id)
-                .unwrap_or_else(|| team.get_value());
+            let current = stored_now(team);
             let tt = tt();
             let (device, name) = device;
             match net::remove_device(&current, &device).await {
@@ -235,7 +281,11 @@ fn Devices(team: Team, lang: Memo<Lang>) -> impl IntoView {
                             let mut notes = vec![tt.device_joined.replace("{time}", &format_time(d.created_ms))];
                             if d.owner { notes.push(tt.device_owner.to_string()); }
                             if d.device == own { notes.push(tt.device_here.to_string()); }
-                            if d.revoked { notes.push(tt.device_removed.to_string()); }
+                            if d.left {
+                                notes.push(tt.device_left.to_string());
+                            } else if d.revoked {
+                                notes.push(tt.device_removed.to_string());
+                            }
                             let removable = !d.revoked && !d.owner && d.device != own;
                             let device = (d.device.clone(), name.clone());
                             let label = tt.device_remove.replace("{device}", &name);
@@ -278,7 +328,8 @@ fn Devices(team: Team, lang: Memo<Lang>) -> impl IntoView {
 #[component]
 fn InvitePanel(invite: Invite, lang: Memo<Lang>, close: impl Fn() + 'static) -> impl IntoView {
     let tt = move || team_texts(lang.get());
-    let code = invite.to_code();
+    // `Team::invite` made it only if it fits in a code.
+    let code = invite.to_code().unwrap_or_default();
     let qr = invite_qr(&code);
     let copied: Message = RwSignal::new(None);
     let code_copy = code.clone();

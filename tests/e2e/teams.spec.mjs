@@ -4,7 +4,8 @@
 // independent decoder); a reused or damaged code is refused in words. A shared concern reaches
 // both teachers; edits made offline on two devices become a conflict that is merged; unsharing
 // stops updates; the consultant removes a teacher's tablet: the key is rotated, the removed
-// tablet is told and gets nothing new, the others go on. Afterwards the server's database file is scanned for every text of the
+// tablet is told and gets nothing new, the others go on; then the removed tablet and a teacher
+// leave by themselves, and the consultant's device makes a new key. Afterwards the server's database file is scanned for every text of the
 // concerns: none may be there (the server stores only ciphertext).
 import { readFileSync } from "node:fs";
 import { Resvg } from "@resvg/resvg-js";
@@ -240,6 +241,35 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
     expect(after).not.toEqual(merged);
     expect(await plan(c)).toEqual(after);
     await expectSealedUnder(anna.page, 2);
+
+    // Bo's tablet was removed: "Forlad holdet" takes the team and its key off it (the server
+    // already refuses it); his concern stays.
+    await bo.page.getByRole("button", { name: "Forlad holdet" }).click();
+    await bo.page.getByRole("button", { name: "Ja, forlad holdet" }).click();
+    await expect(bo.page.getByText(`Du har forladt «${TEAM}».`, { exact: false })).toBeVisible();
+    await expect(bo.page.getByRole("heading", { level: 2, name: TEAM })).toHaveCount(0);
+    expect(await bo.page.evaluate(() => JSON.parse(localStorage.getItem("ssp.teams")).data.teams)).toEqual([]);
+    expect(await bo.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("ssp.team.")))).toEqual([]);
+    expect(await concernIds(bo.page)).toEqual([shared]);
+
+    // Anna leaves by herself: she keeps her concerns, the team's key is deleted on her tablet,
+    // and the consultant's next round makes a new key, for nobody but the consultant now.
+    const annaNumber = (await anna.page.getByTestId("this-device").textContent()).split(": ")[1];
+    await anna.page.goto("/teams");
+    await anna.page.getByRole("button", { name: "Forlad holdet" }).click();
+    await expect(anna.page.getByRole("alertdialog")).toContainText("Vil du med igen, skal du inviteres på ny.");
+    await expectAccessible(anna.page, "Teams, leaving a team");
+    await anna.page.getByRole("button", { name: "Ja, forlad holdet" }).click();
+    await expect(anna.page.getByText(`Du har forladt «${TEAM}».`, { exact: false })).toBeVisible();
+    await expect(anna.page.getByTestId("no-teams")).toBeVisible();
+    expect(await concernIds(anna.page)).toEqual([shared, second].sort());
+    await expectAccessible(anna.page, "Teams, after leaving");
+    await syncTeam(c);
+    expect(await epochs(c)).toEqual([1, 2, 3]);
+    await expectSealedUnder(c, 3);
+    await c.goto("/teams");
+    await c.getByRole("button", { name: "Vis holdets enheder" }).click();
+    await expect(c.getByRole("listitem").filter({ hasText: annaNumber })).toContainText("har forladt holdet");
 
     for (const d of [consultant, anna, bo]) expect(d.errors).toEqual([]);
   } finally {

@@ -72,6 +72,13 @@ pub struct TeamTexts {
     pub devices_title: &'static str,
     pub devices_show: &'static str,
     pub this_device: &'static str,
+    pub leave: &'static str,
+    pub leave_confirm: &'static str,
+    pub leave_yes: &'static str,
+    pub leaving: &'static str,
+    pub left_done: &'static str,
+    pub device_left: &'static str,
+    pub invite_too_long: &'static str,
 }
 
 pub static DA: TeamTexts = TeamTexts {
@@ -139,7 +146,14 @@ pub static DA: TeamTexts = TeamTexts {
     device_remove_yes: "Ja, fjern enheden",
     device_remove_no: "Annullér",
     device_removed_done: "{device} er fjernet fra holdet.",
-    removed_here: "Denne enhed er fjernet fra holdet: serveren tager ikke længere imod den. Den får intet nyt fra holdet. Det, der allerede er på enheden, bliver her.",
+    removed_here: "Denne enhed er fjernet fra holdet: serveren tager ikke længere imod den. Den får intet nyt fra holdet. Det, der allerede er på enheden, bliver her. «Forlad holdet» fjerner holdet fra enheden.",
+    leave: "Forlad holdet",
+    leave_confirm: "Forlad «{team}»? Enheden får intet nyt fra holdet, og holdets nøgle slettes her. Bekymringerne på enheden bliver her, og de andre beholder det, de allerede har. Vil du med igen, skal du inviteres på ny.",
+    leave_yes: "Ja, forlad holdet",
+    leaving: "Forlader holdet …",
+    left_done: "Du har forladt «{team}». Holdets nøgle er slettet på enheden; bekymringerne er her stadig.",
+    device_left: "har forladt holdet",
+    invite_too_long: "Invitationen kan ikke laves: serverens adresse, holdets navn eller serverens invitation er for lang til en kode. Intet er ændret.",
 };
 
 pub static EN: TeamTexts = TeamTexts {
@@ -207,7 +221,14 @@ pub static EN: TeamTexts = TeamTexts {
     device_remove_yes: "Yes, remove the device",
     device_remove_no: "Cancel",
     device_removed_done: "{device} has been removed from the team.",
-    removed_here: "This device has been removed from the team: the server no longer accepts it. It gets nothing new from the team. What is already on the device stays here.",
+    removed_here: "This device has been removed from the team: the server no longer accepts it. It gets nothing new from the team. What is already on the device stays here. \"Leave the team\" removes the team from the device.",
+    leave: "Leave the team",
+    leave_confirm: "Leave \"{team}\"? The device gets nothing new from the team, and the team's key is deleted here. The concerns on the device stay here, and the others keep what they already have. To come back, you must be invited again.",
+    leave_yes: "Yes, leave the team",
+    leaving: "Leaving the team …",
+    left_done: "You have left \"{team}\". The team's key is deleted on the device; the concerns are still here.",
+    device_left: "left the team",
+    invite_too_long: "The invitation cannot be made: the server's address, the team's name or the server's invite is too long for a code. Nothing was changed.",
 };
 
 /// The teams page's text table for `lang`.

@@ -255,6 +255,9 @@ pub struct DeviceInfo {
     pub owner: bool,
     pub created_ms: u64,
     pub revoked: bool,
+    /// It left the team by itself ("Forlad holdet"); a removed device has `revoked` only.
+    #[serde(default)]
+    pub left: bool,
     /// Its ECDH public key (base64url), if it sent one.
     #[serde(default)]
     pub public_key: Option<String>,
@@ -319,8 +322,18 @@ pub fn my_keys_request(base: &str, token: &str, since: u32) -> Request {
     Request::get(format!("{base}/keys?since={since}"), &bearer(token))
 }
 
-/// The answer to `GET /keys` (200): `(epoch, wrapped)`, oldest first.
-pub fn parse_my_keys(status: u16, body: &str) -> Result<Vec<(u32, String)>, TeamCallError> {
+/// What `GET /keys` answers a device.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MyKeys {
+    /// `(epoch, wrapped)`, oldest first.
+    pub keys: Vec<(u32, String)>,
+    /// For the owner device: a member left the team by itself after the latest key epoch, so
+    /// the team needs a new key (the one that left had the old one). Always false for members.
+    pub rotation_due: bool,
+}
+
+/// The answer to `GET /keys` (200).
+pub fn parse_my_keys(status: u16, body: &str) -> Result<MyKeys, TeamCallError> {
     #[derive(Deserialize)]
     struct Key {
         epoch: u32,
@@ -329,23 +342,53 @@ pub fn parse_my_keys(status: u16, body: &str) -> Result<Vec<(u32, String)>, Team
     #[derive(Deserialize)]
     struct Wire {
         keys: Vec<Key>,
+        #[serde(default)]
+        rotation_due: bool,
     }
     if status != 200 {
         return Err(TeamCallError::from_answer(status, body));
     }
-    let mut keys: Vec<(u32, String)> = serde_json::from_str::<Wire>(body)
-        .map_err(|e| {
-            TeamCallError::Sync(SyncError::BadAnswer {
-                status,
-                detail: format!("keys: {e}"),
-            })
-        })?
+    let wire = serde_json::from_str::<Wire>(body).map_err(|e| {
+        TeamCallError::Sync(SyncError::BadAnswer {
+            status,
+            detail: format!("keys: {e}"),
+        })
+    })?;
+    let mut keys: Vec<(u32, String)> = wire
         .keys
         .into_iter()
         .map(|k| (k.epoch, k.wrapped))
         .collect();
     keys.sort_by_key(|(e, _)| *e);
-    Ok(keys)
+    Ok(MyKeys {
+        keys,
+        rotation_due: wire.rotation_due,
+    })
+}
+
+/// `POST {base}/devices/me/leave`: this device leaves its team ("Forlad holdet").
+pub fn leave_request(base: &str, token: &str) -> Request {
+    Request::post(
+        format!("{base}/devices/me/leave"),
+        &bearer(token),
+        "{}".into(),
+    )
+}
+
+/// The answer to a leave: 200, or a 401 when the server already refuses the device (it was
+/// removed, or left before): either way it is out of the team.
+pub fn parse_left(status: u16, body: &str) -> Result<(), TeamCallError> {
+    match status {
+        200 => Ok(()),
+        401 if !matches!(
+            TeamCallError::from_answer(status, body),
+            TeamCallError::InviteUsed | TeamCallError::InviteExpired
+        ) =>
+        {
+            Ok(())
+        }
+        _ => Err(TeamCallError::from_answer(status, body)),
+    }
 }
 
 #[cfg(test)]
@@ -455,7 +498,11 @@ mod tests {
             r#"{"keys":[{"epoch":4,"wrapped":"b"},{"epoch":3,"wrapped":"a"}]}"#,
         )
         .unwrap();
-        assert_eq!(keys, vec![(3, "a".to_string()), (4, "b".to_string())]);
+        assert_eq!(keys.keys, vec![(3, "a".to_string()), (4, "b".to_string())]);
+        // A server before "rotation_due" (or a member's answer): none is due.
+        assert!(!keys.rotation_due);
+        let due = parse_my_keys(200, r#"{"keys":[],"rotation_due":true}"#).unwrap();
+        assert!(due.rotation_due && due.keys.is_empty());
         assert_eq!(
             parse_my_keys(401, r#"{"error":"unauthorized","message":"x"}"#),
             Err(TeamCallError::Sync(SyncError::Unauthorized))
@@ -469,6 +516,36 @@ mod tests {
         .unwrap();
         assert_eq!(devices[0].public_key.as_deref(), Some("BAAA"));
         assert_eq!(devices[1].public_key, None);
+        assert!(!devices[1].left);
+        let left = parse_devices(
+            200,
+            r#"{"devices":[{"device":"c","owner":false,"created_ms":3,"revoked":true,"left":true,"public_key":null}]}"#,
+        )
+        .unwrap();
+        assert!(left[0].left && left[0].revoked);
+    }
+
+    #[test]
+    fn leaving_is_done_on_200_and_on_a_401_and_fails_otherwise() {
+        let r = leave_request("https://x.test", "t");
+        assert_eq!(
+            (r.method, r.url.as_str(), r.body.as_deref()),
+            ("POST", "https://x.test/devices/me/leave", Some("{}"))
+        );
+        assert_eq!(parse_left(200, r#"{"left":"d"}"#), Ok(()));
+        // Removed by the owner (or left before): the server refuses the token; out all the same.
+        assert_eq!(
+            parse_left(401, r#"{"error":"unauthorized","message":"revoked"}"#),
+            Ok(())
+        );
+        assert_eq!(
+            parse_left(400, r#"{"error":"bad_request","message":"owner"}"#),
+            Err(TeamCallError::Sync(SyncError::from_status(
+                400,
+                r#"{"error":"bad_request","message":"owner"}"#
+            )))
+        );
+        assert!(parse_left(503, "").is_err());
     }
 
     #[test]

@@ -287,6 +287,32 @@ pub fn retry_aside(
     Ok(applied)
 }
 
+/// The device leaves the team ("Forlad holdet", or after it was removed): the team with its
+/// keys and token, then every key of its lane (sync state, outbox, revisions, conflicts,
+/// documents kept aside). The concerns stay on the device, and so do other lanes' keys.
+/// Returns how many lane keys were removed.
+pub fn forget_team(
+    store: &dyn KeyValueStore,
+    team_id: &str,
+    now_ms: u64,
+) -> Result<usize, StoreError> {
+    let mut teams = Teams::load(store, now_ms);
+    // Not on the device (any more): only its lane's keys may be left.
+    if let Err(TeamError::Store(e)) = teams.remove(store, team_id, now_ms) {
+        return Err(e);
+    }
+    let prefix = format!("{TEAM_PREFIX}{team_id}.");
+    let keys: Vec<String> = store
+        .keys()?
+        .into_iter()
+        .filter(|k| k.starts_with(&prefix))
+        .collect();
+    for k in &keys {
+        store.remove(k)?;
+    }
+    Ok(keys.len())
+}
+
 /// After a key rotation: every concern this device shares with the team is queued again, so
 /// that it is sent sealed with the new key and the server's copy under the old key is
 /// replaced. Returns how many were queued.
