@@ -324,17 +324,26 @@ async fn only_the_owner_invites_lists_and_revokes() {
         .await;
         assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
     }
-    // The owner's list: both devices, the owner marked.
+    // The owner's list: both devices, the owner marked. (Oldest first, but the two are often
+    // made in the same millisecond, and then listed by their random ids: found by id here.)
     let a = send(&app, get("/devices", &owner.token)).await;
     assert_eq!(a.status, StatusCode::OK);
     let list = a.json["devices"].as_array().unwrap();
     assert_eq!(list.len(), 2, "{}", a.json);
-    assert_eq!(list[0]["device"], owner.device.as_str());
-    assert_eq!(list[0]["owner"], true);
-    assert_eq!(list[1]["device"], member.device.as_str());
-    assert_eq!(list[1]["owner"], false);
-    assert_eq!(list[1]["revoked"], false);
-    assert!(list[1]["created_ms"].as_i64().unwrap() > 0);
+    let entry = |d: &Device| {
+        list.iter()
+            .find(|e| e["device"] == d.device.as_str())
+            .unwrap_or_else(|| panic!("{} not listed: {}", d.device, a.json))
+    };
+    assert_eq!(entry(&owner)["owner"], true);
+    assert_eq!(entry(&member)["owner"], false);
+    assert_eq!(entry(&member)["revoked"], false);
+    assert!(entry(&member)["created_ms"].as_i64().unwrap() > 0);
+    assert!(
+        list[0]["created_ms"].as_i64().unwrap() <= list[1]["created_ms"].as_i64().unwrap(),
+        "{}",
+        a.json
+    );
     // Another team's owner sees only its own devices and cannot revoke this team's member.
     let other = create_team(&app).await;
     let a = send(&app, get("/devices", &other.token)).await;
