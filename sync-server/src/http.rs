@@ -20,8 +20,11 @@
 //!   invite token is good for one `/join` and nothing else; a wrong, used or expired invite
 //!   counts as a failed login;
 //! - key epochs (docs/sync-protocol.md, "Key epochs"): only the owner device stores a new
-//!   epoch's wrapped keys, for live devices of its own space, with a growing epoch; a device
-//!   reads only the keys wrapped for itself; public keys and wrapped keys are never logged.
+//!   epoch's wrapped keys, for live devices of its own space, with a growing epoch, and for
+//!   every live member device that has a public key; a device reads only the keys wrapped for
+//!   itself; public keys and wrapped keys are never logged;
+//! - a member device may leave its team (`POST /devices/me/leave`): it is revoked like one the
+//!   owner revoked, and the owner's `GET /keys` says a new epoch is due until it stores one.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -42,7 +45,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Found, Limits, Throttle, Tokens};
 use crate::config::{sha256, Access, Origins, TokenConfig};
 use crate::protocol::{self, Checkpoint, Invalid, MAX_BODY_BYTES};
-use crate::store::{InviteState, KeysRefused, Revoked, Store, StoreError};
+use crate::store::{InviteState, KeysRefused, Left, Revoked, Store, StoreError};
 use crate::teams::{self, MAX_INVITE_MS};
 
 /// The most a body of `/teams`, `/invites` or `/join` may have.
@@ -400,6 +403,7 @@ pub fn router(app: AppState, origins: &Origins) -> Router {
         .route("/devices", get(devices))
         .route("/devices/{device}/revoke", post(revoke_device))
         .route("/devices/me/key", put(set_public_key))
+        .route("/devices/me/leave", post(leave))
         .route("/keys", post(add_keys).get(keys))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -422,7 +426,7 @@ async fn not_found(caller: Caller) -> ApiError {
         "not_found",
         "no such path; the protocol has GET /changes, POST /push, and for teams POST /teams, \
          POST /invites, POST /join, GET /devices, POST /devices/<device>/revoke, \
-         PUT /devices/me/key, POST /keys, GET /keys",
+         PUT /devices/me/key, POST /devices/me/leave, POST /keys, GET /keys",
     )
     .by(&caller.name, &caller.space)
 }
@@ -1035,6 +1039,53 @@ async fn revoke_device(
     }
 }
 
+/// `POST /devices/me/leave` (a member device, body empty or a JSON object): the caller leaves
+/// its team: it is revoked (its token is refused from now on), its wrapped keys are deleted,
+/// and the owner's `GET /keys` says a new epoch is due.
+async fn leave(
+    State(app): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let by = |e: ApiError| e.by(&caller.name, &caller.space);
+    match caller.kind {
+        Kind::Member => {}
+        Kind::Owner => {
+            return Err(by(bad_request(
+                "the owner device cannot leave its team; it is the only device that invites, \
+                 lists, revokes and makes key epochs",
+            )))
+        }
+        Kind::Config => {
+            return Err(caller.forbidden(
+                "only a team's member device may leave (a token of the config file has no team)",
+            ))
+        }
+    }
+    let _: serde_json::Map<String, serde_json::Value> = small_json(&headers, body, "{} or nothing")
+        .await
+        .map_err(by)?;
+    let (space, device) = (Arc::clone(&caller.space), Arc::clone(&caller.name));
+    let now = now_ms();
+    let outcome = app
+        .with_store(move |store| store.leave(&space, &device, now))
+        .await
+        .map_err(by)?;
+    match outcome {
+        Left::Done => Ok(answer(
+            StatusCode::OK,
+            serde_json::json!({ "left": &*caller.name }),
+            Arc::clone(&caller.name),
+            caller.space,
+            "left the team".into(),
+        )),
+        // Revoked between the token check and now.
+        Left::NotFound => Err(by(unauthorized("this token has been revoked"))),
+        Left::Owner => Err(by(bad_request("the owner device cannot leave its team"))),
+    }
+}
+
 // --- key epochs -------------------------------------------------------------------------------
 
 /// The most a body of `POST /keys` may have: 1000 entries of a 1024-character wrapped key with
@@ -1131,8 +1182,8 @@ async fn add_keys(
         )));
     }
     let count = request.keys.len();
-    if !(1..=teams::MAX_KEYS_PER_EPOCH).contains(&count) {
-        return Err(by(bad_request("keys: must hold 1 to 1000 entries")));
+    if count > teams::MAX_KEYS_PER_EPOCH {
+        return Err(by(bad_request("keys: must hold at most 1000 entries")));
     }
     if let Some(index) = request
         .keys
@@ -1176,7 +1227,33 @@ async fn add_keys(
         Err(KeysRefused::Twice { index }) => Err(by(bad_request(format!(
             "keys[{index}].device: named twice"
         )))),
+        Err(KeysRefused::Missing { devices }) => Err(by(bad_request(missing_message(&devices)))),
     }
+}
+
+/// The message of an incomplete epoch: how many live member devices with a public key it
+/// leaves out, and (the first ten of) their ids, which the server made and may name.
+fn missing_message(devices: &[String]) -> String {
+    const NAMED: usize = 10;
+    let n = devices.len();
+    let mut names = devices
+        .iter()
+        .take(NAMED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if n > NAMED {
+        names.push_str(&format!(" and {} more", n - NAMED));
+    }
+    let (devices_word, has) = if n == 1 {
+        ("device", "has")
+    } else {
+        ("devices", "have")
+    };
+    format!(
+        "keys: {n} live member {devices_word} with a public key {has} no entry ({names}); \
+         an epoch must carry a wrapped key for every one of them"
+    )
 }
 
 /// `GET /keys?since=<epoch>` (a team's device): the keys wrapped for the caller itself.
@@ -1202,14 +1279,23 @@ async fn keys(
             })?,
     };
     let (space, device) = (Arc::clone(&caller.space), Arc::clone(&caller.name));
-    let list = app
-        .with_store(move |store| store.keys_for(&space, &device, since))
+    let owner = caller.kind == Kind::Owner;
+    let (list, rotation_due) = app
+        .with_store(move |store| {
+            let list = store.keys_for(&space, &device, since)?;
+            // Only the owner makes epochs, so only the owner is told that one is due.
+            let due = owner && store.rotation_due(&space)?;
+            Ok((list, due))
+        })
         .await
         .map_err(by)?;
-    let detail = format!("since={since} keys={}", list.len());
+    let detail = format!(
+        "since={since} keys={} rotation_due={rotation_due}",
+        list.len()
+    );
     Ok(answer(
         StatusCode::OK,
-        serde_json::json!({ "keys": list }),
+        serde_json::json!({ "keys": list, "rotation_due": rotation_due }),
         caller.name,
         caller.space,
         detail,

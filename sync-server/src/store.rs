@@ -24,6 +24,11 @@
 //!   wrapped for that device, as the owner sent it (opaque), and when it was stored. Keyed so
 //!   that a device's keys are one range of the primary key (`GET /keys`); an index on
 //!   `(space, epoch)` finds a space's largest epoch.
+//! - `team_epochs` (schema 5): one row per `(space, epoch)` the owner stored, with when: the
+//!   epochs a team has, also one with no wrapped key (no member had a public key), and also
+//!   after its wrapped keys were deleted with their devices.
+//! - `devices.left_ms` (schema 5): when a device left its team by itself (then `revoked_ms` is
+//!   the same); NULL for one the owner revoked, or a live one.
 //! - `meta`: the schema version.
 //!
 //! Invariants:
@@ -46,8 +51,15 @@
 //!   ([`MIGRATE_2_TO_3`]).
 //! - An invite is used at most once: [`Store::join`] marks it used and adds the device in one
 //!   `BEGIN IMMEDIATE` transaction, with `used_ms IS NULL` in the `UPDATE`'s condition.
-//! - A space's key epochs only grow: [`Store::add_keys`] reads the space's largest epoch and
-//!   stores the new one's keys in one `BEGIN IMMEDIATE` transaction, all of them or none.
+//! - A space's key epochs only grow: [`Store::add_keys`] reads the space's largest epoch (from
+//!   `team_epochs`) and stores the new one and its keys in one `BEGIN IMMEDIATE` transaction,
+//!   all of them or none; an epoch names every live member device that has a public key.
+//! - A revoked device has no wrapped key: [`Store::revoke_device`] and [`Store::leave`] delete
+//!   its keys of every epoch in the transaction that revokes it.
+//! - A leave's time is later than the latest epoch's, and an epoch's time not earlier than the
+//!   leaves before it (a time that would break this, because both fell in one millisecond or
+//!   the clock went back, is moved to the nearest one that keeps it): so "a member left after
+//!   the latest epoch" ([`Store::rotation_due`]) follows the order the store saw them in.
 
 use std::path::Path;
 
@@ -62,8 +74,8 @@ use crate::protocol::{ChangesPage, Checkpoint, Conflict, Doc, Invalid, PushReque
 pub const PAGE_DATA_BYTES: usize = 8 * 1024 * 1024;
 
 /// The schema this code writes. A database with a newer one is refused at start-up; older ones
-/// are migrated ([`MIGRATE_1_TO_2`], [`MIGRATE_2_TO_3`], [`MIGRATE_3_TO_4`]).
-const SCHEMA_VERSION: i64 = 4;
+/// are migrated ([`MIGRATE_1_TO_2`], [`MIGRATE_2_TO_3`], [`MIGRATE_3_TO_4`], [`MIGRATE_4_TO_5`]).
+const SCHEMA_VERSION: i64 = 5;
 
 /// A new database, at version 2; [`Store::migrate`] then takes it on to [`SCHEMA_VERSION`].
 const SCHEMA: &str = "
@@ -198,8 +210,36 @@ CREATE INDEX team_keys_by_epoch ON team_keys (space, epoch);
 UPDATE meta SET value = 4 WHERE key = 'schema_version';
 ";
 
+/// From schema version 4: complete key epochs and devices that leave by themselves. A team's
+/// epochs get their own table (an epoch may have no wrapped key at all, and a revoked device's
+/// wrapped keys are deleted, so `team_keys` alone no longer tells which epochs a team has); it
+/// is filled from the epochs in `team_keys`, each with the time of its first wrapped key. A
+/// device that left by itself (`POST /devices/me/leave`) has `left_ms` (NULL for every device
+/// before). The index on `team_keys (space, epoch)` found a space's largest epoch; `team_epochs`
+/// does that now, so it goes. Keeps every row.
+const MIGRATE_4_TO_5: &str = "
+CREATE TABLE team_epochs (
+    space       TEXT NOT NULL,
+    epoch       INTEGER NOT NULL CHECK (epoch >= 2),
+    created_ms  INTEGER NOT NULL,
+    PRIMARY KEY (space, epoch)
+) WITHOUT ROWID;
+INSERT INTO team_epochs (space, epoch, created_ms)
+    SELECT space, epoch, MIN(created_ms) FROM team_keys GROUP BY space, epoch;
+DROP INDEX team_keys_by_epoch;
+
+ALTER TABLE devices ADD COLUMN left_ms INTEGER;
+
+UPDATE meta SET value = 5 WHERE key = 'schema_version';
+";
+
 /// The migrations, each from the version before it: `MIGRATIONS[i]` goes from `i + 1` to `i + 2`.
-const MIGRATIONS: [&str; 3] = [MIGRATE_1_TO_2, MIGRATE_2_TO_3, MIGRATE_3_TO_4];
+const MIGRATIONS: [&str; 4] = [
+    MIGRATE_1_TO_2,
+    MIGRATE_2_TO_3,
+    MIGRATE_3_TO_4,
+    MIGRATE_4_TO_5,
+];
 
 /// A device of a team, found by its token's hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,6 +257,8 @@ pub struct DeviceInfo {
     pub owner: bool,
     pub created_ms: i64,
     pub revoked: bool,
+    /// Whether the device left by itself (`POST /devices/me/leave`); then `revoked` too.
+    pub left: bool,
     /// The device's public key as base64url without padding, or `null`.
     pub public_key: Option<String>,
 }
@@ -230,7 +272,7 @@ pub struct WrappedKey {
 
 /// Why [`Store::add_keys`] stored nothing. Entries are named by their place in the request
 /// (never by a value the caller sent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeysRefused {
     /// The space already has this epoch or a later one (the largest is `latest`).
     EpochTaken { latest: i64 },
@@ -240,6 +282,20 @@ pub enum KeysRefused {
     RevokedDevice { index: usize },
     /// Entry `index` names the same device as an earlier one.
     Twice { index: usize },
+    /// Live member devices with a public key that the epoch does not name (their ids, oldest
+    /// first): an epoch must carry a wrapped key for each of them.
+    Missing { devices: Vec<String> },
+}
+
+/// What [`Store::leave`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Left {
+    /// The device is revoked now, as one that left by itself, and its wrapped keys are gone.
+    Done,
+    /// The device is the team's owner: it cannot leave (nothing changed).
+    Owner,
+    /// No live device of that id in the space (revoked before, or unknown): nothing changed.
+    NotFound,
 }
 
 /// What an invite token is (or would be) worth at a moment.
@@ -752,32 +808,37 @@ impl Store {
     /// The devices of `space`, oldest first.
     pub fn devices(&self, space: &str) -> Result<Vec<DeviceInfo>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT device, owner, created_ms, revoked_ms IS NOT NULL, public_key
+            "SELECT device, owner, created_ms, revoked_ms IS NOT NULL, left_ms IS NOT NULL,
+                    public_key
              FROM devices WHERE space = ?1 ORDER BY created_ms, device",
         )?;
         let rows = stmt.query_map(params![space], |r| {
-            let public_key: Option<Vec<u8>> = r.get(4)?;
+            let public_key: Option<Vec<u8>> = r.get(5)?;
             Ok(DeviceInfo {
                 device: r.get(0)?,
                 owner: r.get(1)?,
                 created_ms: r.get(2)?,
                 revoked: r.get(3)?,
+                left: r.get(4)?,
                 public_key: public_key.map(|k| crate::teams::public_key_text(&k)),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Revokes the member `device` of `space` (its token is refused from now on). The owner
-    /// is not revoked this way. Revoking a revoked device again changes nothing.
+    /// Revokes the member `device` of `space` (its token is refused from now on) and deletes
+    /// the keys wrapped for it (of every epoch), in one transaction. The owner is not revoked
+    /// this way. Revoking a revoked device again changes nothing (its keys are gone already).
     pub fn revoke_device(
         &mut self,
         space: &str,
         device: &str,
         now_ms: i64,
     ) -> Result<Revoked, StoreError> {
-        let owner: Option<bool> = self
+        let tx = self
             .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let owner: Option<bool> = tx
             .query_row(
                 "SELECT owner FROM devices WHERE space = ?1 AND device = ?2",
                 params![space, device],
@@ -788,14 +849,68 @@ impl Store {
             None => Ok(Revoked::NotFound),
             Some(true) => Ok(Revoked::Owner),
             Some(false) => {
-                self.conn.execute(
+                tx.execute(
                     "UPDATE devices SET revoked_ms = ?3
                      WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
                     params![space, device, now_ms],
                 )?;
+                delete_wrapped_keys(&tx, space, device)?;
+                tx.commit()?;
                 Ok(Revoked::Done)
             }
         }
+    }
+
+    /// The member `device` of `space` leaves its team by itself (`POST /devices/me/leave`): it
+    /// is revoked, marked as having left, and the keys wrapped for it are deleted, in one
+    /// transaction. Its `left_ms` is `now_ms`, but at least 1 ms after the team's latest epoch
+    /// (or the team's making), so that [`Store::rotation_due`] sees a leave that came after
+    /// the epoch even when both fell in the same millisecond (or the clock went back).
+    pub fn leave(&mut self, space: &str, device: &str, now_ms: i64) -> Result<Left, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let owner: Option<bool> = tx
+            .query_row(
+                "SELECT owner FROM devices
+                 WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
+                params![space, device],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match owner {
+            None => Ok(Left::NotFound),
+            Some(true) => Ok(Left::Owner),
+            Some(false) => {
+                let at = match rotation_baseline(&tx, space)? {
+                    Some(baseline) => now_ms.max(baseline.saturating_add(1)),
+                    None => now_ms,
+                };
+                tx.execute(
+                    "UPDATE devices SET revoked_ms = ?3, left_ms = ?3
+                     WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
+                    params![space, device, at],
+                )?;
+                delete_wrapped_keys(&tx, space, device)?;
+                tx.commit()?;
+                Ok(Left::Done)
+            }
+        }
+    }
+
+    /// Whether a member of `space` left by itself after the space's latest key epoch was
+    /// stored (or, before the first epoch, after the team was made): then the owner should
+    /// make a new epoch (`GET /keys`'s `rotation_due`). Storing an epoch ends it.
+    pub fn rotation_due(&self, space: &str) -> Result<bool, StoreError> {
+        let Some(baseline) = rotation_baseline(&self.conn, space)? else {
+            return Ok(false);
+        };
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM devices WHERE space = ?1 AND left_ms > ?2)",
+            )?
+            .query_row(params![space, baseline], |r| r.get(0))?)
     }
 }
 
@@ -823,8 +938,13 @@ impl Store {
 
     /// Stores the key epoch `epoch` of `space`: for each `(device, wrapped)` the team key
     /// wrapped for that device. All of them or none, in one transaction: `epoch` must be
-    /// larger than every epoch of the space, and each device a live device of the space,
-    /// named once. `Ok(Err(…))` says why nothing was stored.
+    /// larger than every epoch of the space, each device a live device of the space, named
+    /// once, and every live member device with a public key must be named (the owner need not
+    /// be; a device without a public key cannot be). With no such device an epoch may have no
+    /// entry at all. `Ok(Err(…))` says why nothing was stored; the checks come in that order.
+    ///
+    /// The epoch's time is `now_ms`, but not before the latest `left_ms` of the space, so that
+    /// a leave this epoch follows never counts as after it ([`Store::rotation_due`]).
     pub fn add_keys(
         &mut self,
         space: &str,
@@ -840,6 +960,10 @@ impl Store {
                 return Ok(Err(KeysRefused::EpochTaken { latest }));
             }
         }
+        let last_left: Option<i64> = tx
+            .prepare_cached("SELECT MAX(left_ms) FROM devices WHERE space = ?1")?
+            .query_row(params![space], |r| r.get(0))?;
+        let at = last_left.map_or(now_ms, |left| now_ms.max(left));
         let mut seen = std::collections::HashSet::new();
         for (index, (device, wrapped)) in keys.iter().enumerate() {
             if !seen.insert(device.as_str()) {
@@ -860,8 +984,27 @@ impl Store {
                 "INSERT INTO team_keys (space, epoch, device, wrapped, created_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![space, epoch, device, wrapped, now_ms])?;
+            .execute(params![space, epoch, device, wrapped, at])?;
         }
+        let required: Vec<String> = tx
+            .prepare_cached(
+                "SELECT device FROM devices
+                 WHERE space = ?1 AND owner = 0 AND revoked_ms IS NULL AND public_key IS NOT NULL
+                 ORDER BY created_ms, device",
+            )?
+            .query_map(params![space], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let missing: Vec<String> = required
+            .into_iter()
+            .filter(|d| !seen.contains(d.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            return Ok(Err(KeysRefused::Missing { devices: missing }));
+        }
+        tx.prepare_cached(
+            "INSERT INTO team_epochs (space, epoch, created_ms) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![space, epoch, at])?;
         tx.commit()?;
         Ok(Ok(()))
     }
@@ -888,8 +1031,25 @@ impl Store {
 }
 
 fn latest_epoch(conn: &Connection, space: &str) -> rusqlite::Result<Option<i64>> {
-    conn.prepare_cached("SELECT MAX(epoch) FROM team_keys WHERE space = ?1")?
+    conn.prepare_cached("SELECT MAX(epoch) FROM team_epochs WHERE space = ?1")?
         .query_row(params![space], |r| r.get(0))
+}
+
+/// The time a leave must come after to make a new epoch due: the latest epoch's, or, before
+/// the first epoch, the owner device's (the team's making). `None` for a space without a team.
+fn rotation_baseline(conn: &Connection, space: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(
+        "SELECT COALESCE(
+             (SELECT created_ms FROM team_epochs WHERE space = ?1 ORDER BY epoch DESC LIMIT 1),
+             (SELECT MIN(created_ms) FROM devices WHERE space = ?1 AND owner = 1))",
+    )?
+    .query_row(params![space], |r| r.get(0))
+}
+
+/// Deletes every key wrapped for `device` of `space` (all epochs): a range of the primary key.
+fn delete_wrapped_keys(conn: &Connection, space: &str, device: &str) -> rusqlite::Result<usize> {
+    conn.prepare_cached("DELETE FROM team_keys WHERE space = ?1 AND device = ?2")?
+        .execute(params![space, device])
 }
 
 fn invite_state(

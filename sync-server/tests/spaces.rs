@@ -266,7 +266,7 @@ fn a_version_1_database_becomes_the_default_space_and_its_checkpoints_stay_valid
     assert_eq!(schema_version(&path), 1);
     {
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(schema_version(&path), 4, "1 → 2 → 3 → 4 in one go");
+        assert_eq!(schema_version(&path), 5, "1 → 2 → 3 → 4 → 5 in one go");
         let stats = s.stats().unwrap();
         assert_eq!((stats.docs, stats.tombstones, stats.spaces), (2, 1, 1));
         // Everything is in the default space, in the same order, with the same numbers.
@@ -321,7 +321,7 @@ fn a_version_1_database_becomes_the_default_space_and_its_checkpoints_stay_valid
     {
         // Opening it again does not migrate again.
         let mut s = Store::open(&path).unwrap();
-        assert_eq!(schema_version(&path), 4, "1 → 2 → 3 → 4 in one go");
+        assert_eq!(schema_version(&path), 5, "1 → 2 → 3 → 4 → 5 in one go");
         assert_eq!(
             feed(&mut s, DEFAULT_SPACE, Checkpoint::START),
             ["a@2-a", "b@2-b", "c@1-c"]
@@ -334,18 +334,18 @@ fn a_version_1_database_becomes_the_default_space_and_its_checkpoints_stay_valid
 #[test]
 fn a_database_of_an_unknown_version_is_refused_and_left_as_it_was() {
     let dir = support::temp_dir("newer");
-    let path = dir.join("v5.sqlite3");
+    let path = dir.join("v6.sqlite3");
     v1_database(&path);
     Connection::open(&path)
         .unwrap()
-        .execute("UPDATE meta SET value = 5 WHERE key = 'schema_version'", [])
+        .execute("UPDATE meta SET value = 6 WHERE key = 'schema_version'", [])
         .unwrap();
     match Store::open(&path) {
-        Err(StoreError::Incompatible(m)) => assert!(m.contains('5'), "{m}"),
+        Err(StoreError::Incompatible(m)) => assert!(m.contains('6'), "{m}"),
         Err(e) => panic!("expected Incompatible, got {e}"),
-        Ok(_) => panic!("a database of schema version 5 was opened"),
+        Ok(_) => panic!("a database of schema version 6 was opened"),
     }
-    assert_eq!(schema_version(&path), 5);
+    assert_eq!(schema_version(&path), 6);
     let docs: i64 = Connection::open(&path)
         .unwrap()
         .query_row("SELECT COUNT(*) FROM docs", [], |r| r.get(0))

@@ -855,13 +855,16 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
   // team's space is kept apart from space A. Every rule needs the ones before it (the team and
   // its devices are made once, on first use); a failed step is reported by each rule that needs
   // it. The expiry rule waits about 2 seconds and assumes the server's clock is within a
-  // second of this machine's. It counts 5 failed logins (used, expired, 2 with an invite token,
-  // a revoked device's GET /keys).
+  // second of this machine's. It counts 6 failed logins (used, expired, 2 with an invite token,
+  // a revoked device's GET /keys, a device's GET /changes after it left).
   //
-  // Key rotation (the last five rules): public keys are real P-256 points made with WebCrypto;
-  // the wrapped keys are random bytes (the server never opens them). Epochs 2, 3 and 4 are
-  // stored in the new team on every run. How it was checked that each of these rules can fail:
-  // sync-server/TEAMS-NOTES.md ("Key rotation").
+  // Key rotation (the last nine rules): public keys are real P-256 points made with WebCrypto;
+  // the wrapped keys are random bytes (the server never opens them). Epochs 2, 3, 4, 5, 10 and
+  // 11 are stored in the new team on every run, and epoch 2 without entries in a second new
+  // team. An epoch must carry a wrapped key for every live member device with a public key, so
+  // each POST /keys that should be stored names them all (from the owner's GET /devices). How
+  // it was checked that each of these rules can fail: sync-server/TEAMS-NOTES.md ("Key
+  // rotation").
 
   const teamRules = [
     "an organise token creates a team: 201 with a new space t-…, a device id and a device token",
@@ -877,6 +880,10 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
     "a key epoch must grow: one the team already has, or a lower one, is 409 epoch_taken and stores nothing",
     "a device reads only its own wrapped keys (GET /keys), those after since, in epoch order",
     "a revoked device is refused: GET /keys is 401 unauthorized, and a new epoch naming it is 400 bad_request",
+    "a key epoch names every live member device with a public key: one left out is 400 bad_request and stores nothing; with no such device an epoch without entries is stored",
+    "a member device leaves its team (POST /devices/me/leave): 200 {\"left\": its id}, then its token is 401 unauthorized; the owner device is 400 bad_request, a config token 403 forbidden",
+    "GET /devices says left: true for a device that left by itself, and left: false for one the owner revoked (revoked: true) and for live devices",
+    "GET /keys tells the owner rotation_due: true after a member left by itself, until the owner stores a new epoch; a member is always told false",
   ];
   if (!organiseToken) {
     for (const name of teamRules) {
@@ -944,14 +951,31 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
       );
       return list;
     };
+    /** The live member devices with a public key, by the owner's GET /devices: every POST /keys must name them. */
+    const keyedMembers = async () =>
+      Object.values(await deviceList())
+        .filter((d) => !d.owner && !d.revoked && typeof d.public_key === "string")
+        .map((d) => d.device);
+    /**
+     * `entries` and, after them, an entry with a fresh wrapped key for each live member device
+     * with a public key that they do not name (but none of the devices in `leaveOut`).
+     */
+    const complete = async (entries, leaveOut = []) => {
+      const named = new Set([...entries.map((e) => e.device), ...leaveOut]);
+      const rest = (await keyedMembers()).filter((d) => !named.has(d));
+      return [...entries, ...rest.map((device) => ({ device, wrapped: wrappedKey() }))];
+    };
     /** The wrapped keys of epochs 2 and 3, for the owner and the first member. */
     const wrapped = { 2: { owner: wrappedKey(), member: wrappedKey() }, 3: { owner: wrappedKey(), member: wrappedKey() } };
     const storeEpoch = async (epoch) => {
       const [o, m] = [await owner(), await member()];
-      const res = await postKeys(epoch, [
-        { device: o.device, wrapped: wrapped[epoch].owner },
-        { device: m.device, wrapped: wrapped[epoch].member },
-      ]);
+      const res = await postKeys(
+        epoch,
+        await complete([
+          { device: o.device, wrapped: wrapped[epoch].owner },
+          { device: m.device, wrapped: wrapped[epoch].member },
+        ]),
+      );
       expectStatus(res, 200, null, `POST /keys of epoch ${epoch} by the owner`);
       check(res.json?.epoch === epoch, `POST /keys: expected {"epoch": ${epoch}}, got ${show(res)}`);
     };
@@ -1083,7 +1107,7 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
       for (const epoch of [2, 3]) {
         if (epoch === 3) await epoch3();
         for (const again of epoch === 2 ? [2] : [3, 2]) {
-          const res = await postKeys(again, [{ device: m.device, wrapped: wrappedKey() }]);
+          const res = await postKeys(again, await complete([{ device: m.device, wrapped: wrappedKey() }]));
           expectStatus(res, 409, "epoch_taken", `POST /keys of epoch ${again} after epoch ${epoch} was stored`);
         }
       }
@@ -1113,20 +1137,119 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
       await epoch3();
       const o = await owner();
       const gone = await newMember();
-      const res = await postKeys(4, [{ device: gone.device, wrapped: wrappedKey() }]);
+      const res = await postKeys(4, await complete([{ device: gone.device, wrapped: wrappedKey() }]));
       expectStatus(res, 200, null, "POST /keys of epoch 4 for a new member");
       check((await readKeys(gone.token)).length === 1, "the new member should read its key of epoch 4");
       const revoke = await call("POST", `${base}/devices/${gone.device}/revoke`, { headers: bearer(o.token) });
       expectStatus(revoke, 200, null, "POST /devices/{device}/revoke by the owner");
       const after = await call("GET", `${base}/keys`, { headers: bearer(gone.token) });
       expectStatus(after, 401, "unauthorized", "GET /keys by the revoked device");
-      const next = await postKeys(5, [
-        { device: o.device, wrapped: wrappedKey() },
-        { device: gone.device, wrapped: wrappedKey() },
-      ]);
+      const next = await postKeys(
+        5,
+        await complete([
+          { device: o.device, wrapped: wrappedKey() },
+          { device: gone.device, wrapped: wrappedKey() },
+        ]),
+      );
       expectStatus(next, 400, "bad_request", "POST /keys of epoch 5 naming the revoked device");
       const mine = (await readKeys(o.token, "?since=3")).map((k) => k.epoch);
       check(mine.length === 0, `the refused epoch 5 stored the owner's key: ${JSON.stringify(mine)}`);
+    });
+
+    /** POST /devices/me/leave by `token`, without a body. */
+    const leave = (token) => call("POST", `${base}/devices/me/leave`, { headers: bearer(token) });
+    /** A GET /keys answer's rotation_due, which must be a boolean. */
+    const rotationDue = async (token, who) => {
+      const res = await call("GET", `${base}/keys`, { headers: bearer(token) });
+      expectStatus(res, 200, null, `GET /keys by ${who}`);
+      check(
+        Array.isArray(res.json?.keys) && typeof res.json?.rotation_due === "boolean",
+        `GET /keys by ${who}: expected {"keys": [...], "rotation_due": true|false}, got ${show(res)}`,
+      );
+      return res.json.rotation_due;
+    };
+    /** A member that leaves by itself (200 {"left": id} checked). */
+    const leftMember = once(async () => {
+      const d = await newMember({ public_key: await publicKey() });
+      const res = await leave(d.token);
+      expectStatus(res, 200, null, "POST /devices/me/leave by a member device");
+      check(res.json?.left === d.device, `POST /devices/me/leave: expected {"left": "${d.device}"}, got ${show(res)}`);
+      return d;
+    });
+
+    await suite.rule("teams", teamRules[13], async () => {
+      await epoch3();
+      const m = await member();
+      const late = await newMember({ public_key: await publicKey() });
+      const missing = await postKeys(5, await complete([{ device: m.device, wrapped: wrappedKey() }], [late.device]));
+      expectStatus(missing, 400, "bad_request", "POST /keys of epoch 5 without the member that just joined with a public key");
+      check(
+        /\b1\b/.test(missing.json?.message || ""),
+        `the message should say how many devices are missing (1), got ${show(missing)}`,
+      );
+      const after = (await readKeys(m.token, "?since=4")).map((k) => k.epoch);
+      check(after.length === 0, `the refused epoch 5 stored the member's key: ${JSON.stringify(after)}`);
+      // A device without a public key need not be named; the complete epoch 5 is stored (it was not used up).
+      const keyless = await newMember();
+      const res = await postKeys(5, await complete([{ device: late.device, wrapped: wrappedKey() }]));
+      expectStatus(res, 200, null, "POST /keys of epoch 5 naming every member with a public key (not one without)");
+      check((await readKeys(late.token, "?since=4")).length === 1, "the member that joined late should read its key of epoch 5");
+      check((await readKeys(keyless.token)).length === 0, "a member without a public key got a key");
+      // A new team whose member has no public key: an epoch without entries is stored, and its number is then taken.
+      const team = deviceOf(await call("POST", `${base}/teams`, { headers: O, body: {} }), "POST /teams (a second team)");
+      const inv = await call("POST", `${base}/invites`, { headers: bearer(team.token), body: { expires_ms: Date.now() + 60_000 } });
+      expectStatus(inv, 201, null, "POST /invites by the second team's owner");
+      deviceOf(await call("POST", `${base}/join`, { headers: bearer(inv.json.invite), body: {} }), "POST /join to the second team");
+      const empty = await postKeys(2, [], team.token);
+      expectStatus(empty, 200, null, "POST /keys of epoch 2 without entries, in a team with no public key");
+      check(empty.json?.epoch === 2, `POST /keys: expected {"epoch": 2}, got ${show(empty)}`);
+      expectStatus(await postKeys(2, [], team.token), 409, "epoch_taken", "POST /keys of epoch 2 again after the empty one");
+    });
+
+    await suite.rule("teams", teamRules[14], async () => {
+      const o = await owner();
+      const gone = await leftMember();
+      const after = await pull("", 1, bearer(gone.token));
+      expectStatus(after, 401, "unauthorized", "GET /changes by a device after it left");
+      const byOwner = await leave(o.token);
+      expectStatus(byOwner, 400, "bad_request", "POST /devices/me/leave by the owner device");
+      expectStatus(await leave(writeToken), 403, "forbidden", "POST /devices/me/leave with the write token");
+      // The owner is still there.
+      await deviceList();
+    });
+
+    await suite.rule("teams", teamRules[15], async () => {
+      const o = await owner();
+      const gone = await leftMember();
+      const removed = await newMember();
+      const revoke = await call("POST", `${base}/devices/${removed.device}/revoke`, { headers: bearer(o.token) });
+      expectStatus(revoke, 200, null, "POST /devices/{device}/revoke by the owner");
+      const list = await deviceList();
+      const flags = (d) => JSON.stringify({ revoked: list[d.device]?.revoked, left: list[d.device]?.left });
+      for (const [who, d, want] of [
+        ["the device that left", gone, { revoked: true, left: true }],
+        ["the device the owner revoked", removed, { revoked: true, left: false }],
+        ["the owner", o, { revoked: false, left: false }],
+        ["the first member", await member(), { revoked: false, left: false }],
+      ]) {
+        check(flags(d) === JSON.stringify(want), `GET /devices: ${who} should be ${JSON.stringify(want)}, got ${JSON.stringify(list[d.device])}`);
+      }
+    });
+
+    await suite.rule("teams", teamRules[16], async () => {
+      const [o, m] = [await owner(), await member()];
+      // A new epoch ends whatever leaves came before.
+      const first = await postKeys(10, await complete([{ device: o.device, wrapped: wrappedKey() }]));
+      expectStatus(first, 200, null, "POST /keys of epoch 10");
+      check((await rotationDue(o.token, "the owner")) === false, "rotation_due is true for the owner right after it stored epoch 10");
+      const d = await newMember({ public_key: await publicKey() });
+      check((await rotationDue(o.token, "the owner")) === false, "rotation_due is true though nobody left since epoch 10");
+      expectStatus(await leave(d.token), 200, null, "POST /devices/me/leave by a member device");
+      check((await rotationDue(o.token, "the owner")) === true, "rotation_due should be true for the owner after a member left");
+      check((await rotationDue(m.token, "a member")) === false, "rotation_due should be false for a member");
+      const next = await postKeys(11, await complete([{ device: o.device, wrapped: wrappedKey() }]));
+      expectStatus(next, 200, null, "POST /keys of epoch 11 after the member left");
+      check((await rotationDue(o.token, "the owner")) === false, "rotation_due should be false again after the owner stored epoch 11");
     });
   }
 
