@@ -295,9 +295,9 @@ pub async fn team_round(team: &Team) -> Result<Applied, SyncError> {
     let held = team.epoch();
     let (mut fetched, rotation_due) = fetch_keys(team).await?;
     if rotation_due && fetched.owner {
-        // A member left with the old key: a new one for those who stay, before anything else
-        // goes out (the same as a removal, without a device to revoke).
-        rotate(&fetched, None).await.map_err(|e| match e {
+        // A member left, or was removed and the new key did not get made then: a new one for
+        // those who stay, before anything else goes out.
+        rotate(&fetched).await.map_err(|e| match e {
             TeamCallError::Sync(e) => e,
             other => SyncError::BadAnswer {
                 status: 0,
@@ -686,22 +686,20 @@ pub struct Removed {
     pub resealed: usize,
 }
 
-/// The owner removes `device`: the team gets a new key ([`rotate`], never wrapped for the
-/// device), and then the server refuses the device's token. The order matters: the removed
-/// device was never sent the new key, and if the last step fails, trying again only makes one
-/// more epoch.
+/// The owner removes `device`: the server refuses its token from now on (and deletes the keys
+/// wrapped for it), then the team gets a new key ([`rotate`]) that the device is never sent.
+/// Should the rotation fail, the server says `rotation_due` and the next round does it.
 pub async fn remove_device(team: &Team, device: &str) -> Result<Removed, TeamCallError> {
-    let removed = rotate(team, Some(device)).await?;
     revoke(team, device).await?;
-    Ok(removed)
+    rotate(team).await
 }
 
 /// A new team key (the next epoch), made here: wrapped for every live device of the team but
-/// this one and `except`, handed to the server (which refuses an epoch that leaves out a
-/// device with a public key), kept here, and every shared concern queued to go out again
-/// under it. With nobody left to wrap it for, the epoch still goes to the server (empty), so
-/// that the next one is counted from it. Also after a member left by itself.
-async fn rotate(team: &Team, except: Option<&str>) -> Result<Removed, TeamCallError> {
+/// this one, handed to the server (which refuses an epoch that leaves out a device with a
+/// public key), kept here, and every shared concern queued to go out again under it. With
+/// nobody left to wrap it for, the epoch still goes to the server (empty), so that the next
+/// one is counted from it. After a removal, and after a member left by itself.
+async fn rotate(team: &Team) -> Result<Removed, TeamCallError> {
     let failed = || TeamCallError::Sync(crypto_error(wasm_bindgen::JsValue::NULL));
     let devices = devices(team).await?;
     let key: [u8; team::KEY_BYTES] = crypto::random_bytes(team::KEY_BYTES)
@@ -713,7 +711,7 @@ async fn rotate(team: &Team, except: Option<&str>) -> Result<Removed, TeamCallEr
     let mut without_key = 0;
     for d in devices
         .iter()
-        .filter(|d| !d.revoked && Some(d.device.as_str()) != except && d.device != team.device)
+        .filter(|d| !d.revoked && d.device != team.device)
     {
         let Some(public) = d
             .public_key

@@ -829,6 +829,8 @@ impl Store {
     /// Revokes the member `device` of `space` (its token is refused from now on) and deletes
     /// the keys wrapped for it (of every epoch), in one transaction. The owner is not revoked
     /// this way. Revoking a revoked device again changes nothing (its keys are gone already).
+    /// Its `revoked_ms` is at least 1 ms after the team's latest epoch, as for [`Store::leave`]:
+    /// the removed device had the current key, so a new one is due ([`Store::rotation_due`]).
     pub fn revoke_device(
         &mut self,
         space: &str,
@@ -849,10 +851,11 @@ impl Store {
             None => Ok(Revoked::NotFound),
             Some(true) => Ok(Revoked::Owner),
             Some(false) => {
+                let at = after_baseline(&tx, space, now_ms)?;
                 tx.execute(
                     "UPDATE devices SET revoked_ms = ?3
                      WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
-                    params![space, device, now_ms],
+                    params![space, device, at],
                 )?;
                 delete_wrapped_keys(&tx, space, device)?;
                 tx.commit()?;
@@ -882,10 +885,7 @@ impl Store {
             None => Ok(Left::NotFound),
             Some(true) => Ok(Left::Owner),
             Some(false) => {
-                let at = match rotation_baseline(&tx, space)? {
-                    Some(baseline) => now_ms.max(baseline.saturating_add(1)),
-                    None => now_ms,
-                };
+                let at = after_baseline(&tx, space, now_ms)?;
                 tx.execute(
                     "UPDATE devices SET revoked_ms = ?3, left_ms = ?3
                      WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
@@ -898,9 +898,11 @@ impl Store {
         }
     }
 
-    /// Whether a member of `space` left by itself after the space's latest key epoch was
-    /// stored (or, before the first epoch, after the team was made): then the owner should
-    /// make a new epoch (`GET /keys`'s `rotation_due`). Storing an epoch ends it.
+    /// Whether a member of `space` was revoked (it left by itself, or the owner removed it)
+    /// after the space's latest key epoch was stored (or, before the first epoch, after the
+    /// team was made): it had the current key, so the owner should make a new epoch
+    /// (`GET /keys`'s `rotation_due`). Storing an epoch ends it. The app removes a device
+    /// first and makes the new key right after; should that fail, its next round does it.
     pub fn rotation_due(&self, space: &str) -> Result<bool, StoreError> {
         let Some(baseline) = rotation_baseline(&self.conn, space)? else {
             return Ok(false);
@@ -908,7 +910,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM devices WHERE space = ?1 AND left_ms > ?2)",
+                "SELECT EXISTS (SELECT 1 FROM devices WHERE space = ?1 AND revoked_ms > ?2)",
             )?
             .query_row(params![space, baseline], |r| r.get(0))?)
     }
@@ -943,8 +945,9 @@ impl Store {
     /// be; a device without a public key cannot be). With no such device an epoch may have no
     /// entry at all. `Ok(Err(…))` says why nothing was stored; the checks come in that order.
     ///
-    /// The epoch's time is `now_ms`, but not before the latest `left_ms` of the space, so that
-    /// a leave this epoch follows never counts as after it ([`Store::rotation_due`]).
+    /// The epoch's time is `now_ms`, but not before the latest `revoked_ms` of the space, so
+    /// that a removal or leave this epoch follows never counts as after it
+    /// ([`Store::rotation_due`]).
     pub fn add_keys(
         &mut self,
         space: &str,
@@ -960,10 +963,10 @@ impl Store {
                 return Ok(Err(KeysRefused::EpochTaken { latest }));
             }
         }
-        let last_left: Option<i64> = tx
-            .prepare_cached("SELECT MAX(left_ms) FROM devices WHERE space = ?1")?
+        let last_revoked: Option<i64> = tx
+            .prepare_cached("SELECT MAX(revoked_ms) FROM devices WHERE space = ?1")?
             .query_row(params![space], |r| r.get(0))?;
-        let at = last_left.map_or(now_ms, |left| now_ms.max(left));
+        let at = last_revoked.map_or(now_ms, |revoked| now_ms.max(revoked));
         let mut seen = std::collections::HashSet::new();
         for (index, (device, wrapped)) in keys.iter().enumerate() {
             if !seen.insert(device.as_str()) {
@@ -1044,6 +1047,16 @@ fn rotation_baseline(conn: &Connection, space: &str) -> rusqlite::Result<Option<
              (SELECT MIN(created_ms) FROM devices WHERE space = ?1 AND owner = 1))",
     )?
     .query_row(params![space], |r| r.get(0))
+}
+
+/// `now_ms`, but at least 1 ms after the space's rotation baseline (its latest epoch, or its
+/// making): a revocation at that time counts as after it even in the same millisecond, or when
+/// the clock went back.
+fn after_baseline(conn: &Connection, space: &str, now_ms: i64) -> rusqlite::Result<i64> {
+    Ok(match rotation_baseline(conn, space)? {
+        Some(baseline) => now_ms.max(baseline.saturating_add(1)),
+        None => now_ms,
+    })
 }
 
 /// Deletes every key wrapped for `device` of `space` (all epochs): a range of the primary key.

@@ -653,29 +653,34 @@ fn revoking_or_leaving_deletes_the_devices_wrapped_keys_of_every_epoch() {
 }
 
 #[test]
-fn a_new_epoch_is_due_after_a_member_leaves_until_one_is_stored() {
+fn a_new_epoch_is_due_after_a_member_leaves_or_is_removed_until_one_is_stored() {
     let mut s = Store::in_memory();
     team_with(&mut s, &["d-m", "d-n", "d-o"]);
-    // Before the first epoch: a leave after the team was made.
+    // Before the first epoch: a removal after the team was made (the device had the key).
     assert!(!s.rotation_due("t-a").unwrap());
     assert_eq!(s.revoke_device("t-a", "d-o", 3).unwrap(), Revoked::Done);
-    assert!(
-        !s.rotation_due("t-a").unwrap(),
-        "the owner's revoke is no leave"
-    );
-    assert_eq!(s.leave("t-a", "d-m", 4).unwrap(), Left::Done);
-    assert!(s.rotation_due("t-a").unwrap());
+    assert!(s.rotation_due("t-a").unwrap(), "removed with the key");
     assert!(!s.rotation_due("t-other").unwrap());
-    // An epoch stored after it ends it, even one stored in the same millisecond, or with a
-    // clock that went back.
+    // An epoch stored after it ends it, even one stored in the same millisecond.
     assert_eq!(
-        s.add_keys("t-a", 2, &entries(&[("d-n", "bg")]), 3).unwrap(),
+        s.add_keys("t-a", 2, &entries(&[("d-m", "bQ"), ("d-n", "bg")]), 3)
+            .unwrap(),
         Ok(())
     );
     assert!(!s.rotation_due("t-a").unwrap());
     // A leave in the same millisecond as the epoch is after it.
-    assert_eq!(s.leave("t-a", "d-n", 4).unwrap(), Left::Done);
+    assert_eq!(s.leave("t-a", "d-m", 3).unwrap(), Left::Done);
+    assert!(s.rotation_due("t-a").unwrap(), "left with the key");
+    assert_eq!(
+        s.add_keys("t-a", 3, &entries(&[("d-n", "bg")]), 100)
+            .unwrap(),
+        Ok(())
+    );
+    assert!(!s.rotation_due("t-a").unwrap());
+    // A removal with a clock that went back is still after the epoch, and the next epoch
+    // (its clock further back still) still ends it.
+    assert_eq!(s.revoke_device("t-a", "d-n", 50).unwrap(), Revoked::Done);
     assert!(s.rotation_due("t-a").unwrap());
-    assert_eq!(s.add_keys("t-a", 3, &[], 100).unwrap(), Ok(()));
+    assert_eq!(s.add_keys("t-a", 4, &[], 60).unwrap(), Ok(()));
     assert!(!s.rotation_due("t-a").unwrap());
 }

@@ -883,7 +883,7 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
     "a key epoch names every live member device with a public key: one left out is 400 bad_request and stores nothing; with no such device an epoch without entries is stored",
     "a member device leaves its team (POST /devices/me/leave): 200 {\"left\": its id}, then its token is 401 unauthorized; the owner device is 400 bad_request, a config token 403 forbidden",
     "GET /devices says left: true for a device that left by itself, and left: false for one the owner revoked (revoked: true) and for live devices",
-    "GET /keys tells the owner rotation_due: true after a member left by itself, until the owner stores a new epoch; a member is always told false",
+    "GET /keys tells the owner rotation_due: true after a member left by itself or the owner revoked one, until the owner stores a new epoch; a member is always told false",
   ];
   if (!organiseToken) {
     for (const name of teamRules) {
@@ -1250,6 +1250,16 @@ export async function run(baseUrl, writeToken, readToken, writeTokenB, readToken
       const next = await postKeys(11, await complete([{ device: o.device, wrapped: wrappedKey() }]));
       expectStatus(next, 200, null, "POST /keys of epoch 11 after the member left");
       check((await rotationDue(o.token, "the owner")) === false, "rotation_due should be false again after the owner stored epoch 11");
+      // The owner revokes a member (it had the key of epoch 11): a new epoch is due again.
+      const r = await newMember({ public_key: await publicKey() });
+      const withR = await postKeys(12, await complete([{ device: o.device, wrapped: wrappedKey() }]));
+      expectStatus(withR, 200, null, "POST /keys of epoch 12 with the new member");
+      check((await rotationDue(o.token, "the owner")) === false, "rotation_due is true right after the owner stored epoch 12");
+      expectStatus(await call("POST", `${base}/devices/${r.device}/revoke`, { headers: bearer(o.token) }), 200, null, "POST /devices/{device}/revoke by the owner");
+      check((await rotationDue(o.token, "the owner")) === true, "rotation_due should be true for the owner after it revoked a member");
+      const after = await postKeys(13, await complete([{ device: o.device, wrapped: wrappedKey() }]));
+      expectStatus(after, 200, null, "POST /keys of epoch 13 after the revoke");
+      check((await rotationDue(o.token, "the owner")) === false, "rotation_due should be false again after the owner stored epoch 13");
     });
   }
 
