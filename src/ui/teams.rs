@@ -76,7 +76,7 @@ pub fn TeamsPage() -> impl IntoView {
             // Keyed: a round that changes a team (a new key, a concern shared) keeps its card,
             // and with it an open invite or device list.
             <For each=move || teams.get().teams key=|team| team.id.clone()
-                children=move |team| view! { <TeamCard team teams lang left /> } />
+                children=move |team| view! { <TeamCard team teams lang left version /> } />
             <Said message=left />
             <JoinTeam lang version />
             <CreateTeam lang version />
@@ -96,7 +96,13 @@ fn stored_now(team: StoredValue<Team>) -> Team {
 
 /// One team: who made it, what is shared, the lane's status, and the invite (for its owner).
 #[component]
-fn TeamCard(team: Team, teams: Memo<Teams>, lang: Memo<Lang>, left: Message) -> impl IntoView {
+fn TeamCard(
+    team: Team,
+    teams: Memo<Teams>,
+    lang: Memo<Lang>,
+    left: Message,
+    version: RwSignal<u32>,
+) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     let sync_state = use_sync();
@@ -143,6 +149,7 @@ fn TeamCard(team: Team, teams: Memo<Teams>, lang: Memo<Lang>, left: Message) -> 
             match net::leave(&team).await {
                 Ok(()) => {
                     left.set(Some((true, tt().left_done.replace("{team}", &team.name))));
+                    version.update(|v| *v += 1);
                     refresh(sync_state);
                 }
                 Err(e) => message.set(Some((false, call_error(&e, tt(), t.get_untracked())))),
