@@ -837,31 +837,11 @@ impl Store {
         device: &str,
         now_ms: i64,
     ) -> Result<Revoked, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let owner: Option<bool> = tx
-            .query_row(
-                "SELECT owner FROM devices WHERE space = ?1 AND device = ?2",
-                params![space, device],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match owner {
-            None => Ok(Revoked::NotFound),
-            Some(true) => Ok(Revoked::Owner),
-            Some(false) => {
-                let at = after_baseline(&tx, space, now_ms)?;
-                tx.execute(
-                    "UPDATE devices SET revoked_ms = ?3
-                     WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
-                    params![space, device, at],
-                )?;
-                delete_wrapped_keys(&tx, space, device)?;
-                tx.commit()?;
-                Ok(Revoked::Done)
-            }
-        }
+        Ok(match self.end_member(space, device, now_ms, false)? {
+            None => Revoked::NotFound,
+            Some(true) => Revoked::Owner,
+            Some(false) => Revoked::Done,
+        })
     }
 
     /// The member `device` of `space` leaves its team by itself (`POST /devices/me/leave`): it
@@ -870,32 +850,47 @@ impl Store {
     /// (or the team's making), so that [`Store::rotation_due`] sees a leave that came after
     /// the epoch even when both fell in the same millisecond (or the clock went back).
     pub fn leave(&mut self, space: &str, device: &str, now_ms: i64) -> Result<Left, StoreError> {
+        Ok(match self.end_member(space, device, now_ms, true)? {
+            None => Left::NotFound,
+            Some(true) => Left::Owner,
+            Some(false) => Left::Done,
+        })
+    }
+
+    /// [`Store::revoke_device`] (`left` false: any device of the space is found, a revoked one
+    /// stays as it was) and [`Store::leave`] (`left` true: only a live device is found, and it
+    /// is marked as having left). Returns whether the device found is the owner (which is not
+    /// changed), `None` when none was found.
+    fn end_member(
+        &mut self,
+        space: &str,
+        device: &str,
+        now_ms: i64,
+        left: bool,
+    ) -> Result<Option<bool>, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let owner: Option<bool> = tx
             .query_row(
                 "SELECT owner FROM devices
-                 WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
-                params![space, device],
+                 WHERE space = ?1 AND device = ?2 AND (?3 = 0 OR revoked_ms IS NULL)",
+                params![space, device, left],
                 |r| r.get(0),
             )
             .optional()?;
-        match owner {
-            None => Ok(Left::NotFound),
-            Some(true) => Ok(Left::Owner),
-            Some(false) => {
-                let at = after_baseline(&tx, space, now_ms)?;
-                tx.execute(
-                    "UPDATE devices SET revoked_ms = ?3, left_ms = ?3
-                     WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
-                    params![space, device, at],
-                )?;
-                delete_wrapped_keys(&tx, space, device)?;
-                tx.commit()?;
-                Ok(Left::Done)
-            }
+        if owner == Some(false) {
+            let at = after_baseline(&tx, space, now_ms)?;
+            tx.execute(
+                "UPDATE devices SET revoked_ms = ?3,
+                     left_ms = CASE WHEN ?4 THEN ?3 ELSE left_ms END
+                 WHERE space = ?1 AND device = ?2 AND revoked_ms IS NULL",
+                params![space, device, at, left],
+            )?;
+            delete_wrapped_keys(&tx, space, device)?;
+            tx.commit()?;
         }
+        Ok(owner)
     }
 
     /// Whether a member of `space` was revoked (it left by itself, or the owner removed it)

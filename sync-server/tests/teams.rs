@@ -229,8 +229,9 @@ async fn an_invite_is_good_for_one_join_only() {
 async fn an_expired_invite_is_refused() {
     let app = app();
     let owner = create_team(&app).await;
-    let inv = invite(&app, &owner, now_ms() + 50).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // A deadline a loaded machine still meets when it makes the invite (see below).
+    let inv = invite(&app, &owner, now_ms() + 500).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     assert_error(
         &join(&app, &inv).await,
         StatusCode::UNAUTHORIZED,
@@ -458,8 +459,10 @@ async fn failed_joins_count_as_failed_logins() {
     let owner = create_team(&app).await;
     let used = invite(&app, &owner, now_ms() + 60_000).await;
     device_of(&join(&app, &used).await);
-    let expired = invite(&app, &owner, now_ms() + 20).await;
-    tokio::time::sleep(Duration::from_millis(40)).await;
+    // Its deadline must still be ahead when the server makes it (20 ms was too little on a
+    // loaded machine: the invite itself was refused).
+    let expired = invite(&app, &owner, now_ms() + 500).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     let good = invite(&app, &owner, now_ms() + 60_000).await;
     assert_error(
         &join(&app, &used).await,
