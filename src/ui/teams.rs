@@ -78,7 +78,7 @@ pub fn TeamsPage() -> impl IntoView {
             <For each=move || teams.get().teams key=|team| team.id.clone()
                 children=move |team| view! { <TeamCard team teams lang left version /> } />
             <Said message=left />
-            <JoinTeam lang version />
+            <JoinTeam lang version left />
             <CreateTeam lang version />
         </section>
     }
@@ -382,7 +382,7 @@ fn InvitePanel(invite: Invite, lang: Memo<Lang>, close: impl Fn() + 'static) -> 
 
 /// "Tilslut et hold": the code pasted (or read by the camera), checked, and used once.
 #[component]
-fn JoinTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
+fn JoinTeam(lang: Memo<Lang>, version: RwSignal<u32>, left: Message) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     let sync_state = use_sync();
@@ -390,6 +390,12 @@ fn JoinTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
     let tt = move || team_texts(lang.get());
     let code = RwSignal::new(String::new());
     let message: Message = RwSignal::new(None);
+    // "Now on the team" is stale once the device has left a team.
+    Effect::new(move |_| {
+        if left.with(Option::is_some) {
+            message.set(None);
+        }
+    });
     let busy = RwSignal::new(false);
     let join = move |_| {
         let now = now_ms();
@@ -432,6 +438,7 @@ fn JoinTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
                 Ok(()) => {
                     code.set(String::new());
                     message.set(Some((true, tt.joined.to_string())));
+                    left.set(None);
                     version.update(|v| *v += 1);
                     refresh(sync_state);
                     kick(scheduler, true);
