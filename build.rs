@@ -4,9 +4,15 @@
 //! the tests (`tests/profile_builtin.rs`, `tests/guide_engine.rs`, `tests/training_cases.rs`),
 //! not here.
 //!
-//! It also writes `builtin_profiles.rs`: each built-in profile's id and name beside its text, so
-//! the list of municipalities is shown without decoding five profiles at start-up; a profile is
-//! decoded when it is first used.
+//! It also writes `builtin_profiles.rs`: each built-in profile's id and name, so the list of
+//! municipalities is shown without decoding five profiles at start-up; and
+//! `builtin_profiles_file.rs`, the name of the one file the browser fetches them from:
+//! `/data/profiles-<FNV-1a 64 of the text>.jsonl`, the five minified texts in this order, one
+//! per line. The profiles are not compiled into the browser's wasm (its data segments are all in
+//! the main module, so they were on the first screen, issue 15); `tools/data-files.mjs` writes
+//! that file into the build with the same minifying, order and hash, and fails the build when
+//! the app does not name it. `builtin_profile_texts.rs` includes the texts for native builds
+//! (the tests). One file, not five: gzip finds what they share (12.8 KB against 16.4 KB).
 use std::{env, fs, path::Path};
 
 const FILES: [&str; 8] = [
@@ -49,6 +55,8 @@ fn main() {
     let out = Path::new(&out).join("data");
     fs::create_dir_all(out.join("profiles")).expect("OUT_DIR is writable");
     let mut table = String::from("[\n");
+    let mut texts = String::from("[\n");
+    let mut lines = Vec::new();
     for file in FILES {
         let source = Path::new("data").join(file);
         println!("cargo:rerun-if-changed={}", source.display());
@@ -65,12 +73,35 @@ fn main() {
                     .to_string()
             };
             table.push_str(&format!(
-                "    BuiltinText {{ id: {:?}, name: {:?}, json: include_str!(concat!(env!(\"OUT_DIR\"), \"/data/profiles/{name}\")) }},\n",
+                "    BuiltinText {{ id: {:?}, name: {:?} }},\n",
                 field("id"),
                 field("name"),
+            ));
+            lines.push(minify(&text));
+            texts.push_str(&format!(
+                "    include_str!(concat!(env!(\"OUT_DIR\"), \"/data/profiles/{name}\")),\n"
             ));
         }
     }
     table.push_str("]\n");
+    texts.push_str("]\n");
     fs::write(out.join("builtin_profiles.rs"), table).expect("OUT_DIR is writable");
+    fs::write(out.join("builtin_profile_texts.rs"), texts).expect("OUT_DIR is writable");
+    // Minified JSON has no line break outside strings, and inside them one is written `\n`.
+    assert!(lines.iter().all(|l| !l.contains('\n')));
+    fs::write(
+        out.join("builtin_profiles_file.rs"),
+        format!(
+            "\"/data/profiles-{:016x}.jsonl\"",
+            fnv1a64(lines.join("\n").as_bytes())
+        ),
+    )
+    .expect("OUT_DIR is writable");
+}
+
+/// FNV-1a, 64 bits: a content hash for a file name (not a security check).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }

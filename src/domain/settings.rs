@@ -139,6 +139,14 @@ pub fn load_settings(store: &dyn KeyValueStore, now_ms: u64) -> Startup {
     Startup { settings, notice }
 }
 
+/// The municipality of the stored settings, read without changing or setting aside anything
+/// (before the app starts, to fetch its profile: `ui::fetch_chosen_profile`); `None` when none
+/// is chosen or the settings do not read ([`load_settings`] then says why).
+pub fn stored_municipality(store: &dyn KeyValueStore) -> Option<String> {
+    let raw = store.get(SETTINGS_KEY).ok()??;
+    SETTINGS_CODEC.decode::<Settings>(&raw).ok()?.municipality
+}
+
 pub fn save_settings(
     store: &dyn KeyValueStore,
     settings: &Settings,

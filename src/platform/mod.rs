@@ -11,6 +11,7 @@ pub mod document;
 pub mod files;
 pub mod leaving;
 pub mod local_storage;
+pub mod profile_files;
 pub mod service_worker;
 pub mod sync;
 pub mod vault;

@@ -49,6 +49,16 @@ pub fn preload_current_page() {
     lazy_pages::preload_for(&platform::document::path());
 }
 
+/// Fetches the chosen municipality's built-in profile (from the service worker's cache after
+/// the first visit) before the app mounts, so the first render shows it as before the profiles
+/// became files (issue 15). Nothing is chosen on a first visit: nothing to wait for. Should the
+/// fetch fail, the app starts as if none were chosen, and choosing fetches it again.
+pub async fn fetch_chosen_profile() {
+    if crate::domain::settings::stored_municipality(&LocalStorage).is_some() {
+        let _ = platform::profile_files::ensure().await;
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     lazy_pages::preload_guide_soon();
@@ -211,6 +221,9 @@ mod lazy_pages {
         }
 
         async fn view(_this: Self) -> AnyView {
+            // Every built-in profile (a page may list or copy any of them), fetched while the
+            // chunk loads; from the service worker's cache after the first visit.
+            let profiles = platform::profile_files::ensure();
             let page = match P {
                 NEW_CONCERN => guide(guide::Mode::Concern).await,
                 GUIDE => guide(guide::Mode::Guide).await,
@@ -218,8 +231,13 @@ mod lazy_pages {
                 TEAMS | HANDOFF => teams(P).await,
                 page => other(page).await,
             };
-            // A chunk that cannot be fetched (first visit, the connection gone before the
-            // service worker had saved the app) says so, instead of stopping the whole app.
+            // A chunk or a profile that cannot be fetched (first visit, the connection gone
+            // before the service worker had saved the app) says so, instead of stopping the
+            // whole app.
+            let page = match profiles.await {
+                Ok(()) => page,
+                Err(()) => Err(LoadFailed),
+            };
             page.unwrap_or_else(|LoadFailed| view! { <PageLoadFailed /> }.into_any())
         }
     }
@@ -231,6 +249,9 @@ mod lazy_pages {
         if path == P::Start.path() {
             return;
         }
+        wasm_bindgen_futures::spawn_local(async {
+            let _ = platform::profile_files::ensure().await;
+        });
         if path == P::ProfileEditor.path() {
             wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_editor().await;

@@ -24,6 +24,7 @@ pub fn StartPage() -> impl IntoView {
 fn ChooseMunicipality() -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
+    let failed = RwSignal::new(false);
     let choices = move || {
         prefs.library.with(|lib| {
             lib.choices()
@@ -31,9 +32,18 @@ fn ChooseMunicipality() -> impl IntoView {
                 .map(|(id, name)| {
                     let id = id.to_string();
                     let choose = move |_| {
-                        prefs.settings.update(|s| s.municipality = Some(id.clone()));
-                        // The chosen button disappears with the list; hand focus to the new content.
-                        platform::document::focus_after_render("main");
+                        let id = id.clone();
+                        // The built-in profiles are a file (issue 15): fetched first, then chosen.
+                        leptos::task::spawn_local(async move {
+                            if platform::profile_files::ensure().await.is_err() {
+                                failed.set(true);
+                                return;
+                            }
+                            failed.set(false);
+                            prefs.settings.update(|s| s.municipality = Some(id));
+                            // The chosen button disappears with the list; hand focus to the new content.
+                            platform::document::focus_after_render("main");
+                        });
                     };
                     view! {
                         <li>
@@ -52,6 +62,9 @@ fn ChooseMunicipality() -> impl IntoView {
             <h1>{move || t.get().choose_municipality_title}</h1>
             <p class="lead">{move || t.get().choose_municipality_intro}</p>
             <ul class="choices">{choices}</ul>
+            {move || failed.get().then(|| view! {
+                <p class="alert alert--error" role="alert">{t.get().choose_municipality_failed}</p>
+            })}
             <p class="hint">{move || t.get().choose_municipality_later}</p>
             <p>
                 <A href=Page::Profile.path() attr:class="btn btn--secondary">

@@ -1,5 +1,6 @@
 // The app shell as a teacher meets it: first start, navigation, language, hide screen,
 // unknown paths and broken stored settings.
+import { test as plain } from "@playwright/test";
 import { test, expect, NAV_DA, HEADER_LINKS_DA, mainHeading, nav, seedStorageOnce, startWithMunicipality } from "./fixtures.mjs";
 
 test("first start asks for the municipality, and the choice is remembered", async ({ page }) => {
@@ -16,6 +17,32 @@ test("first start asks for the municipality, and the choice is remembered", asyn
   await page.reload();
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
   await expect(page.getByRole("banner")).toContainText("Køge Kommune");
+});
+
+// Without the fixture's console check: the refused fetch is logged by the browser itself.
+plain("the municipalities' profiles are a file: one that cannot be fetched is said in words, and choosing works when it can", async ({ page }) => {
+  const crashes = [];
+  page.on("pageerror", (e) => crashes.push(e.message));
+  // A first visit fetches no profile before the first screen; choosing one fetches the file.
+  const asked = [];
+  page.on("request", (r) => {
+    if (/\/data\/profiles-[0-9a-f]{16}\.jsonl$/.test(r.url())) asked.push(r.url());
+  });
+  await page.route(/\/data\/profiles-[0-9a-f]{16}\.jsonl$/, (route) => route.abort());
+  await page.goto("/");
+  await expect(mainHeading(page)).toHaveText("Vælg din kommune");
+  expect(asked).toEqual([]);
+  await page.getByRole("button", { name: "Køge Kommune" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Kommunens oplysninger kunne ikke hentes. Tjek forbindelsen, og prøv igen.");
+  await expect(mainHeading(page)).toHaveText("Vælg din kommune");
+  await expect(page.getByRole("banner")).toContainText("Ingen kommune valgt");
+  expect(asked.length).toBe(1);
+  await page.unroute(/\/data\/profiles-[0-9a-f]{16}\.jsonl$/);
+  await page.getByRole("button", { name: "Køge Kommune" }).click();
+  await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(page.getByRole("banner")).toContainText("Køge Kommune");
+  expect(crashes).toEqual([]);
 });
 
 test("every page is reachable from the navigation", async ({ page }) => {

@@ -31,6 +31,7 @@ pub(super) const DA: Texts = Texts {
     choose_municipality_title: "Vælg din kommune",
     choose_municipality_intro: "Vejledningen følger din kommunes SSP-samarbejde: hvem du kontakter, og hvilke indsatser I har.",
     choose_municipality_later: "Du kan altid skifte kommune under Indstillinger.",
+    choose_municipality_failed: "Kommunens oplysninger kunne ikke hentes. Tjek forbindelsen, og prøv igen.",
 
     start_title: "Hvad har du brug for?",
     start_intro: "Få klare næste skridt, når du er bekymret for et barn eller en ung. Alt bliver på denne enhed.",

@@ -31,6 +31,7 @@ pub(super) const EN: Texts = Texts {
     choose_municipality_title: "Choose your municipality",
     choose_municipality_intro: "The guidance follows your municipality's SSP collaboration: whom to contact and which interventions you have.",
     choose_municipality_later: "You can change the municipality at any time in Settings.",
+    choose_municipality_failed: "The municipality's information could not be fetched. Check the connection and try again.",
 
     start_title: "What do you need?",
     start_intro: "Get clear next steps when you are worried about a child or young person. Everything stays on this device.",

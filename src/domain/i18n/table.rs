@@ -36,6 +36,7 @@ pub struct Texts {
     pub choose_municipality_title: &'static str,
     pub choose_municipality_intro: &'static str,
     pub choose_municipality_later: &'static str,
+    pub choose_municipality_failed: &'static str,
 
     pub start_title: &'static str,
     pub start_intro: &'static str,

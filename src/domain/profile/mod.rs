@@ -82,17 +82,56 @@ fn decode(checked: &str) -> Result<Profile, Vec<ProfileError>> {
     })
 }
 
-/// A built-in profile's id, name and text, known at build time (`build.rs` reads them from
+/// A built-in profile's id and name, known at build time (`build.rs` reads them from
 /// `data/profiles/`), so the list of municipalities needs no decoding.
 pub struct BuiltinText {
     pub id: &'static str,
     pub name: &'static str,
-    pub json: &'static str,
 }
 
-/// The five built-in profiles' ids, names and texts, in alphabetical order of name.
+/// The five built-in profiles' ids and names, in alphabetical order of name.
 pub const BUILTIN_TEXTS: [BuiltinText; 5] =
     include!(concat!(env!("OUT_DIR"), "/data/builtin_profiles.rs"));
+
+/// The build's file of the five texts, one per line in the order of [`BUILTIN_TEXTS`]
+/// (`/data/profiles-<hash>.jsonl`), which the browser fetches ([`provide`]).
+pub const BUILTIN_FILE: &str = include!(concat!(env!("OUT_DIR"), "/data/builtin_profiles_file.rs"));
+
+/// Natively (the tests, the tools) the texts are compiled in.
+#[cfg(not(target_arch = "wasm32"))]
+const COMPILED_IN: [&str; 5] = include!(concat!(env!("OUT_DIR"), "/data/builtin_profile_texts.rs"));
+
+/// In the browser, the texts as fetched ([`provide`]); the main module's data is all on the
+/// first screen, so the profiles are a file the service worker precaches (issue 15).
+static FETCHED: OnceLock<Vec<String>> = OnceLock::new();
+
+/// The text of the built-in profile at `index`: natively compiled in, in the browser once
+/// fetched.
+fn text(index: usize) -> Option<&'static str> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = &FETCHED;
+        COMPILED_IN.get(index).copied()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        FETCHED.get()?.get(index).map(String::as_str)
+    }
+}
+
+/// Hands over the fetched [`BUILTIN_FILE`] (the browser; `platform::profile_files`): one text
+/// per line. `false` when it does not hold one line per profile (then nothing is kept).
+/// Natively the texts are compiled in and this is not read.
+pub fn provide(file: &str) -> bool {
+    let lines: Vec<String> = file.split('\n').map(str::to_string).collect();
+    lines.len() == BUILTIN_TEXTS.len() && (FETCHED.set(lines).is_ok() || FETCHED.get().is_some())
+}
+
+/// Whether the built-in profiles' texts are here (always natively; in the browser once
+/// fetched).
+pub fn provided() -> bool {
+    text(0).is_some()
+}
 
 /// A built-in profile: its source text and the parsed profile.
 pub struct Builtin {
@@ -101,30 +140,39 @@ pub struct Builtin {
 }
 
 /// The built-in profile at `index` of [`BUILTIN_TEXTS`], decoded on first use only: a device
-/// that uses one municipality decodes one profile.
+/// that uses one municipality decodes one profile. `None` in the browser before its text was
+/// fetched (then nothing is remembered: it decodes once the text is here).
 fn decoded(index: usize) -> Option<&'static Profile> {
     static SLOTS: [OnceLock<Option<Profile>>; 5] = [const { OnceLock::new() }; 5];
+    let raw = text(index)?;
     SLOTS
         .get(index)?
         .get_or_init(|| {
             // Checked when the tests run, not here: `parse` (schema and rules) must accept
             // every built-in (`the_builtin_files_pass_the_import_validator`). One that does not
             // decode is missing from the list, not a crash.
-            serde_json::from_str(BUILTIN_TEXTS.get(index)?.json).ok()
+            serde_json::from_str(raw).ok()
         })
         .as_ref()
 }
 
-/// The five built-in profiles, in alphabetical order of name (decodes all five).
+/// The five built-in profiles, in alphabetical order of name (decodes all five). In the
+/// browser empty until they were fetched (the pages that list them wait for that).
 pub fn builtin() -> &'static [Builtin] {
     static LIST: OnceLock<Vec<Builtin>> = OnceLock::new();
+    if let Some(list) = LIST.get() {
+        return list;
+    }
+    if !provided() {
+        return &[];
+    }
     LIST.get_or_init(|| {
         BUILTIN_TEXTS
             .iter()
             .enumerate()
-            .filter_map(|(i, text)| {
+            .filter_map(|(i, _)| {
                 Some(Builtin {
-                    json: text.json,
+                    json: text(i)?,
                     profile: decoded(i)?,
                 })
             })

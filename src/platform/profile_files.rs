@@ -1,0 +1,42 @@
+//! Fetches the built-in municipality profiles (`domain::profile::BUILTIN_FILE`, the five in one
+//! file) and hands them to the domain (`profile::provide`). The service worker precaches it
+//! with the rest of the build, so after the first visit this reads its cache, online or
+//! offline; its name carries a hash of its content, so an old copy is never read as new. It is
+//! fetched before the app mounts when a municipality is chosen (main.rs), before a page in a
+//! chunk is drawn, and on the first screen before a municipality is chosen.
+
+use crate::domain::profile;
+use std::future::Future;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Starts fetching the profiles unless they are here, at once, and returns the wait for them:
+/// `Err(())` when they could not be fetched or read (a first visit without a connection).
+pub fn ensure() -> impl Future<Output = Result<(), ()>> {
+    let fetched = (!profile::provided()).then(|| {
+        web_sys::window().map(|w| JsFuture::from(w.fetch_with_str(profile::BUILTIN_FILE)))
+    });
+    async move {
+        match fetched {
+            None => Ok(()),
+            Some(f) => profile::provide(&text(f).await?).then_some(()).ok_or(()),
+        }
+    }
+}
+
+async fn text(fetched: Option<JsFuture>) -> Result<String, ()> {
+    let response: web_sys::Response = fetched
+        .ok_or(())?
+        .await
+        .map_err(|_| ())?
+        .dyn_into()
+        .map_err(|_| ())?;
+    if !response.ok() {
+        return Err(());
+    }
+    JsFuture::from(response.text().map_err(|_| ())?)
+        .await
+        .map_err(|_| ())?
+        .as_string()
+        .ok_or(())
+}
