@@ -337,3 +337,45 @@ fn a_device_that_leaves_forgets_the_team_and_its_lane_and_keeps_its_concerns() {
     // The consultant's device is untouched by it.
     assert_eq!(Teams::load(&consultant.store, NOW).teams.len(), 1);
 }
+
+#[test]
+fn a_concern_once_shared_stays_off_the_plain_lane_after_unsharing_and_after_leaving() {
+    let mut server = ModelServer::new();
+    let consultant = Device::new("consultant", true);
+    let teacher = Device::new("teacher", false);
+    engine::set_up(&teacher.store, "plain-client", NOW).unwrap();
+    // Another member's concern arrives on the teacher's tablet; the teacher's own one is shared.
+    consultant.create("theirs", "tok-1");
+    lane::share(&consultant.store, TEAM, "theirs", NOW).unwrap();
+    consultant.sync(&mut server);
+    teacher.create("mine", "tok-2");
+    let plain_before = engine::outbox(&teacher.store, NOW).len();
+    assert_eq!(plain_before, 1, "not shared yet: the plain lane has it");
+    // On its way (sent, not yet answered): a later change would be a new entry.
+    let _ = engine::next_batch(&teacher.store, NOW).unwrap();
+    lane::share(&teacher.store, TEAM, "mine", NOW).unwrap();
+    teacher.sync(&mut server);
+    assert_eq!(teacher.notes("theirs"), ["tok-1"]);
+    let plain = || engine::outbox(&teacher.store, NOW).len();
+    // Unshared: an edit stays on the device.
+    lane::unshare(&teacher.store, TEAM, "mine", NOW).unwrap();
+    teacher.edit("mine", "tok-3");
+    assert_eq!(
+        plain(),
+        plain_before,
+        "the unshared concern's edit went to the plain lane"
+    );
+    // Left: neither the received concern nor the device's own shared one goes plain.
+    lane::share(&teacher.store, TEAM, "mine", NOW).unwrap();
+    lane::forget_team(&teacher.store, TEAM, NOW).unwrap();
+    teacher.edit("theirs", "tok-4");
+    teacher.edit("mine", "tok-5");
+    assert_eq!(
+        plain(),
+        plain_before,
+        "a team's concern went to the plain lane after leaving"
+    );
+    // A concern never shared still does.
+    teacher.create("new", "tok-6");
+    assert_eq!(plain(), plain_before + 1);
+}

@@ -11,7 +11,8 @@
 //! Invariants (tests in `tests/team_lanes.rs`):
 //! - a concern reaches a team's outbox only while it is shared with that team;
 //! - a concern shared with a team never goes to the plain lane (a team's concern is never sent
-//!   in the clear, not even to the municipality's own v1 server);
+//!   in the clear, not even to the municipality's own v1 server), also after it was unshared
+//!   or the device left the team;
 //! - a pulled document of a concern this device stopped sharing is skipped (its checkpoint
 //!   moves on); a new one another member shared is taken and is shared from then on (also when
 //!   it first arrives as a tombstone: it may come back);
@@ -93,8 +94,43 @@ impl KeyValueStore for LaneStore<'_> {
     }
 }
 
+/// Concerns that were shared with a team and are not any more (unshared, or the device left
+/// the team): their changes stay on the device. A concern shared end-to-end encrypted, perhaps
+/// written by another member, never goes to the plain lane in the clear.
+pub const TEAM_ONLY_KEY: &str = "ssp.team_only";
+const TEAM_ONLY_CODEC: Codec = Codec {
+    schema: 1,
+    migrations: &[],
+};
+
+/// The ids of [`TEAM_ONLY_KEY`] (none when nothing is stored, or it was set aside as
+/// unreadable: then a change may reach the plain lane, as before this list).
+fn team_only(store: &dyn KeyValueStore, now_ms: u64) -> Vec<String> {
+    storage::load(store, TEAM_ONLY_KEY, &TEAM_ONLY_CODEC, now_ms)
+        .found()
+        .unwrap_or_default()
+}
+
+/// Adds `ids` to [`TEAM_ONLY_KEY`] (kept sorted, each once).
+fn keep_off_plain_lane<'a>(
+    store: &dyn KeyValueStore,
+    ids: impl IntoIterator<Item = &'a str>,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    let mut list = team_only(store, now_ms);
+    let before = list.len();
+    list.extend(ids.into_iter().map(str::to_string));
+    list.sort();
+    list.dedup();
+    if list.len() == before {
+        return Ok(());
+    }
+    storage::save(store, TEAM_ONLY_KEY, &TEAM_ONLY_CODEC, &list, now_ms)
+}
+
 /// Every lane's outbox as the concern store's subscriber (real data only): a change goes to
-/// each team that shares the concern, and to the plain lane only when no team shares it.
+/// each team that shares the concern, and to the plain lane only when no team shares it and
+/// none ever did ([`TEAM_ONLY_KEY`]).
 pub struct Lanes;
 
 impl Subscriber for Lanes {
@@ -110,7 +146,7 @@ impl Subscriber for Lanes {
             shared = true;
             engine::note_change(&LaneStore::team(store, team), id, now_ms)?;
         }
-        if !shared {
+        if !shared && !team_only(store, now_ms).iter().any(|t| t == id) {
             engine::note_change(store, id, now_ms)?;
         }
         Ok(())
@@ -143,13 +179,16 @@ pub fn share(
 
 /// Stops sharing: nothing more of the concern is sent to the team, and the team's later
 /// versions of it are not taken. What the others already have, they keep. A change already
-/// sent and not yet answered is still answered (it cannot be called back).
+/// sent and not yet answered is still answered (it cannot be called back). Its changes stay on
+/// the device: never to the plain lane ([`TEAM_ONLY_KEY`]).
 pub fn unshare(
     store: &dyn KeyValueStore,
     team_id: &str,
     concern_id: &str,
     now_ms: u64,
 ) -> Result<(), TeamError> {
+    // First kept off the plain lane, so that no moment has it in neither list.
+    keep_off_plain_lane(store, [concern_id], now_ms).map_err(TeamError::Store)?;
     let mut teams = Teams::load(store, now_ms);
     teams.set_shared(store, team_id, concern_id, false, now_ms)?;
     engine::forget_unsent(&LaneStore::team(store, team_id), concern_id, now_ms)
@@ -289,7 +328,8 @@ pub fn retry_aside(
 
 /// The device leaves the team ("Forlad holdet", or after it was removed): the team with its
 /// keys and token, then every key of its lane (sync state, outbox, revisions, conflicts,
-/// documents kept aside). The concerns stay on the device, and so do other lanes' keys.
+/// documents kept aside). The concerns stay on the device, and so do other lanes' keys; those
+/// the team shared are kept off the plain lane ([`TEAM_ONLY_KEY`]).
 /// Returns how many lane keys were removed.
 pub fn forget_team(
     store: &dyn KeyValueStore,
@@ -297,6 +337,9 @@ pub fn forget_team(
     now_ms: u64,
 ) -> Result<usize, StoreError> {
     let mut teams = Teams::load(store, now_ms);
+    if let Some(team) = teams.teams.iter().find(|t| t.id == team_id) {
+        keep_off_plain_lane(store, team.shared.iter().map(String::as_str), now_ms)?;
+    }
     // Not on the device (any more): only its lane's keys may be left.
     if let Err(TeamError::Store(e)) = teams.remove(store, team_id, now_ms) {
         return Err(e);
