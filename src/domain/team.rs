@@ -280,6 +280,8 @@ pub enum NewTeamProblem {
     NameTooLong,
     Url(UrlProblem),
     OrganiserMissing,
+    /// CouchDB: the administrator's user name is missing.
+    AdminMissing,
 }
 
 /// Checks the "Opret et hold" form: the name (trimmed, at most [`MAX_TEAM_NAME`] characters),
@@ -302,6 +304,16 @@ pub fn check_new_team(
         return Err(NewTeamProblem::OrganiserMissing);
     }
     Ok((name.to_string(), url))
+}
+
+/// Checks the CouchDB administrator's login of the "Opret et hold" form (its password is the
+/// form's organiser field, checked by [`check_new_team`]): the user name, trimmed.
+pub fn check_couch_admin(user: &str) -> Result<String, NewTeamProblem> {
+    let user = user.trim();
+    if user.is_empty() || user.contains(':') {
+        return Err(NewTeamProblem::AdminMissing);
+    }
+    Ok(user.to_string())
 }
 
 /// Where the device's teams are kept. Not on the lock's allowlist: with a PIN set, the team keys

@@ -6,9 +6,11 @@
 pub mod activity;
 pub mod backup_file;
 pub mod clipboard;
+pub mod couch_team;
 pub mod crypto;
 pub mod document;
 pub mod files;
+pub mod http;
 pub mod leaving;
 pub mod local_storage;
 pub mod profile_files;

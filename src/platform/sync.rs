@@ -8,9 +8,8 @@ use crate::domain::sync::engine::{self, Applied, Batch};
 use crate::domain::sync::envelope::{self, EnvelopeError};
 use crate::domain::sync::json::TeamCallError;
 use crate::domain::sync::lane::{lane_waits, RoundSummary};
-use crate::domain::sync::protocol::{Doc, Pulled, Request, SyncError};
-use crate::domain::sync::validate;
-use crate::domain::sync::{couch, json, lane};
+use crate::domain::sync::protocol::{Doc, Pulled, SyncError};
+use crate::domain::sync::{couch, couch_team, json, lane};
 use crate::domain::team::{self, Invite, Member, Team, Teams};
 use crate::domain::team_keys;
 use crate::platform::{crypto, now_ms, vault};
@@ -19,131 +18,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-/// A request gets this long before it counts as a network error.
-const TIMEOUT_MS: i32 = 30_000;
-
-/// Sends a request; any answer with a status is `Ok`, no answer is `SyncError::Network`.
-///
-/// A redirect is not followed (`redirect: "manual"`; the answer is `SyncError::Redirected`):
-/// the address must be the sync service itself, and the token must not travel on to wherever
-/// a redirect points. (`"error"` refuses too, but the browser then reports it like a lost
-/// connection, and the status would say "no connection".) An answer over
-/// [`validate::MAX_ANSWER_BYTES`] is not read (`SyncError::AnswerTooLarge`): announced by its
-/// Content-Length, or counted while it streams in.
-pub async fn send(req: &Request) -> Result<(u16, String), SyncError> {
-    let window = gloo::utils::window();
-    let init = web_sys::RequestInit::new();
-    init.set_method(req.method);
-    let headers = web_sys::Headers::new().map_err(|_| SyncError::Network)?;
-    for (k, v) in &req.headers {
-        headers.set(k, v).map_err(|_| SyncError::Network)?;
-    }
-    init.set_headers(&headers);
-    if let Some(body) = &req.body {
-        init.set_body(&wasm_bindgen::JsValue::from_str(body));
-    }
-    // Never the browser's own login box or cookies: credentials travel only in the header.
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    js_sys::Reflect::set(&init, &"redirect".into(), &"manual".into())
-        .map_err(|_| SyncError::Network)?;
-    let abort = web_sys::AbortController::new().ok();
-    if let Some(a) = &abort {
-        init.set_signal(Some(&a.signal()));
-    }
-    let timer = abort
-        .clone()
-        .map(|a| gloo::timers::callback::Timeout::new(TIMEOUT_MS as u32, move || a.abort()));
-    let result = async {
-        let resp = JsFuture::from(window.fetch_with_str_and_init(&req.url, &init))
-            .await
-            .map_err(|_| SyncError::Network)?;
-        let resp: web_sys::Response = resp.dyn_into().map_err(|_| SyncError::Network)?;
-        let kind = js_sys::Reflect::get(&resp, &"type".into())
-            .ok()
-            .and_then(|t| t.as_string());
-        let announced = resp
-            .headers()
-            .get("content-length")
-            .ok()
-            .flatten()
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if let Some(refused) =
-            validate::refuse_answer(kind.as_deref(), resp.redirected(), announced)
-        {
-            return Err(refused);
-        }
-        let text = read_capped(&resp).await?;
-        Ok((resp.status(), text))
-    }
-    .await;
-    if matches!(
-        result,
-        Err(SyncError::AnswerTooLarge | SyncError::Redirected)
-    ) {
-        // Stop whatever is still arriving.
-        if let Some(a) = &abort {
-            a.abort();
-        }
-    }
-    drop(timer);
-    result
-}
-
-/// Reads an answer's body as text, chunk by chunk from its stream, and stops with
-/// `SyncError::AnswerTooLarge` once it passes [`validate::MAX_ANSWER_BYTES`].
-async fn read_capped(resp: &web_sys::Response) -> Result<String, SyncError> {
-    use js_sys::{Function, Reflect, Uint8Array};
-    let network = |_| SyncError::Network;
-    let body = Reflect::get(resp, &"body".into()).map_err(network)?;
-    if body.is_null() || body.is_undefined() {
-        return Ok(String::new());
-    }
-    let get_reader: Function = Reflect::get(&body, &"getReader".into())
-        .map_err(network)?
-        .dyn_into()
-        .map_err(network)?;
-    let reader = get_reader.call0(&body).map_err(network)?;
-    let read: Function = Reflect::get(&reader, &"read".into())
-        .map_err(network)?
-        .dyn_into()
-        .map_err(network)?;
-    let mut bytes: Vec<u8> = Vec::new();
-    loop {
-        let promise: js_sys::Promise = read
-            .call0(&reader)
-            .map_err(network)?
-            .dyn_into()
-            .map_err(network)?;
-        let chunk = JsFuture::from(promise).await.map_err(network)?;
-        let done = Reflect::get(&chunk, &"done".into())
-            .map_err(network)?
-            .as_bool()
-            .unwrap_or(true);
-        if done {
-            break;
-        }
-        let value: Uint8Array = Reflect::get(&chunk, &"value".into())
-            .map_err(network)?
-            .dyn_into()
-            .map_err(network)?;
-        if !validate::answer_fits(bytes.len(), value.length() as usize) {
-            if let Ok(cancel) = Reflect::get(&reader, &"cancel".into()) {
-                if let Ok(cancel) = cancel.dyn_into::<Function>() {
-                    let _ = cancel.call0(&reader);
-                }
-            }
-            return Err(SyncError::AnswerTooLarge);
-        }
-        let start = bytes.len();
-        bytes.resize(start + value.length() as usize, 0);
-        value.copy_to(&mut bytes[start..]);
-    }
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
-}
+pub use super::http::send;
 
 /// A one-shot future for `vault::write`'s callback.
 struct Shared<T> {
@@ -286,12 +162,14 @@ pub async fn round(c: &SyncConfig, secret: &str) -> Result<Applied, SyncError> {
 /// One round of a team's lane: the same push and pull, each document sealed with the team key
 /// before it leaves and opened after it arrives. A document that does not open is kept aside.
 pub async fn team_round(team: &Team) -> Result<Applied, SyncError> {
-    if team.kind != Kind::Json {
-        return Err(SyncError::BadAnswer {
-            status: 0,
-            detail: "teams on CouchDB are not supported yet".into(),
-        });
+    let result = team_round_on(team).await;
+    match team.kind {
+        Kind::Couch => result.map_err(couch_team::round_error),
+        Kind::Json => result,
     }
+}
+
+async fn team_round_on(team: &Team) -> Result<Applied, SyncError> {
     let held = team.epoch();
     let (mut fetched, rotation_due) = fetch_keys(team).await?;
     if rotation_due && fetched.owner {
@@ -320,11 +198,19 @@ pub async fn team_round(team: &Team) -> Result<Applied, SyncError> {
     if team.epoch() > held {
         retried = crypt.retry_aside().await?;
     }
-    let route = Route {
-        kind: team.kind,
-        url: team.url.clone(),
-        secret: team.token.clone(),
-        auth: format!("Bearer {}", team.token),
+    let route = match team.kind {
+        Kind::Json => Route {
+            kind: Kind::Json,
+            url: team.url.clone(),
+            secret: team.token.clone(),
+            auth: format!("Bearer {}", team.token),
+        },
+        Kind::Couch => Route {
+            kind: Kind::Couch,
+            url: couch_team::db_url(&team.url, &team.space),
+            secret: team.token.clone(),
+            auth: couch_team::auth(&team.token),
+        },
     };
     let mut applied = lane_round(&route, Some(&crypt)).await?;
     applied.updated += retried.updated;
@@ -356,6 +242,8 @@ impl Route {
 struct TeamCrypt {
     id: String,
     space: String,
+    /// CouchDB makes the revisions: the additional data binds their generation only.
+    couch: bool,
     keys: Vec<(u32, web_sys::CryptoKey)>,
     current: u32,
 }
@@ -385,9 +273,19 @@ impl TeamCrypt {
         Ok(TeamCrypt {
             id: team.id.clone(),
             space: team.space.clone(),
+            couch: team.kind == Kind::Couch,
             keys,
             current,
         })
+    }
+
+    /// The document as its additional data binds it.
+    fn bound(&self, doc: &Doc) -> Doc {
+        if self.couch {
+            envelope::couch_bound(doc)
+        } else {
+            doc.clone()
+        }
     }
 
     fn key(&self, epoch: u32) -> Option<&web_sys::CryptoKey> {
@@ -403,7 +301,7 @@ impl TeamCrypt {
         let mut out = batch.clone();
         for item in &mut out.items {
             let doc = &item.mutation.doc;
-            let Some((aad, plain)) = envelope::to_seal(doc, &self.space) else {
+            let Some((aad, plain)) = envelope::to_seal(&self.bound(doc), &self.space) else {
                 continue;
             };
             let iv: [u8; envelope::IV_BYTES] = crypto::random_bytes(envelope::IV_BYTES)
@@ -421,7 +319,7 @@ impl TeamCrypt {
 
     /// The pulled document opened, or why not (it is then kept aside).
     async fn open(&self, doc: &Doc) -> Result<Doc, EnvelopeError> {
-        let Some((env, aad)) = envelope::to_open(doc, &self.space)? else {
+        let Some((env, aad)) = envelope::to_open(&self.bound(doc), &self.space)? else {
             return Ok(doc.clone());
         };
         let key = self
@@ -627,6 +525,18 @@ async fn team_pair() -> Result<TeamPair, TeamCallError> {
     Ok((pkcs8, public))
 }
 
+/// "Opret et hold" on CouchDB: a new database with this device's user as its owner, made with
+/// a server administrator's login that is used for it and forgotten (docs/couchdb.md).
+pub async fn create_couch_team(
+    server: &str,
+    admin_user: &str,
+    admin_password: &str,
+) -> Result<(Member, TeamPair), TeamCallError> {
+    let (pkcs8, public) = team_pair().await?;
+    let member = super::couch_team::create(server, admin_user, admin_password, &public).await?;
+    Ok((member, (pkcs8, public)))
+}
+
 /// "Opret et hold": a new space on the server with this device as its owner, and this
 /// device's private ECDH key for the team.
 pub async fn create_team(
@@ -642,6 +552,9 @@ pub async fn create_team(
 
 /// "Inviter": a single-use invite token from the server, valid until `expires_ms`.
 pub async fn invite(team: &Team, expires_ms: u64) -> Result<(String, u64), TeamCallError> {
+    if team.kind == Kind::Couch {
+        return super::couch_team::invite(team, expires_ms).await;
+    }
     let (status, body) = send(&json::invite_request(&team.url, &team.token, expires_ms))
         .await
         .map_err(TeamCallError::Sync)?;
@@ -652,6 +565,10 @@ pub async fn invite(team: &Team, expires_ms: u64) -> Result<(String, u64), TeamC
 /// (and its private ECDH key for the team).
 pub async fn join(invite: &Invite) -> Result<(Member, TeamPair), TeamCallError> {
     let (pkcs8, public) = team_pair().await?;
+    if invite.kind == Kind::Couch {
+        let member = super::couch_team::join(invite, &public).await?;
+        return Ok((member, (pkcs8, public)));
+    }
     let (status, body) = send(&json::join_request(&invite.url, &invite.token, &public))
         .await
         .map_err(TeamCallError::Sync)?;
@@ -660,6 +577,9 @@ pub async fn join(invite: &Invite) -> Result<(Member, TeamPair), TeamCallError> 
 
 /// The team's devices (its owner asks).
 pub async fn devices(team: &Team) -> Result<Vec<json::DeviceInfo>, TeamCallError> {
+    if team.kind == Kind::Couch {
+        return super::couch_team::devices(team).await;
+    }
     let (status, body) = send(&json::devices_request(&team.url, &team.token))
         .await
         .map_err(TeamCallError::Sync)?;
@@ -668,6 +588,9 @@ pub async fn devices(team: &Team) -> Result<Vec<json::DeviceInfo>, TeamCallError
 
 /// Removes a device from the team at the server: its token is refused from now on.
 pub async fn revoke(team: &Team, device: &str) -> Result<(), TeamCallError> {
+    if team.kind == Kind::Couch {
+        return super::couch_team::revoke(team, device).await;
+    }
     let (status, body) = send(&json::revoke_request(&team.url, &team.token, device))
         .await
         .map_err(TeamCallError::Sync)?;
@@ -732,15 +655,19 @@ async fn rotate(team: &Team) -> Result<Removed, TeamCallError> {
         };
         wrapped.push((d.device.clone(), w.to_text()));
     }
-    let (status, body) = send(&json::post_keys_request(
-        &team.url,
-        &team.token,
-        epoch,
-        &wrapped,
-    ))
-    .await
-    .map_err(TeamCallError::Sync)?;
-    json::parse_keys_posted(status, &body)?;
+    if team.kind == Kind::Couch {
+        super::couch_team::post_keys(team, epoch, &wrapped).await?;
+    } else {
+        let (status, body) = send(&json::post_keys_request(
+            &team.url,
+            &team.token,
+            epoch,
+            &wrapped,
+        ))
+        .await
+        .map_err(TeamCallError::Sync)?;
+        json::parse_keys_posted(status, &body)?;
+    }
     let id = team.id.clone();
     let resealed = write(move |s| {
         let now = now_ms();
@@ -764,10 +691,14 @@ async fn rotate(team: &Team) -> Result<Removed, TeamCallError> {
 /// forgotten here. A 401 counts as told: the device was removed, or left before. The
 /// concerns stay on the device.
 pub async fn leave(team: &Team) -> Result<(), TeamCallError> {
-    let (status, body) = send(&json::leave_request(&team.url, &team.token))
-        .await
-        .map_err(TeamCallError::Sync)?;
-    json::parse_left(status, &body)?;
+    if team.kind == Kind::Couch {
+        super::couch_team::leave(team).await?;
+    } else {
+        let (status, body) = send(&json::leave_request(&team.url, &team.token))
+            .await
+            .map_err(TeamCallError::Sync)?;
+        json::parse_left(status, &body)?;
+    }
     let id = team.id.clone();
     write(move |s| lane::forget_team(s, &id, now_ms()))
         .await
@@ -780,15 +711,22 @@ pub async fn leave(team: &Team) -> Result<(), TeamCallError> {
 /// and a later one may be. Returns the team as now stored, and whether the server says a new
 /// key is due (the owner's device only: a member left by itself).
 async fn fetch_keys(team: &Team) -> Result<(Team, bool), SyncError> {
-    let (status, body) = send(&json::my_keys_request(&team.url, &team.token, team.epoch())).await?;
-    let json::MyKeys { keys, rotation_due } =
-        json::parse_my_keys(status, &body).map_err(|e| match e {
-            TeamCallError::Sync(e) => e,
-            other => SyncError::BadAnswer {
-                status,
-                detail: format!("{other:?}"),
-            },
-        })?;
+    let as_sync = |e| match e {
+        TeamCallError::Sync(e) => e,
+        other => SyncError::BadAnswer {
+            status: 0,
+            detail: format!("{other:?}"),
+        },
+    };
+    let (keys, rotation_due) = if team.kind == Kind::Couch {
+        super::couch_team::my_keys(team).await.map_err(as_sync)?
+    } else {
+        let (status, body) =
+            send(&json::my_keys_request(&team.url, &team.token, team.epoch())).await?;
+        let json::MyKeys { keys, rotation_due } =
+            json::parse_my_keys(status, &body).map_err(as_sync)?;
+        (keys, rotation_due)
+    };
     let Some(pkcs8) = team.ecdh_key() else {
         return Ok((team.clone(), rotation_due));
     };

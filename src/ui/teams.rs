@@ -14,8 +14,8 @@ use crate::domain::sync::json::{DeviceInfo, TeamCallError};
 use crate::domain::sync::lane::{self, LaneStore};
 use crate::domain::sync::protocol::{error_text, SyncError};
 use crate::domain::team::{
-    check_new_team, device_number, invite_qr, Invite, NewTeamProblem, Team, Teams, INVITE_TTL_MS,
-    KEY_BYTES, QR_QUIET,
+    check_couch_admin, check_new_team, device_number, invite_qr, Invite, NewTeamProblem, Team,
+    Teams, INVITE_TTL_MS, KEY_BYTES, QR_QUIET,
 };
 use crate::platform::{self, crypto, now_ms, sync as net, vault};
 use leptos::prelude::*;
@@ -475,24 +475,41 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
     let t = prefs.texts;
     let sync_state = use_sync();
     let tt = move || team_texts(lang.get());
-    // The plain sync's address, when it is the reference server's protocol: the likely one.
-    let suggested = vault::read(|s| config::load(s, now_ms()))
+    // The plain sync's address, when it is the reference server's protocol: the likely one;
+    // CouchDB when the plain sync uses it (its address names a database, so none is offered).
+    let plain = vault::read(|s| config::load(s, now_ms()));
+    let kind = RwSignal::new(plain.as_ref().map_or(Kind::Json, |c| c.kind));
+    let suggested = plain
         .filter(|c| c.kind == Kind::Json)
         .map(|c| c.url)
         .unwrap_or_default();
     let name = RwSignal::new(String::new());
     let url = RwSignal::new(suggested);
     let organiser = RwSignal::new(String::new());
+    let admin = RwSignal::new(String::new());
     let message: Message = RwSignal::new(None);
     let busy = RwSignal::new(false);
     let create = move |_| {
         let tt = tt();
+        let couch = kind.get_untracked() == Kind::Couch;
         let checked = check_new_team(
             &name.get_untracked(),
             &url.get_untracked(),
             &organiser.get_untracked(),
-        );
-        let (team_name, address) = match checked {
+        )
+        .and_then(|ok| {
+            let admin = if couch {
+                check_couch_admin(&admin.get_untracked())?
+            } else {
+                String::new()
+            };
+            Ok((ok, admin))
+        })
+        .map_err(|p| match p {
+            NewTeamProblem::OrganiserMissing if couch => NewTeamProblem::AdminMissing,
+            p => p,
+        });
+        let ((team_name, address), admin_user) = match checked {
             Ok(v) => v,
             Err(p) => {
                 let text = match p {
@@ -500,6 +517,7 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
                     NewTeamProblem::NameTooLong => tt.name_too_long,
                     NewTeamProblem::Url(u) => u.text(t.get_untracked()),
                     NewTeamProblem::OrganiserMissing => tt.organiser_missing,
+                    NewTeamProblem::AdminMissing => tt.admin_missing,
                 };
                 return message.set(Some((false, text.to_string())));
             }
@@ -514,13 +532,19 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
         message.set(Some((true, tt.creating.to_string())));
         let token = organiser.get_untracked();
         leptos::task::spawn_local(async move {
-            let result = match net::create_team(&address, token.trim()).await {
+            let made = if couch {
+                net::create_couch_team(&address, &admin_user, &token).await
+            } else {
+                net::create_team(&address, token.trim()).await
+            };
+            let team_kind = if couch { Kind::Couch } else { Kind::Json };
+            let result = match made {
                 Ok((member, (pkcs8, public))) => {
                     let id = platform::new_uuid();
                     let client = platform::new_uuid();
                     let now = now_ms();
                     let team =
-                        Team::created(&id, &team_name, (Kind::Json, &address), &member, &key, now)
+                        Team::created(&id, &team_name, (team_kind, &address), &member, &key, now)
                             .with_ecdh(&pkcs8, &public);
                     let stored = net::write(move |s| {
                         let mut teams = Teams::load(s, now);
@@ -533,7 +557,12 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
                     stored.map_err(|_| tt.store_failed.to_string())
                 }
                 Err(TeamCallError::Sync(SyncError::Unauthorized | SyncError::Forbidden)) => {
-                    Err(tt.organiser_refused.to_string())
+                    Err(if couch {
+                        tt.admin_refused
+                    } else {
+                        tt.organiser_refused
+                    }
+                    .to_string())
                 }
                 Err(e) => Err(call_error(&e, tt, t.get_untracked())),
             };
@@ -542,6 +571,7 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
                 Ok(()) => {
                     name.set(String::new());
                     organiser.set(String::new());
+                    admin.set(String::new());
                     message.set(Some((true, tt.created.to_string())));
                     version.update(|v| *v += 1);
                     refresh(sync_state);
@@ -561,16 +591,38 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
             </label>
+            <fieldset class="fieldset fieldset--inner">
+                <legend>{move || t.get().sync_kind}</legend>
+                <label class="radio">
+                    <input type="radio" name="team-kind" prop:checked=move || kind.get() == Kind::Json
+                        on:change=move |_| kind.set(Kind::Json) />
+                    <span>{move || t.get().sync_kind_json}</span>
+                </label>
+                <label class="radio">
+                    <input type="radio" name="team-kind" prop:checked=move || kind.get() == Kind::Couch
+                        on:change=move |_| kind.set(Kind::Couch) />
+                    <span>{move || t.get().sync_kind_couch}</span>
+                </label>
+            </fieldset>
             <label class="field">
                 <span class="field__label">{move || tt().url_label}</span>
-                <span class="hint">{move || tt().couch_not_yet}</span>
+                {move || (kind.get() == Kind::Couch).then(|| view! { <span class="hint">{tt().url_help}</span> })}
                 <input class="input" type="url" inputmode="url" autocomplete="off" spellcheck="false"
                     prop:value=move || url.get()
                     on:input=move |ev| url.set(event_target_value(&ev)) />
             </label>
+            <label class="field" hidden=move || kind.get() != Kind::Couch>
+                <span class="field__label">{move || tt().admin_user_label}</span>
+                <span class="hint">{move || tt().admin_help}</span>
+                <input class="input" type="text" autocomplete="off" spellcheck="false"
+                    prop:value=move || admin.get()
+                    on:input=move |ev| admin.set(event_target_value(&ev)) />
+            </label>
             <label class="field">
-                <span class="field__label">{move || tt().organiser_label}</span>
-                <span class="hint">{move || tt().organiser_help}</span>
+                <span class="field__label">
+                    {move || if kind.get() == Kind::Couch { tt().admin_password_label } else { tt().organiser_label }}
+                </span>
+                {move || (kind.get() == Kind::Json).then(|| view! { <span class="hint">{tt().organiser_help}</span> })}
                 <input class="input" type="password" autocomplete="off"
                     prop:value=move || organiser.get()
                     on:input=move |ev| organiser.set(event_target_value(&ev)) />

@@ -4,6 +4,10 @@ import assert from "node:assert/strict";
 
 export { assert };
 
+// Every report printed in this process, in order: { title, held, total, skipped } (for a runner
+// that runs several suites and sums them up).
+export const reports = [];
+
 export class Suite {
   constructor(title) {
     this.title = title;
@@ -38,6 +42,7 @@ export class Suite {
     const broken = run.filter((r) => !r.ok).length;
     const skipped = this.results.length - run.length;
     console.log(`${run.length - broken} of ${run.length} rules hold${skipped ? ` (${skipped} skipped)` : ""}`);
+    reports.push({ title: this.title, held: run.length - broken, total: run.length, skipped });
     return broken;
   }
 }

@@ -1,17 +1,21 @@
 // Teams end to end (issue 18): three browser contexts — an SSP consultant and two teachers —
-// against the reference server. The consultant creates a team; each teacher joins with the
+// against the reference server, and again against the CouchDB stand-in (a team is then its
+// own database with its own users: docs/couchdb.md "Teams on CouchDB"). The consultant creates a team; each teacher joins with the
 // invite code (one pasted from the text, one read back from the rendered QR code with an
 // independent decoder); a reused or damaged code is refused in words. A shared concern reaches
 // both teachers; edits made offline on two devices become a conflict that is merged; unsharing
 // stops updates; the consultant removes a teacher's tablet: the key is rotated, the removed
 // tablet is told and gets nothing new, the others go on; then the removed tablet and a teacher
-// leave by themselves, and the consultant's device makes a new key. Afterwards the server's database file is scanned for every text of the
-// concerns: none may be there (the server stores only ciphertext).
+// leave by themselves, and the consultant's device makes a new key. Afterwards the server's
+// stored data (the reference server's SQLite file; every revision of every document in every
+// CouchDB database) is scanned for every text of the concerns: none may be there (the server
+// stores only ciphertext).
 import { readFileSync } from "node:fs";
 import { Resvg } from "@resvg/resvg-js";
 import jsQR from "jsqr";
 import { test, expect, mainHeading, expectAccessible, seedStorage } from "./fixtures.mjs";
 import { startSyncServer } from "../support/sync-server.mjs";
+import { startCouchServer } from "../support/couch-server.mjs";
 
 const v1 = JSON.parse(readFileSync("tests/fixtures/concerns-v1.json", "utf8"));
 // Long, distinct pseudonyms (fictional): short ones could turn up in base64 ciphertext by chance.
@@ -78,11 +82,91 @@ const concernIds = (page) =>
       .sort(),
   );
 
-/** Every live document in the team's space, read with the device's own token, is sealed under `epoch`. */
-async function expectSealedUnder(page, epoch) {
+/** The two backends a team can live on: how the consultant makes the team, how a device's
+ *  own login reads the team's live documents, and everything the server stored, as text. */
+const BACKENDS = {
+  "the reference server": {
+    start: () => startSyncServer({}),
+    async create(c, server) {
+      await c.getByLabel("Serverens adresse").fill(server.url);
+      await c.getByLabel("Opretter-nøgle").fill(server.writeToken);
+      await c.getByRole("button", { name: "Opret holdet" }).click();
+      await expect(c.getByRole("status")).toHaveText("Serveren tager ikke imod nøglen som opretter-nøgle. Brug den opretter-nøgle, kommunens IT har givet dig. Intet er oprettet.");
+      await expect(c.getByTestId("no-teams")).toBeVisible();
+      await c.getByLabel("Opretter-nøgle").fill(server.organiseToken);
+    },
+    async liveDocs(team) {
+      const feed = await (await fetch(`${team.url}/changes?since=`, { headers: { authorization: `Bearer ${team.token}` } })).json();
+      return feed.docs.filter((d) => !d.deleted).map((d) => ({ id: d.id, data: d.data }));
+    },
+    async stored(server) {
+      await server.stop();
+      const text = ["", "-wal"]
+        .map((s) => {
+          try {
+            return readFileSync(server.dbPath + s).toString("utf8");
+          } catch {
+            return "";
+          }
+        })
+        .join("\n");
+      await server.remove();
+      return text;
+    },
+    stop: (server) => server.stop(),
+  },
+  CouchDB: {
+    start: () => startCouchServer({ port: 0 }),
+    async create(c, server) {
+      await c.getByRole("radio", { name: "CouchDB" }).check();
+      await expectAccessible(c, "Teams, creating one on CouchDB");
+      await c.getByLabel("Serverens adresse").fill(server.baseUrl);
+      await c.getByLabel("CouchDB-administratorens brugernavn").fill(server.adminUser);
+      await c.getByLabel("CouchDB-administratorens adgangskode").fill(`${server.adminPassword}-forkert`);
+      await c.getByRole("button", { name: "Opret holdet" }).click();
+      await expect(c.getByRole("status")).toHaveText("CouchDB tager ikke imod brugernavn og adgangskode som administrator. Spørg kommunens IT. Intet er oprettet.");
+      await expect(c.getByTestId("no-teams")).toBeVisible();
+      expect((await server.databases()).filter((d) => d.startsWith("ssp-hold-"))).toEqual([]);
+      await c.getByLabel("CouchDB-administratorens adgangskode").fill(server.adminPassword);
+    },
+    async liveDocs(team) {
+      const auth = `Basic ${Buffer.from(team.token).toString("base64")}`;
+      const res = await fetch(`${team.url}/${team.space}/_changes?include_docs=true`, { headers: { authorization: auth, accept: "application/json" } });
+      expect(res.status).toBe(200);
+      const feed = await res.json();
+      return feed.results
+        .map((r) => r.doc)
+        .filter((d) => d && !d._deleted && !d._id.startsWith("_") && !d._id.includes(":"))
+        .map((d) => ({ id: d._id, data: d.data }));
+    },
+    async stored(server) {
+      // Every revision the stand-in still has of every document, in every database.
+      const parts = [];
+      for (const name of await server.databases()) {
+        const db = server.pouchFor(name);
+        const feed = await db.changes({ since: 0, style: "all_docs" });
+        for (const r of feed.results) {
+          for (const { rev } of r.changes) {
+            const doc = await db.get(r.id, { rev, revs_info: true });
+            parts.push(JSON.stringify(doc));
+            for (const info of doc._revs_info || []) {
+              if (info.status === "available" && info.rev !== rev) parts.push(JSON.stringify(await db.get(r.id, { rev: info.rev })));
+            }
+          }
+        }
+        parts.push(JSON.stringify(server.security(name)));
+      }
+      await server.destroy();
+      return parts.join("\n");
+    },
+    stop: (server) => server.stop(),
+  },
+};
+
+/** Every live document in the team's space, read with the device's own login, is sealed under `epoch`. */
+async function expectSealedUnder(backend, page, epoch) {
   const team = await page.evaluate(() => JSON.parse(localStorage.getItem("ssp.teams")).data.teams[0]);
-  const feed = await (await fetch(`${team.url}/changes?since=`, { headers: { authorization: `Bearer ${team.token}` } })).json();
-  const live = feed.docs.filter((d) => !d.deleted);
+  const live = await backend.liveDocs(team);
   expect(live.length).toBeGreaterThan(0);
   for (const d of live) expect(d.data.epoch, `${d.id} sealed under epoch ${epoch}`).toBe(epoch);
 }
@@ -92,9 +176,10 @@ async function openConcern(page, pseudonym) {
   await page.getByRole("link", { name: pseudonym }).first().click();
 }
 
-test("a team shares a concern encrypted: create, invite by code and QR, merge, unshare", async ({ browser }) => {
+for (const [backendName, backend] of Object.entries(BACKENDS))
+test(`a team shares a concern encrypted on ${backendName}: create, invite by code and QR, merge, unshare, remove, leave`, async ({ browser }) => {
   test.setTimeout(180_000);
-  const server = await startSyncServer({});
+  const server = await backend.start();
   const consultant = await device(browser, { "ssp.settings": SETTINGS, "ssp.concerns": JSON.stringify(v1) });
   const anna = await device(browser, { "ssp.settings": SETTINGS });
   const bo = await device(browser, { "ssp.settings": SETTINGS });
@@ -107,13 +192,7 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
     await c.getByRole("button", { name: "Opret holdet" }).click();
     await expect(c.getByText("Skriv holdets navn.")).toBeVisible();
     await c.getByLabel("Holdets navn").fill(TEAM);
-    await c.getByLabel("Serverens adresse").fill(server.url);
-    await c.getByLabel("Opretter-nøgle").fill(server.writeToken);
-    await c.getByRole("button", { name: "Opret holdet" }).click();
-    await expect(c.getByRole("status")).toHaveText("Serveren tager ikke imod nøglen som opretter-nøgle. Brug den opretter-nøgle, kommunens IT har givet dig. Intet er oprettet.");
-    await expect(c.getByTestId("no-teams")).toBeVisible();
-
-    await c.getByLabel("Opretter-nøgle").fill(server.organiseToken);
+    await backend.create(c, server);
     await c.getByRole("button", { name: "Opret holdet" }).click();
     await expect(c.getByText("Holdet er oprettet.", { exact: false })).toBeVisible();
     await expect(c.getByRole("heading", { level: 2, name: TEAM })).toBeVisible();
@@ -223,7 +302,7 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
     expect(await epochs(anna.page)).toEqual([1, 2]);
     expect(await epochs(c)).toEqual([1, 2]);
     // The concern shared before the removal was sealed again under the new key (nobody edited it).
-    await expectSealedUnder(anna.page, 2);
+    await expectSealedUnder(backend, anna.page, 2);
     await bo.page.goto("/teams");
     await bo.page.getByRole("button", { name: "Synkronisér nu" }).click();
     await expect(bo.page.getByText("Denne enhed er fjernet fra holdet", { exact: false })).toBeVisible();
@@ -240,7 +319,7 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
     const after = await plan(anna.page);
     expect(after).not.toEqual(merged);
     expect(await plan(c)).toEqual(after);
-    await expectSealedUnder(anna.page, 2);
+    await expectSealedUnder(backend, anna.page, 2);
 
     // Bo's tablet was removed: "Forlad holdet" takes the team and its key off it (the server
     // already refuses it); his concern stays.
@@ -266,28 +345,21 @@ test("a team shares a concern encrypted: create, invite by code and QR, merge, u
     await expectAccessible(anna.page, "Teams, after leaving");
     await syncTeam(c);
     expect(await epochs(c)).toEqual([1, 2, 3]);
-    await expectSealedUnder(c, 3);
+    await expectSealedUnder(backend, c, 3);
     await c.goto("/teams");
     await c.getByRole("button", { name: "Vis holdets enheder" }).click();
     await expect(c.getByRole("listitem").filter({ hasText: annaNumber })).toContainText("har forladt holdet");
 
     for (const d of [consultant, anna, bo]) expect(d.errors).toEqual([]);
+  } catch (e) {
+    await backend.stop(server);
+    throw e;
   } finally {
     for (const d of [consultant, anna, bo]) await d.context.close();
-    await server.stop();
   }
-  // The server's files hold no text of the concerns, and not the team's name.
-  const stored = ["", "-wal"]
-    .map((s) => {
-      try {
-        return readFileSync(server.dbPath + s).toString("utf8");
-      } catch {
-        return "";
-      }
-    })
-    .join("\n");
+  // The server's stored data holds no text of the concerns, and not the team's name.
+  const stored = await backend.stored(server);
   expect(stored.length).toBeGreaterThan(1000);
   for (const text of TEXTS) expect(stored.includes(text), `the server holds "${text}"`).toBe(false);
   expect(stored).toContain('"enc":"A256GCM"');
-  await server.remove();
 });

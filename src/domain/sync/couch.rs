@@ -43,10 +43,11 @@ pub fn changes_request(db: &str, auth: &str, since: &str, limit: usize) -> Reque
     )
 }
 
-/// A CouchDB document as the engine's document (`None` for design documents and the like).
+/// A CouchDB document as the engine's document (`None` for design documents and a team's own
+/// documents: `device:`, `keys:`, `invite:`).
 pub fn from_couch(v: &Value) -> Option<Doc> {
     let id = v.get("_id")?.as_str()?;
-    if id.starts_with('_') {
+    if !super::couch_team::is_concern_id(id) {
         return None;
     }
     let deleted = v.get("_deleted").and_then(Value::as_bool).unwrap_or(false);
@@ -95,7 +96,7 @@ pub fn parse_changes(status: u16, body: &str, limit: usize) -> Result<ChangesPag
             let id = r.get("id")?.as_str()?;
             let rev = r.get("changes")?.get(0)?.get("rev")?.as_str()?;
             let deleted = r.get("deleted").and_then(Value::as_bool).unwrap_or(false);
-            (deleted && !id.starts_with('_')).then(|| Doc {
+            (deleted && super::couch_team::is_concern_id(id)).then(|| Doc {
                 id: id.into(),
                 rev: rev.into(),
                 base_rev: None,

@@ -113,6 +113,17 @@ pub fn to_seal(doc: &Doc, space: &str) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((additional_data(space, &doc.id, &doc.rev, doc.schema), plain))
 }
 
+/// The document as a CouchDB team binds it (docs/couchdb.md, "Teams on CouchDB"): CouchDB makes
+/// a revision's hash itself, so the device that seals knows only its generation (the base's +
+/// 1, as `protocol::make_rev` makes it and CouchDB does too). The additional data then carries
+/// the generation where the reference server's carries the whole revision.
+pub fn couch_bound(doc: &Doc) -> Doc {
+    Doc {
+        rev: super::protocol::generation(&doc.rev).to_string(),
+        ..doc.clone()
+    }
+}
+
 /// The outgoing document with its `data` replaced by the sealed envelope.
 pub fn sealed(doc: &Doc, envelope: &Envelope) -> Doc {
     Doc {

@@ -19,6 +19,7 @@
 pub mod compare;
 pub mod config;
 pub mod couch;
+pub mod couch_team;
 pub mod engine;
 pub mod envelope;
 pub mod json;
