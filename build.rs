@@ -13,7 +13,22 @@
 //! that file into the build with the same minifying, order and hash, and fails the build when
 //! the app does not name it. `builtin_profile_texts.rs` includes the texts for native builds
 //! (the tests). One file, not five: gzip finds what they share (12.8 KB against 16.4 KB).
+//!
+//! And the English text table (`src/domain/i18n/en.rs`, compiled here with `table.rs`) as the
+//! file the browser fetches when English is chosen: `data/texts-en.json` in `OUT_DIR`, a JSON
+//! array of the texts in the order of the table's fields, and `texts_en_file.rs`, its name in
+//! the build: `/data/texts-en-<FNV-1a 64 of the file>.json`. tools/data-files.mjs copies it into
+//! the build under that name, and fails the build when the app does not name it (issue 15: the
+//! main module's data is all on the first screen, and most tablets never show English).
 use std::{env, fs, path::Path};
+
+#[allow(dead_code)]
+#[path = "src/domain/i18n/table.rs"]
+mod table;
+use table::Texts;
+#[allow(dead_code)]
+#[path = "src/domain/i18n/en.rs"]
+mod en;
 
 const FILES: [&str; 8] = [
     "guide.json",
@@ -95,6 +110,21 @@ fn main() {
             "\"/data/profiles-{:016x}.jsonl\"",
             fnv1a64(lines.join("\n").as_bytes())
         ),
+    )
+    .expect("OUT_DIR is writable");
+    english_file(&out);
+}
+
+/// The English table as the browser fetches it, and its name.
+fn english_file(out: &Path) {
+    for source in ["src/domain/i18n/table.rs", "src/domain/i18n/en.rs"] {
+        println!("cargo:rerun-if-changed={source}");
+    }
+    let text = serde_json::to_string(en::EN.values()).expect("texts serialise");
+    fs::write(out.join("texts-en.json"), &text).expect("OUT_DIR is writable");
+    fs::write(
+        out.join("texts_en_file.rs"),
+        format!("\"/data/texts-en-{:016x}.json\"", fnv1a64(text.as_bytes())),
     )
     .expect("OUT_DIR is writable");
 }

@@ -1,5 +1,6 @@
 // trunk post_build hook, after tools/split.mjs and before pwa/build.mjs (which then precaches
-// it): writes the built-in municipality profiles into the build as data/profiles-<hash>.jsonl,
+// them): writes the English text table that build.rs made (data/texts-en-<hash>.json, see
+// englishFile) and the built-in municipality profiles into the build as data/profiles-<hash>.jsonl,
 // the file the app fetches instead of carrying them in its main wasm module (whose data is all
 // on the first screen; issue 15, src/domain/profile/mod.rs). The minifying (whitespace outside
 // strings removed, nothing else), the order and the hash (FNV-1a 64 of the text, 16 hex
@@ -61,4 +62,41 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   mkdirSync(join(stage, "data"), { recursive: true });
   writeFileSync(join(stage, path), text);
+
+  // The English text table: build.rs wrote it into its OUT_DIR (a JSON array of the texts in
+  // the order of the table's fields) and named it in the app by its hash. Of the copies in the
+  // target directory (one per build script output directory), the one the app names goes in.
+  const target = process.env.CARGO_TARGET_DIR || join(root, "target");
+  const english = englishFile(target, wasm);
+  writeFileSync(join(stage, english.path), english.text);
+}
+
+/** The English texts file the main module names (`/data/texts-en-<hash>.json`), found among
+ * build.rs's outputs under `target`. */
+export function englishFile(target, wasm) {
+  const found = [];
+  for (const profile of readdirSync(target, { withFileTypes: true })) {
+    if (!profile.isDirectory()) continue;
+    for (const sub of [join(target, profile.name, "build"), join(target, profile.name, "release", "build")]) {
+      let dirs = [];
+      try {
+        dirs = readdirSync(sub).filter((d) => d.startsWith("ssp-handleguide-"));
+      } catch {
+        continue;
+      }
+      for (const d of dirs) {
+        try {
+          const text = readFileSync(join(sub, d, "out", "data", "texts-en.json"), "utf8");
+          const path = `data/texts-en-${fnv1a64(Buffer.from(text, "utf8"))}.json`;
+          if (wasm.includes(Buffer.from(`/${path}`))) return { path, text };
+          found.push(path);
+        } catch {
+          // not a build script's output directory with the file
+        }
+      }
+    }
+  }
+  throw new Error(
+    `tools/data-files.mjs: no English texts file under ${target} is the one the app names (found: ${found.join(", ") || "none"})`,
+  );
 }

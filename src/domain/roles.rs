@@ -15,9 +15,15 @@ pub const CODES: [&str; 6] = [
 ];
 
 /// The labels in `t`'s language, in the order of [`CODES`].
-fn labels(t: &Texts) -> impl Iterator<Item = &'static str> {
+fn labels(t: &Texts) -> std::str::Split<'static, char> {
     t.my_roles.split('|')
 }
+
+/// The English labels as they were saved before the codes, in the order of [`CODES`] (the
+/// browser has the English table only when English is chosen; a test checks they are its
+/// `my_roles`).
+const EN_LABELS: &str =
+    "Teacher|Pedagogue|School leader|SSP contact teacher|SSP consultant|Other professional";
 
 /// The code a stored role names: a code, or a label in Danish or English; `None` for anything
 /// else (a role typed elsewhere, kept as it is).
@@ -26,11 +32,10 @@ pub fn code_of(stored: &str) -> Option<&'static str> {
     if let Some(code) = CODES.iter().find(|c| **c == stored) {
         return Some(code);
     }
-    [Lang::Da, Lang::En].into_iter().find_map(|lang| {
-        labels(texts(lang))
-            .position(|l| l == stored)
-            .and_then(|i| CODES.get(i).copied())
-    })
+    [labels(texts(Lang::Da)), EN_LABELS.split('|')]
+        .into_iter()
+        .find_map(|mut labels| labels.position(|l| l == stored))
+        .and_then(|i| CODES.get(i).copied())
 }
 
 /// A stored role as `t`'s reader reads it: the label of its code, or the text as it is.
@@ -49,6 +54,12 @@ pub fn choices(t: &Texts) -> Vec<(&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_saved_english_labels_are_the_english_tables() {
+        assert_eq!(EN_LABELS, texts(Lang::En).my_roles);
+        assert_eq!(code_of("SSP consultant"), Some("ssp_consultant"));
+    }
 
     #[test]
     fn every_code_has_a_label_in_both_languages() {

@@ -147,6 +147,18 @@ pub fn stored_municipality(store: &dyn KeyValueStore) -> Option<String> {
     SETTINGS_CODEC.decode::<Settings>(&raw).ok()?.municipality
 }
 
+/// The language of the stored settings, read as [`stored_municipality`] reads (Danish when none
+/// is stored or the settings do not read).
+pub fn stored_lang(store: &dyn KeyValueStore) -> crate::domain::i18n::Lang {
+    store
+        .get(SETTINGS_KEY)
+        .ok()
+        .flatten()
+        .and_then(|raw| SETTINGS_CODEC.decode::<Settings>(&raw).ok())
+        .map(|s| s.lang)
+        .unwrap_or_default()
+}
+
 pub fn save_settings(
     store: &dyn KeyValueStore,
     settings: &Settings,

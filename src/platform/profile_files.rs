@@ -1,5 +1,6 @@
 //! Fetches the built-in municipality profiles (`domain::profile::BUILTIN_FILE`, the five in one
-//! file) and hands them to the domain (`profile::provide`). The service worker precaches it
+//! file) and hands them to the domain (`profile::provide`); and the English text table
+//! (`i18n::EN_FILE`, `i18n::provide_english`). The service worker precaches it
 //! with the rest of the build, so after the first visit this reads its cache, online or
 //! offline; its name carries a hash of its content, so an old copy is never read as new. It is
 //! fetched before the app mounts when a municipality is chosen (main.rs), before a page in a
@@ -20,6 +21,23 @@ pub fn ensure() -> impl Future<Output = Result<(), ()>> {
         match fetched {
             None => Ok(()),
             Some(f) => profile::provide(&text(f).await?).then_some(()).ok_or(()),
+        }
+    }
+}
+
+/// The same for the English text table (`i18n::EN_FILE`): fetched when English is chosen, and
+/// before the app mounts when it was.
+pub fn ensure_english() -> impl Future<Output = Result<(), ()>> {
+    use crate::domain::i18n;
+    let fetched = i18n::english()
+        .is_none()
+        .then(|| web_sys::window().map(|w| JsFuture::from(w.fetch_with_str(i18n::EN_FILE))));
+    async move {
+        match fetched {
+            None => Ok(()),
+            Some(f) => i18n::provide_english(&text(f).await?)
+                .then_some(())
+                .ok_or(()),
         }
     }
 }

@@ -32,7 +32,7 @@ pub use state::{
     use_work, LockState, Prefs, ShellState, SyncState, WorkState,
 };
 
-use crate::domain::i18n::texts;
+use crate::domain::i18n::{texts, Lang, Texts};
 use crate::domain::profile::library::Library;
 use crate::domain::settings::{load_settings, save_settings, StorageNotice};
 use crate::platform::{self, local_storage::LocalStorage};
@@ -54,8 +54,14 @@ pub fn preload_current_page() {
 /// became files (issue 15). Nothing is chosen on a first visit: nothing to wait for. Should the
 /// fetch fail, the app starts as if none were chosen, and choosing fetches it again.
 pub async fn fetch_chosen_profile() {
+    let english = (crate::domain::settings::stored_lang(&LocalStorage) == Lang::En)
+        .then(platform::profile_files::ensure_english);
     if crate::domain::settings::stored_municipality(&LocalStorage).is_some() {
         let _ = platform::profile_files::ensure().await;
+    }
+    // English is a file too (issue 15): the first render shows it, as before.
+    if let Some(english) = english {
+        let _ = english.await;
     }
 }
 
@@ -78,8 +84,28 @@ pub fn App() -> impl IntoView {
     let training_on = training::stored_on();
     // The two tables are statics: the same table is the same address, so comparing pointers is
     // enough (a derived PartialEq over ~500 fields cost 18 KB of wasm).
+    // English is fetched when it is chosen (it is a file, issue 15); until it is here the
+    // texts stay as they were, and should it fail (a first visit without a connection), the
+    // choice goes back to Danish.
+    let english_here = RwSignal::new(crate::domain::i18n::english().is_some());
+    Effect::new(move |_| {
+        if settings.read().lang == Lang::En && !english_here.get() {
+            leptos::task::spawn_local(async move {
+                match platform::profile_files::ensure_english().await {
+                    Ok(()) => english_here.set(true),
+                    Err(()) => settings.update(|s| s.lang = Lang::Da),
+                }
+            });
+        }
+    });
     let texts = Memo::new_with_compare(
-        move |_| texts(settings.read().lang),
+        move |old: Option<&&'static Texts>| {
+            let lang = settings.read().lang;
+            match (lang, english_here.get(), old) {
+                (Lang::En, false, Some(old)) => *old,
+                _ => texts(lang),
+            }
+        },
         |old, new| !matches!((old, new), (Some(a), Some(b)) if std::ptr::eq(*a, *b)),
     );
     let profile = Memo::new(move |_| {

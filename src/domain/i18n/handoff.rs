@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// The page's title (the page table's `title`, which has only the text table to go by).
 pub fn page_title(t: &Texts) -> &'static str {
-    if std::ptr::eq(t, super::texts(Lang::En)) {
+    if super::english().is_some_and(|en| std::ptr::eq(t, en)) {
         "Hand over a concern as a file"
     } else {
         "Giv en bekymring videre som fil"

@@ -9,12 +9,74 @@ use serde::{Deserialize, Serialize};
 
 mod da;
 pub mod editor;
+// Native builds (the tests) compile the English table in; the browser fetches it as a file
+// when English is chosen (`EN_FILE`, issue 15): the main wasm module's data is all on the
+// first screen.
+#[cfg(not(target_arch = "wasm32"))]
 mod en;
 pub mod handoff;
 mod table;
 pub mod teams;
 
-pub use table::Texts;
+pub use table::{Texts, TEXT_COUNT};
+
+/// The English table's file, as the build names it (`/data/texts-en-<FNV-1a 64>.json`: a JSON
+/// array of the texts in the order of [`Texts`]' fields; build.rs writes it, and
+/// tools/data-files.mjs puts it in the build).
+pub const EN_FILE: &str = include!(concat!(env!("OUT_DIR"), "/data/texts_en_file.rs"));
+
+#[cfg(target_arch = "wasm32")]
+static ENGLISH: std::sync::OnceLock<&'static Texts> = std::sync::OnceLock::new();
+
+/// The English table, when it is here (always in native builds; in the browser once
+/// [`provide_english`] took the file).
+pub fn english() -> Option<&'static Texts> {
+    #[cfg(target_arch = "wasm32")]
+    return ENGLISH.get().copied();
+    #[cfg(not(target_arch = "wasm32"))]
+    Some(&en::EN)
+}
+
+/// Why the English file was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextsFileError {
+    NotJson,
+    /// Not [`TEXT_COUNT`] texts: a file of another build.
+    Count(usize),
+    Empty(usize),
+}
+
+/// Reads the English file: exactly [`TEXT_COUNT`] texts, none empty.
+pub fn read_texts_file(text: &str) -> Result<&'static Texts, TextsFileError> {
+    let values: Vec<String> = serde_json::from_str(text).map_err(|_| TextsFileError::NotJson)?;
+    if values.len() != TEXT_COUNT {
+        return Err(TextsFileError::Count(values.len()));
+    }
+    if let Some(i) = values.iter().position(|v| v.trim().is_empty()) {
+        return Err(TextsFileError::Empty(i));
+    }
+    let values = values
+        .into_iter()
+        .map(|v| &*Box::leak(v.into_boxed_str()))
+        .collect();
+    Texts::from_values(values).ok_or(TextsFileError::Count(0))
+}
+
+/// Takes the fetched English file (the browser; once is enough). `false` if it does not read.
+pub fn provide_english(text: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if ENGLISH.get().is_some() {
+            return true;
+        }
+        match read_texts_file(text) {
+            Ok(t) => ENGLISH.set(t).is_ok() || ENGLISH.get().is_some(),
+            Err(_) => false,
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    read_texts_file(text).is_ok()
+}
 
 /// The languages the app speaks. Danish first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -53,11 +115,12 @@ impl Lang {
     }
 }
 
-/// The text table for `lang`.
+/// The text table for `lang`. English before its file is here reads as Danish: the app fetches
+/// the file before it shows English (`ui`: before it mounts, and when English is chosen).
 pub fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::Da => &da::DA,
-        Lang::En => &en::EN,
+        Lang::En => english().unwrap_or(&da::DA),
     }
 }
 
@@ -88,6 +151,64 @@ pub(crate) fn assert_translated<T: serde::Serialize>(da: &T, en: &T, placeholder
 mod tests {
     use super::*;
     use serde_json::{Map, Value};
+
+    #[test]
+    fn every_field_of_the_table_is_a_static_str() {
+        // `Texts::values` and `from_values` rely on it (the table is an array of texts).
+        let source = include_str!("table.rs");
+        let start = source.find("pub struct Texts {").expect("the struct");
+        let body = &source[start..start + source[start..].find("\n}").expect("its end")];
+        let fields: Vec<&str> = body
+            .lines()
+            .skip(1)
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .collect();
+        assert_eq!(fields.len(), TEXT_COUNT);
+        for f in fields {
+            assert!(
+                f.starts_with("pub ") && f.ends_with(": &'static str,"),
+                "not a text: {f}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_english_file_is_the_english_table() {
+        // What build.rs wrote for the browser reads back as the table compiled in here, field
+        // by field, and its name is the hash of its text.
+        let file = include_str!(concat!(env!("OUT_DIR"), "/data/texts-en.json"));
+        let read = read_texts_file(file).expect("the file reads");
+        assert_eq!(read, texts(Lang::En));
+        assert_eq!(read.month_names, texts(Lang::En).month_names);
+        let hash = file.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        assert_eq!(EN_FILE, format!("/data/texts-en-{hash:016x}.json"));
+        assert_eq!(
+            Texts::from_values(texts(Lang::Da).values().to_vec()),
+            Some(texts(Lang::Da))
+        );
+    }
+
+    #[test]
+    fn a_texts_file_of_another_build_or_damaged_is_refused() {
+        let mut values: Vec<&str> = texts(Lang::En).values().to_vec();
+        values.pop();
+        let short = serde_json::to_string(&values).unwrap();
+        assert_eq!(
+            read_texts_file(&short),
+            Err(TextsFileError::Count(TEXT_COUNT - 1))
+        );
+        values.push(" ");
+        let blank = serde_json::to_string(&values).unwrap();
+        assert_eq!(
+            read_texts_file(&blank),
+            Err(TextsFileError::Empty(TEXT_COUNT - 1))
+        );
+        assert_eq!(read_texts_file("<html>"), Err(TextsFileError::NotJson));
+        assert!(!provide_english("[]"));
+    }
 
     fn table(lang: Lang) -> Map<String, Value> {
         match serde_json::to_value(texts(lang)).unwrap() {

@@ -1,10 +1,18 @@
 //! The shape of a text table: [`Texts`], one field per piece of UI text. `da.rs` and `en.rs`
 //! each fill one in; `mod.rs` picks the table for a language.
+//!
+//! build.rs compiles this file too (with `en.rs`), to write the English table as the file the
+//! browser fetches (issue 15): keep it free of paths into the crate.
 
 use serde::Serialize;
 
 /// Every piece of UI chrome text. Field names are the keys.
+///
+/// Every field is a `&'static str` (a test reads this file to check), and the layout is C's:
+/// the table is an array of texts in the order of the fields, which is how the English table
+/// travels as a file ([`Texts::values`], [`Texts::from_values`]).
 #[derive(Debug, PartialEq, Eq, Serialize)]
+#[repr(C)]
 pub struct Texts {
     pub app_name: &'static str,
     pub app_tagline: &'static str,
@@ -592,4 +600,35 @@ pub struct Texts {
     pub problem_not_a_date: &'static str,
     /// A change named an action item that is not on the concern (any more).
     pub problem_no_item: &'static str,
+}
+
+/// The number of texts in a table.
+pub const TEXT_COUNT: usize = std::mem::size_of::<Texts>() / std::mem::size_of::<&str>();
+
+// The table is exactly an array of texts: same size and alignment.
+const _: () = assert!(TEXT_COUNT * std::mem::size_of::<&str>() == std::mem::size_of::<Texts>());
+const _: () = assert!(std::mem::align_of::<Texts>() == std::mem::align_of::<&str>());
+
+impl Texts {
+    /// The texts in the order of the fields.
+    pub fn values(&self) -> &[&'static str] {
+        // SAFETY: `Texts` is `repr(C)` with only `&'static str` fields (checked by a test that
+        // reads this file, and by the size and alignment asserts above): it is laid out as an
+        // array of `TEXT_COUNT` of them.
+        unsafe {
+            std::slice::from_raw_parts((self as *const Texts).cast::<&'static str>(), TEXT_COUNT)
+        }
+    }
+
+    /// A table from its texts in the order of the fields, kept for the life of the program;
+    /// `None` unless there are exactly [`TEXT_COUNT`].
+    pub fn from_values(values: Vec<&'static str>) -> Option<&'static Texts> {
+        if values.len() != TEXT_COUNT {
+            return None;
+        }
+        let leaked: &'static [&'static str] = Box::leak(values.into_boxed_slice());
+        // SAFETY: as in `values`: the same layout, and exactly `TEXT_COUNT` texts that live for
+        // the rest of the program.
+        Some(unsafe { &*leaked.as_ptr().cast::<Texts>() })
+    }
 }
