@@ -40,6 +40,7 @@ fn call_error(e: &TeamCallError, tt: &TeamTexts, t: &crate::domain::i18n::Texts)
     match e {
         TeamCallError::InviteUsed => tt.invite_used.to_string(),
         TeamCallError::InviteExpired => tt.invite_expired.to_string(),
+        TeamCallError::SignUpClosed => tt.sign_up_closed.to_string(),
         TeamCallError::Sync(e) => error_text(e, t),
     }
 }

@@ -363,3 +363,26 @@ test(`a team shares a concern encrypted on ${backendName}: create, invite by cod
   for (const text of TEXTS) expect(stored.includes(text), `the server holds "${text}"`).toBe(false);
   expect(stored).toContain('"enc":"A256GCM"');
 });
+
+test("on a CouchDB whose IT has not opened sign-up, an invite is refused in words and the team is unchanged", async ({ browser }) => {
+  const server = await startCouchServer({ port: 0, usersDb: "admin_only" });
+  const consultant = await device(browser, { "ssp.settings": SETTINGS });
+  try {
+    const c = consultant.page;
+    await c.getByLabel("Holdets navn").fill(TEAM);
+    await BACKENDS.CouchDB.create(c, server);
+    await c.getByRole("button", { name: "Opret holdet" }).click();
+    await expect(c.getByText("Holdet er oprettet.", { exact: false })).toBeVisible();
+    const db = (await server.databases()).find((d) => d.startsWith("ssp-hold-"));
+    const before = server.security(db);
+    await c.getByRole("button", { name: "Inviter en kollega" }).click();
+    await expect(c.getByText("Invitationen kan ikke laves: CouchDB tager ikke imod nye brugere.", { exact: false })).toBeVisible();
+    await expect(c.getByLabel("Eller indsæt koden på den anden enhed")).toHaveCount(0);
+    expect(server.security(db)).toEqual(before);
+    await expectAccessible(c, "Teams, an invite CouchDB refused");
+    expect(consultant.errors).toEqual([]);
+  } finally {
+    await consultant.context.close();
+    await server.destroy();
+  }
+});

@@ -84,6 +84,7 @@ pub struct TeamTexts {
     pub left_done: &'static str,
     pub device_left: &'static str,
     pub invite_too_long: &'static str,
+    pub sign_up_closed: &'static str,
 }
 
 pub static DA: TeamTexts = TeamTexts {
@@ -164,6 +165,7 @@ pub static DA: TeamTexts = TeamTexts {
     left_done: "Du har forladt «{team}». Holdets nøgle er slettet på enheden; bekymringerne er her stadig.",
     device_left: "har forladt holdet",
     invite_too_long: "Invitationen kan ikke laves: serverens adresse, holdets navn eller serverens invitation er for lang til en kode. Intet er ændret.",
+    sign_up_closed: "Invitationen kan ikke laves: CouchDB tager ikke imod nye brugere. Kommunens IT skal åbne for det én gang (se vejledningen til CouchDB, »Once per server«). Intet er ændret på holdet.",
 };
 
 pub static EN: TeamTexts = TeamTexts {
@@ -244,6 +246,7 @@ pub static EN: TeamTexts = TeamTexts {
     left_done: "You have left \"{team}\". The team's key is deleted on the device; the concerns are still here.",
     device_left: "left the team",
     invite_too_long: "The invitation cannot be made: the server's address, the team's name or the server's invite is too long for a code. Nothing was changed.",
+    sign_up_closed: "The invitation cannot be made: CouchDB does not take new users. The municipality's IT must open it once (see the CouchDB guide, \"Once per server\"). Nothing was changed in the team.",
 };
 
 /// The teams page's text table for `lang`.

@@ -490,6 +490,16 @@ pub fn round_error(e: SyncError) -> SyncError {
     }
 }
 
+/// The answer to an invite's sign-up: a new user (`201`/`202`), or a server that takes none
+/// (`401`/`403` from an admin-only `_users`, `404` as CouchDB answers a sign-up it will not take
+/// from a logged-in user).
+pub fn parse_sign_up(status: u16, body: &str) -> Result<(), TeamCallError> {
+    match status {
+        401 | 403 | 404 => Err(TeamCallError::SignUpClosed),
+        _ => parse_written(status, body).map(|_| ()),
+    }
+}
+
 /// A join's first answer: the invite's login was refused, so the invite was used (its
 /// password changed by the device that used it) or taken back.
 pub fn join_refused(status: u16, body: &str) -> TeamCallError {
@@ -707,6 +717,24 @@ mod tests {
     fn a_member_refused_by_the_database_reads_as_removed() {
         assert_eq!(round_error(SyncError::Forbidden), SyncError::Unauthorized);
         assert_eq!(round_error(SyncError::Network), SyncError::Network);
+    }
+
+    #[test]
+    fn a_sign_up_the_server_will_not_take_says_so() {
+        for status in [401, 403, 404] {
+            assert_eq!(
+                parse_sign_up(status, "{}"),
+                Err(TeamCallError::SignUpClosed)
+            );
+        }
+        assert_eq!(
+            parse_sign_up(201, r#"{"ok":true,"id":"x","rev":"1-a"}"#),
+            Ok(())
+        );
+        assert!(matches!(
+            parse_sign_up(500, "{}"),
+            Err(TeamCallError::Sync(SyncError::Server { status: 500 }))
+        ));
     }
 
     #[test]

@@ -166,6 +166,9 @@ pub enum TeamCallError {
     InviteUsed,
     /// The invite's deadline passed before it reached the server.
     InviteExpired,
+    /// CouchDB: the server takes no sign-up, so no user can be made for an invite (its IT has
+    /// not opened `_users`: docs/couchdb.md, "Once per server: let devices sign up").
+    SignUpClosed,
     Sync(SyncError),
 }
 
