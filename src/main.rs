@@ -5,7 +5,7 @@ fn main() {
     // A task queued after the preload's (both before the next frame, so the prerendered start
     // screen is replaced without a blank frame between).
     wasm_bindgen_futures::spawn_local(async {
-        ssp_handleguide::ui::fetch_chosen_profile().await;
+        ssp_handleguide::ui::fetch_chosen_files().await;
         ssp_handleguide::platform::document::remove_prerendered();
         leptos::mount::mount_to_body(ssp_handleguide::ui::App);
     });

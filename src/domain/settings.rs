@@ -139,24 +139,12 @@ pub fn load_settings(store: &dyn KeyValueStore, now_ms: u64) -> Startup {
     Startup { settings, notice }
 }
 
-/// The municipality of the stored settings, read without changing or setting aside anything
-/// (before the app starts, to fetch its profile: `ui::fetch_chosen_profile`); `None` when none
-/// is chosen or the settings do not read ([`load_settings`] then says why).
-pub fn stored_municipality(store: &dyn KeyValueStore) -> Option<String> {
+/// The stored settings, read without changing or setting aside anything (before the app
+/// starts, to fetch the chosen profile and language: `ui::fetch_chosen_files`); `None` when
+/// none are stored or they do not read ([`load_settings`] then says why).
+pub fn stored_settings(store: &dyn KeyValueStore) -> Option<Settings> {
     let raw = store.get(SETTINGS_KEY).ok()??;
-    SETTINGS_CODEC.decode::<Settings>(&raw).ok()?.municipality
-}
-
-/// The language of the stored settings, read as [`stored_municipality`] reads (Danish when none
-/// is stored or the settings do not read).
-pub fn stored_lang(store: &dyn KeyValueStore) -> crate::domain::i18n::Lang {
-    store
-        .get(SETTINGS_KEY)
-        .ok()
-        .flatten()
-        .and_then(|raw| SETTINGS_CODEC.decode::<Settings>(&raw).ok())
-        .map(|s| s.lang)
-        .unwrap_or_default()
+    SETTINGS_CODEC.decode::<Settings>(&raw).ok()
 }
 
 pub fn save_settings(

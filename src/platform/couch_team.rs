@@ -21,6 +21,12 @@ async fn written(req: &Request) -> Result<String, TeamCallError> {
     ct::parse_written(status, &body)
 }
 
+/// Writes one of the team's own documents (which always carry their `_id`).
+async fn put_doc(url: &str, auth: &str, doc: &Value) -> Result<String, TeamCallError> {
+    written(&ct::put_doc_request(url, auth, doc).ok_or_else(|| bad("a document without _id"))?)
+        .await
+}
+
 fn failed() -> TeamCallError {
     TeamCallError::Sync(SyncError::BadAnswer {
         status: 0,
@@ -91,8 +97,7 @@ pub async fn create(
     let auth = ct::auth(&token);
     let device = DeviceDoc::new(&owner, public_key, 1, now_ms()).to_value();
     for doc in [device, ct::keys_doc(1, &[])] {
-        let req = ct::put_doc_request(&url, &auth, &doc).ok_or_else(|| bad("team: no id"))?;
-        written(&req).await?;
+        put_doc(&url, &auth, &doc).await?;
     }
     Ok(Member {
         space: db,
@@ -116,7 +121,7 @@ pub async fn invite(team: &Team, expires_ms: u64) -> Result<(String, u64), TeamC
     }
     written(&ct::put_security_request(&url, &auth, &security)).await?;
     let doc = ct::invite_doc(&name, expires_ms);
-    written(&ct::put_doc_request(&url, &auth, &doc).ok_or_else(|| bad("invite: no id"))?).await?;
+    put_doc(&url, &auth, &doc).await?;
     Ok((ct::token(&name, &password), expires_ms))
 }
 
@@ -193,8 +198,7 @@ pub async fn revoke(team: &Team, device: &str) -> Result<(), TeamCallError> {
         .and_then(DeviceDoc::parse)
     {
         d.revoked = true;
-        let req = ct::put_doc_request(&url, &auth, &d.to_value()).ok_or_else(|| bad("revoke"))?;
-        written(&req).await?;
+        put_doc(&url, &auth, &d.to_value()).await?;
     }
     Ok(())
 }
@@ -207,7 +211,7 @@ pub async fn post_keys(
 ) -> Result<(), TeamCallError> {
     let (url, auth) = place(team);
     let doc = ct::keys_doc(epoch, wrapped);
-    written(&ct::put_doc_request(&url, &auth, &doc).ok_or_else(|| bad("keys"))?).await?;
+    put_doc(&url, &auth, &doc).await?;
     Ok(())
 }
 
@@ -229,8 +233,7 @@ pub async fn leave(team: &Team) -> Result<(), TeamCallError> {
             .and_then(DeviceDoc::parse)
             .unwrap_or_else(|| DeviceDoc::new(&team.device, &team.ecdh_public, 1, now_ms()));
         d.left = true;
-        let req = ct::put_doc_request(&url, &auth, &d.to_value()).ok_or_else(|| bad("leave"))?;
-        written(&req).await?;
+        put_doc(&url, &auth, &d.to_value()).await?;
         let name = ct::token_name(&team.token);
         let (status, body) = ask(&ct::user_request(&team.url, &auth, name)).await?;
         let user: Option<Value> = ct::parse_doc(status, &body)?;

@@ -14,30 +14,32 @@ use wasm_bindgen_futures::JsFuture;
 /// Starts fetching the profiles unless they are here, at once, and returns the wait for them:
 /// `Err(())` when they could not be fetched or read (a first visit without a connection).
 pub fn ensure() -> impl Future<Output = Result<(), ()>> {
-    let fetched = (!profile::provided()).then(|| {
-        web_sys::window().map(|w| JsFuture::from(w.fetch_with_str(profile::BUILTIN_FILE)))
-    });
-    async move {
-        match fetched {
-            None => Ok(()),
-            Some(f) => profile::provide(&text(f).await?).then_some(()).ok_or(()),
-        }
-    }
+    ensure_file(profile::provided(), profile::BUILTIN_FILE, profile::provide)
 }
 
 /// The same for the English text table (`i18n::EN_FILE`): fetched when English is chosen, and
 /// before the app mounts when it was.
 pub fn ensure_english() -> impl Future<Output = Result<(), ()>> {
     use crate::domain::i18n;
-    let fetched = i18n::english()
-        .is_none()
-        .then(|| web_sys::window().map(|w| JsFuture::from(w.fetch_with_str(i18n::EN_FILE))));
+    ensure_file(
+        i18n::english().is_some(),
+        i18n::EN_FILE,
+        i18n::provide_english,
+    )
+}
+
+/// Starts fetching `url` unless `here`, and returns the wait for it to be handed to `provide`
+/// (`false`: it does not read).
+fn ensure_file(
+    here: bool,
+    url: &str,
+    provide: fn(&str) -> bool,
+) -> impl Future<Output = Result<(), ()>> {
+    let fetched = (!here).then(|| web_sys::window().map(|w| JsFuture::from(w.fetch_with_str(url))));
     async move {
         match fetched {
             None => Ok(()),
-            Some(f) => i18n::provide_english(&text(f).await?)
-                .then_some(())
-                .ok_or(()),
+            Some(f) => provide(&text(f).await?).then_some(()).ok_or(()),
         }
     }
 }

@@ -49,14 +49,18 @@ pub fn preload_current_page() {
     lazy_pages::preload_for(&platform::document::path());
 }
 
-/// Fetches the chosen municipality's built-in profile (from the service worker's cache after
-/// the first visit) before the app mounts, so the first render shows it as before the profiles
-/// became files (issue 15). Nothing is chosen on a first visit: nothing to wait for. Should the
-/// fetch fail, the app starts as if none were chosen, and choosing fetches it again.
-pub async fn fetch_chosen_profile() {
-    let english = (crate::domain::settings::stored_lang(&LocalStorage) == Lang::En)
-        .then(platform::profile_files::ensure_english);
-    if crate::domain::settings::stored_municipality(&LocalStorage).is_some() {
+/// Fetches the chosen municipality's built-in profile, and the English texts when English is
+/// chosen (from the service worker's cache after the first visit), before the app mounts, so
+/// the first render shows them as before they became files (issue 15). Nothing is chosen on a
+/// first visit: nothing to wait for. Should a fetch fail, the app starts as if it were not
+/// chosen, and choosing fetches it again.
+pub async fn fetch_chosen_files() {
+    let stored = crate::domain::settings::stored_settings(&LocalStorage);
+    let english = stored
+        .as_ref()
+        .filter(|s| s.lang == Lang::En)
+        .map(|_| platform::profile_files::ensure_english());
+    if stored.is_some_and(|s| s.municipality.is_some()) {
         let _ = platform::profile_files::ensure().await;
     }
     // English is a file too (issue 15): the first render shows it, as before.

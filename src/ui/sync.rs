@@ -175,6 +175,28 @@ pub fn format_time(ms: u64) -> String {
     .danish_at(d.get_hours(), d.get_minutes())
 }
 
+/// Which kind of server: the reference server's protocol or CouchDB (the sync settings, and
+/// "Opret et hold"); `name` groups the two radio buttons.
+#[component]
+pub fn KindChoice(kind: RwSignal<Kind>, name: &'static str) -> impl IntoView {
+    let t = use_prefs().texts;
+    view! {
+        <fieldset class="fieldset fieldset--inner">
+            <legend>{move || t.get().sync_kind}</legend>
+            <label class="radio">
+                <input type="radio" name=name prop:checked=move || kind.get() == Kind::Json
+                    on:change=move |_| kind.set(Kind::Json) />
+                <span>{move || t.get().sync_kind_json}</span>
+            </label>
+            <label class="radio">
+                <input type="radio" name=name prop:checked=move || kind.get() == Kind::Couch
+                    on:change=move |_| kind.set(Kind::Couch) />
+                <span>{move || t.get().sync_kind_couch}</span>
+            </label>
+        </fieldset>
+    }
+}
+
 /// Settings' sync section.
 #[component]
 pub fn SyncSettings() -> impl IntoView {
@@ -323,19 +345,7 @@ pub fn SyncSettings() -> impl IntoView {
                 <span>{move || t.get().sync_enabled}</span>
             </label>
             <div class="sync-settings__fields" hidden=move || !enabled.get()>
-                <fieldset class="fieldset fieldset--inner">
-                    <legend>{move || t.get().sync_kind}</legend>
-                    <label class="radio">
-                        <input type="radio" name="sync-kind" prop:checked=move || kind.get() == Kind::Json
-                            on:change=move |_| kind.set(Kind::Json) />
-                        <span>{move || t.get().sync_kind_json}</span>
-                    </label>
-                    <label class="radio">
-                        <input type="radio" name="sync-kind" prop:checked=move || kind.get() == Kind::Couch
-                            on:change=move |_| kind.set(Kind::Couch) />
-                        <span>{move || t.get().sync_kind_couch}</span>
-                    </label>
-                </fieldset>
+                <KindChoice kind=kind name="sync-kind" />
                 <label class="field">
                     <span class="field__label">{move || t.get().sync_url}</span>
                     <span class="hint">{move || t.get().sync_url_hint}</span>

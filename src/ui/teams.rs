@@ -3,7 +3,7 @@
 //! invite reads and what is checked live in `domain::team` and `domain::sync::lane`; the calls
 //! to the server in `platform::sync`. A chunk of its own: few devices ever open it.
 
-use super::sync::{format_time, kick, refresh, Scheduler};
+use super::sync::{format_time, kick, refresh, KindChoice, Scheduler};
 use super::{use_page_title, use_prefs, use_sync, use_work};
 use crate::domain::i18n::teams::{team_texts, TeamTexts};
 use crate::domain::i18n::Lang;
@@ -592,19 +592,7 @@ fn CreateTeam(lang: Memo<Lang>, version: RwSignal<u32>) -> impl IntoView {
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
             </label>
-            <fieldset class="fieldset fieldset--inner">
-                <legend>{move || t.get().sync_kind}</legend>
-                <label class="radio">
-                    <input type="radio" name="team-kind" prop:checked=move || kind.get() == Kind::Json
-                        on:change=move |_| kind.set(Kind::Json) />
-                    <span>{move || t.get().sync_kind_json}</span>
-                </label>
-                <label class="radio">
-                    <input type="radio" name="team-kind" prop:checked=move || kind.get() == Kind::Couch
-                        on:change=move |_| kind.set(Kind::Couch) />
-                    <span>{move || t.get().sync_kind_couch}</span>
-                </label>
-            </fieldset>
+            <KindChoice kind=kind name="team-kind" />
             <label class="field">
                 <span class="field__label">{move || tt().url_label}</span>
                 {move || (kind.get() == Kind::Couch).then(|| view! { <span class="hint">{tt().url_help}</span> })}
