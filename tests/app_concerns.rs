@@ -32,7 +32,8 @@ fn cx(now_ms: u64) -> Context<'static> {
 fn profile() -> ssp_handleguide::domain::profile::Profile {
     let library = Library::default();
     let id = library.choices()[0].0.to_string();
-    library.find(&id).cloned().expect("a built-in profile")
+    let found = library.find(&id).expect("a built-in profile");
+    ssp_handleguide::domain::profile::Profile::clone(&found)
 }
 
 /// A complete walk of the guide that asks what was seen (`observed` in every text field).

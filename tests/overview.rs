@@ -184,7 +184,11 @@ fn seeded() -> Vec<Concern> {
 }
 
 fn builtin_profiles() -> Vec<Profile> {
-    Library::default().all().into_iter().cloned().collect()
+    Library::default()
+        .all()
+        .iter()
+        .map(|p| Profile::clone(p))
+        .collect()
 }
 
 fn run(concerns: &[Concern], filter: &Filter) -> Overview {

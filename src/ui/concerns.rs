@@ -251,8 +251,8 @@ pub fn ConcernPage() -> impl IntoView {
             let c = c.as_ref()?;
             let profile = prefs
                 .library
-                .with(|l| l.find(&c.profile).cloned())
-                .or_else(|| prefs.profile.get())?;
+                .with(|l| l.find(&c.profile))
+                .or_else(|| prefs.profile())?;
             let advised = app_notification::advised(guide, c, &profile);
             (advised || c.notification.is_some()).then(|| {
                 let generated = app_notification::for_concern(guide, c, &profile);
@@ -449,8 +449,8 @@ pub fn ConcernPage() -> impl IntoView {
             let (generated, saved, profile_id) = note_inputs.get()?;
             let profile = prefs
                 .library
-                .with_untracked(|l| l.find(&profile_id).cloned())
-                .or_else(|| prefs.profile.get_untracked())?;
+                .with_untracked(|l| l.find(&profile_id))
+                .or_else(|| prefs.profile_untracked())?;
             let has_saved = saved.is_some();
             let open = {
                 let generated = generated.clone();

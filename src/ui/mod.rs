@@ -83,6 +83,12 @@ pub fn App() -> impl IntoView {
             .or_else(|| (!set_aside.is_empty()).then_some(StorageNotice::ProfileSetAside)),
     );
     let library = RwSignal::new(library);
+    if library.with_untracked(Library::has_imported) {
+        leptos::task::spawn_local(async move {
+            // Not fetched (offline on a first visit): each profile is still checked when used.
+            let _ = lazy_pages::check_profiles(library, notice).await;
+        });
+    }
     let concerns = RwSignal::new(Vec::new());
     let locked = RwSignal::new(platform::vault::is_set());
     let training_on = training::stored_on();
@@ -112,14 +118,14 @@ pub fn App() -> impl IntoView {
         },
         |old, new| !matches!((old, new), (Some(a), Some(b)) if std::ptr::eq(*a, *b)),
     );
-    let profile = Memo::new(move |_| {
+    let chosen = Memo::new(move |_| {
         let id = settings.read().municipality.clone()?;
-        library.read().find(&id).cloned()
+        library.read().entry(&id)
     });
     let prefs = Prefs {
         settings,
         library,
-        profile,
+        chosen,
         texts,
         large_text: RwSignal::new(false),
     };
@@ -388,6 +394,25 @@ mod lazy_pages {
             CONFLICTS => view! { <sync::ConflictsPage /> }.into_any(),
             _ => view! { <not_found::NotFound /> }.into_any(),
         })
+    }
+
+    /// The imported profiles' full validation after start-up (`Library::check`): the
+    /// validator and the profile's decoder are not in the main module, and a device without
+    /// imported profiles never fetches this chunk. One that fails is set aside and reported.
+    #[wasm_split(profile_check, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn check_profiles(
+        library: RwSignal<Library>,
+        notice: RwSignal<Option<StorageNotice>>,
+    ) -> Result<(), LoadFailed> {
+        let mut checked = library.get_untracked();
+        if checked.check(&LocalStorage, platform::now_ms()).is_empty() {
+            return Ok(());
+        }
+        library.set(checked);
+        if notice.get_untracked().is_none() {
+            notice.set(Some(StorageNotice::ProfileSetAside));
+        }
+        Ok(())
     }
 
     #[component]

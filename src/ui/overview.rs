@@ -13,6 +13,8 @@ use crate::domain::guide::Level;
 use crate::domain::i18n::{Lang, Texts};
 use crate::domain::overview::{self, Filter, Overview, StaircaseStep};
 use crate::domain::pages::Page;
+use crate::domain::profile::library::Library;
+use crate::domain::profile::Profile;
 use crate::platform;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -58,10 +60,10 @@ pub fn OverviewPage() -> impl IntoView {
     let today = Date::from_ms(platform::now_ms());
     let numbers = Memo::new(move |_| {
         let filter = filter.get();
-        prefs.library.with(|library| {
-            work.concerns
-                .with(|concerns| overview::overview(concerns, &filter, today, &library.all()))
-        })
+        let profiles = prefs.library.with(Library::all);
+        let profiles: Vec<&Profile> = profiles.iter().map(AsRef::as_ref).collect();
+        work.concerns
+            .with(|concerns| overview::overview(concerns, &filter, today, &profiles))
     });
     let any_saved = Memo::new(move |_| work.concerns.with(|c| !c.is_empty()));
     let body = move || {

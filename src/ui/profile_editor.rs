@@ -199,7 +199,7 @@ fn Start(ed: Editor, found: RwSignal<Option<ProfileDraft>>) -> impl IntoView {
         begin(edit::blank(&edit::new_id(&ids, &n), &n), None);
     };
     let start_copy = move |_| {
-        let Some(from) = prefs.profile.get_untracked() else {
+        let Some(from) = prefs.profile_untracked() else {
             return;
         };
         let n = name.get_untracked();
@@ -217,9 +217,9 @@ fn Start(ed: Editor, found: RwSignal<Option<ProfileDraft>>) -> impl IntoView {
     };
     // An imported profile is edited as it is, under its own id (a built-in never is).
     let start_edit = move |_| {
-        if let Some(p) = prefs.profile.get_untracked() {
+        if let Some(p) = prefs.profile_untracked() {
             let id = p.id.clone();
-            begin(p, Some(id));
+            begin(Profile::clone(&p), Some(id));
         }
     };
     move || {
@@ -246,9 +246,9 @@ fn Start(ed: Editor, found: RwSignal<Option<ProfileDraft>>) -> impl IntoView {
                 </div>
             }
         });
-        let has_profile = prefs.profile.with(Option::is_some);
+        let has_profile = prefs.chosen.with(Option::is_some);
         let imported = prefs
-            .profile
+            .chosen
             .with(|p| p.as_ref().is_some_and(|p| !is_builtin(&p.id)));
         view! {
             {kept}
@@ -317,8 +317,11 @@ fn Editing(ed: Editor) -> impl IntoView {
     // Leaving asks while the draft differs from the profile saved under its id.
     let unsaved = move || {
         ed.profile.with_untracked(|p| {
-            p.as_ref()
-                .is_some_and(|p| prefs.library.with_untracked(|l| l.find(&p.id) != Some(p)))
+            p.as_ref().is_some_and(|p| {
+                prefs
+                    .library
+                    .with_untracked(|l| l.find(&p.id).as_deref() != Some(p))
+            })
         })
     };
     StoredValue::new_local(platform::leaving::guard(unsaved, move || {

@@ -10,18 +10,14 @@ use crate::platform::{self, local_storage::LocalStorage};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::sync::Arc;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     use_page_title(Page::Profile);
-    let current = move || {
-        prefs
-            .profile
-            .get()
-            .map(|p| view! { <Overview profile=p /> })
-    };
+    let current = move || prefs.profile().map(|p| view! { <Overview profile=p /> });
     view! {
         <section class="page page--narrow">
             <h1>{move || t.get().page_profile}</h1>
@@ -38,7 +34,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn TextItems(
     title: fn(&crate::domain::i18n::Texts) -> &'static str,
     items: Vec<TextItem>,
-    profile: Profile,
+    profile: Arc<Profile>,
 ) -> impl IntoView {
     let t = use_texts();
     (!items.is_empty()).then(|| {
@@ -63,7 +59,7 @@ fn TextItems(
 }
 
 #[component]
-fn Overview(profile: Profile) -> impl IntoView {
+fn Overview(profile: Arc<Profile>) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     let builtin = is_builtin(&profile.id);

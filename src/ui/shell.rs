@@ -58,9 +58,9 @@ fn Header() -> impl IntoView {
     let shell = use_shell();
     let t = prefs.texts;
     let settings = prefs.settings;
-    let profile = prefs.profile;
+    let chosen = prefs.chosen;
     let municipality = move || {
-        profile.with(|p| match p {
+        chosen.with(|p| match p {
             Some(p) => p.name.clone(),
             None => t.get().municipality_none.to_string(),
         })

@@ -9,10 +9,10 @@ use leptos_router::components::A;
 
 #[component]
 pub fn StartPage() -> impl IntoView {
-    let profile = use_prefs().profile;
+    let chosen = use_prefs().chosen;
     use_page_title(Page::Start);
     move || {
-        if profile.with(Option::is_some) {
+        if chosen.with(Option::is_some) {
             Either::Left(view! { <Actions /> })
         } else {
             Either::Right(view! { <ChooseMunicipality /> })

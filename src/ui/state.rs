@@ -11,12 +11,13 @@ use crate::domain::concern::Concern;
 use crate::domain::guide::engine::Answers;
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
-use crate::domain::profile::library::Library;
+use crate::domain::profile::library::{Entry, Library};
 use crate::domain::profile::Profile;
 use crate::domain::roles;
 use crate::domain::settings::{Settings, StorageNotice};
 use crate::platform;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// The settings and what follows from them: the language's texts, the profiles and the chosen
 /// one, large text.
@@ -25,9 +26,10 @@ pub struct Prefs {
     pub settings: RwSignal<Settings>,
     /// Built-in and imported municipality profiles.
     pub library: RwSignal<Library>,
-    /// The chosen municipality's profile; `None` until one is chosen (or if the chosen one is
-    /// gone).
-    pub profile: Memo<Option<Profile>>,
+    /// The chosen municipality, by id and name; `None` until one is chosen (or if the chosen
+    /// one is gone). Its profile is [`Prefs::profile`]: only the pages decode it, so the
+    /// profile's decoder is in their chunks, not in the main module (issue 15).
+    pub chosen: Memo<Option<Entry>>,
     pub texts: Memo<&'static Texts>,
     /// "Stor tekst" for a projector.
     pub large_text: RwSignal<bool>,
@@ -75,6 +77,19 @@ pub struct WorkState {
 #[derive(Clone, Copy)]
 pub struct SyncState {
     pub view: RwSignal<SyncView>,
+}
+
+impl Prefs {
+    /// The chosen municipality's profile, decoded on first use (tracks the choice).
+    pub fn profile(self) -> Option<Arc<Profile>> {
+        self.chosen.with(|c| c.as_ref().and_then(Entry::profile))
+    }
+
+    /// [`Prefs::profile`] without tracking.
+    pub fn profile_untracked(self) -> Option<Arc<Profile>> {
+        self.chosen
+            .with_untracked(|c| c.as_ref().and_then(Entry::profile))
+    }
 }
 
 impl WorkState {

@@ -108,8 +108,8 @@ pub fn TrainingPage() -> impl IntoView {
         let case = training::load().ok().and_then(|set| set.case(&id));
         let answers = match (case, guide::load()) {
             (Some(case), Ok(guide)) if fill => {
-                let profile = prefs.profile.get_untracked();
-                training::walk(case, guide, profile.as_ref()).unwrap_or_default()
+                let profile = prefs.profile_untracked();
+                training::walk(case, guide, profile.as_deref()).unwrap_or_default()
             }
             _ => Answers::new(),
         };
@@ -239,7 +239,7 @@ pub fn CaseKey(answers: Signal<Answers>) -> impl IntoView {
         let t_now = t.get();
         let lang = prefs.settings.read().lang;
         let case = active_case(work).filter(|_| work.training.get())?;
-        let profile = prefs.profile.get()?;
+        let profile = prefs.profile()?;
         let outcome = guide::load().ok()?.outcome(&answers.get(), &profile);
         let differences = case.expected.differences(&outcome);
         let yours = Expected::of(&outcome);

@@ -1,7 +1,7 @@
 // Municipality profiles in the app: the staircase and the organisation drawn from the chosen
 // profile, and importing a municipality's own profile.
 import { readFileSync } from "node:fs";
-import { test, expect, mainHeading, nav, startWithMunicipality } from "./fixtures.mjs";
+import { test, expect, expectAccessible, mainHeading, nav, seedStorage, startWithMunicipality } from "./fixtures.mjs";
 
 const picture = (page) => page.locator("svg.staircase");
 
@@ -124,4 +124,30 @@ test("a built-in profile can be exported and cannot be replaced by an import", a
   await page.getByLabel("Eller indsæt profilen (JSON)").fill(exported);
   await page.getByRole("button", { name: "Kontrollér og importér" }).click();
   await expect(page.getByRole("alert")).toContainText("indbygget profil");
+});
+
+// At start-up the app reads only the stored profiles' ids and names (issue 15: the validator is
+// not on the first screen); the full check runs a moment later, from a chunk of its own. A
+// stored profile the validator refuses is then set aside and reported, and never used.
+test("a stored profile the validator refuses is set aside after start-up and reported; the valid one is used", async ({ page }) => {
+  const valid = JSON.parse(readFileSync("tests/profiles/valid-minimal.json", "utf8"));
+  const refused = { ...valid, id: "ugyldig", name: "Ugyldig Kommune (fiktiv)", format_version: "en" };
+  await seedStorage(page, {
+    "ssp.settings": JSON.stringify({ schema: 1, data: { lang: "da", municipality: valid.id, my_role: "Lærer" } }),
+    [`ssp.profile.${valid.id}`]: JSON.stringify({ schema: 1, data: valid }),
+    "ssp.profile.ugyldig": JSON.stringify({ schema: 1, data: refused }),
+  });
+  await page.goto("/");
+  await expect(page.getByRole("banner")).toContainText(valid.name);
+  await expect(page.getByRole("alert")).toContainText("En gemt kommuneprofil kunne ikke læses. Den er lagt til side, ikke slettet.");
+  await expectAccessible(page, "start with a profile set aside");
+  // Kept aside, not deleted; no longer among the profiles.
+  const stored = await page.evaluate(() => Object.entries(localStorage));
+  expect(stored.map(([k]) => k)).not.toContain("ssp.profile.ugyldig");
+  expect(stored.some(([k, v]) => k.startsWith("ssp.quarantine.ssp.profile.ugyldig") && v.includes("Ugyldig Kommune"))).toBe(true);
+  await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
+  await expect(page.getByRole("radio", { name: valid.name })).toBeChecked();
+  await expect(page.getByRole("radio", { name: "Ugyldig Kommune (fiktiv)" })).toHaveCount(0);
+  await nav(page).getByRole("link", { name: "Indsatstrappen" }).click();
+  await expect(page.getByRole("button", { name: "Social pejling" })).toBeVisible();
 });

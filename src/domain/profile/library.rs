@@ -1,11 +1,19 @@
 //! The profiles on this device: the five built-ins and any the user imported.
 //!
 //! Imported profiles are stored one per key (`ssp.profile.<id>`) in the versioned envelope, so
-//! one damaged profile never takes the others with it. On load each is validated again; one that
-//! fails is quarantined (kept, not deleted) and reported.
+//! one damaged profile never takes the others with it. At start-up only each one's id and name
+//! are read ([`Library::load`]): the first screen lists names and decodes no profile, so the
+//! profile's decoder and validator are not in the main wasm module (issue 15). A stored
+//! profile is validated again, in full, when it is first used ([`Entry::profile`]), and once
+//! after start-up by [`Library::check`] (a chunk of its own, only on a device with imported
+//! profiles): one that fails is quarantined (kept, not deleted), dropped from the library and
+//! reported. A profile that fails is never used, checked or not.
 
-use super::{builtin, find_builtin, parse, parse_value, Profile, ProfileError, BUILTIN_TEXTS};
+use super::{parse, shared_builtin, Profile, ProfileError, BUILTIN_TEXTS};
 use crate::domain::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::sync::{Arc, OnceLock};
 
 pub const PROFILE_KEY_PREFIX: &str = "ssp.profile.";
 pub const PROFILE_CODEC: Codec = Codec {
@@ -33,7 +41,7 @@ pub enum ImportCheck {
     Invalid(Vec<ProfileError>),
 }
 
-/// A stored profile that could not be read at start-up.
+/// A stored profile that could not be read (at start-up, or when [`Library::check`] ran).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAside {
     pub key: String,
@@ -41,13 +49,72 @@ pub struct SetAside {
     pub reason: String,
 }
 
+/// The two fields of a stored profile the first screen needs.
+#[derive(Deserialize)]
+struct Head {
+    id: String,
+    name: String,
+}
+
+/// An imported profile as stored: its id and name, and its text, validated and decoded on
+/// first use (clones share the result).
+#[derive(Debug, Clone)]
+struct Stored {
+    id: String,
+    name: String,
+    text: Arc<str>,
+    decoded: Arc<OnceLock<Option<Arc<Profile>>>>,
+}
+
+impl Stored {
+    fn profile(&self) -> Option<Arc<Profile>> {
+        self.decoded
+            .get_or_init(|| parse(&self.text).ok().map(Arc::new))
+            .clone()
+    }
+}
+
+impl PartialEq for Stored {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.name == other.name && self.text == other.text
+    }
+}
+
+/// One profile of the library, by id and name, without decoding it: what the app's state
+/// holds as the chosen municipality. [`Entry::profile`] decodes it (once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+    source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Source {
+    Builtin,
+    Imported(Stored),
+}
+
+impl Entry {
+    /// The profile, decoded on first use: a built-in once its file is here (`None` before),
+    /// an imported one once it passed the import validator again (`None` if it does not).
+    pub fn profile(&self) -> Option<Arc<Profile>> {
+        match &self.source {
+            Source::Builtin => shared_builtin(&self.id).cloned(),
+            Source::Imported(s) => s.profile(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Library {
-    imported: Vec<Profile>,
+    imported: Vec<Stored>,
 }
 
 impl Library {
-    /// Reads the imported profiles from `store`.
+    /// Reads the imported profiles' ids and names from `store`. A value that is not a stored
+    /// profile with an id and a name, or is stored under another id's key, is set aside now;
+    /// the full validation is [`Library::check`]'s.
     pub fn load(store: &dyn KeyValueStore, now_ms: u64) -> (Library, Vec<SetAside>) {
         let mut imported = Vec::new();
         let mut set_aside = Vec::new();
@@ -59,25 +126,28 @@ impl Library {
             .collect();
         keys.sort();
         for k in keys {
-            match storage::load::<serde_json::Value>(store, &k, &PROFILE_CODEC, now_ms) {
-                Loaded::Found(value) => match parse_value(value) {
-                    Ok(p) if k == key(&p.id) && !is_builtin(&p.id) => imported.push(p),
-                    Ok(p) => set_aside.push(Self::quarantine(
+            match storage::load::<Box<RawValue>>(store, &k, &PROFILE_CODEC, now_ms) {
+                Loaded::Found(raw) => match serde_json::from_str::<Head>(raw.get()) {
+                    Ok(head) if k == key(&head.id) && !is_builtin(&head.id) => {
+                        imported.push(Stored {
+                            id: head.id,
+                            name: head.name,
+                            text: Arc::from(raw.get()),
+                            decoded: Arc::default(),
+                        })
+                    }
+                    Ok(head) => set_aside.push(Self::quarantine(
                         store,
                         &k,
-                        &format!("stored under the wrong key for id \"{}\"", p.id),
+                        &format!("stored under the wrong key for id \"{}\"", head.id),
                         now_ms,
                     )),
-                    Err(errors) => {
-                        let reason = errors
-                            .iter()
-                            .map(|e| {
-                                format!("{}: {}", e.path, e.reason(crate::domain::i18n::Lang::En))
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; ");
-                        set_aside.push(Self::quarantine(store, &k, &reason, now_ms));
-                    }
+                    Err(e) => set_aside.push(Self::quarantine(
+                        store,
+                        &k,
+                        &format!("not a profile: {e}"),
+                        now_ms,
+                    )),
                 },
                 Loaded::Missing | Loaded::Unavailable(_) => {}
                 Loaded::FromFuture { found } => set_aside.push(SetAside {
@@ -106,6 +176,41 @@ impl Library {
         (Library { imported }, set_aside)
     }
 
+    /// Validates every imported profile as an import is validated; one that fails is
+    /// quarantined and dropped from the library. Run once after start-up.
+    pub fn check(&mut self, store: &dyn KeyValueStore, now_ms: u64) -> Vec<SetAside> {
+        let mut set_aside = Vec::new();
+        self.imported.retain(|s| {
+            if s.profile().is_some() {
+                return true;
+            }
+            let reason = match parse(&s.text) {
+                Ok(_) => "could not be decoded".to_string(),
+                Err(errors) => errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.path, e.reason(crate::domain::i18n::Lang::En)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            set_aside.push(Self::quarantine(store, &key(&s.id), &reason, now_ms));
+            false
+        });
+        set_aside
+    }
+
+    /// [`Library::load`] and [`Library::check`] together: what the app has a moment after
+    /// start-up.
+    pub fn load_checked(store: &dyn KeyValueStore, now_ms: u64) -> (Library, Vec<SetAside>) {
+        let (mut library, mut set_aside) = Self::load(store, now_ms);
+        set_aside.extend(library.check(store, now_ms));
+        (library, set_aside)
+    }
+
+    /// Whether any profile was imported (then [`Library::check`] has work to do).
+    pub fn has_imported(&self) -> bool {
+        !self.imported.is_empty()
+    }
+
     fn quarantine(store: &dyn KeyValueStore, k: &str, reason: &str, now_ms: u64) -> SetAside {
         let raw = store.get(k).ok().flatten().unwrap_or_default();
         SetAside {
@@ -115,36 +220,59 @@ impl Library {
         }
     }
 
-    /// Built-ins first (alphabetical), then imported profiles (alphabetical). Decodes every
-    /// built-in: for a list of names use [`Library::choices`].
-    pub fn all(&self) -> Vec<&Profile> {
-        builtin()
+    /// Built-ins first (alphabetical), then imported profiles (alphabetical), decoded (every
+    /// built-in: for a list of names use [`Library::choices`]). An imported profile that does
+    /// not pass the validator is left out.
+    pub fn all(&self) -> Vec<Arc<Profile>> {
+        BUILTIN_TEXTS
             .iter()
-            .map(|b| b.profile)
-            .chain(self.imported.iter())
+            .filter_map(|b| shared_builtin(b.id).cloned())
+            .chain(self.imported())
             .collect()
     }
 
     /// Id and name of every profile, in the order of [`Library::all`], without decoding any
-    /// built-in (the first screen lists them).
+    /// (the first screen lists them).
     pub fn choices(&self) -> Vec<(&str, &str)> {
         BUILTIN_TEXTS
             .iter()
             .map(|b| (b.id, b.name))
-            .chain(
-                self.imported
-                    .iter()
-                    .map(|p| (p.id.as_str(), p.name.as_str())),
-            )
+            .chain(self.imported_choices())
             .collect()
     }
 
-    pub fn imported(&self) -> &[Profile] {
-        &self.imported
+    /// Id and name of every imported profile, alphabetical, without decoding any.
+    pub fn imported_choices(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.imported
+            .iter()
+            .map(|s| (s.id.as_str(), s.name.as_str()))
     }
 
-    pub fn find(&self, id: &str) -> Option<&Profile> {
-        find_builtin(id).or_else(|| self.imported.iter().find(|p| p.id == id))
+    /// The imported profiles, decoded, alphabetical (one that does not pass the validator is
+    /// left out).
+    pub fn imported(&self) -> Vec<Arc<Profile>> {
+        self.imported.iter().filter_map(Stored::profile).collect()
+    }
+
+    /// The profile with `id`, without decoding it.
+    pub fn entry(&self, id: &str) -> Option<Entry> {
+        if let Some(b) = BUILTIN_TEXTS.iter().find(|b| b.id == id) {
+            return Some(Entry {
+                id: b.id.to_string(),
+                name: b.name.to_string(),
+                source: Source::Builtin,
+            });
+        }
+        self.imported.iter().find(|s| s.id == id).map(|s| Entry {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            source: Source::Imported(s.clone()),
+        })
+    }
+
+    /// The profile with `id`, decoded.
+    pub fn find(&self, id: &str) -> Option<Arc<Profile>> {
+        self.entry(id)?.profile()
     }
 
     /// Checks a profile text for import without changing anything.
@@ -159,7 +287,7 @@ impl Library {
                 builtin_name: b.name.to_string(),
             };
         }
-        match self.imported.iter().find(|p| p.id == profile.id) {
+        match self.imported.iter().find(|s| s.id == profile.id) {
             Some(existing) => ImportCheck::Replaces {
                 existing_name: existing.name.clone(),
                 profile: Box::new(profile),
@@ -182,9 +310,18 @@ impl Library {
                 profile.id
             )));
         }
-        storage::save(store, &key(&profile.id), &PROFILE_CODEC, &profile, now_ms)?;
-        self.imported.retain(|p| p.id != profile.id);
-        self.imported.push(profile);
+        // Encoded once: the text stored is the text kept in memory.
+        let raw = serde_json::to_string(&profile)
+            .and_then(RawValue::from_string)
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        storage::save(store, &key(&profile.id), &PROFILE_CODEC, &raw, now_ms)?;
+        self.imported.retain(|s| s.id != profile.id);
+        self.imported.push(Stored {
+            id: profile.id.clone(),
+            name: profile.name.clone(),
+            text: Arc::from(raw.get()),
+            decoded: Arc::new(OnceLock::from(Some(Arc::new(profile)))),
+        });
         self.imported.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(())
     }
@@ -192,7 +329,7 @@ impl Library {
     /// Deletes an imported profile.
     pub fn remove(&mut self, store: &dyn KeyValueStore, id: &str) -> Result<(), StoreError> {
         store.remove(&key(id))?;
-        self.imported.retain(|p| p.id != id);
+        self.imported.retain(|s| s.id != id);
         Ok(())
     }
 }
@@ -204,6 +341,7 @@ pub fn is_builtin(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::profile::builtin;
     use crate::domain::storage::{list_quarantine, MemoryStore};
 
     fn custom(id: &str, name: &str) -> String {
@@ -293,6 +431,55 @@ mod tests {
             .collect();
         assert!(raws.contains(&"{not json".to_string()));
         assert!(raws.iter().any(|r| r.contains("skadet")));
+    }
+
+    /// A stored profile with an id and a name but content the validator refuses (a level
+    /// number out of range, written by hand or by an older app) is listed at start-up, never
+    /// used, and set aside by `check`.
+    #[test]
+    fn a_stored_profile_the_validator_refuses_is_never_used_and_check_sets_it_aside() {
+        let store = MemoryStore::new();
+        let (mut lib, _) = Library::load(&store, 0);
+        let ImportCheck::New(p) = lib.check_import(&custom("god", "God")) else {
+            panic!()
+        };
+        lib.save(&store, *p, 1).unwrap();
+        let mut bad: serde_json::Value =
+            serde_json::from_str(&custom("ugyldig", "Ugyldig")).unwrap();
+        bad["format_version"] = "en".into();
+        store
+            .set(
+                "ssp.profile.ugyldig",
+                &format!("{{\"schema\":1,\"data\":{bad}}}"),
+            )
+            .unwrap();
+        let (mut lib, set_aside) = Library::load(&store, 5);
+        assert!(set_aside.is_empty(), "{set_aside:?}");
+        assert_eq!(lib.choices().len(), BUILTIN_TEXTS.len() + 2);
+        let entry = lib.entry("ugyldig").expect("listed by its name");
+        assert_eq!(entry.name, "Ugyldig");
+        assert!(entry.profile().is_none());
+        assert!(lib.find("ugyldig").is_none());
+        assert_eq!(lib.imported().len(), 1);
+
+        let set_aside = lib.check(&store, 6);
+        assert_eq!(set_aside.len(), 1);
+        assert_eq!(set_aside[0].key, "ssp.profile.ugyldig");
+        assert!(
+            set_aside[0].reason.contains("format_version"),
+            "{}",
+            set_aside[0].reason
+        );
+        assert!(set_aside[0].quarantine_key.is_some());
+        assert!(lib.entry("ugyldig").is_none());
+        assert_eq!(lib.find("god").unwrap().name, "God");
+        assert!(lib.check(&store, 7).is_empty());
+        let (again, set_aside) = Library::load_checked(&store, 8);
+        assert!(set_aside.is_empty());
+        assert_eq!(
+            again.imported_choices().collect::<Vec<_>>(),
+            [("god", "God")]
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub use types::{
     SparringDoor, Staircase, TargetAge, TextItem, FORMAT_VERSION, MAX_LEVEL_NUMBER,
 };
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Parses and validates a profile. On failure, returns every error found, each with its
 /// JSON path and reason.
@@ -133,7 +133,7 @@ pub fn provided() -> bool {
     text(0).is_some()
 }
 
-/// A built-in profile: its source text and the parsed profile.
+/// A built-in profile: its source text and the decoded profile.
 pub struct Builtin {
     pub json: &'static str,
     pub profile: &'static Profile,
@@ -142,8 +142,8 @@ pub struct Builtin {
 /// The built-in profile at `index` of [`BUILTIN_TEXTS`], decoded on first use only: a device
 /// that uses one municipality decodes one profile. `None` in the browser before its text was
 /// fetched (then nothing is remembered: it decodes once the text is here).
-fn decoded(index: usize) -> Option<&'static Profile> {
-    static SLOTS: [OnceLock<Option<Profile>>; 5] = [const { OnceLock::new() }; 5];
+fn decoded(index: usize) -> Option<&'static Arc<Profile>> {
+    static SLOTS: [OnceLock<Option<Arc<Profile>>>; 5] = [const { OnceLock::new() }; 5];
     let raw = text(index)?;
     SLOTS
         .get(index)?
@@ -151,7 +151,7 @@ fn decoded(index: usize) -> Option<&'static Profile> {
             // Checked when the tests run, not here: `parse` (schema and rules) must accept
             // every built-in (`the_builtin_files_pass_the_import_validator`). One that does not
             // decode is missing from the list, not a crash.
-            serde_json::from_str(raw).ok()
+            serde_json::from_str(raw).ok().map(Arc::new)
         })
         .as_ref()
 }
@@ -173,7 +173,7 @@ pub fn builtin() -> &'static [Builtin] {
             .filter_map(|(i, _)| {
                 Some(Builtin {
                     json: text(i)?,
-                    profile: decoded(i)?,
+                    profile: decoded(i)?.as_ref(),
                 })
             })
             .collect()
@@ -182,6 +182,11 @@ pub fn builtin() -> &'static [Builtin] {
 
 /// A built-in profile by id, decoding only that one.
 pub fn find_builtin(id: &str) -> Option<&'static Profile> {
+    shared_builtin(id).map(AsRef::as_ref)
+}
+
+/// [`find_builtin`] as the app's state holds a profile (built-in or imported: `Arc`).
+pub fn shared_builtin(id: &str) -> Option<&'static Arc<Profile>> {
     BUILTIN_TEXTS
         .iter()
         .position(|b| b.id == id)

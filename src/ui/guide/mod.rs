@@ -50,7 +50,7 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
     };
     let session = Session {
         work,
-        profile: prefs.profile,
+        profile: Signal::derive(move || prefs.profile()),
         guide,
         mode,
         answers: match mode {
@@ -84,7 +84,7 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
         });
     }
     let body = move || {
-        if prefs.profile.with(Option::is_none) {
+        if prefs.chosen.with(Option::is_none) {
             return Either::Left(view! { <NoProfile /> }.into_any());
         }
         Either::Right(match session.displayed() {
@@ -120,7 +120,7 @@ pub fn GuidePage(mode: Mode) -> impl IntoView {
 fn NotificationScreen(session: Session) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
-    let profile = prefs.profile.get_untracked()?;
+    let profile = prefs.profile_untracked()?;
     let answers = session.answers.get_untracked();
     let role = (session.mode == Mode::Concern).then(|| super::my_role(prefs));
     let generated = crate::app::notification::draft(

@@ -10,6 +10,7 @@ use crate::domain::profile::Profile;
 use crate::platform;
 use crate::ui::use_prefs;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// The text a section's problem is shown with.
 fn problem_text(p: &DraftProblem, t: &'static crate::domain::i18n::Texts) -> Option<String> {
@@ -30,7 +31,7 @@ fn problem_text(p: &DraftProblem, t: &'static crate::domain::i18n::Texts) -> Opt
 pub fn NotificationEditor(
     draft: RwSignal<Draft>,
     generated: Draft,
-    profile: Profile,
+    profile: Arc<Profile>,
     guide: &'static Guide,
     children: Children,
 ) -> impl IntoView {

@@ -20,7 +20,7 @@ pub fn OutcomeView(session: Session) -> impl IntoView {
     move || {
         let t_now = t.get();
         let lang = prefs.settings.read().lang;
-        let profile = prefs.profile.get()?;
+        let profile = prefs.profile()?;
         let answers = session.answers.get();
         let o: Outcome = session.guide.outcome(&answers, &profile);
         let today = Date::from_ms(platform::now_ms());
@@ -256,7 +256,7 @@ fn SaveForm(session: Session, outcome: Outcome) -> impl IntoView {
     let navigate = use_navigate();
     let save = move |_| {
         let t_now = t.get_untracked();
-        let Some(profile) = prefs.profile.get_untracked() else {
+        let Some(profile) = prefs.profile_untracked() else {
             return;
         };
         let role_now = role.get_untracked();

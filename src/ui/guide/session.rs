@@ -12,6 +12,7 @@ use crate::domain::profile::Profile;
 use crate::platform::{self, vault};
 use crate::ui::state::{use_texts, WorkState};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -45,7 +46,7 @@ pub struct Session {
     /// methods also run from callbacks outside any component (after a save), where there is no
     /// context to ask.
     pub work: WorkState,
-    pub profile: Memo<Option<Profile>>,
+    pub profile: Signal<Option<Arc<Profile>>>,
     /// The built-in guide, decoded before the session began (a guide that does not decode
     /// shows why instead of a session).
     pub guide: &'static Guide,
@@ -72,13 +73,14 @@ impl Session {
         // A refused answer must not touch the answers signal: updating it re-renders the step,
         // and the text being typed would be lost.
         let checked =
-            profile.with_untracked(|p| Walk::new(self.guide, p.as_ref()).check(step_id, &answer));
+            profile.with_untracked(|p| Walk::new(self.guide, p.as_deref()).check(step_id, &answer));
         if let Err(e) = checked {
             self.error.set(Some(e));
             return;
         }
         let result = self.answers.try_update(|a| {
-            profile.with_untracked(|p| Walk::new(self.guide, p.as_ref()).answer(a, step_id, answer))
+            profile
+                .with_untracked(|p| Walk::new(self.guide, p.as_deref()).answer(a, step_id, answer))
         });
         match result {
             Some(Ok(answered)) => {
@@ -98,7 +100,7 @@ impl Session {
         self.profile.with(|p| {
             self.answers.with(|a| {
                 self.shown
-                    .with(|s| Walk::new(self.guide, p.as_ref()).displayed(a, s.as_deref()))
+                    .with(|s| Walk::new(self.guide, p.as_deref()).displayed(a, s.as_deref()))
             })
         })
     }
@@ -107,7 +109,7 @@ impl Session {
         let previous = self.profile.with_untracked(|p| {
             self.answers.with_untracked(|a| {
                 self.shown
-                    .with_untracked(|s| Walk::new(self.guide, p.as_ref()).back(a, s.as_deref()))
+                    .with_untracked(|s| Walk::new(self.guide, p.as_deref()).back(a, s.as_deref()))
             })
         });
         if let Some(step) = previous {

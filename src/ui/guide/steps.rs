@@ -15,11 +15,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// "Spørgsmål 3 af cirka 8": the position on the path and the steps likely still ahead.
 fn progress(session: Session, step_id: &str) -> (usize, usize) {
     // Borrowed, not cloned: a profile is a large value and this runs on every step.
-    let pos = use_prefs().profile.with(|profile| {
-        session
-            .answers
-            .with(|a| session.guide.position(a, profile.as_ref()))
-    });
+    let profile = use_prefs().profile();
+    let pos = session
+        .answers
+        .with(|a| session.guide.position(a, profile.as_deref()));
     let index = pos.path.iter().position(|s| s == step_id).unwrap_or(0);
     // Ahead of the last step on the path: follow each step's default route.
     let mut ahead = 0;
@@ -154,15 +153,14 @@ fn multi(
     // Grounds the earlier answers already imply (e.g. the topic sexual abuse is ground (4)):
     // shown ticked, with why, and they cannot be unticked into "no duty".
     let implied: Vec<(String, String)> = if s.id == ids::DUTY {
-        use_prefs().profile.with_untracked(|profile| {
-            session.answers.with_untracked(|a| {
-                session
-                    .guide
-                    .implied_grounds(a, profile.as_ref())
-                    .into_iter()
-                    .map(|i| (i.ground.clone(), i.because.get(lang).to_string()))
-                    .collect()
-            })
+        let profile = use_prefs().profile_untracked();
+        session.answers.with_untracked(|a| {
+            session
+                .guide
+                .implied_grounds(a, profile.as_deref())
+                .into_iter()
+                .map(|i| (i.ground.clone(), i.because.get(lang).to_string()))
+                .collect()
         })
     } else {
         Vec::new()
@@ -315,8 +313,9 @@ fn text(session: Session, s: &Step, existing: Option<Answer>, lang: Lang) -> imp
 fn review(session: Session, next: &'static str) -> impl IntoView {
     let prefs = use_prefs();
     let lang = prefs.settings.read().lang;
-    let plan = prefs.profile.with(|p| {
-        p.as_ref().map(|p| {
+    let plan = prefs.profile().map(|p| {
+        let p = p.as_ref();
+        {
             let mut answers = session.answers.get();
             answers.insert("involve".into(), Answer::Seen);
             let o = session.guide.outcome(&answers, p);
@@ -331,7 +330,7 @@ fn review(session: Session, next: &'static str) -> impl IntoView {
                     }
                 })
                 .collect_view()
-        })
+        }
     });
     view! {
         <ol class="involve">{plan}</ol>

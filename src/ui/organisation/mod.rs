@@ -12,6 +12,7 @@ use crate::platform;
 use layout::{layout, BodyIn};
 use leptos::either::Either;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 pub fn kind_label(kind: BodyKind, t: &Texts) -> &'static str {
     match kind {
@@ -44,7 +45,7 @@ pub fn OrganisationPage() -> impl IntoView {
     use_page_title(Page::Organisation);
     let selected = RwSignal::new(None::<String>);
     let width = use_content_width();
-    let body = move || match prefs.profile.get() {
+    let body = move || match prefs.profile() {
         None => Either::Left(view! { <NoProfile /> }),
         Some(profile) if profile.bodies.is_empty() => Either::Right(Either::Left(view! {
             <p class="alert alert--info">{move || t.get().organisation_empty}</p>
@@ -79,7 +80,7 @@ pub fn OrganisationPreview(profile: Signal<Option<Profile>>) -> impl IntoView {
         profile
             .get()
             .filter(|p| !p.bodies.is_empty())
-            .map(|profile| view! { <Picture profile selected width /> })
+            .map(|profile| view! { <Picture profile=Arc::new(profile) selected width /> })
     }
 }
 
@@ -88,7 +89,7 @@ const PREVIEW_WIDTH: f64 = 440.0;
 
 #[component]
 fn Picture(
-    profile: Profile,
+    profile: Arc<Profile>,
     selected: RwSignal<Option<String>>,
     width: ReadSignal<f64>,
 ) -> impl IntoView {
@@ -195,7 +196,7 @@ fn Picture(
 }
 
 #[component]
-fn Detail(profile: Profile, selected: RwSignal<Option<String>>) -> impl IntoView {
+fn Detail(profile: Arc<Profile>, selected: RwSignal<Option<String>>) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     move || {

@@ -13,6 +13,7 @@ use crate::platform;
 use layout::{layout, LevelIn, PillIn, PILL_H};
 use leptos::either::Either;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Below this content width the picture gives way to the list.
 const LIST_BELOW: f64 = 560.0;
@@ -47,7 +48,7 @@ pub fn StaircasePage() -> impl IntoView {
         selected: RwSignal::new(None),
     };
     let width = use_content_width();
-    let body = move || match prefs.profile.get() {
+    let body = move || match prefs.profile() {
         None => Either::Left(view! { <NoProfile /> }),
         Some(profile) => {
             let wide = move || width.get() >= LIST_BELOW;
@@ -104,7 +105,7 @@ pub fn StaircasePreview(profile: Signal<Option<Profile>>) -> impl IntoView {
     move || {
         profile
             .get()
-            .map(|profile| view! { <Picture profile state width /> })
+            .map(|profile| view! { <Picture profile=Arc::new(profile) state width /> })
     }
 }
 
@@ -112,7 +113,7 @@ pub fn StaircasePreview(profile: Signal<Option<Profile>>) -> impl IntoView {
 const PREVIEW_WIDTH: f64 = 440.0;
 
 #[component]
-fn TopicFilter(profile: Profile, state: StaircaseState) -> impl IntoView {
+fn TopicFilter(profile: Arc<Profile>, state: StaircaseState) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     let lang = move || prefs.settings.read().lang;
@@ -183,7 +184,7 @@ fn ViewSwitch(state: StaircaseState) -> impl IntoView {
 }
 
 #[component]
-fn Picture(profile: Profile, state: StaircaseState, width: ReadSignal<f64>) -> impl IntoView {
+fn Picture(profile: Arc<Profile>, state: StaircaseState, width: ReadSignal<f64>) -> impl IntoView {
     let t = use_texts();
     move || {
         let t_now = t.get();
@@ -307,7 +308,7 @@ fn Picture(profile: Profile, state: StaircaseState, width: ReadSignal<f64>) -> i
 }
 
 #[component]
-fn List(profile: Profile, state: StaircaseState) -> impl IntoView {
+fn List(profile: Arc<Profile>, state: StaircaseState) -> impl IntoView {
     let t = use_texts();
     move || {
         let t_now = t.get();
@@ -357,7 +358,7 @@ fn List(profile: Profile, state: StaircaseState) -> impl IntoView {
 }
 
 #[component]
-fn Detail(profile: Profile, state: StaircaseState) -> impl IntoView {
+fn Detail(profile: Arc<Profile>, state: StaircaseState) -> impl IntoView {
     let prefs = use_prefs();
     let t = prefs.texts;
     move || {
