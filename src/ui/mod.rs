@@ -39,7 +39,7 @@ use crate::platform::{self, local_storage::LocalStorage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use leptos_router::{Lazy, LazyRoute};
+use leptos_router::ChooseView;
 
 /// Starts loading the chunk of the page the address names (a deep link, a reload) before the
 /// app starts: main.rs calls this, then mounts the app in a task queued after it, so the
@@ -201,21 +201,21 @@ pub fn App() -> impl IntoView {
             <shell::Shell>
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=start::StartPage />
-                    <Route path=path!("/concern/new") view={Lazy::<lazy_pages::Page<{ lazy_pages::NEW_CONCERN }>>::new()} />
-                    <Route path=path!("/guide") view={Lazy::<lazy_pages::Page<{ lazy_pages::GUIDE }>>::new()} />
-                    <Route path=path!("/staircase") view={Lazy::<lazy_pages::Page<{ lazy_pages::STAIRCASE }>>::new()} />
-                    <Route path=path!("/organisation") view={Lazy::<lazy_pages::Page<{ lazy_pages::ORGANISATION }>>::new()} />
-                    <Route path=path!("/profile") view={Lazy::<lazy_pages::Page<{ lazy_pages::PROFILE }>>::new()} />
-                    <Route path=path!("/profile/edit") view={Lazy::<lazy_pages::Page<{ lazy_pages::PROFILE_EDITOR }>>::new()} />
-                    <Route path=path!("/privacy") view={Lazy::<lazy_pages::Page<{ lazy_pages::PRIVACY }>>::new()} />
-                    <Route path=path!("/concerns") view={Lazy::<lazy_pages::Page<{ lazy_pages::CONCERNS }>>::new()} />
-                    <Route path=path!("/concerns/:id") view={Lazy::<lazy_pages::Page<{ lazy_pages::CONCERN }>>::new()} />
-                    <Route path=path!("/overview") view={Lazy::<lazy_pages::Page<{ lazy_pages::OVERVIEW }>>::new()} />
-                    <Route path=path!("/training") view={Lazy::<lazy_pages::Page<{ lazy_pages::TRAINING }>>::new()} />
-                    <Route path=path!("/settings") view={Lazy::<lazy_pages::Page<{ lazy_pages::SETTINGS }>>::new()} />
-                    <Route path=path!("/conflicts") view={Lazy::<lazy_pages::Page<{ lazy_pages::CONFLICTS }>>::new()} />
-                    <Route path=path!("/teams") view={Lazy::<lazy_pages::Page<{ lazy_pages::TEAMS }>>::new()} />
-                    <Route path=path!("/handoff") view={Lazy::<lazy_pages::Page<{ lazy_pages::HANDOFF }>>::new()} />
+                    <Route path=path!("/concern/new") view=lazy_pages::Page(lazy_pages::NEW_CONCERN) />
+                    <Route path=path!("/guide") view=lazy_pages::Page(lazy_pages::GUIDE) />
+                    <Route path=path!("/staircase") view=lazy_pages::Page(lazy_pages::STAIRCASE) />
+                    <Route path=path!("/organisation") view=lazy_pages::Page(lazy_pages::ORGANISATION) />
+                    <Route path=path!("/profile") view=lazy_pages::Page(lazy_pages::PROFILE) />
+                    <Route path=path!("/profile/edit") view=lazy_pages::Page(lazy_pages::PROFILE_EDITOR) />
+                    <Route path=path!("/privacy") view=lazy_pages::Page(lazy_pages::PRIVACY) />
+                    <Route path=path!("/concerns") view=lazy_pages::Page(lazy_pages::CONCERNS) />
+                    <Route path=path!("/concerns/:id") view=lazy_pages::Page(lazy_pages::CONCERN) />
+                    <Route path=path!("/overview") view=lazy_pages::Page(lazy_pages::OVERVIEW) />
+                    <Route path=path!("/training") view=lazy_pages::Page(lazy_pages::TRAINING) />
+                    <Route path=path!("/settings") view=lazy_pages::Page(lazy_pages::SETTINGS) />
+                    <Route path=path!("/conflicts") view=lazy_pages::Page(lazy_pages::CONFLICTS) />
+                    <Route path=path!("/teams") view=lazy_pages::Page(lazy_pages::TEAMS) />
+                    <Route path=path!("/handoff") view=lazy_pages::Page(lazy_pages::HANDOFF) />
                 </Routes>
             </shell::Shell>
         </Router>
@@ -248,23 +248,21 @@ mod lazy_pages {
     pub const TEAMS: u8 = 13;
     pub const HANDOFF: u8 = 14;
 
-    /// The route of lazy page `P` (a type per page: the router asks the type for its data).
-    pub struct Page<const P: u8>;
+    /// A lazy page's route. One type for every lazy page, not a type per page: the router's
+    /// code for a lazy route is then in the main module once instead of fifteen times.
+    #[derive(Clone, Copy)]
+    pub struct Page(pub u8);
 
-    impl<const P: u8> LazyRoute for Page<P> {
-        fn data() -> Self {
-            Page
-        }
-
-        async fn view(_this: Self) -> AnyView {
+    impl ChooseView for Page {
+        async fn choose(self) -> AnyView {
             // Every built-in profile (a page may list or copy any of them), fetched while the
             // chunk loads; from the service worker's cache after the first visit.
             let profiles = platform::profile_files::ensure();
-            let page = match P {
+            let page = match self.0 {
                 NEW_CONCERN => guide(guide::Mode::Concern).await,
                 GUIDE => guide(guide::Mode::Guide).await,
                 PROFILE_EDITOR => editor().await,
-                TEAMS | HANDOFF => teams(P).await,
+                TEAMS | HANDOFF => teams(self.0).await,
                 page => other(page).await,
             };
             // A chunk or a profile that cannot be fetched (first visit, the connection gone
@@ -276,6 +274,8 @@ mod lazy_pages {
             };
             page.unwrap_or_else(|LoadFailed| view! { <PageLoadFailed /> }.into_any())
         }
+
+        async fn preload(&self) {}
     }
 
     /// Starts loading the chunk of the page at `path` (a deep link, a reload) at once, so that
