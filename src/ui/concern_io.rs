@@ -7,31 +7,102 @@ use crate::app::commands;
 use crate::domain::concern::Concern;
 use crate::domain::concern_store::SaveError;
 use crate::domain::settings::StorageNotice;
+use crate::domain::storage::{KeyValueStore, StoreError};
 use crate::platform::{self, vault};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+/// What a load of the concerns is for.
+enum Load {
+    /// At start, after unlocking, or after training was switched: migrating, repairing and
+    /// applying retention as at start, and telling the user what was set aside.
+    Start(ShellState, Prefs),
+    /// Another tab or a sync round changed them: read again.
+    Again,
+}
+
+thread_local! {
+    /// The last load started, until it is done: a page waits for it ([`loaded`]).
+    static LOADING: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
 
 /// Loads the concerns (migrating, repairing and applying retention as at start) after the data
-/// was opened, or at start when no lock is set (then before the first render).
+/// was opened, or just after the first render when no lock is set. The code is a wasm chunk of
+/// its own (`concern_load`): the first screen shows no concern, so a first visit need not
+/// download or compile the records' decoder, retention and the sync outbox before the start
+/// screen works (issue 15). Every page in a chunk waits for it before it is drawn.
 pub fn load_concerns(work: WorkState, shell: ShellState, prefs: Prefs) {
-    if vault::is_set() {
-        leptos::task::spawn_local(async move {
-            let held: Vec<Concern> = vault::take_held()
-                .await
-                .iter()
-                .filter_map(|raw| serde_json::from_str(raw).ok())
-                .collect();
-            load_with(work, shell, prefs, held);
-        });
-    } else {
-        load_with(work, shell, prefs, Vec::new());
+    start(work, Load::Start(shell, prefs));
+}
+
+/// Reads the concerns again (another tab or a sync round changed them).
+pub fn reload_concerns(work: WorkState) {
+    start(work, Load::Again);
+}
+
+fn start(work: WorkState, how: Load) {
+    let promise = wasm_bindgen_futures::future_to_promise(async move {
+        // Not fetched (offline before the service worker had the app): the pages, in chunks
+        // too, cannot be opened either; a save reads the store, never this list.
+        if let Ok(load) = load_code(work, how).await {
+            load.await;
+        }
+        Ok(JsValue::UNDEFINED)
+    });
+    LOADING.with_borrow_mut(|l| *l = Some(promise));
+}
+
+/// Waits until the last load of the concerns started is done (at once when none was).
+pub async fn loaded() {
+    if let Some(promise) = LOADING.with_borrow(Clone::clone) {
+        let _ = JsFuture::from(promise).await;
     }
 }
 
-fn load_with(work: WorkState, shell: ShellState, prefs: Prefs, held: Vec<Concern>) {
+/// The concern store's chunk could not be fetched.
+struct NotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+type Loading = Pin<Box<dyn Future<Output = ()>>>;
+
+#[leptos::wasm_split::wasm_split(concern_load, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn load_code(work: WorkState, how: Load) -> Result<Loading, NotLoaded> {
+    Ok(Box::pin(load(work, how)))
+}
+
+async fn load(work: WorkState, how: Load) {
     let now = platform::now_ms();
-    let days = prefs.settings.get_untracked().retention_days();
     let repo = work.repository();
-    vault::write(
+    let (shell, prefs) = match how {
+        Load::Again => {
+            return written(
+                move |device| repo.reload(device, now),
+                move |concerns, _| work.concerns.set(concerns),
+            )
+            .await;
+        }
+        Load::Start(shell, prefs) => (shell, prefs),
+    };
+    let held: Vec<Concern> = if vault::is_set() {
+        vault::take_held()
+            .await
+            .iter()
+            .filter_map(|raw| serde_json::from_str(raw).ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let days = prefs.settings.get_untracked().retention_days();
+    written(
         move |device| repo.load(device, days, now),
         move |loaded, _| {
             let mut concerns = loaded.concerns;
@@ -50,17 +121,25 @@ fn load_with(work: WorkState, shell: ShellState, prefs: Prefs, held: Vec<Concern
                 shell.notice.set(Some(StorageNotice::NeedsUpdate));
             }
         },
-    );
+    )
+    .await;
 }
 
-/// Reads the concerns again (another tab changed them).
-pub fn reload_concerns(work: WorkState) {
-    let now = platform::now_ms();
-    let repo = work.repository();
-    vault::write(
-        move |device| repo.reload(device, now),
-        move |concerns, _| work.concerns.set(concerns),
-    );
+/// [`vault::write`], awaited: done once `done` ran (at once without a lock; with one, after
+/// the sealed values were written).
+async fn written<T: 'static>(
+    f: impl FnOnce(&dyn KeyValueStore) -> T,
+    done: impl FnOnce(T, Result<(), StoreError>) + 'static,
+) {
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    vault::write(f, move |value, stored| {
+        done(value, stored);
+        if let Some(resolve) = resolve {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Writes again every concern whose earlier write failed; clears the notice when all succeed.

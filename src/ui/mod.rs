@@ -153,7 +153,8 @@ pub fn App() -> impl IntoView {
         work,
         sync: sync_state,
     });
-    // With no PIN, the concerns load before the first render; with one, after it is entered.
+    // With no PIN, the concerns load at start (from a chunk, while the first screen, which shows
+    // none, is drawn); with one, after it is entered.
     if !locked.get_untracked() {
         concern_io::load_concerns(work, shell, prefs);
     }
@@ -265,6 +266,9 @@ mod lazy_pages {
                 TEAMS | HANDOFF => teams(self.0).await,
                 page => other(page).await,
             };
+            // The concerns load from a chunk of their own just after the first render: a page
+            // is drawn with them, never before.
+            concern_io::loaded().await;
             // A chunk or a profile that cannot be fetched (first visit, the connection gone
             // before the service worker had saved the app) says so, instead of stopping the
             // whole app.

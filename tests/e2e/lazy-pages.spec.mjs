@@ -2,7 +2,10 @@
 // (src/ui/mod.rs `lazy_pages`, split by tools/bin/wasm-bindgen): the start screen runs on the
 // main module alone, the guide brings its own chunk, and the other pages theirs. A sync round's
 // code is a chunk of its own too (src/ui/sync.rs `round_code`): none of these screens asks for
-// it, as sync is not set up here (sync.spec.mjs runs rounds, which load it).
+// it, as sync is not set up here (sync.spec.mjs runs rounds, which load it). The concerns load
+// from a chunk of their own just after the first render (src/ui/concern_io.rs `load_code`): the
+// start screen shows none, and works before that chunk has arrived.
+import { readFileSync } from "node:fs";
 import { test as plain } from "@playwright/test";
 import { test, expect, mainHeading, seedStorage } from "./fixtures.mjs";
 
@@ -25,6 +28,8 @@ function wasmRequests(page) {
                 ? "other"
                 : /^\/split_sync_round-[0-9a-f]{16}\.wasm$/.test(p)
                   ? "sync round"
+                  : /^\/split_concern_load-[0-9a-f]{16}\.wasm$/.test(p)
+                  ? "concerns"
                   : /^\/chunk_\d+-[0-9a-f]{16}\.wasm$/.test(p)
                   ? "shared"
                   : `unexpected ${p}`,
@@ -36,21 +41,35 @@ function wasmRequests(page) {
 
 test("the start screen needs only the main module; the guide and the other pages load their chunks when opened", async ({ page }) => {
   const kinds = wasmRequests(page);
+  // Every chunk is held back until the start screen has been used: it works on the main module.
+  let release;
+  const released = new Promise((r) => (release = r));
+  const held = [];
+  await page.route(/\/(split_|chunk_)[a-z_0-9]*-[0-9a-f]{16}\.wasm$/, async (route) => {
+    held.push(new URL(route.request().url()).pathname);
+    await released;
+    await route.continue();
+  });
   await page.goto("/");
   await expect(mainHeading(page)).toHaveText("Vælg din kommune");
   await page.getByRole("button", { name: "Køge Kommune" }).click();
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
-  expect(kinds()).toEqual(["main"]);
+  await expect(page.getByRole("link", { name: /Hvad skal jeg gøre\?/ })).toBeVisible();
+  // Just after the first render the concerns' chunk was asked for (and is still held).
+  expect(kinds()).toEqual(["concerns", "main", "shared"]);
+  expect(held.some((p) => p.startsWith("/split_concern_load-"))).toBe(true);
+  release();
+  await page.unrouteAll({ behavior: "wait" });
 
   await page.getByRole("link", { name: /Hvad skal jeg gøre\?/ }).click();
   await expect(mainHeading(page)).toHaveText("Hvad skal jeg gøre?");
   await page.getByRole("button", { name: "Nej", exact: true }).click();
   await expect(page.locator("#step-heading")).toContainText("Hvad har du set eller hørt?");
-  expect(kinds()).toEqual(["guide", "main", "shared"]);
+  expect(kinds()).toEqual(["concerns", "guide", "main", "shared"]);
 
   await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
   await expect(mainHeading(page)).toHaveText("Indstillinger");
-  expect(kinds()).toEqual(["guide", "main", "other", "shared"]);
+  expect(kinds()).toEqual(["concerns", "guide", "main", "other", "shared"]);
 });
 
 test("on a returning visit the guide's chunk is loaded a moment after the start screen, before any tap", async ({ page }) => {
@@ -61,11 +80,11 @@ test("on a returning visit the guide's chunk is loaded a moment after the start 
   const kinds = wasmRequests(page);
   await page.reload();
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
-  await expect.poll(kinds, { timeout: 10_000 }).toEqual(["guide", "main", "shared"]);
+  await expect.poll(kinds, { timeout: 10_000 }).toEqual(["concerns", "guide", "main", "shared"]);
   // The tap then opens the guide with nothing more to load.
   await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
   await expect(mainHeading(page)).toHaveText("Jeg er bekymret for et barn");
-  expect(kinds()).toEqual(["guide", "main", "shared"]);
+  expect(kinds()).toEqual(["concerns", "guide", "main", "shared"]);
 });
 
 test("a deep link opens its page straight away, with its chunk", async ({ page }) => {
@@ -75,6 +94,29 @@ test("a deep link opens its page straight away, with its chunk", async ({ page }
   await expect(mainHeading(page)).toHaveText("Indsatstrappen");
   expect(kinds()).toContain("other");
   expect(kinds()).not.toContain("guide");
+});
+
+test("a deep link to a saved concern draws it once the concerns have loaded, never 'not found' first", async ({ page }) => {
+  const v1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
+  const [first] = JSON.parse(v1).data;
+  await seedStorage(page, {
+    "ssp.settings": '{"schema":1,"data":{"lang":"da","municipality":"koege"}}',
+    "ssp.concerns": v1,
+  });
+  // Every text the page ever shows, not only the last: a "findes ikke" before the load counts.
+  await page.addInitScript(() => {
+    window.__seen = "";
+    new MutationObserver(() => (window.__seen += document.body?.innerText ?? "")).observe(document, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  const kinds = wasmRequests(page);
+  await page.goto(`/concerns/${first.id}`);
+  await expect(mainHeading(page)).toContainText(first.child);
+  expect(kinds()).toContain("concerns");
+  expect(await page.evaluate(() => window.__seen)).not.toContain("Bekymringen findes ikke");
 });
 
 // Plain Playwright here: the failed fetch is logged by the browser on purpose, which the shared
