@@ -2,7 +2,7 @@
 //! repository (`app::repository`, real data or training's namespace), with what a save comes
 //! to (`app::commands::after_save`) put into the app's state.
 
-use super::state::{Prefs, ShellState, WorkState};
+use super::state::{Prefs, ShellState, SyncState, WorkState};
 use crate::app::commands;
 use crate::domain::concern::Concern;
 use crate::domain::concern_store::SaveError;
@@ -16,13 +16,17 @@ use std::pin::Pin;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-/// What a load of the concerns is for.
-enum Load {
-    /// At start, after unlocking, or after training was switched: migrating, repairing and
-    /// applying retention as at start, and telling the user what was set aside.
-    Start(ShellState, Prefs),
-    /// Another tab or a sync round changed them: read again.
-    Again,
+/// What the concern store's chunk is asked to do.
+enum Job {
+    /// Load the concerns at start, after unlocking, or after training was switched: migrating,
+    /// repairing and applying retention as at start, and telling the user what was set aside.
+    Load(WorkState, ShellState, Prefs),
+    /// Read them again (another tab or a sync round changed them).
+    Reload(WorkState),
+    /// Write again the concerns whose write failed.
+    Retry(WorkState, ShellState),
+    /// Read sync's status (the outbox, the kept conflicts, whether it is on).
+    SyncStatus(SyncState),
 }
 
 thread_local! {
@@ -31,35 +35,50 @@ thread_local! {
 }
 
 /// Loads the concerns (migrating, repairing and applying retention as at start) after the data
-/// was opened, or just after the first render when no lock is set. The code is a wasm chunk of
-/// its own (`concern_load`): the first screen shows no concern, so a first visit need not
-/// download or compile the records' decoder, retention and the sync outbox before the start
-/// screen works (issue 15). Every page in a chunk waits for it before it is drawn.
+/// was opened, or just after the first render when no lock is set. The concern store's code
+/// (the records' decoder, retention, tombstones, the sync outbox a change is queued in) is a
+/// wasm chunk of its own (`concern_store`): the first screen shows no concern, so a first visit
+/// need not download or compile it before the start screen works (issue 15). Every page in a
+/// chunk waits for the load before it is drawn ([`loaded`]).
 pub fn load_concerns(work: WorkState, shell: ShellState, prefs: Prefs) {
-    start(work, Load::Start(shell, prefs));
+    let promise = wasm_bindgen_futures::future_to_promise(async move {
+        run(Job::Load(work, shell, prefs)).await;
+        Ok(JsValue::UNDEFINED)
+    });
+    LOADING.with_borrow_mut(|l| *l = Some(promise));
 }
 
 /// Reads the concerns again (another tab or a sync round changed them).
 pub fn reload_concerns(work: WorkState) {
-    start(work, Load::Again);
-}
-
-fn start(work: WorkState, how: Load) {
     let promise = wasm_bindgen_futures::future_to_promise(async move {
-        // Not fetched (offline before the service worker had the app): the pages, in chunks
-        // too, cannot be opened either; a save reads the store, never this list.
-        if let Ok(load) = load_code(work, how).await {
-            load.await;
-        }
+        run(Job::Reload(work)).await;
         Ok(JsValue::UNDEFINED)
     });
     LOADING.with_borrow_mut(|l| *l = Some(promise));
+}
+
+/// Writes again every concern whose earlier write failed; clears the notice when all succeed.
+pub fn retry_unsaved(work: WorkState, shell: ShellState) {
+    leptos::task::spawn_local(run(Job::Retry(work, shell)));
+}
+
+/// Reads sync's status again (after a round, a save or a setting).
+pub fn refresh_sync_status(sync_state: SyncState) {
+    leptos::task::spawn_local(run(Job::SyncStatus(sync_state)));
 }
 
 /// Waits until the last load of the concerns started is done (at once when none was).
 pub async fn loaded() {
     if let Some(promise) = LOADING.with_borrow(Clone::clone) {
         let _ = JsFuture::from(promise).await;
+    }
+}
+
+async fn run(job: Job) {
+    // Not fetched (offline before the service worker had the app): the pages, in chunks too,
+    // cannot be opened either; a save reads the store, never this list.
+    if let Ok(done) = store_code(job).await {
+        done.await;
     }
 }
 
@@ -72,26 +91,23 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
     }
 }
 
-type Loading = Pin<Box<dyn Future<Output = ()>>>;
+type Running = Pin<Box<dyn Future<Output = ()>>>;
 
-#[leptos::wasm_split::wasm_split(concern_load, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn load_code(work: WorkState, how: Load) -> Result<Loading, NotLoaded> {
-    Ok(Box::pin(load(work, how)))
+#[leptos::wasm_split::wasm_split(concern_store, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn store_code(job: Job) -> Result<Running, NotLoaded> {
+    Ok(Box::pin(async move {
+        match job {
+            Job::Load(work, shell, prefs) => load(work, shell, prefs).await,
+            Job::Reload(work) => reload(work).await,
+            Job::Retry(work, shell) => retry(work, shell).await,
+            Job::SyncStatus(sync_state) => super::sync::read_status(sync_state),
+        }
+    }))
 }
 
-async fn load(work: WorkState, how: Load) {
+async fn load(work: WorkState, shell: ShellState, prefs: Prefs) {
     let now = platform::now_ms();
     let repo = work.repository();
-    let (shell, prefs) = match how {
-        Load::Again => {
-            return written(
-                move |device| repo.reload(device, now),
-                move |concerns, _| work.concerns.set(concerns),
-            )
-            .await;
-        }
-        Load::Start(shell, prefs) => (shell, prefs),
-    };
     let held: Vec<Concern> = if vault::is_set() {
         vault::take_held()
             .await
@@ -125,6 +141,40 @@ async fn load(work: WorkState, how: Load) {
     .await;
 }
 
+async fn reload(work: WorkState) {
+    let now = platform::now_ms();
+    let repo = work.repository();
+    written(
+        move |device| repo.reload(device, now),
+        move |concerns, _| work.concerns.set(concerns),
+    )
+    .await;
+}
+
+async fn retry(work: WorkState, shell: ShellState) {
+    let now = platform::now_ms();
+    let repo = work.repository();
+    let pending: Vec<Concern> = work.unsaved.with_untracked(|ids| {
+        work.concerns
+            .with_untracked(|l| l.iter().filter(|c| ids.contains(&c.id)).cloned().collect())
+    });
+    written(
+        move |device| repo.save_again(device, &pending, now),
+        move |still, stored| {
+            let still = if stored.is_err() {
+                work.unsaved.get_untracked()
+            } else {
+                still
+            };
+            if still.is_empty() {
+                shell.notice.set(None);
+            }
+            work.unsaved.set(still);
+        },
+    )
+    .await;
+}
+
 /// [`vault::write`], awaited: done once `done` ran (at once without a lock; with one, after
 /// the sealed values were written).
 async fn written<T: 'static>(
@@ -140,30 +190,6 @@ async fn written<T: 'static>(
         }
     });
     let _ = JsFuture::from(promise).await;
-}
-
-/// Writes again every concern whose earlier write failed; clears the notice when all succeed.
-pub fn retry_unsaved(work: WorkState, shell: ShellState) {
-    let now = platform::now_ms();
-    let repo = work.repository();
-    let pending: Vec<Concern> = work.unsaved.with_untracked(|ids| {
-        work.concerns
-            .with_untracked(|l| l.iter().filter(|c| ids.contains(&c.id)).cloned().collect())
-    });
-    vault::write(
-        move |device| repo.save_again(device, &pending, now),
-        move |still, stored| {
-            let still = if stored.is_err() {
-                work.unsaved.get_untracked()
-            } else {
-                still
-            };
-            if still.is_empty() {
-                shell.notice.set(None);
-            }
-            work.unsaved.set(still);
-        },
-    );
 }
 
 /// Stores one concern and puts it in memory, then calls `done` with what the save came to. `base_revision` is the revision

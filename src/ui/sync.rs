@@ -19,8 +19,14 @@ use crate::platform::{self, local_storage::LocalStorage, now_ms, sync as net, va
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Reads the status again (after a round, a save or a setting).
+/// Reads the status again (after a round, a save or a setting), from the concern store's
+/// chunk (`ui::concern_io`): the outbox is its to read.
 pub fn refresh(sync_state: SyncState) {
+    super::concern_io::refresh_sync_status(sync_state);
+}
+
+/// [`refresh`]'s work, in the concern store's chunk.
+pub fn read_status(sync_state: SyncState) {
     let now = now_ms();
     let (status, ids, enabled) = vault::read(|s| {
         (

@@ -28,7 +28,7 @@ function wasmRequests(page) {
                 ? "other"
                 : /^\/split_sync_round-[0-9a-f]{16}\.wasm$/.test(p)
                   ? "sync round"
-                  : /^\/split_concern_load-[0-9a-f]{16}\.wasm$/.test(p)
+                  : /^\/split_concern_store-[0-9a-f]{16}\.wasm$/.test(p)
                   ? "concerns"
                   : /^\/chunk_\d+-[0-9a-f]{16}\.wasm$/.test(p)
                   ? "shared"
@@ -57,7 +57,7 @@ test("the start screen needs only the main module; the guide and the other pages
   await expect(page.getByRole("link", { name: /Hvad skal jeg gøre\?/ })).toBeVisible();
   // Just after the first render the concerns' chunk was asked for (and is still held).
   expect(kinds()).toEqual(["concerns", "main", "shared"]);
-  expect(held.some((p) => p.startsWith("/split_concern_load-"))).toBe(true);
+  expect(held.some((p) => p.startsWith("/split_concern_store-"))).toBe(true);
   release();
   await page.unrouteAll({ behavior: "wait" });
 
