@@ -140,7 +140,7 @@ pub fn load_settings(store: &dyn KeyValueStore, now_ms: u64) -> Startup {
 }
 
 /// The stored settings, read without changing or setting aside anything (before the app
-/// starts, to fetch the chosen profile and language: `ui::fetch_chosen_files`); `None` when
+/// starts, to fetch the chosen language's texts: `ui::fetch_chosen_files`); `None` when
 /// none are stored or they do not read ([`load_settings`] then says why).
 pub fn stored_settings(store: &dyn KeyValueStore) -> Option<Settings> {
     let raw = store.get(SETTINGS_KEY).ok()??;

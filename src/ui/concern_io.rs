@@ -6,9 +6,10 @@ use super::state::{Prefs, ShellState, SyncState, WorkState};
 use crate::app::commands;
 use crate::domain::concern::Concern;
 use crate::domain::concern_store::SaveError;
+use crate::domain::profile::library::Library;
 use crate::domain::settings::StorageNotice;
 use crate::domain::storage::{KeyValueStore, StoreError};
-use crate::platform::{self, vault};
+use crate::platform::{self, local_storage::LocalStorage, vault};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::future::Future;
@@ -27,6 +28,9 @@ enum Job {
     Retry(WorkState, ShellState),
     /// Read sync's status (the outbox, the kept conflicts, whether it is on).
     SyncStatus(SyncState),
+    /// Validate the imported profiles after start-up (`Library::check`); one that fails is
+    /// set aside and reported.
+    CheckProfiles(RwSignal<Library>, RwSignal<Option<StorageNotice>>),
 }
 
 thread_local! {
@@ -67,6 +71,12 @@ pub fn refresh_sync_status(sync_state: SyncState) {
     leptos::task::spawn_local(run(Job::SyncStatus(sync_state)));
 }
 
+/// Validates the imported profiles once after start-up (the store's chunk holds the
+/// validator, which the main module does not).
+pub async fn check_profiles(library: RwSignal<Library>, notice: RwSignal<Option<StorageNotice>>) {
+    run(Job::CheckProfiles(library, notice)).await;
+}
+
 /// Waits until the last load of the concerns started is done (at once when none was).
 pub async fn loaded() {
     if let Some(promise) = LOADING.with_borrow(Clone::clone) {
@@ -93,7 +103,20 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
 
 type Running = Pin<Box<dyn Future<Output = ()>>>;
 
-#[leptos::wasm_split::wasm_split(concern_store, wasm_split_path = ::leptos::wasm_split, fallible)]
+/// Starts fetching the store's chunk now (a deep link: its page waits for the concerns), so
+/// that the load after the app's start finds it here.
+pub fn preload() {
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = preload_store().await;
+    });
+}
+
+#[leptos::wasm_split::wasm_split(
+    concern_store,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_store)
+)]
 fn store_code(job: Job) -> Result<Running, NotLoaded> {
     Ok(Box::pin(async move {
         match job {
@@ -101,6 +124,7 @@ fn store_code(job: Job) -> Result<Running, NotLoaded> {
             Job::Reload(work) => reload(work).await,
             Job::Retry(work, shell) => retry(work, shell).await,
             Job::SyncStatus(sync_state) => super::sync::read_status(sync_state),
+            Job::CheckProfiles(library, notice) => check(library, notice),
         }
     }))
 }
@@ -139,6 +163,17 @@ async fn load(work: WorkState, shell: ShellState, prefs: Prefs) {
         },
     )
     .await;
+}
+
+fn check(library: RwSignal<Library>, notice: RwSignal<Option<StorageNotice>>) {
+    let mut checked = library.get_untracked();
+    if checked.check(&LocalStorage, platform::now_ms()).is_empty() {
+        return;
+    }
+    library.set(checked);
+    if notice.get_untracked().is_none() {
+        notice.set(Some(StorageNotice::ProfileSetAside));
+    }
 }
 
 async fn reload(work: WorkState) {

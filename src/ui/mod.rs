@@ -49,23 +49,15 @@ pub fn preload_current_page() {
     lazy_pages::preload_for(&platform::document::path());
 }
 
-/// Fetches the chosen municipality's built-in profile, and the English texts when English is
-/// chosen (from the service worker's cache after the first visit), before the app mounts, so
-/// the first render shows them as before they became files (issue 15). Nothing is chosen on a
-/// first visit: nothing to wait for. Should a fetch fail, the app starts as if it were not
-/// chosen, and choosing fetches it again.
+/// Fetches the English texts when English is chosen (from the service worker's cache after
+/// the first visit) before the app mounts, so the first render shows them as before they
+/// became a file (issue 15); should the fetch fail, the app starts in Danish. The chosen
+/// municipality's profile is not waited for: the first screen shows only its name (known at
+/// build time, or read from the stored profile), and a page waits for the profiles itself.
 pub async fn fetch_chosen_files() {
     let stored = crate::domain::settings::stored_settings(&LocalStorage);
-    let english = stored
-        .as_ref()
-        .filter(|s| s.lang == Lang::En)
-        .map(|_| platform::profile_files::ensure_english());
-    if stored.is_some_and(|s| s.municipality.is_some()) {
-        let _ = platform::profile_files::ensure().await;
-    }
-    // English is a file too (issue 15): the first render shows it, as before.
-    if let Some(english) = english {
-        let _ = english.await;
+    if stored.is_some_and(|s| s.lang == Lang::En) {
+        let _ = platform::profile_files::ensure_english().await;
     }
 }
 
@@ -86,7 +78,7 @@ pub fn App() -> impl IntoView {
     if library.with_untracked(Library::has_imported) {
         leptos::task::spawn_local(async move {
             // Not fetched (offline on a first visit): each profile is still checked when used.
-            let _ = lazy_pages::check_profiles(library, notice).await;
+            let _ = concern_io::check_profiles(library, notice).await;
         });
     }
     let concerns = RwSignal::new(Vec::new());
@@ -292,6 +284,8 @@ mod lazy_pages {
         wasm_bindgen_futures::spawn_local(async {
             let _ = platform::profile_files::ensure().await;
         });
+        // Every page waits for the concerns, which load from the store's chunk.
+        concern_io::preload();
         if path == P::ProfileEditor.path() {
             wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_editor().await;
@@ -398,25 +392,6 @@ mod lazy_pages {
             CONFLICTS => view! { <sync::ConflictsPage /> }.into_any(),
             _ => view! { <not_found::NotFound /> }.into_any(),
         })
-    }
-
-    /// The imported profiles' full validation after start-up (`Library::check`): the
-    /// validator and the profile's decoder are not in the main module, and a device without
-    /// imported profiles never fetches this chunk. One that fails is set aside and reported.
-    #[wasm_split(profile_check, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn check_profiles(
-        library: RwSignal<Library>,
-        notice: RwSignal<Option<StorageNotice>>,
-    ) -> Result<(), LoadFailed> {
-        let mut checked = library.get_untracked();
-        if checked.check(&LocalStorage, platform::now_ms()).is_empty() {
-            return Ok(());
-        }
-        library.set(checked);
-        if notice.get_untracked().is_none() {
-            notice.set(Some(StorageNotice::ProfileSetAside));
-        }
-        Ok(())
     }
 
     #[component]
