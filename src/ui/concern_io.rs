@@ -4,11 +4,13 @@
 
 use super::state::{Prefs, ShellState, SyncState, WorkState};
 use crate::app::commands;
+use crate::app::sync_view::SyncView;
 use crate::domain::concern::Concern;
 use crate::domain::concern_store::SaveError;
 use crate::domain::profile::library::Library;
 use crate::domain::settings::StorageNotice;
 use crate::domain::storage::{KeyValueStore, StoreError};
+use crate::domain::sync::{config, engine, lane};
 use crate::platform::{self, local_storage::LocalStorage, vault};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -45,17 +47,23 @@ thread_local! {
 /// need not download or compile it before the start screen works (issue 15). Every page in a
 /// chunk waits for the load before it is drawn ([`loaded`]).
 pub fn load_concerns(work: WorkState, shell: ShellState, prefs: Prefs) {
-    let promise = wasm_bindgen_futures::future_to_promise(async move {
-        run(Job::Load(work, shell, prefs)).await;
-        Ok(JsValue::UNDEFINED)
-    });
-    LOADING.with_borrow_mut(|l| *l = Some(promise));
+    in_turn(Job::Load(work, shell, prefs));
 }
 
 /// Reads the concerns again (another tab or a sync round changed them).
 pub fn reload_concerns(work: WorkState) {
+    in_turn(Job::Reload(work));
+}
+
+/// Runs a load after the loads started before it (in the order they were asked for), and makes
+/// it the one [`loaded`] waits for.
+fn in_turn(job: Job) {
+    let before = LOADING.with_borrow(Clone::clone);
     let promise = wasm_bindgen_futures::future_to_promise(async move {
-        run(Job::Reload(work)).await;
+        if let Some(before) = before {
+            let _ = JsFuture::from(before).await;
+        }
+        run(job).await;
         Ok(JsValue::UNDEFINED)
     });
     LOADING.with_borrow_mut(|l| *l = Some(promise));
@@ -77,7 +85,7 @@ pub async fn check_profiles(library: RwSignal<Library>, notice: RwSignal<Option<
     run(Job::CheckProfiles(library, notice)).await;
 }
 
-/// Waits until the last load of the concerns started is done (at once when none was).
+/// Waits until every load of the concerns started so far is done (at once when none was).
 pub async fn loaded() {
     if let Some(promise) = LOADING.with_borrow(Clone::clone) {
         let _ = JsFuture::from(promise).await;
@@ -123,7 +131,7 @@ fn store_code(job: Job) -> Result<Running, NotLoaded> {
             Job::Load(work, shell, prefs) => load(work, shell, prefs).await,
             Job::Reload(work) => reload(work).await,
             Job::Retry(work, shell) => retry(work, shell).await,
-            Job::SyncStatus(sync_state) => super::sync::read_status(sync_state),
+            Job::SyncStatus(sync_state) => sync_status(sync_state),
             Job::CheckProfiles(library, notice) => check(library, notice),
         }
     }))
@@ -163,6 +171,28 @@ async fn load(work: WorkState, shell: ShellState, prefs: Prefs) {
         },
     )
     .await;
+}
+
+/// Sync's status as the store holds it: what waits in the outbox, the kept conflicts, and
+/// whether sync is on (`ui::sync::refresh` asks for it).
+fn sync_status(sync_state: SyncState) {
+    let now = platform::now_ms();
+    let (status, ids, enabled) = vault::read(|s| {
+        (
+            engine::status(s, now),
+            lane::conflict_ids(s),
+            config::load(s, now).is_some_and(|c| c.enabled),
+        )
+    });
+    let next = SyncView {
+        status,
+        conflict_ids: ids,
+        enabled,
+        ..sync_state.view.get_untracked()
+    };
+    if sync_state.view.get_untracked() != next {
+        sync_state.view.set(next);
+    }
 }
 
 fn check(library: RwSignal<Library>, notice: RwSignal<Option<StorageNotice>>) {

@@ -76,10 +76,8 @@ pub fn App() -> impl IntoView {
     );
     let library = RwSignal::new(library);
     if library.with_untracked(Library::has_imported) {
-        leptos::task::spawn_local(async move {
-            // Not fetched (offline on a first visit): each profile is still checked when used.
-            let _ = concern_io::check_profiles(library, notice).await;
-        });
+        // Should the chunk not be fetched, each profile is still checked when it is used.
+        leptos::task::spawn_local(concern_io::check_profiles(library, notice));
     }
     let concerns = RwSignal::new(Vec::new());
     let locked = RwSignal::new(platform::vault::is_set());

@@ -345,9 +345,8 @@ fn Imported() -> impl IntoView {
     let list = move || {
         let t_now = t.get();
         let imported: Vec<(String, String)> = prefs.library.with(|lib| {
-            lib.imported()
-                .iter()
-                .map(|p| (p.id.clone(), p.name.clone()))
+            lib.imported_choices()
+                .map(|(id, name)| (id.to_string(), name.to_string()))
                 .collect()
         });
         if imported.is_empty() {

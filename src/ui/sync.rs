@@ -6,7 +6,7 @@ use super::{
     use_lock, use_page_title, use_prefs, use_shell, use_sync, use_work, LockState, SyncState,
     WorkState,
 };
-use crate::app::sync_view::{Moment, RoundSummary, SyncView};
+use crate::app::sync_view::{Moment, RoundSummary};
 use crate::domain::concern::Concern;
 use crate::domain::pages::Page;
 use crate::domain::sync::compare;
@@ -23,27 +23,6 @@ use leptos_router::components::A;
 /// chunk (`ui::concern_io`): the outbox is its to read.
 pub fn refresh(sync_state: SyncState) {
     super::concern_io::refresh_sync_status(sync_state);
-}
-
-/// [`refresh`]'s work, in the concern store's chunk.
-pub fn read_status(sync_state: SyncState) {
-    let now = now_ms();
-    let (status, ids, enabled) = vault::read(|s| {
-        (
-            engine::status(s, now),
-            lane::conflict_ids(s),
-            config::load(s, now).is_some_and(|c| c.enabled),
-        )
-    });
-    let next = SyncView {
-        status,
-        conflict_ids: ids,
-        enabled,
-        ..sync_state.view.get_untracked()
-    };
-    if sync_state.view.get_untracked() != next {
-        sync_state.view.set(next);
-    }
 }
 
 /// What the scheduler reads and changes: sync's status, whether the data is locked, and the
