@@ -63,14 +63,17 @@ struct Stored {
     id: String,
     name: String,
     text: Arc<str>,
-    decoded: Arc<OnceLock<Option<Arc<Profile>>>>,
+    /// The validator's verdict, once: the profile, or every error it found.
+    decoded: Arc<OnceLock<Result<Arc<Profile>, Vec<ProfileError>>>>,
 }
 
 impl Stored {
+    fn checked(&self) -> &Result<Arc<Profile>, Vec<ProfileError>> {
+        self.decoded.get_or_init(|| parse(&self.text).map(Arc::new))
+    }
+
     fn profile(&self) -> Option<Arc<Profile>> {
-        self.decoded
-            .get_or_init(|| parse(&self.text).ok().map(Arc::new))
-            .clone()
+        self.checked().as_ref().ok().cloned()
     }
 }
 
@@ -181,29 +184,18 @@ impl Library {
     pub fn check(&mut self, store: &dyn KeyValueStore, now_ms: u64) -> Vec<SetAside> {
         let mut set_aside = Vec::new();
         self.imported.retain(|s| {
-            if s.profile().is_some() {
+            let Err(errors) = s.checked() else {
                 return true;
-            }
-            let reason = match parse(&s.text) {
-                Ok(_) => "could not be decoded".to_string(),
-                Err(errors) => errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.path, e.reason(crate::domain::i18n::Lang::En)))
-                    .collect::<Vec<_>>()
-                    .join("; "),
             };
+            let reason = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.path, e.reason(crate::domain::i18n::Lang::En)))
+                .collect::<Vec<_>>()
+                .join("; ");
             set_aside.push(Self::quarantine(store, &key(&s.id), &reason, now_ms));
             false
         });
         set_aside
-    }
-
-    /// [`Library::load`] and [`Library::check`] together: what the app has a moment after
-    /// start-up.
-    pub fn load_checked(store: &dyn KeyValueStore, now_ms: u64) -> (Library, Vec<SetAside>) {
-        let (mut library, mut set_aside) = Self::load(store, now_ms);
-        set_aside.extend(library.check(store, now_ms));
-        (library, set_aside)
     }
 
     /// Whether any profile was imported (then [`Library::check`] has work to do).
@@ -320,7 +312,7 @@ impl Library {
             id: profile.id.clone(),
             name: profile.name.clone(),
             text: Arc::from(raw.get()),
-            decoded: Arc::new(OnceLock::from(Some(Arc::new(profile)))),
+            decoded: Arc::new(OnceLock::from(Ok(Arc::new(profile)))),
         });
         self.imported.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(())
@@ -352,14 +344,19 @@ mod tests {
         v.to_string()
     }
 
+    /// Imports `custom(id, name)` as a user does (checked, new, saved) into `lib` and `store`.
+    fn import(lib: &mut Library, store: &MemoryStore, id: &str, name: &str) {
+        let ImportCheck::New(p) = lib.check_import(&custom(id, name)) else {
+            panic!("expected {id} to be new")
+        };
+        lib.save(store, *p, 1).unwrap();
+    }
+
     #[test]
     fn new_profile_is_stored_and_found_after_reload() {
         let store = MemoryStore::new();
         let (mut lib, _) = Library::load(&store, 0);
-        let ImportCheck::New(p) = lib.check_import(&custom("egen", "Egen Kommune")) else {
-            panic!("expected New")
-        };
-        lib.save(&store, *p, 1).unwrap();
+        import(&mut lib, &store, "egen", "Egen Kommune");
         let (again, set_aside) = Library::load(&store, 2);
         assert!(set_aside.is_empty());
         assert_eq!(again.find("egen").unwrap().name, "Egen Kommune");
@@ -370,10 +367,7 @@ mod tests {
     fn same_id_asks_before_replacing_and_builtins_are_never_replaced() {
         let store = MemoryStore::new();
         let (mut lib, _) = Library::load(&store, 0);
-        let ImportCheck::New(p) = lib.check_import(&custom("egen", "Egen")) else {
-            panic!()
-        };
-        lib.save(&store, *p, 1).unwrap();
+        import(&mut lib, &store, "egen", "Egen");
         match lib.check_import(&custom("egen", "Egen 2")) {
             ImportCheck::Replaces { existing_name, .. } => assert_eq!(existing_name, "Egen"),
             other => panic!("{other:?}"),
@@ -409,10 +403,7 @@ mod tests {
     fn a_damaged_stored_profile_is_set_aside_and_the_others_load() {
         let store = MemoryStore::new();
         let (mut lib, _) = Library::load(&store, 0);
-        let ImportCheck::New(p) = lib.check_import(&custom("god", "God")) else {
-            panic!()
-        };
-        lib.save(&store, *p, 1).unwrap();
+        import(&mut lib, &store, "god", "God");
         store
             .set(
                 "ssp.profile.skadet",
@@ -433,17 +424,14 @@ mod tests {
         assert!(raws.iter().any(|r| r.contains("skadet")));
     }
 
-    /// A stored profile with an id and a name but content the validator refuses (a level
-    /// number out of range, written by hand or by an older app) is listed at start-up, never
-    /// used, and set aside by `check`.
+    /// A stored profile with an id and a name but content the validator refuses (a format
+    /// version that is not a number, written by hand or by an older app) is listed at
+    /// start-up, never used, and set aside by `check`.
     #[test]
     fn a_stored_profile_the_validator_refuses_is_never_used_and_check_sets_it_aside() {
         let store = MemoryStore::new();
         let (mut lib, _) = Library::load(&store, 0);
-        let ImportCheck::New(p) = lib.check_import(&custom("god", "God")) else {
-            panic!()
-        };
-        lib.save(&store, *p, 1).unwrap();
+        import(&mut lib, &store, "god", "God");
         let mut bad: serde_json::Value =
             serde_json::from_str(&custom("ugyldig", "Ugyldig")).unwrap();
         bad["format_version"] = "en".into();
@@ -474,8 +462,9 @@ mod tests {
         assert!(lib.entry("ugyldig").is_none());
         assert_eq!(lib.find("god").unwrap().name, "God");
         assert!(lib.check(&store, 7).is_empty());
-        let (again, set_aside) = Library::load_checked(&store, 8);
+        let (mut again, set_aside) = Library::load(&store, 8);
         assert!(set_aside.is_empty());
+        assert!(again.check(&store, 9).is_empty());
         assert_eq!(
             again.imported_choices().collect::<Vec<_>>(),
             [("god", "God")]
@@ -487,10 +476,7 @@ mod tests {
         let store = MemoryStore::new();
         let (mut lib, _) = Library::load(&store, 0);
         for id in ["a", "b"] {
-            let ImportCheck::New(p) = lib.check_import(&custom(id, id)) else {
-                panic!()
-            };
-            lib.save(&store, *p, 1).unwrap();
+            import(&mut lib, &store, id, id);
         }
         lib.remove(&store, "a").unwrap();
         let (again, _) = Library::load(&store, 2);
