@@ -19,7 +19,7 @@ use std::pin::Pin;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-/// What the concern store's chunk is asked to do.
+/// What the concern store's code (in the pages' chunk) is asked to do.
 enum Job {
     /// Load the concerns at start, after unlocking, or after training was switched: migrating,
     /// repairing and applying retention as at start, and telling the user what was set aside.
@@ -42,10 +42,10 @@ thread_local! {
 
 /// Loads the concerns (migrating, repairing and applying retention as at start) after the data
 /// was opened, or just after the first render when no lock is set. The concern store's code
-/// (the records' decoder, retention, tombstones, the sync outbox a change is queued in) is a
-/// wasm chunk of its own (`concern_store`): the first screen shows no concern, so a first visit
-/// need not download or compile it before the start screen works (issue 15). Every page in a
-/// chunk waits for the load before it is drawn ([`loaded`]).
+/// (the records' decoder, retention, tombstones, the sync outbox a change is queued in) is in
+/// the pages' wasm chunk (`pages`, see `ui::lazy_pages`): the first screen shows no concern, so
+/// a first visit need not download or compile it before the start screen works (issue 15).
+/// Every page waits for the load before it is drawn ([`loaded`]).
 pub fn load_concerns(work: WorkState, shell: ShellState, prefs: Prefs) {
     in_turn(Job::Load(work, shell, prefs));
 }
@@ -79,7 +79,7 @@ pub fn refresh_sync_status(sync_state: SyncState) {
     leptos::task::spawn_local(run(Job::SyncStatus(sync_state)));
 }
 
-/// Validates the imported profiles once after start-up (the store's chunk holds the
+/// Validates the imported profiles once after start-up (the pages' chunk holds the
 /// validator, which the main module does not).
 pub async fn check_profiles(library: RwSignal<Library>, notice: RwSignal<Option<StorageNotice>>) {
     run(Job::CheckProfiles(library, notice)).await;
@@ -100,7 +100,7 @@ async fn run(job: Job) {
     }
 }
 
-/// The concern store's chunk could not be fetched.
+/// The pages' chunk, with the store's code, could not be fetched.
 struct NotLoaded;
 
 impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
@@ -111,8 +111,8 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
 
 type Running = Pin<Box<dyn Future<Output = ()>>>;
 
-/// Starts fetching the store's chunk now (a deep link: its page waits for the concerns), so
-/// that the load after the app's start finds it here.
+/// Starts fetching the pages' chunk, which holds the store's code, now (a deep link: its page
+/// waits for the concerns), so that the load after the app's start finds it here.
 pub fn preload() {
     wasm_bindgen_futures::spawn_local(async {
         let _ = preload_store().await;
@@ -120,7 +120,7 @@ pub fn preload() {
 }
 
 #[leptos::wasm_split::wasm_split(
-    concern_store,
+    pages,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
     preload(preload_store)

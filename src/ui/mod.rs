@@ -63,7 +63,7 @@ pub async fn fetch_chosen_files() {
 
 #[component]
 pub fn App() -> impl IntoView {
-    lazy_pages::preload_guide_soon();
+    lazy_pages::preload_pages_soon();
     // Load before creating signals, so the first render already shows the stored choice.
     let now = platform::now_ms();
     let startup = load_settings(&LocalStorage, now);
@@ -213,12 +213,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The pages other than the start page. Their code is not in the main wasm module but in two
-/// chunks, fetched the first time one of their pages opens (the service worker has them already:
-/// it precaches every file of the build): the guide, and the rest. A first visit so runs only
-/// the start page's code before the start screen works (issue 15). Two split points, not one per
-/// page: each split point makes chunks for the code its pages share, and twelve made 115 files
-/// and 15% more bytes in all.
+/// The pages other than the start page. Their code is not in the main wasm module but in one
+/// chunk with the concern store's (`pages`, see `concern_io`), fetched just after the first
+/// render, when the concerns load (the service worker has it already: it precaches every file
+/// of the build). A first visit so runs only the start page's code before the start screen
+/// works (issue 15). The profile editor and teams, which few devices open, have chunks of their
+/// own. Few split points, not one per page: the split tool puts the code that split points
+/// share into a chunk per combination of them, each fetched and instantiated on its own. Twelve
+/// split points made 115 files and 15% more bytes in all; the guide, the other pages and the
+/// store in three made a deep link to the list fetch 30 files from the service worker, and
+/// start 60–80 ms later with 5,000 concerns, than in one (8 files; 25.7 KB less in all).
 mod lazy_pages {
     use super::*;
     use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -282,7 +286,7 @@ mod lazy_pages {
         wasm_bindgen_futures::spawn_local(async {
             let _ = platform::profile_files::ensure().await;
         });
-        // Every page waits for the concerns, which load from the store's chunk.
+        // The pages' chunk, which the concerns load from too (every page waits for them).
         concern_io::preload();
         if path == P::ProfileEditor.path() {
             wasm_bindgen_futures::spawn_local(async {
@@ -292,32 +296,20 @@ mod lazy_pages {
             wasm_bindgen_futures::spawn_local(async {
                 let _ = preload_teams().await;
             });
-        } else if path == P::Guide.path() || path == P::NewConcern.path() {
-            wasm_bindgen_futures::spawn_local(async {
-                let _ = preload_guide().await;
-            });
-        } else {
-            wasm_bindgen_futures::spawn_local(async {
-                let _ = preload_other().await;
-            });
         }
     }
 
-    /// A moment after the start screen, when the app runs from the service worker's cache (a
-    /// returning visit: nothing to download), loads the guide's chunk, so the first tap on
-    /// either big action opens the guide as fast as before the split. On a first visit the
-    /// worker is still downloading it; the tap then fetches it.
-    pub fn preload_guide_soon() {
+    /// A moment after the first screen, when the app runs from the service worker's cache (a
+    /// returning visit: nothing to download), loads the pages' chunk, so the first tap after
+    /// the PIN is entered opens its page as fast as before the split (with no PIN, the load of
+    /// the concerns has asked for it already). On a first visit the worker is still downloading
+    /// it; the load fetches it.
+    pub fn preload_pages_soon() {
         // Asked now, at start: a first visit's worker takes the page over a moment later.
         if !platform::service_worker::controlled() {
             return;
         }
-        gloo::timers::callback::Timeout::new(2_000, || {
-            leptos::task::spawn_local(async {
-                let _ = preload_guide().await;
-            });
-        })
-        .forget();
+        gloo::timers::callback::Timeout::new(2_000, concern_io::preload).forget();
     }
 
     /// The chunk of a page could not be fetched.
@@ -329,12 +321,7 @@ mod lazy_pages {
         }
     }
 
-    #[wasm_split(
-        guide_pages,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        preload(preload_guide)
-    )]
+    #[wasm_split(pages, wasm_split_path = ::leptos::wasm_split, fallible)]
     fn guide(mode: guide::Mode) -> Result<AnyView, LoadFailed> {
         Ok(view! { <guide::GuidePage mode=mode /> }.into_any())
     }
@@ -370,12 +357,7 @@ mod lazy_pages {
         })
     }
 
-    #[wasm_split(
-        other_pages,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        preload(preload_other)
-    )]
+    #[wasm_split(pages, wasm_split_path = ::leptos::wasm_split, fallible)]
     fn other(page: u8) -> Result<AnyView, LoadFailed> {
         Ok(match page {
             STAIRCASE => view! { <staircase::StaircasePage /> }.into_any(),

@@ -1,15 +1,15 @@
-// The pages other than the start page come from wasm chunks fetched when one of them first opens
-// (src/ui/mod.rs `lazy_pages`, split by tools/bin/wasm-bindgen): the start screen runs on the
-// main module alone, the guide brings its own chunk, and the other pages theirs. A sync round's
-// code is a chunk of its own too (src/ui/sync.rs `round_code`): none of these screens asks for
-// it, as sync is not set up here (sync.spec.mjs runs rounds, which load it). The concerns load
-// from a chunk of their own just after the first render (src/ui/concern_io.rs `load_code`): the
-// start screen shows none, and works before that chunk has arrived.
+// The pages other than the start page come from a wasm chunk (src/ui/mod.rs `lazy_pages`, split by
+// tools/bin/wasm-bindgen) that holds the concern store's code too (src/ui/concern_io.rs
+// `store_code`): the concerns load from it just after the first render, and the start screen,
+// which shows none, runs on the main module alone and works before that chunk has arrived. A
+// sync round's code is a chunk of its own (src/ui/sync.rs `round_code`): none of these screens
+// asks for it, as sync is not set up here (sync.spec.mjs runs rounds, which load it); so are the
+// profile editor's and teams' (profile-editor.spec.mjs, teams.spec.mjs open them).
 import { readFileSync } from "node:fs";
 import { test as plain } from "@playwright/test";
 import { test, expect, mainHeading, seedStorage } from "./fixtures.mjs";
 
-/** The wasm files the page itself has asked for, by kind: main module, guide, other pages, shared. */
+/** The wasm files the page itself has asked for, by kind: main module, pages, sync round, shared. */
 function wasmRequests(page) {
   const seen = [];
   page.on("request", (r) => {
@@ -22,15 +22,11 @@ function wasmRequests(page) {
         seen.map((p) =>
           /^\/ssp-handleguide-[0-9a-f]+_bg\.wasm$/.test(p)
             ? "main"
-            : /^\/split_guide_pages-[0-9a-f]{16}\.wasm$/.test(p)
-              ? "guide"
-              : /^\/split_other_pages-[0-9a-f]{16}\.wasm$/.test(p)
-                ? "other"
-                : /^\/split_sync_round-[0-9a-f]{16}\.wasm$/.test(p)
-                  ? "sync round"
-                  : /^\/split_concern_store-[0-9a-f]{16}\.wasm$/.test(p)
-                  ? "concerns"
-                  : /^\/chunk_\d+-[0-9a-f]{16}\.wasm$/.test(p)
+            : /^\/split_pages-[0-9a-f]{16}\.wasm$/.test(p)
+              ? "pages"
+              : /^\/split_sync_round-[0-9a-f]{16}\.wasm$/.test(p)
+                ? "sync round"
+                : /^\/chunk_\d+-[0-9a-f]{16}\.wasm$/.test(p)
                   ? "shared"
                   : `unexpected ${p}`,
         ),
@@ -39,7 +35,7 @@ function wasmRequests(page) {
   return kinds;
 }
 
-test("the start screen needs only the main module; the guide and the other pages load their chunks when opened", async ({ page }) => {
+test("the start screen needs only the main module; the pages' chunk loads with the concerns and serves every page", async ({ page }) => {
   const kinds = wasmRequests(page);
   // Every chunk is held back until the start screen has been used: it works on the main module.
   let release;
@@ -55,9 +51,10 @@ test("the start screen needs only the main module; the guide and the other pages
   await page.getByRole("button", { name: "Køge Kommune" }).click();
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
   await expect(page.getByRole("link", { name: /Hvad skal jeg gøre\?/ })).toBeVisible();
-  // Just after the first render the concerns' chunk was asked for (and is still held).
-  expect(kinds()).toEqual(["concerns", "main", "shared"]);
-  expect(held.some((p) => p.startsWith("/split_concern_store-"))).toBe(true);
+  // Just after the first render the pages' chunk was asked for, to load the concerns (and is
+  // still held).
+  expect(kinds()).toEqual(["main", "pages", "shared"]);
+  expect(held.some((p) => p.startsWith("/split_pages-"))).toBe(true);
   release();
   await page.unrouteAll({ behavior: "wait" });
 
@@ -65,14 +62,14 @@ test("the start screen needs only the main module; the guide and the other pages
   await expect(mainHeading(page)).toHaveText("Hvad skal jeg gøre?");
   await page.getByRole("button", { name: "Nej", exact: true }).click();
   await expect(page.locator("#step-heading")).toContainText("Hvad har du set eller hørt?");
-  expect(kinds()).toEqual(["concerns", "guide", "main", "shared"]);
+  expect(kinds()).toEqual(["main", "pages", "shared"]);
 
   await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
   await expect(mainHeading(page)).toHaveText("Indstillinger");
-  expect(kinds()).toEqual(["concerns", "guide", "main", "other", "shared"]);
+  expect(kinds()).toEqual(["main", "pages", "shared"]);
 });
 
-test("on a returning visit the guide's chunk is loaded a moment after the start screen, before any tap", async ({ page }) => {
+test("on a returning visit the pages' chunk is loaded with the concerns, before any tap", async ({ page }) => {
   await page.goto("/");
   await page.getByRole("button", { name: "Køge Kommune" }).click();
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
@@ -80,11 +77,11 @@ test("on a returning visit the guide's chunk is loaded a moment after the start 
   const kinds = wasmRequests(page);
   await page.reload();
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
-  await expect.poll(kinds, { timeout: 10_000 }).toEqual(["concerns", "guide", "main", "shared"]);
+  await expect.poll(kinds, { timeout: 10_000 }).toEqual(["main", "pages", "shared"]);
   // The tap then opens the guide with nothing more to load.
   await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
   await expect(mainHeading(page)).toHaveText("Jeg er bekymret for et barn");
-  expect(kinds()).toEqual(["concerns", "guide", "main", "shared"]);
+  expect(kinds()).toEqual(["main", "pages", "shared"]);
 });
 
 test("a deep link opens its page straight away, with its chunk", async ({ page }) => {
@@ -92,8 +89,7 @@ test("a deep link opens its page straight away, with its chunk", async ({ page }
   const kinds = wasmRequests(page);
   await page.goto("/staircase");
   await expect(mainHeading(page)).toHaveText("Indsatstrappen");
-  expect(kinds()).toContain("other");
-  expect(kinds()).not.toContain("guide");
+  expect(kinds()).toEqual(["main", "pages", "shared"]);
 });
 
 test("a deep link to a saved concern draws it once the concerns have loaded, never 'not found' first", async ({ page }) => {
@@ -115,7 +111,7 @@ test("a deep link to a saved concern draws it once the concerns have loaded, nev
   const kinds = wasmRequests(page);
   await page.goto(`/concerns/${first.id}`);
   await expect(mainHeading(page)).toContainText(first.child);
-  expect(kinds()).toContain("concerns");
+  expect(kinds()).toContain("pages");
   expect(await page.evaluate(() => window.__seen)).not.toContain("Bekymringen findes ikke");
 });
 
@@ -128,11 +124,13 @@ plain.describe("a page whose code cannot be fetched", () => {
   plain("says so in Danish, keeps the app running, and 'Prøv igen' brings the page", async ({ page }) => {
     const crashes = [];
     page.on("pageerror", (e) => crashes.push(e.message));
+    // From the start: the load of the concerns asks for the pages' chunk just after the first
+    // render. The start page is in the main module and works without it.
+    await page.route(/\/split_pages-[0-9a-f]{16}\.wasm$/, (route) => route.abort("internetdisconnected"));
     await page.goto("/");
     await page.getByRole("button", { name: "Køge Kommune" }).click();
     await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
 
-    await page.route(/\/split_guide_pages-[0-9a-f]{16}\.wasm$/, (route) => route.abort("internetdisconnected"));
     await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
     await expect(mainHeading(page)).toHaveText("Siden kunne ikke hentes");
     await expect(page.getByText("Intet er gået tabt", { exact: false })).toBeVisible();
@@ -144,7 +142,7 @@ plain.describe("a page whose code cannot be fetched", () => {
 
     await page.goBack();
     await expect(mainHeading(page)).toHaveText("Siden kunne ikke hentes");
-    await page.unroute(/\/split_guide_pages-[0-9a-f]{16}\.wasm$/);
+    await page.unroute(/\/split_pages-[0-9a-f]{16}\.wasm$/);
     await page.getByRole("button", { name: "Prøv igen" }).click();
     await expect(mainHeading(page)).toHaveText("Jeg er bekymret for et barn");
     expect(crashes).toEqual([]);

@@ -127,8 +127,9 @@ test("a built-in profile can be exported and cannot be replaced by an import", a
 });
 
 // At start-up the app reads only the stored profiles' ids and names (issue 15: the validator is
-// not on the first screen); the full check runs a moment later, from the concern store's chunk. A
-// stored profile the validator refuses is then set aside and reported, and never used.
+// not on the first screen); the full check runs a moment later, from the concern store's code
+// in the pages' chunk. A stored profile the validator refuses is then set aside and reported,
+// and never used.
 test("a stored profile the validator refuses is set aside after start-up and reported; the valid one is used", async ({ page }) => {
   const valid = JSON.parse(readFileSync("tests/profiles/valid-minimal.json", "utf8"));
   const refused = { ...valid, id: "ugyldig", name: "Ugyldig Kommune (fiktiv)", format_version: "en" };
