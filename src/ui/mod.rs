@@ -283,10 +283,10 @@ mod lazy_pages {
         if path == P::Start.path() {
             return;
         }
-        wasm_bindgen_futures::spawn_local(async {
-            let _ = platform::profile_files::ensure().await;
-        });
-        // The pages' chunk, which the concerns load from too (every page waits for them).
+        // The pages' chunk, which the concerns load from too (every page waits for them). Not
+        // the profiles: the page asks for them when it is chosen, a moment later, and they land
+        // well before the chunk and the concerns do (asked for here too, they were often
+        // fetched twice).
         concern_io::preload();
         if path == P::ProfileEditor.path() {
             wasm_bindgen_futures::spawn_local(async {

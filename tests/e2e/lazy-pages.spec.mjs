@@ -84,12 +84,20 @@ test("on a returning visit the pages' chunk is loaded with the concerns, before 
   expect(kinds()).toEqual(["main", "pages", "shared"]);
 });
 
-test("a deep link opens its page straight away, with its chunk", async ({ page }) => {
+test("a deep link opens its page straight away, with its chunk, and fetches the profiles once", async ({ page }) => {
   await seedStorage(page, { "ssp.settings": '{"schema":1,"data":{"lang":"da","municipality":"koege"}}' });
   const kinds = wasmRequests(page);
+  // Asked for at start (the deep link's preload) and again when the page is chosen: one fetch.
+  const profiles = [];
+  page.on("request", (r) => {
+    if (/\/profiles-[0-9a-f]{16}\.jsonl$/.test(new URL(r.url()).pathname)) profiles.push(r.url());
+  });
   await page.goto("/staircase");
   await expect(mainHeading(page)).toHaveText("Indsatstrappen");
   expect(kinds()).toEqual(["main", "pages", "shared"]);
+  await page.reload();
+  await expect(mainHeading(page)).toHaveText("Indsatstrappen");
+  expect(profiles).toHaveLength(2);
 });
 
 test("a deep link to a saved concern draws it once the concerns have loaded, never 'not found' first", async ({ page }) => {
