@@ -2,9 +2,11 @@
 //! file) and hands them to the domain (`profile::provide`); and the English text table
 //! (`i18n::EN_FILE`, `i18n::provide_english`). The service worker precaches it
 //! with the rest of the build, so after the first visit this reads its cache, online or
-//! offline; its name carries a hash of its content, so an old copy is never read as new. It is
-//! fetched before the app mounts when a municipality is chosen (main.rs), before a page in a
-//! chunk is drawn, and on the first screen before a municipality is chosen.
+//! offline; its name carries a hash of its content, so an old copy is never read as new. The
+//! profiles are fetched when a page in the pages' chunk is chosen, before it is drawn
+//! (`lazy_pages::Page::choose`, a deep link's page too: once), and on the first screen when a
+//! municipality is chosen; the English texts before the app mounts when English was chosen
+//! (main.rs, `ui::fetch_chosen_files`).
 
 use crate::domain::profile;
 use std::future::Future;
