@@ -222,7 +222,7 @@ pub fn App() -> impl IntoView {
 /// share into a chunk per combination of them, each fetched and instantiated on its own. Twelve
 /// split points made 115 files and 15% more bytes in all; the guide, the other pages and the
 /// store in three made a deep link to the list fetch 30 files from the service worker, and
-/// start 60–80 ms later with 5,000 concerns, than in one (8 files; 25.7 KB less in all).
+/// start 40–80 ms later with 5,000 concerns, than in one (8 files; 25.7 KB less in all).
 mod lazy_pages {
     use super::*;
     use leptos::wasm_split::{wasm_split, SplitLoaderError};

@@ -129,7 +129,8 @@ function stepTimes(steps, events) {
     const e = events.find((e) => Math.abs(e.start - s.stamp) < 0.5);
     // No entry: the click's whole time to the next paint was under Event Timing's 16 ms floor;
     // the time to the end of the frame (with any idle wait in it) is then the upper bound.
-    const idle = e && s.frame !== null ? Math.max(0, s.frame - e.processing_end) : 0;
+    // A frame after `end` (the task ran first) put no wait into it.
+    const idle = e && s.frame !== null && s.frame <= s.end ? Math.max(0, s.frame - e.processing_end) : 0;
     return { work: total - idle, to_frame_end: total };
   });
 }
