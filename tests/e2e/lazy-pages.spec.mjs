@@ -123,6 +123,22 @@ test("a deep link to a saved concern draws it once the concerns have loaded, nev
   expect(await page.evaluate(() => window.__seen)).not.toContain("Bekymringen findes ikke");
 });
 
+test("a row of the list opens its concern in the app, without loading the page again", async ({ page }) => {
+  const v1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
+  const [first] = JSON.parse(v1).data;
+  await seedStorage(page, {
+    "ssp.settings": '{"schema":1,"data":{"lang":"da","municipality":"koege"}}',
+    "ssp.concerns": v1,
+  });
+  await page.goto("/concerns");
+  await expect(mainHeading(page)).toHaveText("Gemte bekymringer");
+  // Gone if the page is loaded again.
+  await page.evaluate(() => (window.__samePage = true));
+  await page.getByRole("link", { name: new RegExp(first.child) }).click();
+  await expect(mainHeading(page)).toContainText(first.child);
+  expect(await page.evaluate(() => window.__samePage)).toBe(true);
+});
+
 // Plain Playwright here: the failed fetch is logged by the browser on purpose, which the shared
 // fixture would count as an error. That the app keeps running is checked instead.
 plain.describe("a page whose code cannot be fetched", () => {
