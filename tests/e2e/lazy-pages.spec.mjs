@@ -35,6 +35,15 @@ function wasmRequests(page) {
   return kinds;
 }
 
+const KOEGE = '{"schema":1,"data":{"lang":"da","municipality":"koege"}}';
+
+/** Køge chosen and the schema-1 fixture's concerns on the device; returns the first concern. */
+async function seedConcerns(page) {
+  const v1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
+  await seedStorage(page, { "ssp.settings": KOEGE, "ssp.concerns": v1 });
+  return JSON.parse(v1).data[0];
+}
+
 test("the start screen needs only the main module; the pages' chunk loads with the concerns and serves every page", async ({ page }) => {
   const kinds = wasmRequests(page);
   // Every chunk is held back until the start screen has been used: it works on the main module.
@@ -85,7 +94,7 @@ test("on a returning visit the pages' chunk is loaded with the concerns, before 
 });
 
 test("a deep link opens its page straight away, with its chunk, and fetches the profiles once", async ({ page }) => {
-  await seedStorage(page, { "ssp.settings": '{"schema":1,"data":{"lang":"da","municipality":"koege"}}' });
+  await seedStorage(page, { "ssp.settings": KOEGE });
   const kinds = wasmRequests(page);
   // Asked for at start (the deep link's preload) and again when the page is chosen: one fetch.
   const profiles = [];
@@ -101,12 +110,7 @@ test("a deep link opens its page straight away, with its chunk, and fetches the 
 });
 
 test("a deep link to a saved concern draws it once the concerns have loaded, never 'not found' first", async ({ page }) => {
-  const v1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
-  const [first] = JSON.parse(v1).data;
-  await seedStorage(page, {
-    "ssp.settings": '{"schema":1,"data":{"lang":"da","municipality":"koege"}}',
-    "ssp.concerns": v1,
-  });
+  const first = await seedConcerns(page);
   // Every text the page ever shows, not only the last: a "findes ikke" before the load counts.
   await page.addInitScript(() => {
     window.__seen = "";
@@ -124,12 +128,7 @@ test("a deep link to a saved concern draws it once the concerns have loaded, nev
 });
 
 test("a row of the list opens its concern in the app, without loading the page again", async ({ page }) => {
-  const v1 = readFileSync("tests/fixtures/concerns-v1.json", "utf8");
-  const [first] = JSON.parse(v1).data;
-  await seedStorage(page, {
-    "ssp.settings": '{"schema":1,"data":{"lang":"da","municipality":"koege"}}',
-    "ssp.concerns": v1,
-  });
+  const first = await seedConcerns(page);
   await page.goto("/concerns");
   await expect(mainHeading(page)).toHaveText("Gemte bekymringer");
   // Gone if the page is loaded again.
