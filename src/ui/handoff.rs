@@ -2,8 +2,8 @@
 //! file, with no server. Sending seals the concern's record with a team's current key or with a
 //! one-time code shown once here; receiving opens such a file and adds the concern, or says in
 //! words why not (nothing is written then). The format, its checks, the code and the import
-//! decision are `domain::handoff`'s; the crypto is `platform::crypto`'s (WebCrypto). In the Hold
-//! page's chunk (`team_pages`): few devices ever open it.
+//! decision are `domain::handoff`'s; the crypto is `platform::crypto`'s (WebCrypto). In the pages'
+//! chunk (`ui::lazy_pages`), not in the main module: few devices ever open it.
 
 use super::{concern_io, use_page_title, use_prefs, use_shell, use_work};
 use crate::domain::concern::Concern;

@@ -214,15 +214,18 @@ pub fn App() -> impl IntoView {
 }
 
 /// The pages other than the start page. Their code is not in the main wasm module but in one
-/// chunk with the concern store's (`pages`, see `concern_io`), fetched just after the first
-/// render, when the concerns load (the service worker has it already: it precaches every file
-/// of the build). A first visit so runs only the start page's code before the start screen
-/// works (issue 15). The profile editor and teams, which few devices open, have chunks of their
-/// own. Few split points, not one per page: the split tool puts the code that split points
-/// share into a chunk per combination of them, each fetched and instantiated on its own. Twelve
-/// split points made 115 files and 15% more bytes in all; the guide, the other pages and the
-/// store in three made a deep link to the list fetch 30 files from the service worker, and
-/// start 40–80 ms later with 5,000 concerns, than in one (8 files; 25.7 KB less in all).
+/// chunk with the concern store's and a sync round's (`pages`, see `concern_io`, `sync`),
+/// fetched just after the first render, when the concerns load (the service worker has it
+/// already: it precaches every file of the build). A first visit so runs only the start page's
+/// code before the start screen works (issue 15). One split point, not one per page or per
+/// feature: the split tool puts the code that split points share into a chunk per combination
+/// of them, each fetched through the service worker and instantiated on its own. Twelve split
+/// points made 115 files and 15% more bytes in all; three (guide, other pages, store) made a
+/// deep link to the list fetch 30 files; four (pages, profile editor, teams, sync round) made
+/// it fetch 8, and the concerns began to load 53–61 ms after the app had mounted, against
+/// 31–43 ms with one (medians of 9 deep links with 5,000 concerns), and all files were 34.7 KB
+/// gzip larger. The editor, teams and sync code so arrive with the pages even where nobody
+/// opens them: compiled in the background, from the service worker's cache.
 mod lazy_pages {
     use super::*;
     use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -288,15 +291,6 @@ mod lazy_pages {
         // well before the chunk and the concerns do (asked for here too, they were often
         // fetched twice).
         concern_io::preload();
-        if path == P::ProfileEditor.path() {
-            wasm_bindgen_futures::spawn_local(async {
-                let _ = preload_editor().await;
-            });
-        } else if path == P::Teams.path() || path == P::Handoff.path() {
-            wasm_bindgen_futures::spawn_local(async {
-                let _ = preload_teams().await;
-            });
-        }
     }
 
     /// A moment after the first screen, when the app runs from the service worker's cache (a
@@ -326,29 +320,15 @@ mod lazy_pages {
         Ok(view! { <guide::GuidePage mode=mode /> }.into_any())
     }
 
-    /// The profile editor: a chunk of its own, as few devices ever open it.
-    #[wasm_split(
-        editor_pages,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        preload(preload_editor)
-    )]
+    /// The profile editor (few devices ever open it; in the pages' chunk all the same).
+    #[wasm_split(pages, wasm_split_path = ::leptos::wasm_split, fallible)]
     fn editor() -> Result<AnyView, LoadFailed> {
         Ok(view! { <profile_editor::ProfileEditorPage /> }.into_any())
     }
 
-    /// Teams (create, invite with a QR code, join): a chunk of its own with the QR encoder and
-    /// the invite's code, as few devices ever open it. "Giv videre som fil" (`HANDOFF`, one
-    /// concern as an encrypted file) is in it too: it shares the team keys, the code's base32
-    /// and the crypto; a split point of its own cost 13 KB gzip more in all files and 0.5 KB
-    /// more on the first screen (measured: 1,107,220 and 418,472 B against 1,094,180 and
-    /// 417,936 B), the code it shares with the other pages moving into more shared chunks.
-    #[wasm_split(
-        team_pages,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        preload(preload_teams)
-    )]
+    /// Teams (create, invite with a QR code, join) and "Giv videre som fil" (`HANDOFF`, one
+    /// concern as an encrypted file), which shares the team keys, base32 and the crypto.
+    #[wasm_split(pages, wasm_split_path = ::leptos::wasm_split, fallible)]
     fn teams(page: u8) -> Result<AnyView, LoadFailed> {
         Ok(if page == HANDOFF {
             view! { <handoff::HandoffPage /> }.into_any()

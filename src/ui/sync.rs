@@ -109,10 +109,10 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
     }
 }
 
-/// A round's code (both protocols, pushing and pulling, the merge) is a chunk of its own,
-/// fetched the first time a round runs: most tablets never sync, and a first visit need not
-/// download or compile it before the start screen works (issue 15).
-#[leptos::wasm_split::wasm_split(sync_round, wasm_split_path = ::leptos::wasm_split, fallible)]
+/// A round's code (both protocols, pushing and pulling, the merge) is in the pages' chunk
+/// (`ui::lazy_pages`), not in the main module: most tablets never sync, and a first visit need
+/// not download or compile it before the start screen works (issue 15).
+#[leptos::wasm_split::wasm_split(pages, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn round_code(asked: bool) -> Result<Round, NotLoaded> {
     Ok(Box::pin(net::rounds(asked)))
 }

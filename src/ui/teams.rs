@@ -1,7 +1,8 @@
 //! "Hold" (issue 18): the device's teams, "Opret et hold", "Inviter en kollega" (a QR code and
 //! the same code as text) and "Tilslut et hold" (camera or pasted code). What a team is, how an
 //! invite reads and what is checked live in `domain::team` and `domain::sync::lane`; the calls
-//! to the server in `platform::sync`. A chunk of its own: few devices ever open it.
+//! to the server in `platform::sync`. In the pages' chunk, not the main module: few devices
+//! ever open it.
 
 use super::sync::{format_time, kick, refresh, KindChoice, Scheduler};
 use super::{use_page_title, use_prefs, use_sync, use_work};

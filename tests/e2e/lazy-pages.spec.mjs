@@ -1,15 +1,15 @@
-// The pages other than the start page come from a wasm chunk (src/ui/mod.rs `lazy_pages`, split by
+// The pages other than the start page come from one wasm chunk (src/ui/mod.rs `lazy_pages`, split by
 // tools/bin/wasm-bindgen) that holds the concern store's code too (src/ui/concern_io.rs
-// `store_code`): the concerns load from it just after the first render, and the start screen,
-// which shows none, runs on the main module alone and works before that chunk has arrived. A
-// sync round's code is a chunk of its own (src/ui/sync.rs `round_code`): none of these screens
-// asks for it, as sync is not set up here (sync.spec.mjs runs rounds, which load it); so are the
-// profile editor's and teams' (profile-editor.spec.mjs, teams.spec.mjs open them).
+// `store_code`), the profile editor, teams and a sync round's code (src/ui/sync.rs
+// `round_code`): the concerns load from it just after the first render, and the start screen,
+// which shows none, runs on the main module alone and works before that chunk has arrived. One
+// split point, so no chunks of code shared between split points: a deep link waits for two
+// wasm files, not eight.
 import { readFileSync } from "node:fs";
 import { test as plain } from "@playwright/test";
 import { test, expect, mainHeading, seedStorage } from "./fixtures.mjs";
 
-/** The wasm files the page itself has asked for, by kind: main module, pages, sync round, shared. */
+/** The wasm files the page itself has asked for, by kind: main module, pages. */
 function wasmRequests(page) {
   const seen = [];
   page.on("request", (r) => {
@@ -24,11 +24,7 @@ function wasmRequests(page) {
             ? "main"
             : /^\/split_pages-[0-9a-f]{16}\.wasm$/.test(p)
               ? "pages"
-              : /^\/split_sync_round-[0-9a-f]{16}\.wasm$/.test(p)
-                ? "sync round"
-                : /^\/chunk_\d+-[0-9a-f]{16}\.wasm$/.test(p)
-                  ? "shared"
-                  : `unexpected ${p}`,
+              : `unexpected ${p}`,
         ),
       ),
     ].sort();
@@ -62,7 +58,7 @@ test("the start screen needs only the main module; the pages' chunk loads with t
   await expect(page.getByRole("link", { name: /Hvad skal jeg gøre\?/ })).toBeVisible();
   // Just after the first render the pages' chunk was asked for, to load the concerns (and is
   // still held).
-  expect(kinds()).toEqual(["main", "pages", "shared"]);
+  expect(kinds()).toEqual(["main", "pages"]);
   expect(held.some((p) => p.startsWith("/split_pages-"))).toBe(true);
   release();
   await page.unrouteAll({ behavior: "wait" });
@@ -71,11 +67,11 @@ test("the start screen needs only the main module; the pages' chunk loads with t
   await expect(mainHeading(page)).toHaveText("Hvad skal jeg gøre?");
   await page.getByRole("button", { name: "Nej", exact: true }).click();
   await expect(page.locator("#step-heading")).toContainText("Hvad har du set eller hørt?");
-  expect(kinds()).toEqual(["main", "pages", "shared"]);
+  expect(kinds()).toEqual(["main", "pages"]);
 
   await page.getByRole("banner").getByRole("link", { name: "Indstillinger" }).click();
   await expect(mainHeading(page)).toHaveText("Indstillinger");
-  expect(kinds()).toEqual(["main", "pages", "shared"]);
+  expect(kinds()).toEqual(["main", "pages"]);
 });
 
 test("on a returning visit the pages' chunk is loaded with the concerns, before any tap", async ({ page }) => {
@@ -86,11 +82,11 @@ test("on a returning visit the pages' chunk is loaded with the concerns, before 
   const kinds = wasmRequests(page);
   await page.reload();
   await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
-  await expect.poll(kinds, { timeout: 10_000 }).toEqual(["main", "pages", "shared"]);
+  await expect.poll(kinds, { timeout: 10_000 }).toEqual(["main", "pages"]);
   // The tap then opens the guide with nothing more to load.
   await page.getByRole("link", { name: /Jeg er bekymret for et barn/ }).click();
   await expect(mainHeading(page)).toHaveText("Jeg er bekymret for et barn");
-  expect(kinds()).toEqual(["main", "pages", "shared"]);
+  expect(kinds()).toEqual(["main", "pages"]);
 });
 
 test("a deep link opens its page straight away, with its chunk, and fetches the profiles once", async ({ page }) => {
@@ -103,7 +99,7 @@ test("a deep link opens its page straight away, with its chunk, and fetches the 
   });
   await page.goto("/staircase");
   await expect(mainHeading(page)).toHaveText("Indsatstrappen");
-  expect(kinds()).toEqual(["main", "pages", "shared"]);
+  expect(kinds()).toEqual(["main", "pages"]);
   await page.reload();
   await expect(mainHeading(page)).toHaveText("Indsatstrappen");
   expect(profiles).toHaveLength(2);
