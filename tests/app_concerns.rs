@@ -569,3 +569,78 @@ fn the_notification_names_the_sender_s_role_in_danish_whatever_language_is_chose
     assert!(sender.contains("SSP-konsulent"), "{sender}");
     assert!(!sender.contains("ssp_consultant") && !sender.contains("SSP consultant"));
 }
+
+/// The list's copy (`concern_list`): loading writes it from what was loaded, retention
+/// included; a save removes it and `relist` writes it from memory; training keeps its own.
+#[test]
+fn loading_keeps_the_list_s_copy_and_each_space_has_its_own() {
+    use ssp_handleguide::domain::concern_list::{self, LIST_KEY};
+    let device = MemoryStore::new();
+    let real = Concerns::new(false);
+    let training = Concerns::new(true);
+    assert_eq!(real.listed(&device), None);
+
+    let a = new_concern("AB", "7.b").expect("made");
+    let mut b = new_concern("CD", "").expect("made");
+    b.id = "c-2".into();
+    real.save(&device, &a, None, NOW).expect("saved");
+    real.save(&device, &b, None, NOW).expect("saved");
+    assert_eq!(real.listed(&device), None, "a save leaves no copy behind");
+    let loaded = real.load(&device, 90, NOW);
+    assert_eq!(loaded.concerns.len(), 2);
+    assert_eq!(
+        real.listed(&device),
+        Some(concern_list::summaries(&loaded.concerns))
+    );
+
+    // A closed concern past retention is deleted on a later load: the copy lists it no more.
+    let closed = commands::apply(
+        &b,
+        Command::Close {
+            reason: "Slut".into(),
+        },
+        cx(NOW),
+    )
+    .expect("closed");
+    real.save(&device, &closed, Some(b.revision), NOW)
+        .expect("saved");
+    let later = NOW + 100 * DAY;
+    assert_eq!(real.load(&device, 90, later).announced, 1);
+    let after = real.load(&device, 90, later + 1);
+    assert_eq!(after.deleted, 1);
+    let ids: Vec<String> = real
+        .listed(&device)
+        .expect("a copy")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids, [a.id.as_str()]);
+
+    // Training's copy is its own, in its namespace.
+    let mut t = a.clone();
+    t.id = "t-1".into();
+    training.save(&device, &t, None, NOW).expect("saved");
+    assert_eq!(training.reload(&device, NOW).len(), 1);
+    let training_ids: Vec<String> = training
+        .listed(&device)
+        .expect("a copy")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(training_ids, ["t-1"]);
+    assert!(device
+        .get("ssp.training.concerns.list")
+        .expect("read")
+        .is_some());
+    assert_eq!(real.listed(&device).map(|l| l.len()), Some(1));
+
+    // After a change in memory is saved, the copy is written from memory.
+    real.save(&device, &closed, None, NOW).expect("saved");
+    assert_eq!(device.get(LIST_KEY).expect("read"), None);
+    let in_memory = vec![a.clone(), closed.clone()];
+    real.relist(&device, &in_memory);
+    assert_eq!(
+        real.listed(&device),
+        Some(concern_list::summaries(&in_memory))
+    );
+}

@@ -6,6 +6,7 @@
 
 use crate::domain::backup::{self, Plan};
 use crate::domain::concern::Concern;
+use crate::domain::concern_list::{self, Summary};
 use crate::domain::concern_store::{self, LoadReport, Nobody, SaveError, Subscriber, Tombstone};
 use crate::domain::guide::engine::Answers;
 use crate::domain::notification::Draft;
@@ -86,6 +87,8 @@ impl Concerns {
             let (deleted, announced) =
                 concern_store::apply_retention(store, &concerns, retention_days, now_ms, feed);
             concerns.retain(|c| !deleted.contains(&c.id));
+            // The list's copy follows what was loaded (a copy that cannot be written is none).
+            let _ = concern_list::keep(store, &concern_list::summaries(&concerns));
             Loaded {
                 concerns,
                 report,
@@ -97,7 +100,24 @@ impl Concerns {
 
     /// Every concern, as stored now (another tab changed them).
     pub fn reload(self, device: &dyn KeyValueStore, now_ms: u64) -> Vec<Concern> {
-        self.within(device, |store, _| concern_store::load_all(store, now_ms).0)
+        self.within(device, |store, _| {
+            let concerns = concern_store::load_all(store, now_ms).0;
+            let _ = concern_list::keep(store, &concern_list::summaries(&concerns));
+            concerns
+        })
+    }
+
+    /// The list's copy of the concerns' summaries, if there is one (`concern_list`): the list
+    /// is drawn from it before every record is read.
+    pub fn listed(self, device: &dyn KeyValueStore) -> Option<Vec<Summary>> {
+        self.within(device, |store, _| concern_list::read(store))
+    }
+
+    /// Writes the list's copy from the concerns in memory (after a save or a delete removed it).
+    pub fn relist(self, device: &dyn KeyValueStore, concerns: &[Concern]) {
+        self.within(device, |store, _| {
+            let _ = concern_list::keep(store, &concern_list::summaries(concerns));
+        })
     }
 
     /// Saves a concern begun from `base_revision` (`None`: a new one); refused if the stored

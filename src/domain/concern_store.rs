@@ -11,9 +11,12 @@
 //! - a save names the revision it started from, and is refused when the stored record has moved
 //!   on (another tab changed it), so nothing is silently overwritten;
 //! - every save and delete is published, in the same write, to the [`Subscriber`] the caller
-//!   names (sync's outbox, for real data): the store itself knows nothing of sync.
+//!   names (sync's outbox, for real data): the store itself knows nothing of sync;
+//! - every write of a record and every delete removes the list's copy (`concern_list`), which
+//!   loading every record writes again.
 
 use super::concern::Concern;
+use super::concern_list;
 use super::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -278,6 +281,9 @@ pub fn save_record(
     concern: &Concern,
     now_ms: u64,
 ) -> Result<(), StoreError> {
+    // First: should this write be the last thing this tab does, no list copy is left that
+    // lacks it (`concern_list`).
+    let _ = concern_list::forget(store);
     storage::save(
         store,
         &record_key(&concern.id),
@@ -333,6 +339,7 @@ pub fn delete_one(
         deleted_ms: now_ms,
     };
     let key = tombstone_key(id);
+    let _ = concern_list::forget(store);
     match storage::save(store, &key, &TOMBSTONE_CODEC, &tombstone, now_ms) {
         Ok(()) => store.remove(&record_key(id))?,
         // A full store: deleting is how the user frees space, so remove the record first and

@@ -5,6 +5,7 @@
 
 pub mod backup;
 pub mod concern;
+pub mod concern_list;
 pub mod concern_store;
 pub mod cpr;
 pub mod dates;

@@ -6,6 +6,7 @@
 use super::crypto;
 use super::local_storage::LocalStorage;
 use super::webauthn::{self, DeviceKeyError};
+use crate::domain::concern_list::LIST_KEY;
 use crate::domain::storage::{self, KeyValueStore, StoreError};
 use crate::domain::vault::{
     self, DeviceKey, Failures, LockRecord, Op, Ready, SealStatus, Sealed, Secret, Staged, Stored,
@@ -746,8 +747,14 @@ pub async fn changed_elsewhere(key: Option<String>) -> Elsewhere {
         STATE.with_borrow_mut(|s| *s = State::Locked);
         return Elsewhere::Locked;
     }
+    // The list's copy follows the records another tab wrote (and told of them): no reload.
+    let reload = if key == LIST_KEY {
+        Elsewhere::Nothing
+    } else {
+        Elsewhere::Reload
+    };
     if !vault::is_sealed_key(&key) || !STATE.with_borrow(|s| matches!(s, State::Open(_))) {
-        return if key.starts_with("ssp.concern") {
+        return if key.starts_with("ssp.concern") && key != LIST_KEY {
             Elsewhere::Reload
         } else {
             Elsewhere::Nothing
@@ -787,5 +794,5 @@ pub async fn changed_elsewhere(key: Option<String>) -> Elsewhere {
             };
         }
     });
-    Elsewhere::Reload
+    reload
 }

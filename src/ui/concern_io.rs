@@ -23,7 +23,9 @@ use wasm_bindgen_futures::JsFuture;
 enum Job {
     /// Load the concerns at start, after unlocking, or after training was switched: migrating,
     /// repairing and applying retention as at start, and telling the user what was set aside.
-    Load(WorkState, ShellState, Prefs),
+    /// The list's copy first, when there is one; then `listed` is called, and the rest waits
+    /// for the frame that shows the list.
+    Load(WorkState, ShellState, Prefs, js_sys::Function),
     /// Read them again (another tab or a sync round changed them).
     Reload(WorkState),
     /// Write again the concerns whose write failed.
@@ -38,6 +40,9 @@ enum Job {
 thread_local! {
     /// The last load started, until it is done: a page waits for it ([`loaded`]).
     static LOADING: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+    /// The last load started, until the list can be drawn: from the list's copy, or once every
+    /// concern is loaded ([`listed`]).
+    static LISTED: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
 }
 
 /// Loads the concerns (migrating, repairing and applying retention as at start) after the data
@@ -47,7 +52,13 @@ thread_local! {
 /// a first visit need not download or compile it before the start screen works (issue 15).
 /// Every page waits for the load before it is drawn ([`loaded`]).
 pub fn load_concerns(work: WorkState, shell: ShellState, prefs: Prefs) {
-    in_turn(Job::Load(work, shell, prefs));
+    let mut resolve = None;
+    let listed = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    let Some(resolve) = resolve else {
+        return;
+    };
+    LISTED.with_borrow_mut(|l| *l = Some(listed));
+    in_turn(Job::Load(work, shell, prefs, resolve));
 }
 
 /// Reads the concerns again (another tab or a sync round changed them).
@@ -59,11 +70,19 @@ pub fn reload_concerns(work: WorkState) {
 /// it the one [`loaded`] waits for.
 fn in_turn(job: Job) {
     let before = LOADING.with_borrow(Clone::clone);
+    let listed = match &job {
+        Job::Load(.., listed) => Some(listed.clone()),
+        _ => None,
+    };
     let promise = wasm_bindgen_futures::future_to_promise(async move {
         if let Some(before) = before {
             let _ = JsFuture::from(before).await;
         }
         run(job).await;
+        // Loaded (or the chunk could not be fetched): the list waits no longer either.
+        if let Some(listed) = listed {
+            let _ = listed.call0(&JsValue::NULL);
+        }
         Ok(JsValue::UNDEFINED)
     });
     LOADING.with_borrow_mut(|l| *l = Some(promise));
@@ -89,6 +108,15 @@ pub async fn check_profiles(library: RwSignal<Library>, notice: RwSignal<Option<
 pub async fn loaded() {
     if let Some(promise) = LOADING.with_borrow(Clone::clone) {
         let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// Waits until the list of concerns can be drawn: from the list's copy (`WorkState::listed`),
+/// or, when there is none, once the last load is done.
+pub async fn listed() {
+    match LISTED.with_borrow(Clone::clone) {
+        Some(promise) => drop(JsFuture::from(promise).await),
+        None => loaded().await,
     }
 }
 
@@ -128,7 +156,7 @@ pub fn preload() {
 fn store_code(job: Job) -> Result<Running, NotLoaded> {
     Ok(Box::pin(async move {
         match job {
-            Job::Load(work, shell, prefs) => load(work, shell, prefs).await,
+            Job::Load(work, shell, prefs, listed) => load(work, shell, prefs, listed).await,
             Job::Reload(work) => reload(work).await,
             Job::Retry(work, shell) => retry(work, shell).await,
             Job::SyncStatus(sync_state) => sync_status(sync_state),
@@ -137,9 +165,16 @@ fn store_code(job: Job) -> Result<Running, NotLoaded> {
     }))
 }
 
-async fn load(work: WorkState, shell: ShellState, prefs: Prefs) {
+async fn load(work: WorkState, shell: ShellState, prefs: Prefs, listed: js_sys::Function) {
     let now = platform::now_ms();
     let repo = work.repository();
+    // The list's copy, when there is one: the list is drawn from it, and the full load below
+    // waits for that frame (5,000 concerns: ~10 ms instead of ~90 ms before the list shows).
+    if let Some(list) = vault::read(|device| repo.listed(device)) {
+        work.listed.set(Some(list));
+        let _ = listed.call0(&JsValue::NULL);
+        platform::document::after_next_paint().await;
+    }
     let held: Vec<Concern> = if vault::is_set() {
         vault::take_held()
             .await
@@ -159,6 +194,7 @@ async fn load(work: WorkState, shell: ShellState, prefs: Prefs) {
             }
             let good = concerns.len();
             work.concerns.set(concerns);
+            work.listed.set(None);
             shell.retention.set((loaded.deleted, loaded.announced));
             if loaded.report.set_aside > 0 {
                 shell.notice.set(Some(StorageNotice::ConcernsSetAside {
@@ -233,6 +269,7 @@ async fn retry(work: WorkState, shell: ShellState) {
             };
             if still.is_empty() {
                 shell.notice.set(None);
+                relist_soon(work);
             }
             work.unsaved.set(still);
         },
@@ -298,7 +335,30 @@ pub fn save_concern(
             if after.keep {
                 work.concerns.update(|list| commands::upsert(list, c));
             }
+            if after.keep && !after.unsaved {
+                relist_soon(work);
+            }
             done(&after);
         },
     );
+}
+
+/// Writes the list's copy again from the concerns in memory, after the frame that shows a save
+/// or a delete (whose write removed it, `concern_list`), so that the next start draws the list
+/// from it. Not while a write has failed: the copy would list what is not stored.
+pub fn relist_soon(work: WorkState) {
+    leptos::task::spawn_local(async move {
+        platform::document::after_next_paint().await;
+        if !work.unsaved.with_untracked(Vec::is_empty) {
+            return;
+        }
+        let repo = work.repository();
+        vault::write(
+            move |device| {
+                work.concerns
+                    .with_untracked(|list| repo.relist(device, list))
+            },
+            |_, _| {},
+        );
+    });
 }

@@ -8,6 +8,7 @@ use crate::app::notification as app_notification;
 use crate::domain::concern::{
     self, ActionItem, Change, ChangeKind, Concern, ConcernProblem, Status,
 };
+use crate::domain::concern_list::{self, Summary};
 use crate::domain::dates::Date;
 use crate::domain::guide;
 use crate::domain::guide::ids;
@@ -33,7 +34,11 @@ pub fn ConcernsPage() -> impl IntoView {
     // The most urgent first, a page at a time: an SSP consultant's device may hold thousands,
     // and rendering rows nobody scrolls to would hold up the screen after unlocking.
     let shown = RwSignal::new(concern::LIST_PAGE);
-    let total = Memo::new(move |_| work.concerns.with(Vec::len));
+    let total = Memo::new(move |_| {
+        work.listed
+            .with(|l| l.as_ref().map(Vec::len))
+            .unwrap_or_else(|| work.concerns.with(Vec::len))
+    });
     // The rows shown, most urgent first: only these are cloned, and a row is rebuilt only when
     // its concern, the language, its conflict mark or its overdue mark changes (keyed below).
     let rows = Memo::new(move |_| {
@@ -41,19 +46,16 @@ pub fn ConcernsPage() -> impl IntoView {
         let today = Date::from_ms(platform::now_ms());
         let conflicts = sync_state.view.with(|v| v.conflict_ids.clone());
         let teams = vault::read(|s| crate::domain::team::Sharing::load(s, platform::now_ms()));
-        work.concerns.with(|list| {
-            concern::sorted(list, today)
-                .into_iter()
-                .take(shown.get())
-                .map(|c| Row {
-                    overdue: c.overdue(today),
-                    conflict: conflicts.contains(&c.id),
-                    shared: teams.names_sharing(&c.id).collect::<Vec<_>>().join(", "),
-                    concern: c.clone(),
-                    lang,
-                })
-                .collect::<Vec<_>>()
-        })
+        first_rows(work, today, shown.get())
+            .into_iter()
+            .map(|c| Row {
+                overdue: c.overdue(today),
+                conflict: conflicts.contains(&c.id),
+                shared: teams.names_sharing(&c.id).collect::<Vec<_>>().join(", "),
+                concern: c,
+                lang,
+            })
+            .collect::<Vec<_>>()
     });
     let has_any = move || total.get() > 0;
     let empty_hint = move || view! { <p class="hint">{move || t.get().concerns_empty}</p> };
@@ -91,11 +93,30 @@ pub fn ConcernsPage() -> impl IntoView {
     }
 }
 
-/// What one row of the list shows: the concern, and what was worked out for it when the list
-/// was sorted.
+/// The first `n` concerns in the list's order, as the list shows them: from the list's copy
+/// while the concerns load at start (`WorkState::listed`), else from the concerns.
+fn first_rows(work: crate::ui::WorkState, today: Date, n: usize) -> Vec<Summary> {
+    work.listed.with(|listed| match listed {
+        Some(list) => concern_list::sorted(list, today)
+            .into_iter()
+            .take(n)
+            .cloned()
+            .collect(),
+        None => work.concerns.with(|list| {
+            concern::sorted(list, today)
+                .into_iter()
+                .take(n)
+                .map(Summary::of)
+                .collect()
+        }),
+    })
+}
+
+/// What one row of the list shows: the concern's summary, and what was worked out for it when
+/// the list was sorted.
 #[derive(Clone, PartialEq)]
 struct Row {
-    concern: Concern,
+    concern: Summary,
     lang: crate::domain::i18n::Lang,
     conflict: bool,
     overdue: bool,
@@ -388,6 +409,7 @@ pub fn ConcernPage() -> impl IntoView {
                     Ok(()) => {
                         work.concerns.update(|list| list.retain(|c| c.id != gone));
                         work.changed_locally();
+                        super::concern_io::relist_soon(work);
                         navigate(Page::Concerns.path(), Default::default());
                     }
                     Err(_) => shell.notice.set(Some(StorageNotice::WriteFailed)),

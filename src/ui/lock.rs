@@ -29,6 +29,7 @@ pub fn lock_now(lock: LockState, work: WorkState) {
         .collect();
     pin::lock_holding(held);
     work.concerns.set(Vec::new());
+    work.listed.set(None);
     work.guide_answers.set(Answers::new());
     lock.locked.set(true);
 }

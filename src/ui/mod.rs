@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
     let lock = LockState { locked };
     let work = WorkState {
         concerns,
+        listed: RwSignal::new(None),
         unsaved: RwSignal::new(Vec::new()),
         guide_answers: RwSignal::new(Default::default()),
         training: RwSignal::new(training_on),
@@ -263,9 +264,13 @@ mod lazy_pages {
                 TEAMS | HANDOFF => teams(self.0).await,
                 page => other(page).await,
             };
-            // The concerns load from a chunk of their own just after the first render: a page
-            // is drawn with them, never before.
-            concern_io::loaded().await;
+            // The concerns load from the chunk just after the first render: a page is drawn
+            // with them, never before; the list, with the list's copy when there is one.
+            if self.0 == CONCERNS {
+                concern_io::listed().await;
+            } else {
+                concern_io::loaded().await;
+            }
             // A chunk or a profile that cannot be fetched (first visit, the connection gone
             // before the service worker had saved the app) says so, instead of stopping the
             // whole app.

@@ -8,6 +8,7 @@
 use crate::app::repository::Concerns;
 use crate::app::sync_view::SyncView;
 use crate::domain::concern::Concern;
+use crate::domain::concern_list::Summary;
 use crate::domain::guide::engine::Answers;
 use crate::domain::i18n::Texts;
 use crate::domain::pages::Page;
@@ -60,6 +61,9 @@ pub struct LockState {
 pub struct WorkState {
     /// Saved concerns on this device.
     pub concerns: RwSignal<Vec<Concern>>,
+    /// The list's copy of their summaries, read at start before every concern is loaded
+    /// (`concern_list`); `None` once they are (the list is then drawn from them).
+    pub listed: RwSignal<Option<Vec<Summary>>>,
     /// Ids of concerns changed in memory whose write failed (storage full); retried on request.
     pub unsaved: RwSignal<Vec<String>>,
     /// "Hvad skal jeg gøre?" answers: kept in memory while the app is open (so a look at the

@@ -33,6 +33,7 @@ pub fn switch(work: WorkState, shell: ShellState, prefs: Prefs, on: bool) {
     work.training_case.set(None);
     work.guide_answers.set(Answers::new());
     work.concerns.set(Vec::new());
+    work.listed.set(None);
     super::concern_io::load_concerns(work, shell, prefs);
 }
 
@@ -41,6 +42,7 @@ pub fn reset(work: WorkState) {
     work.training_case.set(None);
     work.guide_answers.set(Answers::new());
     work.concerns.set(Vec::new());
+    work.listed.set(None);
     // Through the lock, so its decrypted copy forgets the cases too.
     crate::platform::vault::write(
         |s| storage::clear_training(s),

@@ -14,7 +14,7 @@ test("schema 1 is migrated; a record damaged by hand is set aside and the others
   await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
   await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
   const keys = await page.evaluate(() => Object.keys(localStorage).sort());
-  expect(keys).toEqual(["ssp.concern." + ID1, "ssp.concern." + ID2, "ssp.concerns.index", "ssp.settings"]);
+  expect(keys).toEqual(["ssp.concern." + ID1, "ssp.concern." + ID2, "ssp.concerns.index", "ssp.concerns.list", "ssp.settings"]);
   expect(await page.evaluate((id) => localStorage.getItem("ssp.concern." + id), ID1)).toContain('"pseudonym":"AB"');
 
   await page.evaluate((id) => localStorage.setItem("ssp.concern." + id, '{"schema":2,"data":{"id":'), ID1);
@@ -62,6 +62,47 @@ test("two tabs stay consistent, and an edit begun before a change elsewhere over
   await expect(other.getByRole("link", { name: /Elev K/ })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Elev K");
   await other.close();
+});
+
+test("the list is drawn from its copy at once, then from the concerns, and a change writes the copy again", async ({ page }) => {
+  // A copy that lists a concern no record holds (as another tab or an older version could
+  // leave it): drawn first, then gone once every record is loaded.
+  const COPY = JSON.stringify({
+    schema: 1,
+    data: [{ id: "3b0f2c64-9a51-4d7e-8a4e-00000000c0c0", revision: 1, pseudonym: "QX", level: "yellow", topics: [], follow_up: "2026-12-01", status: "open", updated_ms: 1 }],
+  });
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1, "ssp.concerns.list": COPY });
+  // Every pseudonym a row of the list ever shows, not only the last ones.
+  await page.addInitScript(() => {
+    window.__rows = [];
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll(".concern-row__child")) {
+        if (!window.__rows.includes(el.textContent)) window.__rows.push(el.textContent);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  const copy = () => page.evaluate(() => JSON.parse(localStorage.getItem("ssp.concerns.list") ?? "null"));
+  await page.goto("/concerns");
+  await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /QX/ })).toHaveCount(0);
+  expect(await page.evaluate(() => window.__rows)).toContain("QX");
+  // Written again from the records.
+  await expect.poll(async () => (await copy())?.data.map((s) => s.pseudonym).sort()).toEqual(["AB", "Elev K"]);
+
+  // A change removes the copy with its write, and the copy is written again from memory.
+  await page.getByRole("link", { name: /AB/ }).click();
+  await page.getByRole("button", { name: "Ret initialer og klasse" }).click();
+  await page.getByLabel("Barnets initialer eller et pseudonym").fill("AC");
+  await page.getByRole("button", { name: "Gem ændringer" }).click();
+  await expect(mainHeading(page)).toContainText("AC");
+  await expect.poll(async () => (await copy())?.data.map((s) => s.pseudonym).sort()).toEqual(["AC", "Elev K"]);
+  // The next start draws the list from it: the old pseudonym is never shown.
+  await page.goto("/concerns");
+  await expect(page.getByRole("link", { name: /AC/ })).toBeVisible();
+  const rows = await page.evaluate(() => window.__rows);
+  expect(rows).toContain("AC");
+  expect(rows).not.toContain("AB");
 });
 
 test("a delete leaves a tombstone for a later sync", async ({ page }) => {
