@@ -562,6 +562,35 @@ pub fn list_order(status: Status, overdue: bool, follow_up: Date, updated_ms: u6
     )
 }
 
+/// 200 concerns that differ in everything the list orders by (status; overdue by the follow-up,
+/// by an action item or not; follow-up; the last change), ties included: for the tests of the
+/// order here and in `concern_list`.
+#[cfg(test)]
+pub(crate) fn varied(template: &Concern) -> Vec<Concern> {
+    let dates = ["2026-10-01", "2026-11-01", "2026-12-24", "2027-01-04"];
+    (0..200u64)
+        .map(|i| {
+            let mut c = template.clone();
+            c.id = format!("id-{i}");
+            c.follow_up = Date::parse_iso(dates[(i * 7 % 4) as usize]).unwrap();
+            c.updated_ms = i * 13 % 17;
+            if i % 5 == 0 {
+                c.close("Afsluttet", 5, "Lærer").unwrap();
+            }
+            let due = Date::parse_iso("2026-01-01").unwrap();
+            match i % 3 {
+                0 => c.action_plan.iter_mut().for_each(|a| a.by = due),
+                1 => c.action_plan.iter_mut().for_each(|a| {
+                    a.by = due;
+                    a.done = true
+                }),
+                _ => c.action_plan.clear(),
+            }
+            c
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -783,25 +812,7 @@ mod tests {
     #[test]
     fn the_cached_sort_keeps_the_order_of_the_comparison() {
         let today = Date::from_ms(1_795_435_200_000);
-        let template = concern("A1").unwrap();
-        let dates = ["2026-10-01", "2026-11-01", "2026-12-24", "2027-01-04"];
-        let list: Vec<Concern> = (0..200u64)
-            .map(|i| {
-                let mut c = template.clone();
-                c.id = format!("id-{i}");
-                c.follow_up = d(dates[(i * 7 % 4) as usize]);
-                c.updated_ms = i * 13 % 17;
-                if i % 5 == 0 {
-                    c.close("Afsluttet", 5, "Lærer").unwrap();
-                }
-                if i % 3 == 0 {
-                    c.action_plan
-                        .iter_mut()
-                        .for_each(|a| a.by = d("2026-01-01"));
-                }
-                c
-            })
-            .collect();
+        let list = varied(&concern("A1").unwrap());
         let mut old: Vec<&Concern> = list.iter().collect();
         old.sort_by(|a, b| {
             (a.status == Status::Closed)

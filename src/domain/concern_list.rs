@@ -194,25 +194,7 @@ mod tests {
     #[test]
     fn the_copy_is_in_the_concerns_order() {
         let today = d("2026-12-07");
-        let template = concern();
-        let dates = ["2026-10-01", "2026-12-07", "2026-12-24", "2027-01-04"];
-        let list: Vec<Concern> = (0..200u64)
-            .map(|i| {
-                let mut c = template.clone();
-                c.id = format!("id-{i}");
-                c.follow_up = d(dates[(i * 7 % 4) as usize]);
-                c.updated_ms = i * 13 % 17;
-                if i % 5 == 0 {
-                    c.status = Status::Closed;
-                }
-                c.action_plan = match i % 3 {
-                    0 => vec![item("2026-01-01", false)],
-                    1 => vec![item("2026-01-01", true)],
-                    _ => vec![],
-                };
-                c
-            })
-            .collect();
+        let list = concern::varied(&concern());
         let copy = summaries(&list);
         let from_copy: Vec<&str> = sorted(&copy, today).iter().map(|s| s.id.as_str()).collect();
         let from_concerns: Vec<&str> = concern::sorted(&list, today)
