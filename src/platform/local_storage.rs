@@ -15,8 +15,8 @@ thread_local! {
     static STORAGE: std::cell::OnceCell<web_sys::Storage> = const { std::cell::OnceCell::new() };
     /// The keys as listed earlier in this task, until this tab writes or the task's microtasks
     /// run. Another tab's change reaches this one only in a later task, so within one task the
-    /// list is what the browser would give again; start-up lists the keys twice (imported
-    /// profiles, then concerns), and with 5,000 concerns each listing took ~20 ms.
+    /// list is what the browser would give again (start-up lists them for the imported
+    /// profiles, sync's kept conflicts and the concerns).
     static KEYS: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -76,22 +76,39 @@ impl KeyValueStore for LocalStorage {
     }
 
     fn keys(&self) -> Result<Vec<String>, StoreError> {
-        if let Some(keys) = KEYS.with(|k| k.borrow().clone()) {
-            return Ok(keys);
-        }
-        let storage = storage()?;
+        list_keys()?;
+        Ok(KEYS.with(|k| k.borrow().clone().unwrap_or_default()))
+    }
+}
+
+/// Lists the keys into [`KEYS`] unless they are listed there already. Every key crosses into
+/// the app in one JSON text, not one call per key: with 5,000 concerns, `key(i)` for each
+/// took ~20 ms at start (`Library::load` at mount, sync's kept conflicts just before the list).
+fn list_keys() -> Result<(), StoreError> {
+    if KEYS.with(|k| k.borrow().is_some()) {
+        return Ok(());
+    }
+    let storage = storage()?;
+    let all = js_sys::Object::keys(storage.unchecked_ref::<js_sys::Object>());
+    let listed = js_sys::JSON::stringify(&all)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Vec<String>>(&String::from(text)).ok());
+    // A key JSON cannot carry into the app (half of a UTF-16 pair; another page of this origin
+    // can write any key): one at a time, as the browser gives them.
+    let keys = if let Some(keys) = listed {
+        keys
+    } else {
         let len = storage.length().map_err(classify)?;
         let mut keys = Vec::with_capacity(len as usize);
         for i in 0..len {
-            if let Some(key) = storage.key(i).map_err(classify)? {
-                keys.push(key);
-            }
+            keys.extend(storage.key(i).map_err(classify)?);
         }
-        KEYS.with(|k| *k.borrow_mut() = Some(keys.clone()));
-        // Forgotten when this task's microtasks run, before any other tab's change can arrive.
-        wasm_bindgen_futures::spawn_local(async { forget_keys() });
-        Ok(keys)
-    }
+        keys
+    };
+    KEYS.with(|k| *k.borrow_mut() = Some(keys));
+    // Forgotten when this task's microtasks run, before any other tab's change can arrive.
+    wasm_bindgen_futures::spawn_local(async { forget_keys() });
+    Ok(())
 }
 
 /// Calls `f` with the key whenever another tab or window of the app changes localStorage (the

@@ -105,6 +105,20 @@ test("the list is drawn from its copy at once, then from the concerns, and a cha
   expect(rows).not.toContain("AB");
 });
 
+test("a key another page of the origin wrote, which JSON cannot carry, hides no concern", async ({ page }) => {
+  // The keys cross into the app as one JSON text (src/platform/local_storage.rs); half of a
+  // UTF-16 pair cannot, and they are then read one at a time.
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
+  await page.addInitScript(() => localStorage.setItem(`other-app-${String.fromCharCode(0xd800)}`, "x"));
+  await page.goto("/concerns");
+  await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("link", { name: /AB/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Elev K/ })).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("other-app-")).length)).toBe(1);
+});
+
 test("a delete leaves a tombstone for a later sync", async ({ page }) => {
   await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
   await page.goto(`/concerns/${ID1}`);
