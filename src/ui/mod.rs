@@ -265,19 +265,19 @@ mod lazy_pages {
                 page => other(page).await,
             };
             // The concerns load from the chunk just after the first render: a page is drawn
-            // with them, never before; the list, with the list's copy when there is one.
-            if self.0 == CONCERNS {
-                concern_io::listed().await;
-            } else {
-                concern_io::loaded().await;
-            }
+            // with them, never before. The list is drawn with the list's copy when there is
+            // one, and needs no profile: it waits for neither the records nor the profiles.
             // A chunk or a profile that cannot be fetched (first visit, the connection gone
             // before the service worker had saved the app) says so, instead of stopping the
             // whole app.
-            let page = match profiles.await {
-                Ok(()) => page,
-                Err(()) => Err(LoadFailed),
+            let fetched = if self.0 == CONCERNS {
+                concern_io::listed().await;
+                true
+            } else {
+                concern_io::loaded().await;
+                profiles.await.is_ok()
             };
+            let page = if fetched { page } else { Err(LoadFailed) };
             page.unwrap_or_else(|LoadFailed| view! { <PageLoadFailed /> }.into_any())
         }
 
