@@ -578,6 +578,15 @@ fn loading_keeps_the_list_s_copy_and_each_space_has_its_own() {
     let device = MemoryStore::new();
     let real = Concerns::new(false);
     let training = Concerns::new(true);
+    // The ids the copy of a space lists.
+    let listed_ids = |space: Concerns| -> Vec<String> {
+        space
+            .listed(&device)
+            .expect("a copy")
+            .into_iter()
+            .map(|s| s.id)
+            .collect()
+    };
     assert_eq!(real.listed(&device), None);
 
     let a = new_concern("AB", "7.b").expect("made");
@@ -608,26 +617,14 @@ fn loading_keeps_the_list_s_copy_and_each_space_has_its_own() {
     assert_eq!(real.load(&device, 90, later).announced, 1);
     let after = real.load(&device, 90, later + 1);
     assert_eq!(after.deleted, 1);
-    let ids: Vec<String> = real
-        .listed(&device)
-        .expect("a copy")
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    assert_eq!(ids, [a.id.as_str()]);
+    assert_eq!(listed_ids(real), [a.id.as_str()]);
 
     // Training's copy is its own, in its namespace.
     let mut t = a.clone();
     t.id = "t-1".into();
     training.save(&device, &t, None, NOW).expect("saved");
     assert_eq!(training.reload(&device, NOW).len(), 1);
-    let training_ids: Vec<String> = training
-        .listed(&device)
-        .expect("a copy")
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    assert_eq!(training_ids, ["t-1"]);
+    assert_eq!(listed_ids(training), ["t-1"]);
     assert!(device
         .get("ssp.training.concerns.list")
         .expect("read")
