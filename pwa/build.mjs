@@ -4,9 +4,12 @@
 //
 // 1. minifies the JavaScript (wasm-bindgen's glue) with terser and brings the page's integrity
 //    attributes up to date with it;
+// 1b. on a deep link, has index.html fetch and compile the wasm chunks while the main module
+//    loads (`compileChunksEarly`), and preload the chunks' loader script;
 // 2. puts the Content-Security-Policy in index.html as a <meta> (first, so it is in force
-//    before anything loads), with the SHA-256 of trunk's inline loader script as the only inline
-//    script allowed. Runs before the precache list is made, so sw.js checks the page with it.
+//    before anything loads), with the SHA-256 of each inline script (trunk's loader,
+//    index.html's own, the early compile) as the only inline scripts allowed. Runs before the
+//    precache list is made, so sw.js checks the page with it.
 //    frame-ancestors cannot be set by <meta>: hosts send it as a header (docs/hosting.md);
 // 3. renders the PNG icons (ICONS below) from pwa/icon.svg, the one drawing, with resvg, as
 //    palette PNGs;
@@ -209,6 +212,44 @@ export function contentSecurityPolicy(html) {
   ].join("; ");
 }
 
+/** The script `compileChunksEarly` writes; found again by its id when the build runs twice. */
+const EARLY_CHUNKS = /<script id=early-chunks>[\s\S]*?<\/script>/;
+const LOADER_PRELOAD = /<link rel=modulepreload href=\/__wasm_split-[^>]*>/g;
+
+/**
+ * On any address but the start page (a deep link, a reload: its page waits for the pages'
+ * chunk), index.html fetches and compiles the wasm chunks (`split_*.wasm`) at once, with an
+ * inline script after the first one, while the main module loads; the chunks' loader (see
+ * tools/split.mjs) takes them from `__wasmChunks`. Asked for by the loader at the app's start
+ * instead, a chunk's bytes waited for the main thread until the app had mounted and drawn its
+ * first frame, and the concerns began to load about 45 ms after the mount (issue 15). The start
+ * page does not ask: its first screen needs no chunk, and a first visit's bytes go to it first.
+ * The loader's own script, which the main script imports, is asked for beside the main script
+ * (modulepreload) instead of after it. Returns the chunks.
+ */
+export function compileChunksEarly(dir) {
+  const file = join(dir, "index.html");
+  let html = readFileSync(file, "utf8").replace(EARLY_CHUNKS, "").replace(LOADER_PRELOAD, "");
+  const chunks = filesUnder(dir).filter((path) => /^split_[^/]*\.wasm$/.test(path));
+  const loaders = filesUnder(dir).filter((path) => /^__wasm_split-[^/]*\.js$/.test(path));
+  if (chunks.length === 0) {
+    writeFileSync(file, html);
+    return chunks;
+  }
+  const first = html.match(/<script>[\s\S]*?<\/script>/);
+  if (!first) throw new Error("index.html has no inline script to put the chunks' early compile after");
+  const urls = JSON.stringify(chunks.map((path) => `/${path}`));
+  const script =
+    `<script id=early-chunks>try{if(location.pathname!=="/"){var c=self.__wasmChunks={};` +
+    `${urls}.forEach(function(u){(c[u]=WebAssembly.compileStreaming(fetch(u))).catch(function(){})})}}catch(e){}</script>`;
+  // Without integrity, as the main script's import of it is (the service worker checks every
+  // file of the build when it caches it).
+  const modulepreloads = loaders.map((path) => `<link rel=modulepreload href=/${path} crossorigin>`).join("");
+  const at = first.index + first[0].length;
+  writeFileSync(file, html.slice(0, at) + script + modulepreloads + html.slice(at));
+  return chunks;
+}
+
 const CSP_META = /<meta http-equiv="?Content-Security-Policy"?[^>]*>/i;
 
 /** Writes the policy into `dir`/index.html (replacing one written before). Returns it. */
@@ -268,6 +309,7 @@ export function build(dir, sourceDir = HERE) {
   }
   minifyScripts(dir);
   refreshIntegrity(dir);
+  compileChunksEarly(dir);
   addCsp(dir);
   renderIcons(dir, readFileSync(join(sourceDir, "icon.svg"), "utf8"));
   checkManifest(dir);

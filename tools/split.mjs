@@ -31,6 +31,28 @@ let loader = readFileSync(join(split, LOADER), "utf8");
 const mainImport = '"./ssp-handleguide.js"';
 if (!loader.includes(mainImport)) throw new Error(`tools/split.mjs: ${LOADER} does not import ${mainImport}`);
 loader = loader.replaceAll(mainImport, `"./${glue[0]}"`);
+// A chunk that index.html began to compile while the page loaded (a deep link: see
+// `compileChunksEarly` in pwa/build.mjs) is taken from there, once; else it is fetched and
+// compiled here, when first needed, as the split tool's loader does. The loader asked for the
+// chunk only from the app's start, and its bytes then waited for the main thread until the app
+// had mounted (issue 15).
+const fetcher = /const src = fetch\(new URL\(("\.\/[^"]+\.wasm"), import\.meta\.url\)\);\s*src\.catch\(\(\) => \{\}\);\s*return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);/g;
+const fetchers = loader.match(fetcher) || [];
+if (fetchers.length === 0 || fetchers.length !== (loader.match(/instantiateStreaming/g) || []).length) {
+  throw new Error(`tools/split.mjs: ${LOADER} does not fetch its chunks as expected; see the early compile`);
+}
+loader = loader.replace(fetcher, "const compiled = compiledChunk($1);\n    return async (imports) => WebAssembly.instantiate(await compiled, imports);");
+loader += `
+function compiledChunk(path) {
+    const url = new URL(path, import.meta.url);
+    const early = globalThis.__wasmChunks;
+    const begun = early && early[url.pathname];
+    if (begun) delete early[url.pathname];
+    const compiled = begun || WebAssembly.compileStreaming(fetch(url));
+    compiled.catch(() => {});
+    return compiled;
+}
+`;
 // Every name carries a hash of its content, as trunk's own files do: a page of an older release
 // must never load a chunk of a newer one (their functions would not match), and the server may
 // then cache them for a year (docs/hosting.md).

@@ -285,7 +285,9 @@ mod lazy_pages {
     }
 
     /// Starts loading the chunk of the page at `path` (a deep link, a reload) at once, so that
-    /// its fetch overlaps the app's start instead of following it.
+    /// it is instantiated as soon as it is compiled. index.html began to fetch and compile it
+    /// while the main module loaded (`compileChunksEarly` in pwa/build.mjs); the chunks' loader
+    /// takes it from there (tools/split.mjs).
     pub fn preload_for(path: &str) {
         use crate::domain::pages::Page as P;
         if path == P::Start.path() {

@@ -105,6 +105,34 @@ test("a deep link opens its page straight away, with its chunk, and fetches the 
   expect(profiles).toHaveLength(2);
 });
 
+test("a deep link's chunk is fetched once, by index.html while the app loads, and the app takes it from there", async ({ page }) => {
+  await seedStorage(page, { "ssp.settings": KOEGE });
+  const chunks = [];
+  page.on("request", (r) => {
+    if (/^\/split_pages-[0-9a-f]{16}\.wasm$/.test(new URL(r.url()).pathname)) chunks.push(r.url());
+  });
+  // The chunk is asked for while the page is still being parsed (index.html's early compile),
+  // not once the app's module runs, after parsing.
+  await page.addInitScript(() => {
+    window.__chunkBeforeApp = null;
+    const fetchOf = window.fetch;
+    window.fetch = function (...args) {
+      if (window.__chunkBeforeApp === null && /split_pages-/.test(String(args[0]))) window.__chunkBeforeApp = document.readyState === "loading";
+      return fetchOf.apply(this, args);
+    };
+  });
+  await page.goto("/staircase");
+  await expect(mainHeading(page)).toHaveText("Indsatstrappen");
+  expect(await page.evaluate(() => window.__chunkBeforeApp)).toBe(true);
+  // Taken by the chunks' loader: nothing left behind, and no second fetch.
+  expect(await page.evaluate(() => Object.keys(window.__wasmChunks))).toEqual([]);
+  expect(chunks).toHaveLength(1);
+  // The start page asks for none before the app does.
+  await page.goto("/");
+  await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
+  expect(await page.evaluate(() => window.__wasmChunks)).toBeUndefined();
+});
+
 test("a deep link to a saved concern draws it once the concerns have loaded, never 'not found' first", async ({ page }) => {
   const first = await seedConcerns(page);
   // Every text the page ever shows, not only the last: a "findes ikke" before the load counts.

@@ -210,3 +210,50 @@ test("the page gets its Content-Security-Policy right after the charset, with th
   const digest = createHash("sha256").update(readFileSync(join(dir, "index.html"))).digest("base64");
   expect(sw).toContain(`sha256-${digest}`);
 });
+
+test("with wasm chunks, the page compiles them at once on any address but the start page, and preloads their loader", () => {
+  const dir = staged();
+  writeFileSync(
+    join(dir, "index.html"),
+    '<!doctype html><html lang=da><meta charset=utf-8><title>x</title><script>document.documentElement.className="x"</script><script type=module>import "/app-0123456789abcdef.js";</script>',
+  );
+  writeFileSync(join(dir, "split_pages-0123456789abcdef.wasm"), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
+  writeFileSync(join(dir, "__wasm_split-0123456789abcdef.js"), "export const x = 1;");
+  build(dir);
+  build(dir);
+  const html = readFileSync(join(dir, "index.html"), "utf8");
+  const early = html.match(/<script id=early-chunks>([\s\S]*?)<\/script>/g);
+  expect(early, "once, however often the build runs").toHaveLength(1);
+  const script = early[0].replace(/^<script id=early-chunks>|<\/script>$/g, "");
+  // Right after the first inline script, before the app's own module.
+  expect(html.indexOf("id=early-chunks")).toBeGreaterThan(html.indexOf('className="x"'));
+  expect(html.indexOf("id=early-chunks")).toBeLessThan(html.indexOf("<script type=module>"));
+  // Allowed by the policy like the other inline scripts.
+  expect(cspOf(dir)).toContain(`'sha256-${createHash("sha256").update(script, "utf8").digest("base64")}'`);
+  // What it does, run as the browser would: on a deep link every chunk is fetched and compiled,
+  // keyed by its path; on the start page nothing is.
+  const run = (pathname) => {
+    const fetched = [];
+    const self = {};
+    new Function("self", "location", "WebAssembly", "fetch", script)(
+      self,
+      { pathname },
+      { compileStreaming: (response) => Promise.resolve({ compiled: response }) },
+      (url) => (fetched.push(url), url),
+    );
+    return { fetched, chunks: self.__wasmChunks };
+  };
+  const deep = run("/concerns");
+  expect(deep.fetched).toEqual(["/split_pages-0123456789abcdef.wasm"]);
+  expect(Object.keys(deep.chunks)).toEqual(["/split_pages-0123456789abcdef.wasm"]);
+  expect(run("/")).toEqual({ fetched: [], chunks: undefined });
+  // The loader the main script imports: asked for beside it.
+  expect(html.match(/<link rel=modulepreload href=\/__wasm_split-0123456789abcdef\.js crossorigin>/g)).toHaveLength(1);
+});
+
+test("without wasm chunks the page gets no early compile", () => {
+  const dir = staged();
+  writeFileSync(join(dir, "index.html"), "<!doctype html><html lang=da><meta charset=utf-8><script>1</script>");
+  build(dir);
+  expect(readFileSync(join(dir, "index.html"), "utf8")).not.toContain("early-chunks");
+});
