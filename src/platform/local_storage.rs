@@ -83,7 +83,8 @@ impl KeyValueStore for LocalStorage {
 
 /// Lists the keys into [`KEYS`] unless they are listed there already. Every key crosses into
 /// the app in one JSON text, not one call per key: with 5,000 concerns, `key(i)` for each
-/// took ~20 ms at start (`Library::load` at mount, sync's kept conflicts just before the list).
+/// took ~20 ms at start. (At start they are no longer listed before the list of concerns is
+/// drawn: `Library::load_chosen`, `concern_io::complete_library`, `sync_status_in_turn`.)
 fn list_keys() -> Result<(), StoreError> {
     if KEYS.with(|k| k.borrow().is_some()) {
         return Ok(());

@@ -58,31 +58,50 @@ pub fn load_concerns(work: WorkState, shell: ShellState, prefs: Prefs) {
         return;
     };
     LISTED.with_borrow_mut(|l| *l = Some(listed));
-    in_turn(Job::Load(work, shell, prefs, resolve));
+    in_turn(Box::pin(async move {
+        run(Job::Load(work, shell, prefs, resolve.clone())).await;
+        // Loaded (or the chunk could not be fetched): the list waits no longer either.
+        let _ = resolve.call0(&JsValue::NULL);
+    }));
 }
 
 /// Reads the concerns again (another tab or a sync round changed them).
 pub fn reload_concerns(work: WorkState) {
-    in_turn(Job::Reload(work));
+    in_turn(Box::pin(run(Job::Reload(work))));
 }
 
-/// Runs a load after the loads started before it (in the order they were asked for), and makes
+/// Reads every imported profile when only the chosen one was read at start
+/// (`Library::load_chosen`, on any page but the start page): after the loads started before it
+/// (the list of concerns is drawn first), and before a page that waits for them is drawn
+/// ([`loaded`]); then checks them once, as a start on the start page does. Main-module code:
+/// the start page lists them, and needs no chunk.
+pub fn complete_library(library: RwSignal<Library>, notice: RwSignal<Option<StorageNotice>>) {
+    in_turn(Box::pin(async move {
+        let (all, set_aside) = Library::load(&LocalStorage, platform::now_ms());
+        library.set(all);
+        if !set_aside.is_empty() && notice.get_untracked().is_none() {
+            notice.set(Some(StorageNotice::ProfileSetAside));
+        }
+        check_profiles_soon(library, notice);
+    }));
+}
+
+/// Reads sync's status at start, after the loads started before it: listing the keys of its
+/// kept conflicts is then not on the way to the list of concerns (issue 15).
+pub fn sync_status_in_turn(sync_state: SyncState) {
+    in_turn(Box::pin(run(Job::SyncStatus(sync_state))));
+}
+
+/// Runs `work` after the loads started before it (in the order they were asked for), and makes
 /// it the one [`loaded`] waits for.
-fn in_turn(job: Job) {
+/// Boxed, so that there is one copy of this in the wasm, not one per caller.
+fn in_turn(work: Running) {
     let before = LOADING.with_borrow(Clone::clone);
-    let listed = match &job {
-        Job::Load(.., listed) => Some(listed.clone()),
-        _ => None,
-    };
     let promise = wasm_bindgen_futures::future_to_promise(async move {
         if let Some(before) = before {
             let _ = JsFuture::from(before).await;
         }
-        run(job).await;
-        // Loaded (or the chunk could not be fetched): the list waits no longer either.
-        if let Some(listed) = listed {
-            let _ = listed.call0(&JsValue::NULL);
-        }
+        work.await;
         Ok(JsValue::UNDEFINED)
     });
     LOADING.with_borrow_mut(|l| *l = Some(promise));
@@ -98,10 +117,13 @@ pub fn refresh_sync_status(sync_state: SyncState) {
     leptos::task::spawn_local(run(Job::SyncStatus(sync_state)));
 }
 
-/// Validates the imported profiles once after start-up (the pages' chunk holds the
-/// validator, which the main module does not).
-pub async fn check_profiles(library: RwSignal<Library>, notice: RwSignal<Option<StorageNotice>>) {
-    run(Job::CheckProfiles(library, notice)).await;
+/// Validates the imported profiles once after start-up, if there are any (the pages' chunk
+/// holds the validator, which the main module does not). Should the chunk not be fetched, each
+/// profile is still checked when it is used.
+pub fn check_profiles_soon(library: RwSignal<Library>, notice: RwSignal<Option<StorageNotice>>) {
+    if library.with_untracked(|l| l.is_complete() && l.has_imported()) {
+        leptos::task::spawn_local(run(Job::CheckProfiles(library, notice)));
+    }
 }
 
 /// Waits until every load of the concerns started so far is done (at once when none was).

@@ -67,7 +67,15 @@ pub fn App() -> impl IntoView {
     // Load before creating signals, so the first render already shows the stored choice.
     let now = platform::now_ms();
     let startup = load_settings(&LocalStorage, now);
-    let (library, set_aside) = Library::load(&LocalStorage, now);
+    // The start page lists every profile. Any other page needs only the chosen one to mount;
+    // the others are read once the concerns have loaded (`concern_io::complete_library`), so
+    // that listing localStorage's keys is not on the way to the first page (issue 15).
+    let start_page = platform::document::path() == crate::domain::pages::Page::Start.path();
+    let (library, set_aside) = if start_page {
+        Library::load(&LocalStorage, now)
+    } else {
+        Library::load_chosen(&LocalStorage, startup.settings.municipality.as_deref(), now)
+    };
     let settings = RwSignal::new(startup.settings.clone());
     let notice = RwSignal::new(
         startup
@@ -75,10 +83,7 @@ pub fn App() -> impl IntoView {
             .or_else(|| (!set_aside.is_empty()).then_some(StorageNotice::ProfileSetAside)),
     );
     let library = RwSignal::new(library);
-    if library.with_untracked(Library::has_imported) {
-        // Should the chunk not be fetched, each profile is still checked when it is used.
-        leptos::task::spawn_local(concern_io::check_profiles(library, notice));
-    }
+    concern_io::check_profiles_soon(library, notice);
     let concerns = RwSignal::new(Vec::new());
     let locked = RwSignal::new(platform::vault::is_set());
     let training_on = training::stored_on();
@@ -148,6 +153,9 @@ pub fn App() -> impl IntoView {
     // none, is drawn); with one, after it is entered.
     if !locked.get_untracked() {
         concern_io::load_concerns(work, shell, prefs);
+    }
+    if !library.with_untracked(Library::is_complete) {
+        concern_io::complete_library(library, notice);
     }
     lock::start_auto_lock(prefs, lock, work);
     sync::start(sync_state, lock, work);

@@ -125,7 +125,7 @@ pub fn start(sync_state: SyncState, lock: LockState, work: WorkState) {
         lock,
         work,
     };
-    refresh(sync_state);
+    super::concern_io::sync_status_in_turn(sync_state);
     // Sync listens for local changes; the screens that save know nothing of sync.
     Effect::new(move |ran: Option<()>| {
         work.local_changes.track();

@@ -152,3 +152,45 @@ test("a stored profile the validator refuses is set aside after start-up and rep
   await nav(page).getByRole("link", { name: "Indsatstrappen" }).click();
   await expect(page.getByRole("button", { name: "Social pejling" })).toBeVisible();
 });
+
+// On any page but the start page, the app mounts with the chosen profile alone (read from its
+// own key: listing localStorage's keys at mount took 12-20 ms with 5,000 concerns, issue 15) and
+// reads the others once the concerns have loaded, before a page that lists them is drawn.
+test("a deep link reads the chosen profile first and every other one before its page is drawn", async ({ page }) => {
+  const valid = JSON.parse(readFileSync("tests/profiles/valid-minimal.json", "utf8"));
+  const other = { ...valid, id: "anden", name: "Anden Kommune (fiktiv)" };
+  const refused = { ...valid, id: "ugyldig", name: "Ugyldig Kommune (fiktiv)", format_version: "en" };
+  await seedStorage(page, {
+    "ssp.settings": JSON.stringify({ schema: 1, data: { lang: "da", municipality: valid.id, my_role: "Lærer" } }),
+    [`ssp.profile.${valid.id}`]: JSON.stringify({ schema: 1, data: valid }),
+    "ssp.profile.anden": JSON.stringify({ schema: 1, data: other }),
+    "ssp.profile.ugyldig": JSON.stringify({ schema: 1, data: refused }),
+    "ssp.profile.brudt": "{ikke json",
+  });
+  // What the page offers the moment it is first drawn.
+  await page.addInitScript(() => {
+    window.__firstDrawn = null;
+    new MutationObserver(() => {
+      const h1 = document.querySelector("main h1");
+      if (window.__firstDrawn === null && h1?.textContent === "Indstillinger") {
+        window.__firstDrawn = [...document.querySelectorAll("input[type=radio]")].map((r) => r.labels[0]?.textContent.trim());
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto("/settings");
+  await expect(mainHeading(page)).toHaveText("Indstillinger");
+  await expect(page.getByRole("banner")).toContainText(valid.name);
+  // Every readable imported profile is offered the first time the page is drawn.
+  expect(await page.evaluate(() => window.__firstDrawn)).toEqual(expect.arrayContaining([valid.name, other.name, "Køge Kommune"]));
+  await expect(page.getByRole("radio", { name: valid.name })).toBeChecked();
+  await expect(page.getByRole("radio", { name: other.name })).toBeVisible();
+  await expect(page.getByRole("radio", { name: "Køge Kommune" })).toBeVisible();
+  // The damaged one and the one the validator refuses: set aside (kept), reported, not offered.
+  await expect(page.getByRole("alert")).toContainText("En gemt kommuneprofil kunne ikke læses. Den er lagt til side, ikke slettet.");
+  await expect(page.getByRole("radio", { name: refused.name })).toHaveCount(0);
+  const keys = await page.evaluate(() => Object.keys(localStorage));
+  expect(keys).not.toContain("ssp.profile.brudt");
+  expect(keys).not.toContain("ssp.profile.ugyldig");
+  expect(keys.filter((k) => k.startsWith("ssp.quarantine.ssp.profile."))).toHaveLength(2);
+  await expectAccessible(page, "settings after a deep link with profiles set aside");
+});

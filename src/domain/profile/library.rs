@@ -112,6 +112,8 @@ impl Entry {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Library {
     imported: Vec<Stored>,
+    /// Only the chosen profile was read ([`Library::load_chosen`]).
+    partial: bool,
 }
 
 impl Library {
@@ -119,7 +121,7 @@ impl Library {
     /// profile with an id and a name, or is stored under another id's key, is set aside now;
     /// the full validation is [`Library::check`]'s.
     pub fn load(store: &dyn KeyValueStore, now_ms: u64) -> (Library, Vec<SetAside>) {
-        let mut imported = Vec::new();
+        let mut library = Library::default();
         let mut set_aside = Vec::new();
         let mut keys: Vec<String> = store
             .keys()
@@ -129,54 +131,91 @@ impl Library {
             .collect();
         keys.sort();
         for k in keys {
-            match storage::load::<Box<RawValue>>(store, &k, &PROFILE_CODEC, now_ms) {
-                Loaded::Found(raw) => match serde_json::from_str::<Head>(raw.get()) {
-                    Ok(head) if k == key(&head.id) && !is_builtin(&head.id) => {
-                        imported.push(Stored {
-                            id: head.id,
-                            name: head.name,
-                            text: Arc::from(raw.get()),
-                            decoded: Arc::default(),
-                        })
-                    }
-                    Ok(head) => set_aside.push(Self::quarantine(
-                        store,
-                        &k,
-                        &format!("stored under the wrong key for id \"{}\"", head.id),
-                        now_ms,
-                    )),
-                    Err(e) => set_aside.push(Self::quarantine(
-                        store,
-                        &k,
-                        &format!("not a profile: {e}"),
-                        now_ms,
-                    )),
-                },
-                Loaded::Missing | Loaded::Unavailable(_) => {}
-                Loaded::FromFuture { found } => set_aside.push(SetAside {
-                    key: k,
-                    quarantine_key: None,
-                    reason: format!(
-                        "stored by a newer version of the app (schema {found}); left untouched"
-                    ),
-                }),
-                Loaded::Quarantined {
-                    quarantine_key,
-                    error,
-                } => set_aside.push(SetAside {
-                    key: k,
-                    quarantine_key: Some(quarantine_key),
-                    reason: error.to_string(),
-                }),
-                Loaded::Unreadable { error, .. } => set_aside.push(SetAside {
-                    key: k,
-                    quarantine_key: None,
-                    reason: error.to_string(),
-                }),
-            }
+            library.read(store, k, now_ms, &mut set_aside);
         }
-        imported.sort_by(|a, b| a.name.cmp(&b.name));
-        (Library { imported }, set_aside)
+        library.imported.sort_by(|a, b| a.name.cmp(&b.name));
+        (library, set_aside)
+    }
+
+    /// Only the profile `chosen`, when it is an imported one, read from its own key as
+    /// [`Library::load`] reads it, without listing the store's keys: what a page other than
+    /// the start page needs to mount (the chosen municipality's name). With 5,000 concerns the
+    /// listing took 12-20 ms at start (issue 15). The library is then not complete
+    /// ([`Library::is_complete`]) until [`Library::load`] has read every imported profile.
+    pub fn load_chosen(
+        store: &dyn KeyValueStore,
+        chosen: Option<&str>,
+        now_ms: u64,
+    ) -> (Library, Vec<SetAside>) {
+        let mut library = Library {
+            partial: true,
+            ..Library::default()
+        };
+        let mut set_aside = Vec::new();
+        if let Some(id) = chosen.filter(|id| !is_builtin(id)) {
+            library.read(store, key(id), now_ms, &mut set_aside);
+        }
+        (library, set_aside)
+    }
+
+    /// Whether every imported profile is read (not only the chosen one: [`Library::load_chosen`]).
+    pub fn is_complete(&self) -> bool {
+        !self.partial
+    }
+
+    /// Reads the stored profile at `k` into the library, or sets it aside.
+    fn read(
+        &mut self,
+        store: &dyn KeyValueStore,
+        k: String,
+        now_ms: u64,
+        set_aside: &mut Vec<SetAside>,
+    ) {
+        match storage::load::<Box<RawValue>>(store, &k, &PROFILE_CODEC, now_ms) {
+            Loaded::Found(raw) => match serde_json::from_str::<Head>(raw.get()) {
+                Ok(head) if k == key(&head.id) && !is_builtin(&head.id) => {
+                    self.imported.push(Stored {
+                        id: head.id,
+                        name: head.name,
+                        text: Arc::from(raw.get()),
+                        decoded: Arc::default(),
+                    })
+                }
+                Ok(head) => set_aside.push(Self::quarantine(
+                    store,
+                    &k,
+                    &format!("stored under the wrong key for id \"{}\"", head.id),
+                    now_ms,
+                )),
+                Err(e) => set_aside.push(Self::quarantine(
+                    store,
+                    &k,
+                    &format!("not a profile: {e}"),
+                    now_ms,
+                )),
+            },
+            Loaded::Missing | Loaded::Unavailable(_) => {}
+            Loaded::FromFuture { found } => set_aside.push(SetAside {
+                key: k,
+                quarantine_key: None,
+                reason: format!(
+                    "stored by a newer version of the app (schema {found}); left untouched"
+                ),
+            }),
+            Loaded::Quarantined {
+                quarantine_key,
+                error,
+            } => set_aside.push(SetAside {
+                key: k,
+                quarantine_key: Some(quarantine_key),
+                reason: error.to_string(),
+            }),
+            Loaded::Unreadable { error, .. } => set_aside.push(SetAside {
+                key: k,
+                quarantine_key: None,
+                reason: error.to_string(),
+            }),
+        }
     }
 
     /// Validates every imported profile as an import is validated; one that fails is
@@ -350,6 +389,83 @@ mod tests {
             panic!("expected {id} to be new")
         };
         lib.save(store, *p, 1).unwrap();
+    }
+
+    /// A store that refuses to list its keys: what `load_chosen` must never need.
+    struct NoListing<'a>(&'a MemoryStore);
+
+    impl KeyValueStore for NoListing<'_> {
+        fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+            self.0.get(key)
+        }
+        fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+            self.0.set(key, value)
+        }
+        fn remove(&self, key: &str) -> Result<(), StoreError> {
+            self.0.remove(key)
+        }
+        fn keys(&self) -> Result<Vec<String>, StoreError> {
+            panic!("load_chosen listed the keys")
+        }
+    }
+
+    #[test]
+    fn the_chosen_profile_alone_is_read_as_load_reads_it_without_listing_keys() {
+        let store = MemoryStore::new();
+        let (mut lib, _) = Library::load(&store, 0);
+        import(&mut lib, &store, "egen", "Egen Kommune");
+        import(&mut lib, &store, "anden", "Anden Kommune");
+        store.set("ssp.profile.brudt", "{not json").unwrap();
+
+        let (one, set_aside) = Library::load_chosen(&NoListing(&store), Some("egen"), 1);
+        assert!(set_aside.is_empty());
+        assert!(!one.is_complete());
+        assert_eq!(
+            one.imported_choices().collect::<Vec<_>>(),
+            [("egen", "Egen Kommune")]
+        );
+        // The same entry as a full load gives, and nothing else was touched.
+        let before = store.keys().unwrap();
+        let (all, set_aside) = Library::load(&store, 2);
+        assert!(all.is_complete());
+        assert_eq!(one.entry("egen"), all.entry("egen"));
+        assert_eq!(all.imported_choices().count(), 2);
+        assert_eq!(
+            set_aside.len(),
+            1,
+            "the damaged one, found by the full load"
+        );
+        assert!(before.contains(&"ssp.profile.brudt".to_string()));
+
+        // A built-in, none or an unknown id: nothing read, still not complete.
+        for chosen in [
+            Some(builtin()[0].profile.id.as_str()),
+            None,
+            Some("findes-ikke"),
+        ] {
+            let (lib, set_aside) = Library::load_chosen(&NoListing(&store), chosen, 3);
+            assert!(set_aside.is_empty() && !lib.has_imported() && !lib.is_complete());
+        }
+    }
+
+    #[test]
+    fn a_damaged_chosen_profile_is_set_aside_as_load_would() {
+        let store = MemoryStore::new();
+        store.set("ssp.profile.brudt", "{not json").unwrap();
+        store
+            .set(
+                "ssp.profile.fremmed",
+                "{\"schema\":1,\"data\":{\"id\":\"andet\",\"name\":\"Andet\"}}",
+            )
+            .unwrap();
+        let (lib, set_aside) = Library::load_chosen(&NoListing(&store), Some("brudt"), 5);
+        assert!(!lib.has_imported());
+        assert_eq!(set_aside.len(), 1);
+        assert!(set_aside[0].quarantine_key.is_some());
+        assert_eq!(store.get("ssp.profile.brudt").unwrap(), None);
+        let (lib, set_aside) = Library::load_chosen(&NoListing(&store), Some("fremmed"), 6);
+        assert!(!lib.has_imported());
+        assert!(set_aside[0].reason.contains("wrong key"));
     }
 
     #[test]
