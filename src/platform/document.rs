@@ -57,6 +57,14 @@ pub fn focus_after_render(id: impl Into<String>) {
     let _ = gloo::utils::window().request_animation_frame(callback.unchecked_ref());
 }
 
+/// A new promise and the function that resolves it (the browser always gives it; `None` only
+/// to spare the callers an unwrap).
+pub fn deferred() -> Option<(js_sys::Promise, js_sys::Function)> {
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    resolve.map(|resolve| (promise, resolve))
+}
+
 /// Resolves once the browser has drawn the frame after the next one (in a task after it), or
 /// after 100 ms should no frame come (a tab in the background draws none): work that would hold
 /// up the frame that shows what is being drawn now waits for it. Two frames, not one: the
@@ -65,9 +73,7 @@ pub fn focus_after_render(id: impl Into<String>) {
 /// shown after the full load, ~120 ms late).
 pub async fn after_next_paint() {
     use wasm_bindgen::closure::Closure;
-    let mut resolve = None;
-    let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
-    let Some(resolve) = resolve else {
+    let Some((promise, resolve)) = deferred() else {
         return;
     };
     let window = gloo::utils::window();

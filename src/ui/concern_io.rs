@@ -52,9 +52,7 @@ thread_local! {
 /// a first visit need not download or compile it before the start screen works (issue 15).
 /// Every page waits for the load before it is drawn ([`loaded`]).
 pub fn load_concerns(work: WorkState, shell: ShellState, prefs: Prefs) {
-    let mut resolve = None;
-    let listed = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
-    let Some(resolve) = resolve else {
+    let Some((listed, resolve)) = platform::document::deferred() else {
         return;
     };
     LISTED.with_borrow_mut(|l| *l = Some(listed));
@@ -305,15 +303,17 @@ async fn written<T: 'static>(
     f: impl FnOnce(&dyn KeyValueStore) -> T,
     done: impl FnOnce(T, Result<(), StoreError>) + 'static,
 ) {
-    let mut resolve = None;
-    let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    // The write happens whatever becomes of the promise.
+    let (promise, resolve) = platform::document::deferred().unzip();
     vault::write(f, move |value, stored| {
         done(value, stored);
         if let Some(resolve) = resolve {
             let _ = resolve.call0(&JsValue::NULL);
         }
     });
-    let _ = JsFuture::from(promise).await;
+    if let Some(promise) = promise {
+        let _ = JsFuture::from(promise).await;
+    }
 }
 
 /// Stores one concern and puts it in memory, then calls `done` with what the save came to. `base_revision` is the revision
