@@ -194,4 +194,28 @@ plain.describe("a page whose code cannot be fetched", () => {
     await expect(mainHeading(page)).toHaveText("Jeg er bekymret for et barn");
     expect(crashes).toEqual([]);
   });
+
+  plain("a deep link whose chunk cannot be fetched says so, and 'Prøv igen' brings the page", async ({ page }) => {
+    const crashes = [];
+    page.on("pageerror", (e) => crashes.push(e.message));
+    await page.addInitScript((settings) => localStorage.setItem("ssp.settings", settings), KOEGE);
+    // index.html's early compile and the loader's own fetch both fail.
+    const asked = [];
+    await page.route(/\/split_pages-[0-9a-f]{16}\.wasm$/, (route) => {
+      asked.push(route.request().url());
+      return route.abort("internetdisconnected");
+    });
+    await page.goto("/staircase");
+    await expect(mainHeading(page)).toHaveText("Siden kunne ikke hentes");
+    await page.getByRole("navigation").getByRole("link", { name: "Forside" }).click();
+    await expect(mainHeading(page)).toHaveText("Hvad har du brug for?");
+    await page.goBack();
+    await expect(mainHeading(page)).toHaveText("Siden kunne ikke hentes");
+    // Opening the page again fetched the chunk again: the failed early compile is not kept.
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    await page.unroute(/\/split_pages-[0-9a-f]{16}\.wasm$/);
+    await page.getByRole("button", { name: "Prøv igen" }).click();
+    await expect(mainHeading(page)).toHaveText("Indsatstrappen");
+    expect(crashes).toEqual([]);
+  });
 });
