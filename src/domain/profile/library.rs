@@ -2,14 +2,12 @@
 //!
 //! Imported profiles are stored one per key (`ssp.profile.<id>`) in the versioned envelope, so
 //! one damaged profile never takes the others with it. At start-up only each one's id and name
-//! are read ([`Library::load`]): the first screen lists names and decodes no profile, so the
-//! profile's decoder and validator are not in the main wasm module (issue 15). On any other
-//! page the app starts with the chosen one alone ([`Library::load_chosen`], no listing of the
-//! store's keys) and reads the rest a moment later. A stored profile is validated again, in
-//! full, when it is first used ([`Entry::profile`]), and once after start-up by
-//! [`Library::check`] (in the pages' chunk, only on a device with imported profiles): one that
-//! fails is quarantined (kept, not deleted), dropped from the library and reported. A profile
-//! that fails is never used, checked or not.
+//! are read ([`Library::load`]; a page other than the start page first reads the chosen one alone,
+//! [`Library::load_chosen`]): the first screen decodes no profile, so the decoder and validator
+//! are not in the main wasm module (issue 15). A stored profile is validated again, in full, when
+//! first used ([`Entry::profile`]), and once after start-up by [`Library::check`] (pages' chunk,
+//! only with imported profiles): one that fails is quarantined (kept, not deleted), dropped from
+//! the library and reported. A profile that fails is never used, checked or not.
 
 use super::{parse, shared_builtin, Profile, ProfileError, BUILTIN_TEXTS};
 use crate::domain::storage::{self, Codec, KeyValueStore, Loaded, StoreError};
