@@ -230,8 +230,9 @@ const LOADER_PRELOAD = /<link rel=modulepreload href=\/__wasm_split-[^>]*>/g;
 export function compileChunksEarly(dir) {
   const file = join(dir, "index.html");
   let html = readFileSync(file, "utf8").replace(EARLY_CHUNKS, "").replace(LOADER_PRELOAD, "");
-  const chunks = filesUnder(dir).filter((path) => /^split_[^/]*\.wasm$/.test(path));
-  const loaders = filesUnder(dir).filter((path) => /^__wasm_split-[^/]*\.js$/.test(path));
+  const files = filesUnder(dir);
+  const chunks = files.filter((path) => /^split_[^/]*\.wasm$/.test(path));
+  const loaders = files.filter((path) => /^__wasm_split-[^/]*\.js$/.test(path));
   if (chunks.length === 0) {
     writeFileSync(file, html);
     return chunks;
