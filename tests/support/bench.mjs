@@ -9,7 +9,10 @@
 // browser context (cold cache, empty storage). The same is measured for a static HTML page with
 // the same heading served by the same server (no stylesheet, no fonts), and for a static page of
 // the same screen: the built index.html without its scripts and the wasm and JS preloads (the
-// same HTML, stylesheet and fonts; nothing runs).
+// same HTML, stylesheet and fonts; nothing runs), and for the static page with the same text:
+// that page without its stylesheet and fonts. The loads of one run go in a turning order, so
+// that none of them is always the first; each figure's ratio is given as the ratio of the
+// medians and as the median of the runs' own ratios (both loads of a pair saw the same moment).
 // On a first visit the heading is index.html's copy of the start screen (#prerender, see
 // scripts/prerender); app ready = the app has replaced it with its own (the buttons work), also
 // to the next animation frame; once more over a school's Wi-Fi (10 Mbit/s, 40 ms, emulated by
@@ -92,9 +95,12 @@ const staticScreen = readFileSync(join(dist, "index.html"), "utf8")
   .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, "")
   .replace(/<link\b[^>]*\b(modulepreload|as=fetch)\b[^>]*>/g, "");
 if (/<script/.test(staticScreen) || /_bg\.wasm/.test(staticScreen)) throw new Error("the static screen still loads the app");
+const sameText = staticScreen.replace(/<link\b[^>]*\b(rel="?stylesheet"?|as="?font"?)[^>]*>/g, "");
+if (/\.css|\.woff2/.test(sameText)) throw new Error("the static page with the same text still loads styles or fonts");
 const server = createStaticServer(dist, {
   "/__static.html": ["text/html; charset=utf-8", staticPage],
   "/__static-screen.html": ["text/html; charset=utf-8", staticScreen],
+  "/__static-same-text.html": ["text/html; charset=utf-8", sameText],
 }, { gzip: true });
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const base = `http://127.0.0.1:${server.address().port}`;
@@ -108,43 +114,69 @@ const appReady = [];
 const appReadyWifi = [];
 const screen = [];
 const screenPaint = [];
-try {
-  for (let i = 0; i < runs; i++) {
+const text = [];
+const textPaint = [];
+const loads = [
+  async () => {
     const [a, ap, ar] = await firstRender(browser, `${base}/`, true);
+    app.push(a);
+    appPaint.push(ap);
     appReady.push(ar);
-    appReadyWifi.push((await firstRender(browser, `${base}/`, true, SCHOOL_WIFI))[2]);
+  },
+  async () => appReadyWifi.push((await firstRender(browser, `${base}/`, true, SCHOOL_WIFI))[2]),
+  async () => {
     const [c, cp] = await firstRender(browser, `${base}/__static-screen.html`);
     screen.push(c);
     screenPaint.push(cp);
+  },
+  async () => {
+    const [t, tp] = await firstRender(browser, `${base}/__static-same-text.html`);
+    text.push(t);
+    textPaint.push(tp);
+  },
+  async () => {
     const [s, sp] = await firstRender(browser, `${base}/__static.html`);
-    app.push(a);
-    appPaint.push(ap);
     statik.push(s);
     staticPaint.push(sp);
+  },
+];
+try {
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < loads.length; k++) await loads[(i + k) % loads.length]();
   }
 } finally {
   await browser.close();
   server.close();
 }
 
-/** The app's times beside the heading-only static page's and the static screen's. */
-const comparison = (appMs, staticMs, screenMs) => ({
+/** The median of the runs' own ratios: run i of `a` against run i of `b`. */
+const pairedRatio = (a, b) => round(median(a.map((x, i) => x / b[i])));
+
+/** The app's times beside the heading-only static page's, the static screen's and the static
+ *  page's with the same text. */
+const comparison = (appMs, staticMs, screenMs, textMs) => ({
   cpu_throttling: 4,
   runs,
   app_median: round(median(appMs)),
   static_html_median: round(median(staticMs)),
   ratio: round(median(appMs) / median(staticMs)),
+  ratio_paired: pairedRatio(appMs, staticMs),
   static_screen_median: round(median(screenMs)),
   ratio_to_static_screen: round(median(appMs) / median(screenMs)),
+  ratio_to_static_screen_paired: pairedRatio(appMs, screenMs),
+  static_same_text_median: round(median(textMs)),
+  ratio_to_static_same_text: round(median(appMs) / median(textMs)),
+  static_screen_to_static_html: round(median(screenMs) / median(staticMs)),
   app_runs: appMs.map(round),
   static_html_runs: staticMs.map(round),
+  static_screen_runs: screenMs.map(round),
 });
 
 const result = {
   build: "release",
   sizes_bytes: sizes(),
-  first_render_ms: comparison(app, statik, screen),
-  first_contentful_paint_ms: comparison(appPaint, staticPaint, screenPaint),
+  first_render_ms: comparison(app, statik, screen, text),
+  first_contentful_paint_ms: comparison(appPaint, staticPaint, screenPaint, textPaint),
   app_ready_ms: {
     cpu_throttling: 4,
     runs,
