@@ -65,6 +65,15 @@ pub fn deferred() -> Option<(js_sys::Promise, js_sys::Function)> {
     resolve.map(|resolve| (promise, resolve))
 }
 
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    if let Some((promise, resolve)) = deferred() {
+        let _ = gloo::utils::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
 /// Resolves once the browser has drawn the frame after the next one (in a task after it), or
 /// after 100 ms should no frame come (a tab in the background draws none): work that would hold
 /// up the frame that shows what is being drawn now waits for it. Two frames, not one: the

@@ -43,6 +43,8 @@ thread_local! {
     /// The last load started, until the list can be drawn: from the list's copy, or once every
     /// concern is loaded ([`listed`]).
     static LISTED: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+    /// The last call of [`relist_soon`]: only its write is made.
+    static RELIST: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Loads the concerns (migrating, repairing and applying retention as at start) after the data
@@ -365,13 +367,16 @@ pub fn save_concern(
     );
 }
 
-/// Writes the list's copy again from the concerns in memory, after the frame that shows a save
-/// or a delete (whose write removed it, `concern_list`), so that the next start draws the list
-/// from it. Not while a write has failed: the copy would list what is not stored.
+/// Writes the list's copy again from the concerns in memory once saves and deletes (whose write
+/// removed it, `concern_list`) have stopped for a second, so that the next start draws the list
+/// from it: one write for several ticks in a row (5,000 concerns: ~70 ms under 4x throttling).
+/// Not while a write has failed: the copy would list what is not stored.
 pub fn relist_soon(work: WorkState) {
+    let turn = RELIST.with(|n| n.get().wrapping_add(1));
+    RELIST.with(|n| n.set(turn));
     leptos::task::spawn_local(async move {
-        platform::document::after_next_paint().await;
-        if !work.unsaved.with_untracked(Vec::is_empty) {
+        platform::document::sleep(1000).await;
+        if RELIST.with(|n| n.get()) != turn || !work.unsaved.with_untracked(Vec::is_empty) {
             return;
         }
         let repo = work.repository();

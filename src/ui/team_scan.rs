@@ -6,6 +6,7 @@
 use crate::domain::i18n::teams::team_texts;
 use crate::domain::i18n::Lang;
 use crate::domain::team::INVITE_PREFIX;
+use crate::platform;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,15 +36,6 @@ fn stop(stream: &JsValue) {
     }
 }
 
-/// Waits `ms` milliseconds.
-async fn sleep(ms: i32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        let _ = gloo::utils::window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
 /// Opens the back camera into `video` and looks for an invite's QR code until one is read or
 /// `running` goes false; returns the code.
 async fn scan(
@@ -70,7 +62,7 @@ async fn scan(
         if !running.get_untracked() {
             break Err(JsValue::NULL);
         }
-        sleep(250).await;
+        platform::document::sleep(250).await;
         let Ok(promise) = detect.call1(&detector, &video) else {
             continue;
         };

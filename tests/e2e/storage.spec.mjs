@@ -105,6 +105,38 @@ test("the list is drawn from its copy at once, then from the concerns, and a cha
   expect(rows).not.toContain("AB");
 });
 
+test("several saves in a row write the list's copy once, after they stop", async ({ page }) => {
+  await seedStorage(page, { "ssp.settings": SETTINGS, "ssp.concerns": V1 });
+  // Every write of the copy, with the first-due date it lists for AB.
+  await page.addInitScript(() => {
+    window.__copies = [];
+    const set = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (key === "ssp.concerns.list") window.__copies.push(JSON.parse(value).data.find((s) => s.pseudonym === "AB").first_due ?? "none");
+      return set.call(this, key, value);
+    };
+  });
+  await page.goto(`/concerns/${ID1}`);
+  await expect(mainHeading(page)).toContainText("AB");
+  const copies = () => page.evaluate(() => window.__copies);
+  // The first load writes the copy (the stored concerns were schema 1, with no copy).
+  await expect.poll(copies).toEqual(["2026-12-07"]);
+
+  const first = page.getByRole("checkbox", { name: "Fortæl din leder om bekymringen." });
+  const second = page.getByRole("checkbox", { name: "Følg op: Er det aftalte sket, og hvordan har barnet det nu?" });
+  await first.uncheck();
+  await expect(first).not.toBeChecked();
+  await second.check();
+  await expect(second).toBeChecked();
+  await first.check();
+  await expect(first).toBeChecked();
+  // Three saves, one write: with every item done there is no first-due date.
+  await expect.poll(copies).toEqual(["2026-12-07", "none"]);
+  await page.waitForTimeout(1500);
+  expect(await copies()).toEqual(["2026-12-07", "none"]);
+  expect(await page.evaluate(() => JSON.parse(localStorage.getItem("ssp.concerns.list")).data.find((s) => s.pseudonym === "AB").first_due)).toBeUndefined();
+});
+
 test("a key another page of the origin wrote, which JSON cannot carry, hides no concern", async ({ page }) => {
   // The keys cross into the app as one JSON text (src/platform/local_storage.rs); half of a
   // UTF-16 pair cannot, and they are then read one at a time.
